@@ -1,0 +1,52 @@
+#pragma once
+/// @file
+/// The `sampo` program's subcommands. Each module adds one file, apps/<module>_command.cpp,
+/// that registers its subcommand with SAMPO_CLI_COMMAND; main() dispatches on the name.
+///
+/// A subcommand parses its own arguments with Boost.Program_options (so `sampo NAME --help`
+/// lists every option with its default), throws sampo::invalid_argument / sampo::io_error on
+/// bad input (main prints one line and exits 1), and returns its exit code.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace sampo::cli {
+
+/// Flags every subcommand accepts (parsed by main, anywhere on the line).
+struct GlobalOptions {
+  int threads = 0;                 ///< --threads N: OpenMP threads (0: OMP_NUM_THREADS / all cores)
+  std::uint64_t seed = 20261127;   ///< --seed S: master seed of every random stream
+  std::string json;                ///< --json FILE: also write the result as JSON (atomically)
+  bool quiet = false;              ///< --quiet: no progress or report on stdout/stderr
+};
+
+struct Command {
+  std::string name;     ///< e.g. "validate", "knots"
+  std::string summary;  ///< one line for `sampo --help`
+  /// args: everything after the subcommand name, global flags removed.
+  std::function<int(const std::vector<std::string>& args, const GlobalOptions& global)> run;
+};
+
+void register_command(Command c);
+const std::vector<Command>& commands();
+
+namespace detail {
+struct CommandRegistrar {
+  explicit CommandRegistrar(Command c) { register_command(std::move(c)); }
+};
+}  // namespace detail
+
+}  // namespace sampo::cli
+
+/// Registers a subcommand: SAMPO_CLI_COMMAND(knots, "adaptive spline of f(x) to a tolerance")
+/// followed by the body of `int run(const std::vector<std::string>& args,
+/// const sampo::cli::GlobalOptions& global)`.
+#define SAMPO_CLI_COMMAND(id, summary)                                                     \
+  static int sampo_cli_##id(const std::vector<std::string>& args,                          \
+                            const ::sampo::cli::GlobalOptions& global);                    \
+  static const ::sampo::cli::detail::CommandRegistrar sampo_cli_reg_##id(                  \
+      ::sampo::cli::Command{#id, summary, &sampo_cli_##id});                               \
+  static int sampo_cli_##id(const std::vector<std::string>& args,                          \
+                            const ::sampo::cli::GlobalOptions& global)

@@ -1,0 +1,36 @@
+# Install rules: headers, one library per module, the umbrella sampo::sampo, sampoConfig.cmake
+# with its version file, and sampo.pc.
+include(CMakePackageConfigHelpers)
+
+add_library(sampo_sampo INTERFACE)
+add_library(sampo::sampo ALIAS sampo_sampo)
+set_target_properties(sampo_sampo PROPERTIES EXPORT_NAME sampo)
+foreach(m IN LISTS SAMPO_MODULES)
+  target_link_libraries(sampo_sampo INTERFACE sampo_${m})
+endforeach()
+
+set(SAMPO_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/sampo)
+list(TRANSFORM SAMPO_MODULES PREPEND sampo_ OUTPUT_VARIABLE _sampo_targets)
+install(TARGETS ${_sampo_targets} sampo_sampo sampo_random123 EXPORT sampoTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY include/sampo DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_BINARY_DIR}/include/sampo DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT sampoTargets NAMESPACE sampo:: DESTINATION ${SAMPO_CMAKE_DIR})
+
+configure_package_config_file(cmake/sampoConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/sampoConfig.cmake INSTALL_DESTINATION ${SAMPO_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/sampoConfigVersion.cmake
+  COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/sampoConfig.cmake ${PROJECT_BINARY_DIR}/sampoConfigVersion.cmake
+        DESTINATION ${SAMPO_CMAKE_DIR})
+
+list(TRANSFORM SAMPO_MODULES PREPEND -lsampo_ OUTPUT_VARIABLE _sampo_pc_libs)
+list(JOIN _sampo_pc_libs " " SAMPO_PC_LIBS)
+configure_file(cmake/sampo.pc.in ${PROJECT_BINARY_DIR}/sampo.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/sampo.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+if(SAMPO_BUILD_APPS)
+  install(TARGETS sampo_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()

@@ -1,0 +1,105 @@
+#include "sampo/core/check.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <cmath>
+#include <string>
+
+#include "sampo/core/error.hpp"
+
+namespace sampo {
+namespace {
+std::string entry(Eigen::Index i, Eigen::Index j) {
+  return "(" + std::to_string(i) + ", " + std::to_string(j) + ")";
+}
+std::string dims(Eigen::Index r, Eigen::Index c) {
+  return std::to_string(r) + "x" + std::to_string(c);
+}
+}  // namespace
+
+void check_finite(std::string_view function, std::string_view name, double x) {
+  if (!std::isfinite(x)) throw_invalid_argument(function, name, format_value(x), "must be finite");
+}
+
+void check_finite(std::string_view function, std::string_view name,
+                  const Eigen::Ref<const Eigen::MatrixXd>& m) {
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+      if (!std::isfinite(m(i, j)))
+        throw_invalid_argument(function, name, {},
+                               "entry " + entry(i, j) + " is " + format_value(m(i, j)) +
+                                   "; all entries must be finite");
+}
+
+void check_positive(std::string_view function, std::string_view name, double x) {
+  if (!(std::isfinite(x) && x > 0))
+    throw_invalid_argument(function, name, format_value(x), "must be finite and > 0");
+}
+
+void check_nonnegative(std::string_view function, std::string_view name, double x) {
+  if (!(std::isfinite(x) && x >= 0))
+    throw_invalid_argument(function, name, format_value(x), "must be finite and >= 0");
+}
+
+void check_in_range(std::string_view function, std::string_view name, double x, double lo,
+                    double hi) {
+  if (!(x >= lo && x <= hi))
+    throw_invalid_argument(function, name, format_value(x),
+                           "must lie in [" + format_value(lo) + ", " + format_value(hi) + "]");
+}
+
+void check_nonempty(std::string_view function, std::string_view name, std::size_t size) {
+  if (size == 0) throw_invalid_argument(function, name, {}, "is empty");
+}
+
+void check_shape(std::string_view function, std::string_view name,
+                 const Eigen::Ref<const Eigen::MatrixXd>& m, Eigen::Index rows,
+                 Eigen::Index cols) {
+  if ((rows >= 0 && m.rows() != rows) || (cols >= 0 && m.cols() != cols)) {
+    std::string want = (rows >= 0 ? std::to_string(rows) : std::string("any")) + "x" +
+                       (cols >= 0 ? std::to_string(cols) : std::string("any"));
+    throw_invalid_argument(function, name, {},
+                           "has shape " + dims(m.rows(), m.cols()) + ", expected " + want);
+  }
+}
+
+void check_square(std::string_view function, std::string_view name,
+                  const Eigen::Ref<const Eigen::MatrixXd>& m) {
+  if (m.rows() == 0 || m.cols() == 0) throw_invalid_argument(function, name, {}, "is empty");
+  if (m.rows() != m.cols())
+    throw_invalid_argument(function, name, {},
+                           "has shape " + dims(m.rows(), m.cols()) + ", expected a square matrix");
+}
+
+void check_symmetric(std::string_view function, std::string_view name,
+                     const Eigen::Ref<const Eigen::MatrixXd>& m, double rel_tol) {
+  check_square(function, name, m);
+  check_finite(function, name, m);
+  const double scale = m.cwiseAbs().maxCoeff();
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (Eigen::Index i = j + 1; i < m.rows(); ++i)
+      if (std::abs(m(i, j) - m(j, i)) > rel_tol * scale)
+        throw_invalid_argument(function, name, {},
+                               "is not symmetric: entry " + entry(i, j) + " = " +
+                                   format_value(m(i, j)) + " but entry " + entry(j, i) + " = " +
+                                   format_value(m(j, i)));
+}
+
+void throw_not_spd(std::string_view function, std::string_view name, double smallest_eigenvalue,
+                   std::string_view advice) {
+  std::string what = "is not symmetric positive definite (smallest eigenvalue " +
+                     format_value(smallest_eigenvalue) + ")";
+  if (!advice.empty()) what.append("; ").append(advice);
+  throw_invalid_argument(function, name, {}, what);
+}
+
+void check_spd(std::string_view function, std::string_view name,
+               const Eigen::Ref<const Eigen::MatrixXd>& m, double rel_tol) {
+  check_symmetric(function, name, m, rel_tol);
+  Eigen::LLT<Eigen::MatrixXd> llt(m);
+  if (llt.info() == Eigen::Success) return;
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m, Eigen::EigenvaluesOnly);
+  throw_not_spd(function, name, es.eigenvalues()(0));
+}
+
+}  // namespace sampo

@@ -1,0 +1,73 @@
+#include "sampo/core/check.hpp"
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <limits>
+
+#include "sampo/core/error.hpp"
+#include "sampo_test.hpp"
+
+using namespace sampo;
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+const double kInf = std::numeric_limits<double>::infinity();
+
+TEST_CASE("scalar checks accept good values and name bad ones", "[core][check]") {
+  CHECK_NOTHROW(check_finite("f", "x", 1.0));
+  SAMPO_REQUIRE_THROWS_WITH(check_finite("f", "x", kNaN), invalid_argument, "f: argument 'x' = nan");
+  CHECK_NOTHROW(check_positive("f", "x", 1e-300));
+  SAMPO_REQUIRE_THROWS_WITH(check_positive("f", "rtol", 0.0), invalid_argument, "'rtol' = 0", "> 0");
+  SAMPO_REQUIRE_THROWS_WITH(check_positive("f", "rtol", kInf), invalid_argument, "= inf");
+  CHECK_NOTHROW(check_nonnegative("f", "x", 0.0));
+  CHECK_THROWS_AS(check_nonnegative("f", "x", -1e-300), invalid_argument);
+  CHECK_THROWS_AS(check_nonnegative("f", "x", kNaN), invalid_argument);
+  CHECK_NOTHROW(check_in_range("f", "p", 0.5, 0, 1));
+  CHECK_NOTHROW(check_in_range("f", "p", 1.0, 0, 1));
+  SAMPO_REQUIRE_THROWS_WITH(check_in_range("f", "p", 1.5, 0, 1), invalid_argument, "[0, 1]");
+  CHECK_THROWS_AS(check_in_range("f", "p", kNaN, 0, 1), invalid_argument);
+  CHECK_NOTHROW(check_nonempty("f", "v", 3));
+  SAMPO_REQUIRE_THROWS_WITH(check_nonempty("f", "v", 0), invalid_argument, "'v': is empty");
+}
+
+TEST_CASE("check_finite on matrices reports the first bad entry", "[core][check]") {
+  Eigen::MatrixXd m = Eigen::MatrixXd::Ones(3, 4);
+  CHECK_NOTHROW(check_finite("f", "M", m));
+  m(2, 1) = kNaN;
+  SAMPO_REQUIRE_THROWS_WITH(check_finite("f", "M", m), invalid_argument, "entry (2, 1) is nan");
+  Eigen::VectorXd v = Eigen::VectorXd::Zero(5);
+  v(4) = -kInf;
+  SAMPO_REQUIRE_THROWS_WITH(check_finite("f", "v", v), invalid_argument, "(4, 0) is -inf");
+}
+
+TEST_CASE("check_shape and check_square", "[core][check]") {
+  Eigen::MatrixXd m(3, 2);
+  m.setZero();
+  CHECK_NOTHROW(check_shape("f", "M", m, 3, 2));
+  CHECK_NOTHROW(check_shape("f", "M", m, -1, 2));
+  SAMPO_REQUIRE_THROWS_WITH(check_shape("f", "M", m, 2, 2), invalid_argument, "has shape 3x2",
+                            "expected 2x2");
+  SAMPO_REQUIRE_THROWS_WITH(check_shape("f", "M", m, -1, 3), invalid_argument, "expected anyx3");
+  SAMPO_REQUIRE_THROWS_WITH(check_square("f", "M", m), invalid_argument, "square");
+  SAMPO_REQUIRE_THROWS_WITH(check_square("f", "M", Eigen::MatrixXd()), invalid_argument, "is empty");
+}
+
+TEST_CASE("check_symmetric and check_spd", "[core][check]") {
+  Eigen::Matrix2d a;
+  a << 2, 1, 1, 2;  // eigenvalues 1 and 3
+  CHECK_NOTHROW(check_symmetric("f", "A", a));
+  CHECK_NOTHROW(check_spd("f", "A", a));
+  Eigen::Matrix2d b = a;
+  b(0, 1) = 1.5;
+  SAMPO_REQUIRE_THROWS_WITH(check_symmetric("f", "A", b), invalid_argument, "not symmetric",
+                            "(1, 0) = 1", "(0, 1) = 1.5");
+  Eigen::Matrix2d c;
+  c << -1, 0, 0, 3;  // eigenvalues -1 and 3, exactly
+  SAMPO_REQUIRE_THROWS_WITH(check_spd("f", "C", c), invalid_argument,
+                            "not symmetric positive definite", "smallest eigenvalue -1");
+  Eigen::Matrix2d s;
+  s << 1, 1, 1, 1;  // singular: eigenvalue 0 (within rounding)
+  CHECK_THROWS_AS(check_spd("f", "S", s), invalid_argument);
+  a(0, 0) = kNaN;
+  CHECK_THROWS_AS(check_spd("f", "A", a), invalid_argument);
+  SAMPO_REQUIRE_THROWS_WITH(throw_not_spd("f", "C", -0.5, "use shrinkage"), invalid_argument,
+                            "smallest eigenvalue -0.5", "use shrinkage");
+}
