@@ -17,6 +17,7 @@
 ///       for (double cond : {1e2, 1e6}) sampo::validation::register_case({"linalg", name, fn});
 ///     }
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -56,6 +57,12 @@ Outcome compare_absolute(double reference, double value, double tolerance, std::
 Outcome bound(double error, double tolerance, std::string note);
 /// A skipped case (data not found ...): the note says why and what to do.
 Outcome skipped(std::string why);
+
+/// Finds a file of the project's shared data (../shared/data/<relative>): looks in
+/// $SAMPO_DATA_DIR, then <source tree>/../shared/data, then ../shared/data and shared/data
+/// from the working directory. Returns an empty path when absent (the case then returns
+/// skipped("data not found: ...; see data/README.md")).
+std::filesystem::path find_shared_data(const std::string& relative);
 
 /// A registered case.
 struct Case {
