@@ -7,8 +7,10 @@
 /// lists every option with its default), throws sampo::invalid_argument / sampo::io_error on
 /// bad input (main prints one line and exits 1), and returns its exit code.
 
+#include <boost/program_options.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,15 @@ struct Command {
 
 void register_command(Command c);
 const std::vector<Command>& commands();
+
+/// Parses a subcommand's arguments. Prints "Usage: sampo <command> <usage>" and every option
+/// with its default, and returns nullopt, when --help is given; turns Boost's parse errors
+/// (unknown option, missing or malformed value) into sampo::invalid_argument naming the option.
+/// A `--help` option is added to @p options here.
+std::optional<boost::program_options::variables_map> parse_command_line(
+    const std::string& command, const std::string& usage,
+    boost::program_options::options_description& options, const std::vector<std::string>& args,
+    const boost::program_options::positional_options_description* positional = nullptr);
 
 namespace detail {
 struct CommandRegistrar {

@@ -1,0 +1,116 @@
+// The `sampo` program: global flags, then a subcommand (apps/<name>_command.cpp).
+// Every exception becomes one clear line on stderr and exit status 1 (2 for usage errors).
+#include <omp.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "command.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/core/version.hpp"
+#include "sampo/parallel/mpi.hpp"
+
+namespace {
+
+void print_help(std::ostream& out) {
+  out << "sampo " << sampo::version()
+      << " - evaluation and sampling: adaptive splines, Monte Carlo, sketching, SPD geometry,\n"
+         "bilevel optimization\n\n"
+         "Usage: sampo [global options] <command> [command options]\n"
+         "       sampo <command> --help\n\n"
+         "Commands:\n";
+  for (const auto& c : sampo::cli::commands()) {
+    out << "  " << c.name;
+    for (std::size_t i = c.name.size(); i < 12; ++i) out << ' ';
+    out << c.summary << "\n";
+  }
+  const sampo::cli::GlobalOptions defaults;
+  out << "\nGlobal options (accepted anywhere on the line):\n"
+         "  --threads N   OpenMP threads (default: 0 = OMP_NUM_THREADS or all cores)\n"
+         "  --seed S      master seed of every random stream (default: "
+      << defaults.seed
+      << ")\n"
+         "  --json FILE   also write the result as JSON (written atomically)\n"
+         "  --quiet       no progress bar or report on the terminal\n"
+         "  --version     print the version and exit\n"
+         "  -h, --help    this help\n";
+}
+
+template <class T>
+T parse_number(std::string_view flag, std::string_view text) {
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size())
+    sampo::throw_invalid_argument("sampo", flag, text, "is not a valid non-negative integer");
+  return value;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    sampo::parallel::MpiSession mpi(&argc, &argv);
+    sampo::cli::GlobalOptions global;
+    std::string command;
+    std::vector<std::string> rest;
+    bool help = false;
+    for (int i = 1; i < argc; ++i) {
+      std::string_view a = argv[i];
+      std::string_view value;
+      std::string_view flag = a;
+      if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string_view::npos) {
+        flag = a.substr(0, eq);
+        value = a.substr(eq + 1);
+      }
+      auto take = [&]() -> std::string_view {
+        if (!value.empty() || flag != a) return value;
+        if (i + 1 >= argc) sampo::throw_invalid_argument("sampo", flag, "", "needs a value");
+        return argv[++i];
+      };
+      if (flag == "--threads") {
+        global.threads = static_cast<int>(parse_number<unsigned>(flag, take()));
+      } else if (flag == "--seed") {
+        global.seed = parse_number<std::uint64_t>(flag, take());
+      } else if (flag == "--json") {
+        global.json = std::string(take());
+        if (global.json.empty()) sampo::throw_invalid_argument("sampo", "--json", "", "needs a file name");
+      } else if (a == "--quiet" || a == "-q") {
+        global.quiet = true;
+      } else if (command.empty() && a == "--version") {
+        std::cout << "sampo " << sampo::version() << "\n";
+        return 0;
+      } else if (command.empty() && (a == "--help" || a == "-h")) {
+        help = true;
+      } else if (command.empty() && !a.empty() && a[0] != '-') {
+        command = std::string(a);
+      } else if (command.empty()) {
+        std::cerr << "sampo: unknown global option '" << a << "' (see sampo --help)\n";
+        return 2;
+      } else {
+        rest.emplace_back(a);
+      }
+    }
+    if (command.empty()) {
+      print_help(help ? std::cout : std::cerr);
+      return help ? 0 : 2;
+    }
+    if (help) rest.insert(rest.begin(), "--help");
+    if (global.threads > 0) omp_set_num_threads(global.threads);
+    for (const auto& c : sampo::cli::commands())
+      if (c.name == command) return c.run(rest, global);
+    std::cerr << "sampo: unknown command '" << command << "' (see sampo --help)\n";
+    return 2;
+  } catch (const sampo::invalid_argument& e) {
+    std::cerr << "sampo: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "sampo: error: " << e.what() << "\n";
+    return 1;
+  }
+}

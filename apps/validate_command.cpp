@@ -1,0 +1,218 @@
+// `sampo validate`: runs the registered validation cases (validation/), prints the report
+// table, writes JSON / CSV / figures on request, and exits 1 if any case failed.
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "registry.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/core/termination.hpp"
+#include "sampo/core/version.hpp"
+#include "sampo/io/atomic_file.hpp"
+#include "sampo/io/json.hpp"
+#include "sampo/io/table.hpp"
+#include "sampo/parallel/mpi.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+using sampo::validation::Case;
+using sampo::validation::Outcome;
+
+namespace {
+
+struct Row {
+  const Case* c;
+  Outcome outcome;
+  double seconds = 0.0;
+};
+
+const char* verdict(const Outcome& o) { return o.skipped ? "SKIP" : (o.pass ? "PASS" : "FAIL"); }
+
+std::string file_stem(const Case& c) {
+  std::string s = c.module + "_" + c.name;
+  for (char& ch : s)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.') ch = '_';
+  return s;
+}
+
+/// Writes each figure as a data file plus a gnuplot script, and runs gnuplot when present.
+/// Returns the number of PNG files made.
+int write_figures(const std::vector<Row>& rows, const fs::path& dir) {
+  fs::create_directories(dir);
+  const bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+  int made = 0;
+  for (const auto& row : rows) {
+    for (std::size_t k = 0; k < row.outcome.figures.size(); ++k) {
+      const auto& fig = row.outcome.figures[k];
+      const std::string stem = file_stem(*row.c) + (k ? "_" + std::to_string(k) : "");
+      const fs::path data = dir / (stem + ".dat"), script = dir / (stem + ".gp"),
+                     png = dir / (stem + ".png");
+      sampo::io::write_file_atomic(data, [&](std::ostream& out) {
+        out.precision(17);
+        for (const auto& s : fig.series) {
+          out << "# " << s.label << "\n";
+          for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
+            out << s.x[i] << " " << s.y[i] << "\n";
+          out << "\n\n";
+        }
+      });
+      sampo::io::write_file_atomic(script, [&](std::ostream& out) {
+        out << "set terminal pngcairo size 900,600 enhanced\nset output '" << png.string() << "'\n"
+            << "set title \"" << fig.title << "\"\nset xlabel \"" << fig.xlabel
+            << "\"\nset ylabel \"" << fig.ylabel << "\"\nset key outside right\nset grid\n"
+            << (fig.logx ? "set logscale x\n" : "") << (fig.logy ? "set logscale y\n" : "")
+            << "plot ";
+        for (std::size_t i = 0; i < fig.series.size(); ++i)
+          out << (i ? ", " : "") << "'" << data.string() << "' index " << i
+              << " with linespoints title \"" << fig.series[i].label << "\"";
+        out << "\n";
+      });
+      if (have_gnuplot &&
+          std::system(("gnuplot '" + script.string() + "' 2>/dev/null").c_str()) == 0 &&
+          fs::exists(png))
+        ++made;
+    }
+  }
+  if (!have_gnuplot)
+    std::cerr << "sampo validate: gnuplot not found: wrote data and gnuplot scripts to "
+              << dir.string() << " (install gnuplot-nox for PNG figures)\n";
+  return made;
+}
+
+nlohmann::json to_json(const std::vector<Row>& rows, int passed, int failed, int skipped) {
+  nlohmann::json j;
+  j["sampo_version"] = sampo::version();
+  j["cases"] = nlohmann::json::array();
+  for (const auto& r : rows) {
+    const Outcome& o = r.outcome;
+    j["cases"].push_back({{"module", r.c->module},
+                          {"name", r.c->name},
+                          {"reference", o.reference},
+                          {"value", o.value},
+                          {"error", o.error},
+                          {"tolerance", o.tolerance},
+                          {"pass", o.pass},
+                          {"skipped", o.skipped},
+                          {"seconds", r.seconds},
+                          {"note", o.note}});
+  }
+  j["passed"] = passed;
+  j["failed"] = failed;
+  j["skipped"] = skipped;
+  return j;
+}
+
+}  // namespace
+
+SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and certified data") {
+  std::string module, substring, csv, plots;
+  bool list = false, verbose = false;
+  po::options_description opts("sampo validate options");
+  opts.add_options()
+      ("module", po::value(&module)->default_value(""), "run only this module's cases (e.g. linalg)")
+      ("case", po::value(&substring)->default_value(""), "run only cases whose name contains this text")
+      ("csv", po::value(&csv)->default_value(""), "also write the report as CSV to this file")
+      ("plots", po::value(&plots)->default_value(""),
+       "write the cases' figures to this directory (PNG via gnuplot, plus data and scripts)")
+      ("list", po::bool_switch(&list), "list the selected cases and exit")
+      ("verbose,v", po::bool_switch(&verbose), "print every case's note, not only failures'");
+  if (!sampo::cli::parse_command_line("validate", "[--module M] [--case TEXT] [--json F] [--csv F] [--plots DIR]",
+                                      opts, args))
+    return 0;
+
+  const std::vector<Case> all = sampo::validation::cases();
+  std::set<std::string> modules, seen;
+  for (const auto& c : all) {
+    modules.insert(c.module);
+    if (!seen.insert(c.module + "/" + c.name).second)
+      throw sampo::invalid_argument("sampo validate: case '" + c.module + "/" + c.name +
+                                    "' is registered twice");
+  }
+  if (!module.empty() && !modules.count(module)) {
+    std::string known;
+    for (const auto& m : modules) known += (known.empty() ? "" : ", ") + m;
+    sampo::throw_invalid_argument("sampo validate", "--module", module,
+                                  "has no validation cases (modules: " + known + ")");
+  }
+  std::vector<Row> rows;
+  for (const auto& c : all)
+    if ((module.empty() || c.module == module) &&
+        (substring.empty() || c.name.find(substring) != std::string::npos))
+      rows.push_back({&c, {}, 0.0});
+  if (rows.empty())
+    sampo::throw_invalid_argument("sampo validate", "--case", substring, "matches no case");
+  if (list) {
+    for (const auto& r : rows) std::cout << r.c->module << "/" << r.c->name << "\n";
+    return 0;
+  }
+  const bool report = !global.quiet && sampo::parallel::mpi_rank() == 0;
+
+  // Independent cases run concurrently; each measures its own time.
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    sampo::Stopwatch watch;
+    try {
+      rows[i].outcome = rows[i].c->run();
+    } catch (const std::exception& e) {
+      rows[i].outcome = sampo::validation::bound(std::nan(""), 0.0, std::string("threw: ") + e.what());
+    }
+    rows[i].seconds = watch.seconds();
+  }
+
+  int passed = 0, failed = 0, skipped = 0;
+  sampo::io::Table table({{"module", sampo::io::Align::left},
+                          {"case", sampo::io::Align::left},
+                          {"reference", sampo::io::Align::right},
+                          {"value", sampo::io::Align::right},
+                          {"error", sampo::io::Align::right},
+                          {"tolerance", sampo::io::Align::right},
+                          {"result", sampo::io::Align::left},
+                          {"seconds", sampo::io::Align::right}});
+  for (const auto& r : rows) {
+    const Outcome& o = r.outcome;
+    (o.skipped ? skipped : o.pass ? passed : failed)++;
+    auto num = [&](double x) { return o.skipped ? std::string("-") : sampo::io::format_number(x, 6); };
+    table.add_row({r.c->module, r.c->name, num(o.reference), num(o.value), num(o.error),
+                   num(o.tolerance), verdict(o), sampo::io::format_number(r.seconds, 2)});
+  }
+  if (report) {
+    table.print(std::cout);
+    for (const auto& r : rows)
+      if (verbose || !r.outcome.pass)
+        std::cout << verdict(r.outcome) << " " << r.c->module << "/" << r.c->name << ": "
+                  << r.outcome.note << "\n";
+    std::cout << "validation: " << passed << " passed, " << failed << " failed, " << skipped
+              << " skipped\n";
+  }
+  if (sampo::parallel::mpi_rank() == 0) {
+    if (!global.json.empty()) sampo::io::write_json(global.json, to_json(rows, passed, failed, skipped));
+    if (!csv.empty()) {
+      sampo::io::write_file_atomic(csv, [&](std::ostream& out) {
+        out.precision(17);
+        out << "module,case,reference,value,error,tolerance,pass,skipped,seconds\n";
+        for (const auto& r : rows) {
+          const Outcome& o = r.outcome;
+          out << r.c->module << ',' << r.c->name << ',' << o.reference << ',' << o.value << ','
+              << o.error << ',' << o.tolerance << ',' << (o.pass ? 1 : 0) << ','
+              << (o.skipped ? 1 : 0) << ',' << r.seconds << "\n";
+        }
+      });
+    }
+    if (!plots.empty()) {
+      const int made = write_figures(rows, plots);
+      if (report) std::cout << "figures: " << made << " PNG files in " << plots << "\n";
+    }
+  }
+  return failed == 0 ? 0 : 1;
+}

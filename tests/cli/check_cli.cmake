@@ -1,0 +1,21 @@
+# Runs EXE with ARGS ("|"-separated), then checks the exit status (EXIT) and that stdout+stderr
+# match the regular expression MATCH. Optional FILE: a path that must exist afterwards
+# (FILE_ABSENT: must not).
+string(REPLACE "|" ";" args "${ARGS}")
+if(FILE_ABSENT)
+  file(REMOVE "${FILE_ABSENT}")
+endif()
+execute_process(COMMAND ${EXE} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(all "${out}${err}")
+if(NOT rc EQUAL EXIT)
+  message(FATAL_ERROR "exit status ${rc}, expected ${EXIT}\n--- output:\n${all}")
+endif()
+if(MATCH AND NOT all MATCHES "${MATCH}")
+  message(FATAL_ERROR "output does not match '${MATCH}'\n--- output:\n${all}")
+endif()
+if(FILE AND NOT EXISTS "${FILE}")
+  message(FATAL_ERROR "expected file ${FILE} was not written")
+endif()
+if(FILE_ABSENT AND EXISTS "${FILE_ABSENT}")
+  message(FATAL_ERROR "file ${FILE_ABSENT} was written although the command failed")
+endif()
