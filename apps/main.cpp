@@ -55,7 +55,7 @@ T parse_number(std::string_view flag, std::string_view text) {
 
 int main(int argc, char** argv) {
   try {
-    sampo::parallel::MpiSession mpi(&argc, &argv);
+    sampo::parallel::MpiSession mpi;
     sampo::cli::GlobalOptions global;
     std::string command;
     std::vector<std::string> rest;

@@ -20,6 +20,7 @@
 #include "sampo/core/termination.hpp"
 #include "sampo/core/version.hpp"
 #include "sampo/io/atomic_file.hpp"
+#include "sampo/io/csv.hpp"
 #include "sampo/io/json.hpp"
 #include "sampo/io/table.hpp"
 #include "sampo/parallel/mpi.hpp"
@@ -198,16 +199,18 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
   if (sampo::parallel::mpi_rank() == 0) {
     if (!global.json.empty()) sampo::io::write_json(global.json, to_json(rows, passed, failed, skipped));
     if (!csv.empty()) {
-      sampo::io::write_file_atomic(csv, [&](std::ostream& out) {
-        out.precision(17);
-        out << "module,case,reference,value,error,tolerance,pass,skipped,seconds\n";
-        for (const auto& r : rows) {
-          const Outcome& o = r.outcome;
-          out << r.c->module << ',' << r.c->name << ',' << o.reference << ',' << o.value << ','
-              << o.error << ',' << o.tolerance << ',' << (o.pass ? 1 : 0) << ','
-              << (o.skipped ? 1 : 0) << ',' << r.seconds << "\n";
-        }
-      });
+      std::vector<std::vector<std::string>> table_rows;
+      for (const auto& r : rows) {
+        const Outcome& o = r.outcome;
+        table_rows.push_back({r.c->module, r.c->name, sampo::format_value(o.reference),
+                              sampo::format_value(o.value), sampo::format_value(o.error),
+                              sampo::format_value(o.tolerance), o.pass ? "1" : "0",
+                              o.skipped ? "1" : "0", sampo::format_value(r.seconds), o.note});
+      }
+      sampo::io::write_csv_rows(csv,
+                                {"module", "case", "reference", "value", "error", "tolerance",
+                                 "pass", "skipped", "seconds", "note"},
+                                table_rows);
     }
     if (!plots.empty()) {
       const int made = write_figures(rows, plots);

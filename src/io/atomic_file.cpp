@@ -20,10 +20,13 @@ constexpr std::string_view kFunction = "sampo::io::write_file_atomic";
 /// uniqueness is enforced anyway by creating the file exclusively.
 std::filesystem::path temp_name(const std::filesystem::path& path) {
   static std::atomic<unsigned long long> counter{0};
-  const auto tick = static_cast<unsigned long long>(
-      std::chrono::steady_clock::now().time_since_epoch().count());
-  std::string name = "." + path.filename().string() + ".tmp-" + std::to_string(tick % 1000000007ULL) +
-                     "-" + std::to_string(counter.fetch_add(1));
+  const auto tick =
+      static_cast<unsigned long long>(std::chrono::steady_clock::now().time_since_epoch().count());
+  std::string name(".");
+  name.append(path.filename().string())
+      .append(".tmp-")
+      .append(std::to_string(tick % 1000000007ULL));
+  name.append("-").append(std::to_string(counter.fetch_add(1)));
   return path.parent_path() / name;
 }
 
@@ -73,7 +76,8 @@ void write_file_atomic(const std::filesystem::path& path,
 
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw_io_error(kFunction, path.string(), "cannot open temporary file '" + tmp.string() + "'");
+    if (!out)
+      throw_io_error(kFunction, path.string(), "cannot open temporary file '" + tmp.string() + "'");
     writer(out);  // an exception propagates; the guard removes the temporary
     out.flush();
     if (!out) throw_io_error(kFunction, path.string(), "writing failed (stream error; disk full?)");
@@ -83,7 +87,9 @@ void write_file_atomic(const std::filesystem::path& path,
 
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) throw_io_error(kFunction, path.string(), "cannot rename the temporary file onto it: " + ec.message());
+  if (ec)
+    throw_io_error(kFunction, path.string(),
+                   "cannot rename the temporary file onto it: " + ec.message());
   guard.armed = false;
 }
 

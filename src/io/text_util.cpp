@@ -31,7 +31,7 @@ std::string quoted_list(const std::vector<std::string>& names) {
   std::string s;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (i > 0) s += ", ";
-    s += "'" + names[i] + "'";
+    s += quote(names[i]);
   }
   return s;
 }

@@ -19,6 +19,17 @@ inline void append_double(std::string& out, double x) {
 /// Reads a whole file in binary mode. @throw sampo::io_error from @p function naming the file.
 std::string read_file(std::string_view function, const std::filesystem::path& path);
 
+/// "'s'" for messages (built with append: GCC 12 warns falsely (-Wrestrict, bug 105329)
+/// about "literal" + std::string temporaries).
+inline std::string quote(std::string_view s) {
+  std::string r;
+  r.reserve(s.size() + 2);
+  r += '\'';
+  r.append(s);
+  r += '\'';
+  return r;
+}
+
 /// "'a', 'b', 'c'" for messages.
 std::string quoted_list(const std::vector<std::string>& names);
 

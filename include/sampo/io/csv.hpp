@@ -16,12 +16,13 @@ namespace sampo::io {
 
 /// How read_csv / write_csv split and recognise lines.
 struct CsvOptions {
-  char delimiter = ',';        ///< field separator (',' ';' '\t' ...)
-  bool header = true;          ///< the first non-blank, non-comment line holds the column names
-  char comment = '#';          ///< lines starting with this character are skipped ('\0': none)
-  bool empty_as_nan = false;   ///< read an empty numeric cell as NaN instead of failing
-  bool text_columns = true;    ///< keep columns whose first data cell is not a number as text
-                               ///< (needs header); false: every cell must be a number
+  char delimiter = ',';      ///< field separator (',' ';' '\t' ...)
+  bool header = true;        ///< the first non-blank, non-comment line holds the column names
+  char comment = '#';        ///< lines starting with this character are skipped ('\0': none)
+  bool empty_as_nan = true;  ///< an empty numeric cell is NaN (a missing value, as in
+                             ///< pandas); false: an empty cell is an error
+  bool text_columns = true;  ///< keep columns whose first data cell is not a number as text
+                             ///< (needs header); false: every cell must be a number
 
   /// Throws sampo::invalid_argument if the delimiter is '"', '\n', '\r', or equals comment.
   void validate() const;
@@ -29,10 +30,10 @@ struct CsvOptions {
 
 /// A table read from a CSV file: numeric columns in `data`, text columns in `text`.
 struct CsvTable {
-  std::vector<std::string> header;  ///< names of the numeric columns, in file order (empty
-                                    ///< when the file has no header line)
-  Eigen::MatrixXd data;             ///< rows x header.size() numbers (column k = header[k])
-  std::vector<std::string> text_header;        ///< names of the text columns, in file order
+  std::vector<std::string> header;       ///< names of the numeric columns, in file order (empty
+                                         ///< when the file has no header line)
+  Eigen::MatrixXd data;                  ///< rows x header.size() numbers (column k = header[k])
+  std::vector<std::string> text_header;  ///< names of the text columns, in file order
   std::vector<std::vector<std::string>> text;  ///< text[k][i]: row i of text column k
   std::filesystem::path path;                  ///< the file read (for messages); may be empty
 
