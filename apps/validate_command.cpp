@@ -56,7 +56,8 @@ int write_figures(const std::vector<Row>& rows, const fs::path& dir) {
   for (const auto& row : rows) {
     for (std::size_t k = 0; k < row.outcome.figures.size(); ++k) {
       const auto& fig = row.outcome.figures[k];
-      const std::string stem = file_stem(*row.c) + (k ? "_" + std::to_string(k) : "");
+      std::string stem = file_stem(*row.c);
+      if (k > 0) stem.append("_").append(std::to_string(k));
       const fs::path data = dir / (stem + ".dat"), script = dir / (stem + ".gp"),
                      png = dir / (stem + ".png");
       sampo::io::write_file_atomic(data, [&](std::ostream& out) {
