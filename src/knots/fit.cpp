@@ -1,0 +1,585 @@
+#include "sampo/knots/fit.hpp"
+
+#include <Eigen/LU>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include "sampo/core/check.hpp"
+#include "sampo/core/error.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace sampo::knots {
+namespace {
+constexpr const char* kFn = "sampo::knots::fit";
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+constexpr double kKnotTol = 100.0 * kEps;  // NumCosmo's NCM_SPLINE_KNOT_DIFF_TOL
+// high_order: a new point's prediction error above this multiple of the a-posteriori
+// estimate means the estimator is blind there (the data hid the error).
+constexpr double kMissFactor = 10.0;
+
+// ---------------------------------------------------------------------------------------
+// Evaluation of f: counting, optional OpenMP, errors that name x.
+class Evaluator {
+ public:
+  Evaluator(const std::function<double(double)>& f, int threads) : f_(f), threads_(threads) {}
+
+  void operator()(const std::vector<double>& xs, std::vector<double>& ys) {
+    const auto n = static_cast<long>(xs.size());
+    ys.assign(xs.size(), 0.0);
+    std::vector<std::exception_ptr> errors(xs.size());
+    int threads = threads_;
+#ifdef _OPENMP
+    if (threads == 0) threads = omp_get_max_threads();
+#endif
+    if (threads > 1 && n > 1) {
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+      for (long k = 0; k < n; ++k) {
+        try {
+          ys[static_cast<std::size_t>(k)] = f_(xs[static_cast<std::size_t>(k)]);
+        } catch (...) {
+          errors[static_cast<std::size_t>(k)] = std::current_exception();
+        }
+      }
+    } else {
+      for (long k = 0; k < n; ++k) {
+        try {
+          ys[static_cast<std::size_t>(k)] = f_(xs[static_cast<std::size_t>(k)]);
+        } catch (...) {
+          errors[static_cast<std::size_t>(k)] = std::current_exception();
+          break;  // serial: stop at the first failure, as a plain loop would
+        }
+      }
+    }
+    count_ += xs.size();
+    // Report the first failure in x order, whatever the thread schedule.
+    for (std::size_t k = 0; k < xs.size(); ++k) {
+      if (errors[k]) rethrow_with_x(errors[k], xs[k]);
+      if (!std::isfinite(ys[k]))
+        throw_invalid_argument(kFn, "f(x)", format_value(ys[k]),
+                               "f returned a non-finite value at x = " + format_value(xs[k]));
+    }
+  }
+
+  [[nodiscard]] std::size_t count() const noexcept { return count_; }
+
+ private:
+  [[noreturn]] static void rethrow_with_x(const std::exception_ptr& e, double x) {
+    const std::string where = std::string(kFn) + ": f threw at x = " + format_value(x);
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      std::throw_with_nested(numerical_error(where + ": " + ex.what()));
+    } catch (...) {
+      std::throw_with_nested(numerical_error(where + " (not a std::exception)"));
+    }
+  }
+
+  const std::function<double(double)>& f_;
+  int threads_;
+  std::size_t count_ = 0;
+};
+
+// The problem in the working variable t, with the exact ends a and b.
+struct Domain {
+  Scale scale;
+  double a, b, ta, tb;
+  [[nodiscard]] double x_of(double t) const {
+    if (t == ta) return a;
+    if (t == tb) return b;
+    return from_scaled(scale, t);
+  }
+};
+
+std::vector<double> uniform_t(const Domain& d, std::size_t n) {
+  std::vector<double> t(n);
+  for (std::size_t i = 0; i < n; ++i)
+    t[i] = d.ta + (d.tb - d.ta) * static_cast<double>(i) / static_cast<double>(n - 1);
+  t.front() = d.ta;
+  t.back() = d.tb;
+  return t;
+}
+
+// Knots t0 < t1 are too close to split when the half-spacing falls below 100 ulp of the
+// larger of |t| and the domain length, or the midpoint collapses in x.
+bool too_close(const Domain& d, double t0, double t1, double tm) {
+  const double scale = std::max({std::abs(tm), d.tb - d.ta});
+  if (!(tm - t0 > kKnotTol * scale) || !(t1 - tm > kKnotTol * scale)) return true;
+  const double x0 = d.x_of(t0), x1 = d.x_of(t1), xm = d.x_of(tm);
+  return !(xm > x0 && xm < x1) || !(xm - x0 > kKnotTol * std::abs(xm));
+}
+
+// |f - s| / (|f| + atol), with 0/0 = 0.
+double scaled_error(double diff, double ref) {
+  if (diff == 0.0) return 0.0;
+  return ref > 0.0 ? diff / ref : std::numeric_limits<double>::infinity();
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+struct State {
+  std::vector<double> t, y;
+  std::size_t passes = 0;
+  Termination termination = Termination::converged;
+  std::string message;
+  double discontinuity_at = std::numeric_limits<double>::quiet_NaN();
+};
+
+Eigen::VectorXd to_eigen(const std::vector<double>& v) {
+  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+}
+
+// ---------------------------------------------------------------------------------------
+// AutoKnots (NumCosmo ncm_spline_new_function_spline), in the working variable t.
+double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State& st) {
+  st.t = uniform_t(d, opt.min_knots);
+  std::vector<double> xs(st.t.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = d.x_of(st.t[i]);
+  eval(xs, st.y);
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<char> ok(st.t.size() - 1, 0);  // interval accepted
+  std::vector<double> err(st.t.size() - 1, inf);
+  CubicSpline s(to_eigen(st.t), to_eigen(st.y));
+  int refine_left = opt.refine;
+
+  for (;;) {
+    const std::size_t n_int = st.t.size() - 1;
+    // Spacing statistics over the intervals at the start of the pass (for `refine`).
+    double mean = 0.0, m2 = 0.0, max_dt = 0.0;
+    for (std::size_t i = 0; i < n_int; ++i) {
+      const double dt = st.t[i + 1] - st.t[i];
+      const double delta = dt - mean;
+      mean += delta / static_cast<double>(i + 1);
+      m2 += delta * (dt - mean);
+      max_dt = std::max(max_dt, dt);
+    }
+    const double sd = n_int > 1 ? std::sqrt(m2 / static_cast<double>(n_int - 1)) : 0.0;
+
+    std::vector<std::size_t> pending;
+    for (std::size_t i = 0; i < n_int; ++i)
+      if (!ok[i]) pending.push_back(i);
+    if (pending.empty()) break;  // only after a refine round that reopened nothing
+
+    // Budget: honoured exactly; when a full pass does not fit, the widest intervals go first.
+    bool truncated = false;
+    const std::size_t room = opt.max_knots > st.t.size() ? opt.max_knots - st.t.size() : 0;
+    if (pending.size() > room) {
+      truncated = true;
+      std::stable_sort(pending.begin(), pending.end(), [&](std::size_t p, std::size_t q) {
+        return st.t[p + 1] - st.t[p] > st.t[q + 1] - st.t[q];
+      });
+      pending.resize(room);
+      std::sort(pending.begin(), pending.end());
+      if (pending.empty()) {
+        st.termination = Termination::max_evaluations;
+        st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached";
+        break;
+      }
+    }
+
+    std::vector<double> tm(pending.size()), xm(pending.size()), ym;
+    for (std::size_t k = 0; k < pending.size(); ++k) {
+      const std::size_t i = pending[k];
+      tm[k] = 0.5 * (st.t[i] + st.t[i + 1]);
+      if (too_close(d, st.t[i], st.t[i + 1], tm[k])) {
+        st.termination = Termination::discontinuity_suspected;
+        st.discontinuity_at = d.x_of(tm[k]);
+        st.message = "knots closer than 100 ulp at x = " + fmt("%.17g", st.discontinuity_at) +
+                     ": f is probably discontinuous there";
+        break;
+      }
+      xm[k] = d.x_of(tm[k]);
+    }
+    if (st.termination == Termination::discontinuity_suspected) break;
+    ++st.passes;
+    eval(xm, ym);  // the spline s is the previous pass's: the points are independent
+
+    std::vector<double> nt, ny, nerr;
+    std::vector<char> nok;
+    nt.reserve(st.t.size() + pending.size());
+    std::size_t failures = 0, k = 0;
+    for (std::size_t i = 0; i < n_int; ++i) {
+      nt.push_back(st.t[i]);
+      ny.push_back(st.y[i]);
+      if (k < pending.size() && pending[k] == i) {
+        const double t0 = st.t[i], t1 = st.t[i + 1], y0 = st.y[i], y1 = st.y[i + 1];
+        const double dt = t1 - t0, y = ym[k];
+        const double ys = s(tm[k]);
+        const double i_simpson = dt * (y0 + 4.0 * y + y1) / 6.0;
+        const double i_spline = s.integral(t0, t1);
+        const bool pass_p = std::abs(y - ys) <= opt.rtol * (std::abs(y) + opt.atol);
+        const bool pass_i = std::abs(i_simpson - i_spline) <=
+                            opt.rtol * (std::abs(i_simpson) + opt.atol * dt);
+        const double e = std::max(scaled_error(std::abs(y - ys), std::abs(y) + opt.atol),
+                                  scaled_error(std::abs(i_simpson - i_spline),
+                                               (std::abs(i_simpson) + opt.atol * dt)));
+        const char accepted = (pass_p && pass_i) ? 1 : 0;
+        if (!accepted) ++failures;
+        nt.push_back(tm[k]);
+        ny.push_back(y);
+        nok.insert(nok.end(), {accepted, accepted});
+        nerr.insert(nerr.end(), {e, e});
+        ++k;
+      } else {
+        nok.push_back(ok[i]);
+        nerr.push_back(err[i]);
+      }
+    }
+    nt.push_back(st.t.back());
+    ny.push_back(st.y.back());
+    st.t.swap(nt);
+    st.y.swap(ny);
+    ok.swap(nok);
+    err.swap(nerr);
+    s = CubicSpline(to_eigen(st.t), to_eigen(st.y));
+
+    if (truncated) {
+      std::size_t open = 0;
+      for (char o : ok) open += o ? 0 : 1;
+      st.termination = Termination::max_evaluations;
+      st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached with " +
+                   std::to_string(open) + " intervals not accepted";
+      break;
+    }
+    if (failures == 0) {
+      if (refine_left < 1) break;
+      --refine_left;
+      const double lim = mean + opt.refine_sigma * sd;
+      if (!(max_dt > lim)) break;
+      bool reopened = false;
+      for (std::size_t i = 0; i + 1 < st.t.size(); ++i)
+        if (st.t[i + 1] - st.t[i] > lim) {
+          ok[i] = 0;
+          reopened = true;
+        }
+      if (!reopened) break;
+    }
+  }
+  double e = 0.0;
+  for (double v : err) e = std::max(e, v);
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------
+// High-order local interpolation.
+struct Stencil {
+  std::size_t start = 0, size = 0;
+};
+
+Stencil stencil_for(std::size_t interval, std::size_t knots, std::size_t order) {
+  Stencil s;
+  s.size = std::min(order, knots);
+  const long half = static_cast<long>(s.size / 2) - 1;
+  long start = static_cast<long>(interval) - half;
+  start = std::clamp(start, 0L, static_cast<long>(knots - s.size));
+  s.start = static_cast<std::size_t>(start);
+  return s;
+}
+
+// Nodes of interval i's stencil in its centred variable v = (2t - t_i - t_{i+1}) / h_i.
+void local_nodes(const std::vector<double>& t, std::size_t i, std::size_t start, std::size_t m,
+                 std::vector<double>& v) {
+  const double c = t[i] + t[i + 1], h = t[i + 1] - t[i];
+  v.resize(m);
+  for (std::size_t j = 0; j < m; ++j) v[j] = (2.0 * t[start + j] - c) / h;
+}
+
+// Interpolant through (v_j, y_j) at z: first (modified Lagrange) barycentric form,
+// backward stable for any nodes (Higham 2004).
+double barycentric(const std::vector<double>& v, const double* y, double z) {
+  double ell = 1.0, sum = 0.0;
+  for (std::size_t j = 0; j < v.size(); ++j) {
+    const double dz = z - v[j];
+    if (dz == 0.0) return y[j];
+    double w = 1.0;
+    for (std::size_t k = 0; k < v.size(); ++k)
+      if (k != j) w *= v[j] - v[k];
+    sum += y[j] / (w * dz);
+    ell *= dz;
+  }
+  return ell * sum;
+}
+
+// Leading divided difference of (v_j, y_j), j in the set.
+double divided_difference(const std::vector<double>& v, const double* y) {
+  double sum = 0.0;
+  for (std::size_t j = 0; j < v.size(); ++j) {
+    double w = 1.0;
+    for (std::size_t k = 0; k < v.size(); ++k)
+      if (k != j) w *= v[j] - v[k];
+    sum += y[j] / w;
+  }
+  return sum;
+}
+
+struct Estimate {
+  double ratio;     // max over probes of e / tolerance
+  double scaled;    // max over probes of e / (|p| + atol)
+  double midpoint;  // e at the midpoint (absolute)
+};
+
+// Error estimate of interval i's interpolant: |p_S(z) - p_{S+e}(z)| = |f[S, e]| |w_S(z)| for
+// the extension e by the left and by the right neighbour of the stencil, at z = -1/2, 0, 1/2.
+Estimate estimate_interval(const std::vector<double>& t, const std::vector<double>& y,
+                           std::size_t i, std::size_t order, const Options& opt) {
+  const std::size_t n = t.size();
+  const Stencil s = stencil_for(i, n, order);
+  std::vector<double> v, ve, ye;
+  local_nodes(t, i, s.start, s.size, v);
+  double dd = 0.0;
+  for (int side : {-1, +1}) {
+    const long e = side < 0 ? static_cast<long>(s.start) - 1
+                            : static_cast<long>(s.start + s.size);
+    if (e < 0 || e >= static_cast<long>(n)) continue;
+    const std::size_t lo = std::min(s.start, static_cast<std::size_t>(e));
+    local_nodes(t, i, lo, s.size + 1, ve);
+    dd = std::max(dd, std::abs(divided_difference(ve, y.data() + lo)));
+  }
+  if (s.size == n) dd = std::numeric_limits<double>::infinity();  // no extension: unknown
+  Estimate est{0.0, 0.0, 0.0};
+  for (double z : {-0.5, 0.0, 0.5}) {
+    double w = 1.0;
+    for (double vj : v) w *= z - vj;
+    const double e = dd * std::abs(w);
+    const double p = barycentric(v, y.data() + s.start, z);
+    const double ref = std::abs(p) + opt.atol;
+    est.ratio = std::max(est.ratio, e == 0.0 ? 0.0 : e / (opt.rtol * ref));
+    est.scaled = std::max(est.scaled, scaled_error(e, ref));
+    if (z == 0.0) est.midpoint = e;
+  }
+  return est;
+}
+
+// Prediction of interval i's current interpolant at its midpoint (before the new knot).
+double predict_midpoint(const std::vector<double>& t, const std::vector<double>& y,
+                        std::size_t i, std::size_t order) {
+  const Stencil s = stencil_for(i, t.size(), order);
+  std::vector<double> v;
+  local_nodes(t, i, s.start, s.size, v);
+  return barycentric(v, y.data() + s.start, 0.0);
+}
+
+double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, State& st) {
+  const auto order = static_cast<std::size_t>(opt.order);
+  st.t = uniform_t(d, std::max(opt.min_knots, order + 1));
+  std::vector<double> xs(st.t.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = d.x_of(st.t[i]);
+  eval(xs, st.y);
+  std::vector<Estimate> est;
+  auto estimate_all = [&] {
+    est.resize(st.t.size() - 1);
+    for (std::size_t i = 0; i + 1 < st.t.size(); ++i)
+      est[i] = estimate_interval(st.t, st.y, i, order, opt);
+  };
+  // Intervals bisected whatever their estimate: all of them in the first pass (every region
+  // gets one sample-based test of the interpolant, which catches data whose symmetry hides
+  // the error from the estimator, e.g. a step centred on a knot), then both halves of every
+  // interval whose new midpoint the previous interpolant failed to predict within tolerance
+  // while the estimate promised much better.
+  std::vector<char> force(st.t.size() - 1, 1);
+  for (;;) {
+    estimate_all();
+    std::vector<std::size_t> failing;
+    for (std::size_t i = 0; i < est.size(); ++i)
+      if (est[i].ratio > 1.0 || force[i]) failing.push_back(i);
+    if (failing.empty()) break;
+    bool truncated = false;
+    const std::size_t room = opt.max_knots > st.t.size() ? opt.max_knots - st.t.size() : 0;
+    if (failing.size() > room) {
+      truncated = true;  // forced intervals first, then the worst estimates
+      std::stable_sort(failing.begin(), failing.end(), [&](std::size_t p, std::size_t q) {
+        if (force[p] != force[q]) return force[p] > force[q];
+        return est[p].ratio > est[q].ratio;
+      });
+      failing.resize(room);
+      std::sort(failing.begin(), failing.end());
+      if (failing.empty()) {
+        st.termination = Termination::max_evaluations;
+        st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached";
+        break;
+      }
+    }
+    std::vector<double> tm(failing.size()), xm(failing.size()), pm(failing.size()),
+        em(failing.size()), ym;
+    for (std::size_t k = 0; k < failing.size(); ++k) {
+      const std::size_t i = failing[k];
+      tm[k] = 0.5 * (st.t[i] + st.t[i + 1]);
+      if (too_close(d, st.t[i], st.t[i + 1], tm[k])) {
+        st.termination = Termination::discontinuity_suspected;
+        st.discontinuity_at = d.x_of(tm[k]);
+        st.message = "knots closer than 100 ulp at x = " + fmt("%.17g", st.discontinuity_at) +
+                     ": f is probably discontinuous there";
+        break;
+      }
+      xm[k] = d.x_of(tm[k]);
+      pm[k] = predict_midpoint(st.t, st.y, i, order);
+      em[k] = est[i].midpoint;
+    }
+    if (st.termination == Termination::discontinuity_suspected) break;
+    ++st.passes;
+    eval(xm, ym);
+    std::vector<double> nt, ny;
+    std::vector<char> nforce;
+    nt.reserve(st.t.size() + failing.size());
+    ny.reserve(st.t.size() + failing.size());
+    std::size_t k = 0;
+    for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
+      nt.push_back(st.t[i]);
+      ny.push_back(st.y[i]);
+      if (k < failing.size() && failing[k] == i) {
+        // The estimator missed: the prediction fails the tolerance *and* is far worse than
+        // the estimate said (an expected failure is not a miss: its halves are fine).
+        const double miss = std::abs(ym[k] - pm[k]);
+        const bool missed =
+            miss > opt.rtol * (std::abs(ym[k]) + opt.atol) && miss > kMissFactor * em[k];
+        nt.push_back(tm[k]);
+        ny.push_back(ym[k]);
+        nforce.insert(nforce.end(), {static_cast<char>(missed), static_cast<char>(missed)});
+        ++k;
+      } else {
+        nforce.push_back(0);
+      }
+    }
+    nt.push_back(st.t.back());
+    ny.push_back(st.y.back());
+    st.t.swap(nt);
+    st.y.swap(ny);
+    force.swap(nforce);
+    if (truncated) {
+      st.termination = Termination::max_evaluations;
+      st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached";
+      estimate_all();
+      break;
+    }
+  }
+  double e = 0.0;
+  for (const Estimate& x : est) e = std::max(e, x.scaled);
+  return e;
+}
+
+// Coefficients, in the centred variable v, of the polynomial through interval i's stencil:
+// values at Chebyshev points of [-1, 1] (barycentric), then the Vandermonde solve there
+// (backward stable; condition ~ 10^2 at degree 15).
+PiecewisePolynomial high_order_pieces(const std::vector<double>& t, const std::vector<double>& y,
+                                      std::size_t order) {
+  const std::size_t n_int = t.size() - 1;
+  const std::size_t m = std::min(order, t.size());
+  const auto deg1 = static_cast<Eigen::Index>(m);
+  Eigen::VectorXd cheb(deg1);
+  Eigen::MatrixXd vander(deg1, deg1);
+  for (Eigen::Index k = 0; k < deg1; ++k) {
+    cheb(k) = std::cos(std::numbers::pi * (static_cast<double>(k) + 0.5) / static_cast<double>(deg1));
+    for (Eigen::Index l = 0; l < deg1; ++l) vander(k, l) = std::pow(cheb(k), static_cast<double>(l));
+  }
+  const Eigen::PartialPivLU<Eigen::MatrixXd> lu(vander);
+  Eigen::MatrixXd coef(static_cast<Eigen::Index>(n_int), deg1);
+  std::vector<double> v;
+  Eigen::VectorXd values(deg1);
+  for (std::size_t i = 0; i < n_int; ++i) {
+    const Stencil s = stencil_for(i, t.size(), order);
+    local_nodes(t, i, s.start, s.size, v);
+    for (Eigen::Index k = 0; k < deg1; ++k) values(k) = barycentric(v, y.data() + s.start, cheb(k));
+    coef.row(static_cast<Eigen::Index>(i)) = lu.solve(values).transpose();
+  }
+  return PiecewisePolynomial(to_eigen(t), std::move(coef));
+}
+
+}  // namespace
+
+std::string_view to_string(Strategy strategy) noexcept {
+  switch (strategy) {
+    case Strategy::autoknots: return "autoknots";
+    case Strategy::high_order: return "high_order";
+  }
+  return "unknown";
+}
+
+Strategy strategy_from_string(std::string_view name) {
+  for (Strategy s : {Strategy::autoknots, Strategy::high_order})
+    if (to_string(s) == name) return s;
+  throw_invalid_argument("sampo::knots::strategy_from_string", "strategy", name,
+                         "is not a strategy (autoknots, high_order)");
+}
+
+void Options::validate() const {
+  constexpr const char* fn = "sampo::knots::Options";
+  check_positive(fn, "rtol", rtol);
+  check_nonnegative(fn, "atol", atol);
+  if (min_knots < 3)
+    throw_invalid_argument(fn, "min_knots", std::to_string(min_knots), "must be >= 3");
+  if (max_knots < min_knots)
+    throw_invalid_argument(fn, "max_knots", std::to_string(max_knots),
+                           "must be >= min_knots = " + std::to_string(min_knots));
+  if (refine < 0) throw_invalid_argument(fn, "refine", std::to_string(refine), "must be >= 0");
+  check_nonnegative(fn, "refine_sigma", refine_sigma);
+  if (threads < 0) throw_invalid_argument(fn, "threads", std::to_string(threads), "must be >= 0");
+  if (order < 4 || order > 16 || order % 2 != 0)
+    throw_invalid_argument(fn, "order", std::to_string(order), "must be even, in [4, 16]");
+  if (strategy == Strategy::high_order && max_knots < static_cast<std::size_t>(order) + 1)
+    throw_invalid_argument(fn, "max_knots", std::to_string(max_knots),
+                           "must be >= order + 1 = " + std::to_string(order + 1) +
+                               " for the high_order strategy");
+}
+
+std::string Result::brief_report() const {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%zu knots, error estimate %.3g, ", run.evaluations,
+                error_estimate);
+  return std::string(buf) + run.brief_report();
+}
+
+Result fit(const std::function<double(double)>& f, double a, double b, const Options& opt) {
+  const Stopwatch clock;
+  opt.validate();
+  if (!f) throw_invalid_argument(kFn, "f", "", "is empty");
+  check_finite(kFn, "a", a);
+  check_finite(kFn, "b", b);
+  if (!(a < b))
+    throw_invalid_argument(kFn, "b", format_value(b), "must be > a = " + format_value(a));
+  if (opt.scale == Scale::log && !(a > 0))
+    throw_invalid_argument(kFn, "a", format_value(a), "must be > 0 for the log scale");
+  const Domain d{opt.scale, a, b, to_scaled(opt.scale, a), to_scaled(opt.scale, b)};
+  if (!(d.ta < d.tb) || !std::isfinite(d.ta) || !std::isfinite(d.tb))
+    throw_invalid_argument(kFn, "b", format_value(b),
+                           "[a, b] collapses in the " + std::string(to_string(opt.scale)) +
+                               " scale");
+
+  Evaluator eval(f, opt.threads);
+  State st;
+  Result r;
+  if (opt.strategy == Strategy::autoknots) {
+    r.error_estimate = run_autoknots(d, opt, eval, st);
+    r.interpolant = Interpolant(opt.scale, CubicSpline(to_eigen(st.t), to_eigen(st.y)).piecewise());
+  } else {
+    r.error_estimate = run_high_order(d, opt, eval, st);
+    r.interpolant =
+        Interpolant(opt.scale, high_order_pieces(st.t, st.y, static_cast<std::size_t>(opt.order)));
+  }
+  r.t = to_eigen(st.t);
+  r.y = to_eigen(st.y);
+  r.x.resize(r.t.size());
+  for (Eigen::Index i = 0; i < r.t.size(); ++i) r.x(i) = d.x_of(r.t(i));
+  r.discontinuity_at = st.discontinuity_at;
+  r.run.termination = st.termination;
+  if (st.termination == Termination::converged)
+    st.message = std::string(to_string(opt.strategy)) + ": every interval meets rtol = " +
+                 fmt("%.3g", opt.rtol);
+  r.run.message = st.message;
+  r.run.iterations = st.passes;
+  r.run.evaluations = eval.count();
+  r.run.seconds = clock.seconds();
+  return r;
+}
+
+}  // namespace sampo::knots
