@@ -1,0 +1,54 @@
+#pragma once
+/// @file
+/// Solving A X = B for symmetric positive definite A by Cholesky factorization, with a guard
+/// on the condition number.
+///
+/// Error model (chosen for this module): *bad input* throws — a non-square, non-finite or
+/// non-symmetric A, a B of the wrong height, or an A that is not numerically positive definite
+/// (sampo::invalid_argument with A's smallest eigenvalue, via sampo::throw_not_spd). *Ill-
+/// conditioning* is an outcome: the solution is still computed and returned, and
+/// `CholeskySolve::well_conditioned` is false with a message giving the estimated condition
+/// number. Callers that cannot use an inaccurate answer check `ok()`. The relative error of X
+/// is about κ₁(A)·eps, where κ₁(A) ≈ 1/rcond is LAPACK's 1-norm condition estimate.
+
+#include <Eigen/Core>
+#include <string>
+
+namespace sampo::linalg {
+
+/// Options of cholesky_solve.
+struct CholeskyOptions {
+  /// Largest acceptable estimated 1-norm condition number κ₁(A) ≈ 1/rcond; beyond it the
+  /// result is flagged (well_conditioned = false). 1e12 leaves ~4 correct digits.
+  double max_condition = 1e12;
+
+  /// @throw sampo::invalid_argument if max_condition is not finite and >= 1.
+  void validate() const;
+};
+
+/// Result of cholesky_solve.
+struct CholeskySolve {
+  Eigen::MatrixXd solution;       ///< X with A X = B (same columns as B)
+  Eigen::MatrixXd factor;         ///< L, lower triangular, A = L Lᵀ
+  double rcond = 0.0;             ///< reciprocal 1-norm condition estimate (Eigen::LLT::rcond)
+  double condition_estimate = 0;  ///< 1 / rcond (+inf when rcond == 0)
+  bool well_conditioned = false;  ///< condition_estimate <= options.max_condition
+  std::string message;            ///< empty when well conditioned; else why not
+
+  /// True when the solution can be trusted to about log10(eps·κ) digits.
+  [[nodiscard]] bool ok() const noexcept { return well_conditioned; }
+};
+
+/// Solves A X = B with A symmetric positive definite (Cholesky A = L Lᵀ, two triangular
+/// solves). B may be a vector (one column) or a matrix of right-hand sides.
+/// @param a       n x n symmetric positive definite, finite.
+/// @param b       n x k right-hand sides, finite (k >= 1).
+/// @param options the condition guard.
+/// @return the solution, the factor and the conditioning verdict (see the file comment).
+/// @throw sampo::invalid_argument on bad shapes, non-finite entries, non-symmetric @p a, an
+///        @p a that is not positive definite (message: smallest eigenvalue), or bad @p options.
+[[nodiscard]] CholeskySolve cholesky_solve(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                           const Eigen::Ref<const Eigen::MatrixXd>& b,
+                                           const CholeskyOptions& options = {});
+
+}  // namespace sampo::linalg

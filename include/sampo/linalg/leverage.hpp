@@ -1,0 +1,76 @@
+#pragma once
+/// @file
+/// Exact statistical leverage scores h_i = ‖e_iᵀ U‖² of a tall matrix A (U an orthonormal basis
+/// of range(A)); h_i = a_iᵀ (AᵀA)⁻¹ a_i when A has full column rank. 0 <= h_i <= 1 and
+/// Σ h_i = rank(A).
+///
+/// Two routes:
+/// - **QR**: Householder QR, h_i = ‖Q_i‖² (about 4np² flops). For tall A it is a one-level
+///   TSQR: fixed blocks of max(4p, 8192) rows are factored in cache and in parallel, then the
+///   stacked R factors once more (Demmel, Grigori, Hoemmen & Langou 2012); Q is applied, never
+///   stored as n x n. Backward stable whatever κ(A); a rank-deficient A is handled: the SVD of
+///   the p x p factor R gives the numerical rank r and U = Q·U_R[:, :r], so Σ h_i = r.
+/// - **Gram**: G = AᵀA (a symmetric rank-k update, np² flops), L = chol(G),
+///   h_i = ‖L⁻¹ a_i‖² (a triangular solve per row block, np² flops): about half the flops of
+///   QR, in parallel over fixed row blocks. It squares the condition number: the scores carry
+///   a relative error of about κ(A)²·eps, and G stops being numerically positive definite near
+///   κ(A) ≈ 1/√eps ≈ 7e7 (the route refuses rcond(G) <= p·eps).
+/// - **automatic** (default): the Gram route, accepted only if chol(G) succeeds and
+///   κ(A)²·eps <= max_gram_error, with κ(A)² ≈ κ₁(G) estimated by Eigen::LLT::rcond (O(p²));
+///   otherwise A is re-factored by the QR route. Both the estimate and the route taken are
+///   reported.
+/// With any route the scores are bit-for-bit identical for any number of OpenMP threads.
+
+#include <Eigen/Core>
+#include <string_view>
+
+namespace sampo::linalg {
+
+/// Which route leverage_scores takes.
+enum class LeverageMethod {
+  automatic,  ///< Gram when safe (see max_gram_error), otherwise QR
+  qr,         ///< thin Householder QR; handles rank deficiency
+  gram,       ///< Gram + Cholesky; throws if AᵀA is not numerically positive definite
+};
+
+/// "automatic", "qr", "gram".
+[[nodiscard]] std::string_view to_string(LeverageMethod m) noexcept;
+
+/// Options of leverage_scores.
+struct LeverageOptions {
+  LeverageMethod method = LeverageMethod::automatic;  ///< route (see the file comment)
+  /// automatic: use the Gram route only if the estimated κ(A)²·eps is at most this (1e-8
+  /// admits κ(A) up to about 6.7e3 and keeps ~8 correct digits).
+  double max_gram_error = 1e-8;
+  /// QR route: singular values of R below rank_tolerance·σ_max count as zero. 0 means
+  /// max(n, p)·eps (the rule of LAPACK/NumPy matrix_rank).
+  double rank_tolerance = 0.0;
+
+  /// @throw sampo::invalid_argument if max_gram_error is not finite and > 0, or
+  ///        rank_tolerance is not in [0, 1).
+  void validate() const;
+};
+
+/// Leverage scores and how they were obtained.
+struct LeverageResult {
+  Eigen::VectorXd scores;             ///< h_i, one per row of A
+  LeverageMethod method_used = LeverageMethod::qr;  ///< qr or gram
+  Eigen::Index rank = 0;              ///< numerical rank (= p on the Gram route)
+  /// κ₂(A) = σ_max/σ_min from R on the QR route (+inf if rank deficient); sqrt(1/rcond(G)),
+  /// a 1-norm based estimate, on the Gram route.
+  double condition_estimate = 0.0;
+};
+
+/// Exact leverage scores of a tall matrix (see the file comment for the routes).
+/// @param a       n x p, n >= p >= 1, finite.
+/// @param options route and tolerances.
+/// @return scores with Σ h_i = rank, the route used, the rank, a condition estimate.
+/// @throw sampo::invalid_argument if @p a is empty, wide (n < p), has a non-finite entry, or
+///        @p options is invalid.
+/// @throw sampo::numerical_error with method = gram if AᵀA is not numerically positive
+///        definite (Cholesky fails or rcond(AᵀA) <= p·eps: A rank deficient or
+///        κ(A) >~ 1e7); use automatic or qr.
+[[nodiscard]] LeverageResult leverage_scores(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                             const LeverageOptions& options = {});
+
+}  // namespace sampo::linalg

@@ -1,0 +1,127 @@
+#pragma once
+/// @file
+/// Functions of symmetric (positive definite) matrices through one symmetric
+/// eigendecomposition: A = V diag(λ) Vᵀ  =>  f(A) = V diag(f(λ)) Vᵀ.
+///
+/// Error model. The eigensolver (Householder tridiagonalization + implicit symmetric QR,
+/// Eigen::SelfAdjointEigenSolver) is backward stable: the computed (V, λ) are exact for some
+/// A + E with ‖E‖₂ = O(n·eps·‖A‖₂). An eigenvalue λ is therefore known to *absolute* accuracy
+/// O(n·eps·‖A‖₂), i.e. to relative accuracy O(n·eps·κ(A)) where κ(A) = λ_max/λ_min; f(A) is
+/// correspondingly accurate in the directions of the large eigenvalues and loses digits in
+/// proportion to κ(A) in the directions of the small ones. Every result is exactly symmetric.
+///
+/// Reuse. A caller needing several functions of one matrix (e.g. A^{1/2} and A^{-1/2}) calls
+/// spd_eigen() once and passes the SymmetricEigen to each function.
+///
+/// Errors. Inputs must be non-empty, square, finite and symmetric (sampo::check_symmetric);
+/// SPD functions need λ_min > 0 (otherwise sampo::invalid_argument reporting the smallest
+/// eigenvalue, via sampo::throw_not_spd). A result that is not representable (f(λ) overflows,
+/// or exp(λ) underflows to a singular "SPD" matrix) throws sampo::numerical_error.
+
+#include <Eigen/Core>
+#include <string_view>
+#include <utility>
+
+namespace sampo::linalg {
+
+/// A symmetric eigendecomposition A = V diag(λ) Vᵀ.
+struct SymmetricEigen {
+  Eigen::VectorXd values;   ///< eigenvalues λ, ascending
+  Eigen::MatrixXd vectors;  ///< V: orthonormal eigenvectors, column j belongs to values(j)
+
+  /// Matrix dimension n.
+  [[nodiscard]] Eigen::Index size() const noexcept { return values.size(); }
+  /// Smallest eigenvalue λ_min (NaN if empty).
+  [[nodiscard]] double min_eigenvalue() const noexcept;
+  /// Largest eigenvalue λ_max (NaN if empty).
+  [[nodiscard]] double max_eigenvalue() const noexcept;
+  /// Spectral condition number λ_max / λ_min; +inf when λ_min <= 0.
+  [[nodiscard]] double condition_number() const noexcept;
+};
+
+/// Eigendecomposition of a symmetric matrix (the symmetric part (A + Aᵀ)/2 is decomposed).
+/// @param a non-empty, square, finite, symmetric matrix.
+/// @return eigenvalues ascending and orthonormal eigenvectors.
+/// @throw sampo::invalid_argument if @p a is empty, not square, not finite or not symmetric.
+/// @throw sampo::numerical_error if the eigensolver does not converge.
+[[nodiscard]] SymmetricEigen symmetric_eigen(const Eigen::Ref<const Eigen::MatrixXd>& a);
+
+/// Eigendecomposition of a symmetric positive definite matrix: the SPD check of this module.
+/// @param a as symmetric_eigen; in addition λ_min > 0 is required.
+/// @throw sampo::invalid_argument as symmetric_eigen, or if λ_min <= 0 (the message gives
+///        λ_min, so a rank-deficient matrix, λ_min ≈ 0, is told apart from a wrong sign).
+[[nodiscard]] SymmetricEigen spd_eigen(const Eigen::Ref<const Eigen::MatrixXd>& a);
+
+/// V diag(f_values) Vᵀ, symmetrized: the reconstruction behind every function here.
+/// Columns of V are scaled (no diagonal matrix is formed) and one product V·(diag(f) Vᵀ) is
+/// taken; cost 2n³ flops.
+/// @param e a decomposition from symmetric_eigen / spd_eigen.
+/// @param f_values the n values f(λ_j), in the order of e.values.
+/// @throw sampo::invalid_argument if the sizes differ or a value is not finite.
+[[nodiscard]] Eigen::MatrixXd reconstruct(const SymmetricEigen& e,
+                                          const Eigen::Ref<const Eigen::VectorXd>& f_values);
+
+/// f(A) = V diag(f(λ)) Vᵀ for any scalar function f (called once per eigenvalue).
+/// @param e decomposition of A (from symmetric_eigen or spd_eigen).
+/// @param f callable double -> double.
+/// @throw sampo::numerical_error if some f(λ_j) is not finite.
+template <class F>
+[[nodiscard]] Eigen::MatrixXd symmetric_function(const SymmetricEigen& e, F&& f);
+
+/// f(A) for a symmetric matrix A (decomposes A, then as above).
+/// @throw sampo::invalid_argument as symmetric_eigen; sampo::numerical_error as above.
+template <class F>
+[[nodiscard]] Eigen::MatrixXd symmetric_function(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                                 F&& f);
+
+/// A^{1/2}, the SPD square root. @throw as spd_eigen.
+[[nodiscard]] Eigen::MatrixXd spd_sqrt(const Eigen::Ref<const Eigen::MatrixXd>& a);
+/// A^{1/2} from a decomposition. @throw sampo::invalid_argument if e.values has λ_min <= 0.
+[[nodiscard]] Eigen::MatrixXd spd_sqrt(const SymmetricEigen& e);
+
+/// A^{-1/2}, the inverse SPD square root. @throw as spd_eigen.
+[[nodiscard]] Eigen::MatrixXd spd_invsqrt(const Eigen::Ref<const Eigen::MatrixXd>& a);
+/// A^{-1/2} from a decomposition. @throw sampo::invalid_argument if λ_min <= 0.
+[[nodiscard]] Eigen::MatrixXd spd_invsqrt(const SymmetricEigen& e);
+
+/// log A, the principal matrix logarithm of an SPD matrix (a symmetric matrix).
+/// @throw as spd_eigen.
+[[nodiscard]] Eigen::MatrixXd spd_log(const Eigen::Ref<const Eigen::MatrixXd>& a);
+/// log A from a decomposition. @throw sampo::invalid_argument if λ_min <= 0.
+[[nodiscard]] Eigen::MatrixXd spd_log(const SymmetricEigen& e);
+
+/// exp S for any symmetric S (the result is SPD).
+/// @throw sampo::invalid_argument as symmetric_eigen;
+///        sampo::numerical_error if exp(λ_max) overflows or exp(λ_min) is below the smallest
+///        normal double (the result would not be numerically positive definite).
+[[nodiscard]] Eigen::MatrixXd spd_exp(const Eigen::Ref<const Eigen::MatrixXd>& s);
+/// exp S from a decomposition of S (any signs). @throw sampo::numerical_error as above.
+[[nodiscard]] Eigen::MatrixXd spd_exp(const SymmetricEigen& e);
+
+/// A^p for an SPD matrix and any finite real power p (p = 0 gives I, p = -1 the inverse).
+/// @throw as spd_eigen; sampo::invalid_argument if p is not finite;
+///        sampo::numerical_error if some λ^p overflows or underflows to 0.
+[[nodiscard]] Eigen::MatrixXd spd_power(const Eigen::Ref<const Eigen::MatrixXd>& a, double p);
+/// A^p from a decomposition. @throw as above.
+[[nodiscard]] Eigen::MatrixXd spd_power(const SymmetricEigen& e, double p);
+
+namespace detail {
+/// reconstruct() after checking that every f value is finite (numerical_error naming
+/// @p function otherwise).
+Eigen::MatrixXd reconstruct_checked(const SymmetricEigen& e, Eigen::VectorXd f_values,
+                                    std::string_view function);
+}  // namespace detail
+
+template <class F>
+Eigen::MatrixXd symmetric_function(const SymmetricEigen& e, F&& f) {
+  Eigen::VectorXd fv(e.size());
+  for (Eigen::Index j = 0; j < e.size(); ++j) fv(j) = f(e.values(j));
+  return detail::reconstruct_checked(e, std::move(fv), "sampo::linalg::symmetric_function");
+}
+
+template <class F>
+Eigen::MatrixXd symmetric_function(const Eigen::Ref<const Eigen::MatrixXd>& a, F&& f) {
+  return symmetric_function(symmetric_eigen(a), std::forward<F>(f));
+}
+
+}  // namespace sampo::linalg

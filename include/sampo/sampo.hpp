@@ -1,0 +1,9 @@
+#pragma once
+/// @file
+/// Everything sampo offers, for users who prefer one include (link sampo::sampo). Each module
+/// also has its own umbrella, e.g. <sampo/linalg.hpp>, and one header per concept.
+#include "sampo/core.hpp"
+#include "sampo/io.hpp"
+#include "sampo/knots.hpp"
+#include "sampo/linalg.hpp"
+#include "sampo/parallel.hpp"

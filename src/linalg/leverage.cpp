@@ -1,0 +1,194 @@
+#include "sampo/linalg/leverage.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/QR>
+#include <Eigen/SVD>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sampo/core/check.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/linalg/symmetric.hpp"
+
+namespace sampo::linalg {
+namespace {
+
+constexpr std::string_view kFn = "sampo::linalg::leverage_scores";
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+/// Rank, condition number and the p x r matrix B with U = Q·B (Q from A = QR) spanning the
+/// numerical range, from the SVD of the p x p factor R (σ(R) = σ(A)).
+struct RangeBasis {
+  Eigen::Index rank = 0;
+  double condition = std::numeric_limits<double>::infinity();
+  Eigen::MatrixXd b;  // p x rank
+};
+
+RangeBasis range_basis(const Eigen::MatrixXd& r, Eigen::Index n, double rank_tolerance) {
+  const Eigen::Index p = r.cols();
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(r, Eigen::ComputeFullU);
+  const Eigen::VectorXd& sigma = svd.singularValues();
+  const double tol = (rank_tolerance > 0 ? rank_tolerance
+                                         : static_cast<double>(std::max(n, p)) * kEps) *
+                     sigma(0);
+  RangeBasis out;
+  while (out.rank < p && sigma(out.rank) > tol) ++out.rank;
+  if (out.rank == p && sigma(p - 1) > 0) out.condition = sigma(0) / sigma(p - 1);
+  if (out.rank == p)
+    out.b = Eigen::MatrixXd::Identity(p, p);
+  else
+    out.b = svd.matrixU().leftCols(out.rank);
+  return out;
+}
+
+/// Squared row norms of Q_full·[B; 0] for the Householder sequence of @p qr (m x p) and B
+/// (p x r): the leverage of the rows this QR factored.
+Eigen::VectorXd row_norms(const Eigen::HouseholderQR<Eigen::MatrixXd>& qr, const Eigen::MatrixXd& b) {
+  Eigen::MatrixXd u = Eigen::MatrixXd::Zero(qr.rows(), b.cols());
+  u.topRows(b.rows()) = b;
+  qr.householderQ().applyThisOnTheLeft(u);  // blocked, no m x m matrix
+  return u.rowwise().squaredNorm();
+}
+
+/// QR route. A tall A is factored as a one-level TSQR (Demmel, Grigori, Hoemmen & Langou,
+/// SIAM J. Sci. Comput. 34, 2012): fixed row blocks A_k = Q_k R_k (each in cache, in parallel),
+/// then the stacked [R_1; ...; R_K] = Q_s R. Q = diag(Q_k)·Q_s is orthonormal and the
+/// factorization is backward stable like plain Householder QR, but each block is factored in
+/// cache instead of streaming the whole panel from memory once per column.
+LeverageResult by_qr(const Eigen::Ref<const Eigen::MatrixXd>& a, double rank_tolerance) {
+  const Eigen::Index n = a.rows(), p = a.cols();
+  const Eigen::Index block_rows = std::max<Eigen::Index>(4 * p, 8192);
+  const Eigen::Index blocks = std::max<Eigen::Index>(1, n / block_rows);
+  LeverageResult out;
+  out.method_used = LeverageMethod::qr;
+  if (blocks == 1) {
+    Eigen::HouseholderQR<Eigen::MatrixXd> qr(a);
+    const RangeBasis basis =
+        range_basis(qr.matrixQR().topRows(p).triangularView<Eigen::Upper>(), n, rank_tolerance);
+    out.rank = basis.rank;
+    out.condition_estimate = basis.condition;
+    out.scores = basis.rank == 0 ? Eigen::VectorXd::Zero(n) : row_norms(qr, basis.b);
+    return out;
+  }
+  // Block k holds rows [start(k), start(k+1)); every block has >= block_rows >= p rows.
+  auto start = [&](Eigen::Index k) { return k * n / blocks; };
+  std::vector<Eigen::HouseholderQR<Eigen::MatrixXd>> local(static_cast<std::size_t>(blocks));
+  Eigen::MatrixXd stacked(blocks * p, p);
+#pragma omp parallel for schedule(static)
+  for (Eigen::Index k = 0; k < blocks; ++k) {
+    auto& qr = local[static_cast<std::size_t>(k)];
+    qr.compute(a.middleRows(start(k), start(k + 1) - start(k)));
+    stacked.middleRows(k * p, p) = qr.matrixQR().topRows(p).triangularView<Eigen::Upper>();
+  }
+  Eigen::HouseholderQR<Eigen::MatrixXd> top(stacked);
+  const RangeBasis basis =
+      range_basis(top.matrixQR().topRows(p).triangularView<Eigen::Upper>(), n, rank_tolerance);
+  out.rank = basis.rank;
+  out.condition_estimate = basis.condition;
+  out.scores.resize(n);
+  if (basis.rank == 0) {
+    out.scores.setZero();
+    return out;
+  }
+  // W = Q_s [B; 0]; block k's rows of Q·B are Q_k [W_k; 0].
+  Eigen::MatrixXd w = Eigen::MatrixXd::Zero(blocks * p, basis.rank);
+  w.topRows(p) = basis.b;
+  top.householderQ().applyThisOnTheLeft(w);
+#pragma omp parallel for schedule(static)
+  for (Eigen::Index k = 0; k < blocks; ++k)
+    out.scores.segment(start(k), start(k + 1) - start(k)) =
+        row_norms(local[static_cast<std::size_t>(k)], w.middleRows(k * p, p));
+  return out;
+}
+
+/// The Gram route; std::nullopt when chol(AᵀA) fails or (if @p max_error > 0) the estimated
+/// κ(A)²·eps exceeds it.
+std::optional<LeverageResult> by_gram(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                      double max_error, double* cond_out) {
+  const Eigen::Index n = a.rows(), p = a.cols();
+  Eigen::LLT<Eigen::MatrixXd> llt(detail::gram_unchecked(a));
+  if (llt.info() != Eigen::Success) return std::nullopt;
+  const double rcond = llt.rcond();
+  // Numerically singular G (rank-deficient A): the factorization may "succeed" on rounding
+  // noise, so also refuse rcond(G) <= p·eps.
+  if (!(rcond > static_cast<double>(p) * kEps)) return std::nullopt;
+  const double cond_g = rcond > 0 ? 1.0 / rcond : std::numeric_limits<double>::infinity();
+  *cond_out = std::sqrt(cond_g);
+  if (max_error > 0 && !(cond_g * kEps <= max_error)) return std::nullopt;
+
+  const Eigen::MatrixXd lt = llt.matrixU();  // Lᵀ, upper triangular
+  LeverageResult out;
+  out.method_used = LeverageMethod::gram;
+  out.rank = p;
+  out.condition_estimate = *cond_out;
+  out.scores.resize(n);
+  // Row i of Z = A_blk L⁻ᵀ is (L⁻¹ a_i)ᵀ: solve Z Lᵀ = A_blk per fixed block of rows.
+  constexpr Eigen::Index kBlock = 2048;
+  const Eigen::Index blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel
+  {
+    Eigen::MatrixXd z;
+#pragma omp for schedule(static)
+    for (Eigen::Index k = 0; k < blocks; ++k) {
+      const Eigen::Index r0 = k * kBlock, len = std::min(kBlock, n - r0);
+      z = a.middleRows(r0, len);
+      lt.triangularView<Eigen::Upper>().solveInPlace<Eigen::OnTheRight>(z);
+      out.scores.segment(r0, len) = z.rowwise().squaredNorm();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(LeverageMethod m) noexcept {
+  switch (m) {
+    case LeverageMethod::automatic: return "automatic";
+    case LeverageMethod::qr: return "qr";
+    case LeverageMethod::gram: return "gram";
+  }
+  return "unknown";
+}
+
+void LeverageOptions::validate() const {
+  constexpr std::string_view fn = "sampo::linalg::LeverageOptions";
+  check_positive(fn, "max_gram_error", max_gram_error);
+  if (!(rank_tolerance >= 0 && rank_tolerance < 1))
+    throw_invalid_argument(fn, "rank_tolerance", format_value(rank_tolerance),
+                           "must lie in [0, 1)");
+}
+
+LeverageResult leverage_scores(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                               const LeverageOptions& options) {
+  options.validate();
+  check_nonempty(kFn, "a", static_cast<std::size_t>(a.size()));
+  if (a.rows() < a.cols())
+    throw_invalid_argument(kFn, "a", {},
+                           "has shape " + std::to_string(a.rows()) + "x" +
+                               std::to_string(a.cols()) + "; leverage scores need rows >= cols");
+  check_finite(kFn, "a", a);
+
+  double cond = std::numeric_limits<double>::infinity();
+  switch (options.method) {
+    case LeverageMethod::qr: return by_qr(a, options.rank_tolerance);
+    case LeverageMethod::gram: {
+      auto r = by_gram(a, 0.0, &cond);
+      if (!r)
+        throw_numerical_error(kFn, "the Gram matrix AᵀA is not numerically positive definite "
+                                   "(A is rank deficient or its condition number exceeds about "
+                                   "1e7); use LeverageMethod::qr or automatic");
+      return *r;
+    }
+    case LeverageMethod::automatic: {
+      if (auto r = by_gram(a, options.max_gram_error, &cond)) return *r;
+      return by_qr(a, options.rank_tolerance);
+    }
+  }
+  return by_qr(a, options.rank_tolerance);
+}
+
+}  // namespace sampo::linalg

@@ -1,0 +1,159 @@
+#include "sampo/linalg/spd.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "sampo/core/check.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/linalg/symmetric.hpp"
+
+namespace sampo::linalg {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+SymmetricEigen decompose(std::string_view function, const Eigen::Ref<const Eigen::MatrixXd>& a,
+                         bool require_spd) {
+  check_symmetric(function, "a", a);
+  Eigen::MatrixXd s = a;
+  symmetrize_in_place(s);
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(s, Eigen::ComputeEigenvectors);
+  if (solver.info() != Eigen::Success)
+    throw_numerical_error(function, "the symmetric eigensolver did not converge");
+  SymmetricEigen e{solver.eigenvalues(), solver.eigenvectors()};
+  if (require_spd && !(e.values(0) > 0)) throw_not_spd(function, "a", e.values(0));
+  return e;
+}
+
+/// Checks that @p e is a plausible decomposition (and SPD if asked).
+void check_decomposition(std::string_view function, const SymmetricEigen& e, bool require_spd) {
+  check_nonempty(function, "e.values", static_cast<std::size_t>(e.values.size()));
+  check_shape(function, "e.vectors", e.vectors, e.size(), e.size());
+  check_finite(function, "e.values", e.values);
+  if (require_spd && !(e.values(0) > 0)) throw_not_spd(function, "e", e.values(0));
+}
+
+/// Throws numerical_error unless every value is a normal positive double (the eigenvalues of
+/// an SPD result).
+void check_spd_values(std::string_view function, const Eigen::VectorXd& v, std::string_view what) {
+  for (Eigen::Index j = 0; j < v.size(); ++j)
+    if (!(std::isfinite(v(j)) && v(j) >= std::numeric_limits<double>::min()))
+      throw_numerical_error(function, std::string(what) + " of eigenvalue " + std::to_string(j) +
+                                          " is " + format_value(v(j)) +
+                                          ", not a positive normal double (overflow or underflow)");
+}
+
+Eigen::MatrixXd power_of(std::string_view function, const SymmetricEigen& e, double p) {
+  Eigen::VectorXd f(e.size());
+  for (Eigen::Index j = 0; j < e.size(); ++j) f(j) = std::pow(e.values(j), p);
+  check_spd_values(function, f, "the power");
+  return reconstruct(e, f);
+}
+
+Eigen::MatrixXd log_of(const SymmetricEigen& e) {
+  return reconstruct(e, e.values.array().log().matrix());
+}
+
+Eigen::MatrixXd exp_of(std::string_view function, const SymmetricEigen& e) {
+  Eigen::VectorXd f = e.values.array().exp().matrix();
+  check_spd_values(function, f, "the exponential");
+  return reconstruct(e, f);
+}
+
+}  // namespace
+
+double SymmetricEigen::min_eigenvalue() const noexcept {
+  return values.size() ? values.minCoeff() : kNaN;
+}
+double SymmetricEigen::max_eigenvalue() const noexcept {
+  return values.size() ? values.maxCoeff() : kNaN;
+}
+double SymmetricEigen::condition_number() const noexcept {
+  const double lo = min_eigenvalue();
+  if (!(lo > 0)) return lo == lo ? std::numeric_limits<double>::infinity() : kNaN;
+  return max_eigenvalue() / lo;
+}
+
+SymmetricEigen symmetric_eigen(const Eigen::Ref<const Eigen::MatrixXd>& a) {
+  return decompose("sampo::linalg::symmetric_eigen", a, false);
+}
+
+SymmetricEigen spd_eigen(const Eigen::Ref<const Eigen::MatrixXd>& a) {
+  return decompose("sampo::linalg::spd_eigen", a, true);
+}
+
+Eigen::MatrixXd reconstruct(const SymmetricEigen& e,
+                            const Eigen::Ref<const Eigen::VectorXd>& f_values) {
+  constexpr std::string_view fn = "sampo::linalg::reconstruct";
+  check_shape(fn, "e.vectors", e.vectors, e.size(), e.size());
+  check_shape(fn, "f_values", f_values, e.size(), 1);
+  check_finite(fn, "f_values", f_values);
+  // V diag(f) Vᵀ: scale the columns of V by f (an O(n²) loop, no diagonal matrix), one GEMM.
+  Eigen::MatrixXd scaled = e.vectors * f_values.asDiagonal();
+  Eigen::MatrixXd out(e.size(), e.size());
+  out.noalias() = scaled * e.vectors.transpose();
+  symmetrize_in_place(out);
+  return out;
+}
+
+namespace detail {
+Eigen::MatrixXd reconstruct_checked(const SymmetricEigen& e, Eigen::VectorXd f_values,
+                                    std::string_view function) {
+  check_decomposition(function, e, false);
+  for (Eigen::Index j = 0; j < f_values.size(); ++j)
+    if (!std::isfinite(f_values(j)))
+      throw_numerical_error(function, "f(" + format_value(e.values(j)) + ") = " +
+                                          format_value(f_values(j)) + " is not finite");
+  return reconstruct(e, f_values);
+}
+}  // namespace detail
+
+Eigen::MatrixXd spd_sqrt(const SymmetricEigen& e) {
+  check_decomposition("sampo::linalg::spd_sqrt", e, true);
+  return reconstruct(e, e.values.cwiseSqrt());
+}
+Eigen::MatrixXd spd_sqrt(const Eigen::Ref<const Eigen::MatrixXd>& a) {
+  const auto e = decompose("sampo::linalg::spd_sqrt", a, true);
+  return reconstruct(e, e.values.cwiseSqrt());
+}
+
+Eigen::MatrixXd spd_invsqrt(const SymmetricEigen& e) {
+  check_decomposition("sampo::linalg::spd_invsqrt", e, true);
+  return reconstruct(e, e.values.cwiseSqrt().cwiseInverse());
+}
+Eigen::MatrixXd spd_invsqrt(const Eigen::Ref<const Eigen::MatrixXd>& a) {
+  const auto e = decompose("sampo::linalg::spd_invsqrt", a, true);
+  return reconstruct(e, e.values.cwiseSqrt().cwiseInverse());
+}
+
+Eigen::MatrixXd spd_log(const SymmetricEigen& e) {
+  check_decomposition("sampo::linalg::spd_log", e, true);
+  return log_of(e);
+}
+Eigen::MatrixXd spd_log(const Eigen::Ref<const Eigen::MatrixXd>& a) {
+  return log_of(decompose("sampo::linalg::spd_log", a, true));
+}
+
+Eigen::MatrixXd spd_exp(const SymmetricEigen& e) {
+  check_decomposition("sampo::linalg::spd_exp", e, false);
+  return exp_of("sampo::linalg::spd_exp", e);
+}
+Eigen::MatrixXd spd_exp(const Eigen::Ref<const Eigen::MatrixXd>& s) {
+  return exp_of("sampo::linalg::spd_exp", decompose("sampo::linalg::spd_exp", s, false));
+}
+
+Eigen::MatrixXd spd_power(const SymmetricEigen& e, double p) {
+  constexpr std::string_view fn = "sampo::linalg::spd_power";
+  check_finite(fn, "p", p);
+  check_decomposition(fn, e, true);
+  return power_of(fn, e, p);
+}
+Eigen::MatrixXd spd_power(const Eigen::Ref<const Eigen::MatrixXd>& a, double p) {
+  constexpr std::string_view fn = "sampo::linalg::spd_power";
+  check_finite(fn, "p", p);
+  return power_of(fn, decompose(fn, a, true), p);
+}
+
+}  // namespace sampo::linalg

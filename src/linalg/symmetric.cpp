@@ -1,0 +1,88 @@
+#include "sampo/linalg/symmetric.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "sampo/core/check.hpp"
+#include "sampo/core/error.hpp"
+
+namespace sampo::linalg {
+
+void symmetrize_in_place(Eigen::Ref<Eigen::MatrixXd> a) {
+  if (a.rows() != a.cols())
+    throw_invalid_argument("sampo::linalg::symmetrize_in_place", "a", {},
+                           "has shape " + std::to_string(a.rows()) + "x" +
+                               std::to_string(a.cols()) + ", expected a square matrix");
+  const Eigen::Index n = a.rows();
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index i = j + 1; i < n; ++i) {
+      const double m = 0.5 * (a(i, j) + a(j, i));
+      a(i, j) = m;
+      a(j, i) = m;
+    }
+}
+
+Eigen::MatrixXd symmetrize(const Eigen::Ref<const Eigen::MatrixXd>& a) {
+  constexpr std::string_view fn = "sampo::linalg::symmetrize";
+  check_square(fn, "a", a);
+  check_finite(fn, "a", a);
+  Eigen::MatrixXd s = a;
+  symmetrize_in_place(s);
+  return s;
+}
+
+Eigen::MatrixXd congruence(const Eigen::Ref<const Eigen::MatrixXd>& w,
+                           const Eigen::Ref<const Eigen::MatrixXd>& a) {
+  constexpr std::string_view fn = "sampo::linalg::congruence";
+  check_symmetric(fn, "a", a);
+  check_nonempty(fn, "w", static_cast<std::size_t>(w.size()));
+  check_shape(fn, "w", w, -1, a.rows());
+  check_finite(fn, "w", w);
+  Eigen::MatrixXd wa(w.rows(), a.cols());
+  wa.noalias() = w * a;
+  Eigen::MatrixXd out(w.rows(), w.rows());
+  out.noalias() = wa * w.transpose();
+  symmetrize_in_place(out);
+  return out;
+}
+
+namespace detail {
+
+Eigen::MatrixXd gram_unchecked(const Eigen::Ref<const Eigen::MatrixXd>& a) {
+  const Eigen::Index n = a.rows(), p = a.cols();
+  // Fixed partition of the rows: at least max(p, 4096) rows per block (enough work for an
+  // efficient rank-k kernel), at most 64 blocks, and at most ~64 MiB of partial sums.
+  const Eigen::Index min_rows = std::max<Eigen::Index>(p, 4096);
+  const Eigen::Index memory_cap = std::max<Eigen::Index>(1, (Eigen::Index{1} << 23) / (p * p));
+  const Eigen::Index blocks =
+      std::clamp<Eigen::Index>(n / min_rows, 1, std::min<Eigen::Index>(64, memory_cap));
+  Eigen::MatrixXd g = Eigen::MatrixXd::Zero(p, p);
+  if (blocks == 1) {
+    g.selfadjointView<Eigen::Lower>().rankUpdate(a.transpose());
+  } else {
+    std::vector<Eigen::MatrixXd> part(static_cast<std::size_t>(blocks));
+    const Eigen::Index step = (n + blocks - 1) / blocks;
+#pragma omp parallel for schedule(static)
+    for (Eigen::Index k = 0; k < blocks; ++k) {
+      const Eigen::Index r0 = k * step, len = std::min(step, n - r0);
+      auto& gk = part[static_cast<std::size_t>(k)];
+      gk = Eigen::MatrixXd::Zero(p, p);
+      if (len > 0) gk.selfadjointView<Eigen::Lower>().rankUpdate(a.middleRows(r0, len).transpose());
+    }
+    for (const auto& gk : part) g.triangularView<Eigen::Lower>() += gk;  // fixed order
+  }
+  for (Eigen::Index j = 0; j < p; ++j)  // mirror the lower triangle
+    for (Eigen::Index i = j + 1; i < p; ++i) g(j, i) = g(i, j);
+  return g;
+}
+
+}  // namespace detail
+
+Eigen::MatrixXd gram(const Eigen::Ref<const Eigen::MatrixXd>& a) {
+  constexpr std::string_view fn = "sampo::linalg::gram";
+  check_nonempty(fn, "a", static_cast<std::size_t>(a.size()));
+  check_finite(fn, "a", a);
+  return detail::gram_unchecked(a);
+}
+
+}  // namespace sampo::linalg
