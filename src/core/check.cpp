@@ -9,11 +9,14 @@
 
 namespace sampo {
 namespace {
+// Built with append(): GCC 12 warns falsely (-Wrestrict, PR 105651) on `"(" + std::string`.
 std::string entry(Eigen::Index i, Eigen::Index j) {
-  return "(" + std::to_string(i) + ", " + std::to_string(j) + ")";
+  std::string s("(");
+  return s.append(std::to_string(i)).append(", ").append(std::to_string(j)).append(")");
 }
 std::string dims(Eigen::Index r, Eigen::Index c) {
-  return std::to_string(r) + "x" + std::to_string(c);
+  std::string s = std::to_string(r);
+  return s.append("x").append(std::to_string(c));
 }
 }  // namespace
 
