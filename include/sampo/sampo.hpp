@@ -7,3 +7,4 @@
 #include "sampo/knots.hpp"
 #include "sampo/linalg.hpp"
 #include "sampo/parallel.hpp"
+#include "sampo/riemann.hpp"

@@ -1,0 +1,205 @@
+// `sampo riemann`: SPD geometry on matrices from NumPy (mean, distance, tangent) and EEG
+// classification (classify), from covariance matrices or from EEG files (BioSig).
+//   sampo riemann mean     --in covs.npy --out mean.npy [--metric riemann]
+//   sampo riemann distance --in covs.npy --ref ref.npy --out d.npy [--metric riemann]
+//   sampo riemann tangent  --in covs.npy [--ref ref.npy] --out ts.npy
+//   sampo riemann classify --train covs.npy --labels y.npy --test covs2.npy --pipeline mdm --out
+//   pred.npy sampo riemann classify --edf A.edf B.edf --events T1,T2 [--tmin 0.5 --tmax 2.5]
+//   [--band 8,35]
+//                          --pipeline acm-ts-svm [--order 4 --lag 2 | --grid] [--folds 5]
+// Outputs are written atomically, after the computation succeeded.
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/io/eeg.hpp"
+#include "sampo/io/json.hpp"
+#include "sampo/io/npy.hpp"
+#include "sampo/riemann.hpp"
+
+namespace po = boost::program_options;
+namespace rm = sampo::riemann;
+
+namespace {
+constexpr const char* kCmd = "sampo riemann";
+
+std::vector<std::string> split(const std::string& s, const char* option) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  if (out.empty()) sampo::throw_invalid_argument(kCmd, option, s, "is empty");
+  return out;
+}
+
+std::vector<int> int_labels(const std::filesystem::path& path) {
+  std::vector<int> y;
+  for (std::int64_t v : sampo::io::read_npy_int(path)) y.push_back(static_cast<int>(v));
+  return y;
+}
+
+int geometry(const std::string& action, const std::vector<std::string>& args,
+             const sampo::cli::GlobalOptions& global) {
+  std::string in, out, ref, metric = "riemann";
+  double tol = rm::MeanOptions{}.tolerance;
+  std::size_t maxiter = rm::MeanOptions{}.max_iterations;
+  po::options_description opts("sampo riemann " + action + " options");
+  opts.add_options()("in", po::value(&in)->required(), "n x C x C array of SPD matrices (.npy)")(
+      "out", po::value(&out)->required(), "output .npy")(
+      "metric", po::value(&metric)->default_value(metric), "riemann, logeuclid or euclid")(
+      "ref", po::value(&ref)->default_value(""),
+      "C x C reference (.npy): distance target, tangent point (default: the Riemannian mean)")(
+      "tol", po::value(&tol)->default_value(tol), "Riemannian mean tolerance")(
+      "maxiter", po::value(&maxiter)->default_value(maxiter), "Riemannian mean iterations");
+  if (!sampo::cli::parse_command_line("riemann " + action, "--in covs.npy --out F.npy [options]",
+                                      opts, args))
+    return 0;
+  const auto covs = sampo::io::read_npy_stack(in);
+  const rm::Metric m = rm::metric_from_string(metric);
+  rm::MeanOptions mo;
+  mo.tolerance = tol;
+  mo.max_iterations = maxiter;
+  nlohmann::json report{{"action", action}, {"matrices", covs.size()}, {"metric", metric}};
+  if (action == "mean") {
+    const rm::MeanResult r = rm::mean(covs, m, mo);
+    sampo::io::write_npy(out, r.mean);
+    report["run"] = r.run.brief_report();
+    if (!global.quiet)
+      std::cout << "mean of " << covs.size() << " matrices: " << r.run.brief_report() << "\n";
+  } else if (action == "distance") {
+    if (ref.empty()) sampo::throw_invalid_argument(kCmd, "--ref", "", "is required by 'distance'");
+    sampo::io::write_npy(out, rm::distances(covs, sampo::io::read_npy_matrix(ref), m));
+  } else {
+    if (m != rm::Metric::riemann)
+      sampo::throw_invalid_argument(kCmd, "--metric", metric, "tangent supports only riemann");
+    const Eigen::MatrixXd c =
+        ref.empty() ? rm::mean_riemann(covs, mo).mean : sampo::io::read_npy_matrix(ref);
+    sampo::io::write_npy(out, rm::tangent_space(covs, c));
+  }
+  if (!global.json.empty()) sampo::io::write_json(global.json, report);
+  return 0;
+}
+
+int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
+  std::string train, labels, test, out, pipeline = "mdm", events = "T1,T2", band = "8,35", channels;
+  std::vector<std::string> edf;
+  double tmin = 0.5, tmax = 2.5;
+  int order = 1, lag = 1, folds = 5, filter_order = 4;
+  bool grid = false;
+  po::options_description opts("sampo riemann classify options");
+  opts.add_options()("pipeline", po::value(&pipeline)->default_value(pipeline),
+                     "mdm, ts-lr, ts-svm, acm-ts-svm or acm-mdm")(
+      "train", po::value(&train)->default_value(""), "training covariances (n x C x C .npy)")(
+      "labels", po::value(&labels)->default_value(""), "training labels (n integers, .npy)")(
+      "test", po::value(&test)->default_value(""), "covariances to classify (.npy)")(
+      "out", po::value(&out)->default_value(""), "predicted labels (.npy, int64)")(
+      "edf", po::value(&edf)->multitoken(),
+      "EEG files (EDF/EDF+/BDF/GDF): within-session cross-validation")(
+      "events", po::value(&events)->default_value(events), "annotation labels of the classes")(
+      "tmin", po::value(&tmin)->default_value(tmin), "epoch start after the cue (s)")(
+      "tmax", po::value(&tmax)->default_value(tmax), "epoch end after the cue (s)")(
+      "band", po::value(&band)->default_value(band), "band-pass edges in Hz: low,high")(
+      "filter-order", po::value(&filter_order)->default_value(filter_order),
+      "Butterworth order (applied forward and backward)")(
+      "channels", po::value(&channels)->default_value(""),
+      "comma-separated channel subset (default: all)")(
+      "order", po::value(&order)->default_value(order), "ACM order")(
+      "lag", po::value(&lag)->default_value(lag), "ACM lag (samples)")(
+      "grid", po::bool_switch(&grid),
+      "nested grid search over ACM order 1..10 x lag 1..10 (x SVM C, kernel)")(
+      "folds", po::value(&folds)->default_value(folds), "cross-validation folds");
+  if (!sampo::cli::parse_command_line(
+          "riemann classify", "(--train F --labels F --test F --out F | --edf FILES...) [options]",
+          opts, args))
+    return 0;
+  rm::PipelineOptions po_;
+  po_.kind = rm::pipeline_from_string(pipeline);
+  po_.order = order;
+  po_.lag = lag;
+  if (edf.empty()) {
+    for (const auto& [name, value] :
+         {std::pair{"--train", train}, {"--labels", labels}, {"--test", test}, {"--out", out}})
+      if (value.empty()) sampo::throw_invalid_argument(kCmd, name, "", "is required without --edf");
+    rm::Pipeline p(po_);
+    p.fit_covariances(sampo::io::read_npy_stack(train), int_labels(labels));
+    const auto pred = p.predict_covariances(sampo::io::read_npy_stack(test));
+    sampo::io::write_npy(out, std::vector<std::int64_t>(pred.begin(), pred.end()));
+    if (!global.quiet)
+      std::cout << "classified " << pred.size() << " matrices with " << pipeline << "\n";
+    return 0;
+  }
+  const auto names = split(events, "--events");
+  const auto edges = split(band, "--band");
+  if (edges.size() != 2) sampo::throw_invalid_argument(kCmd, "--band", band, "must be low,high");
+  rm::EpochOptions eo;
+  eo.tmin = tmin;
+  eo.tmax = tmax;
+  std::vector<Eigen::MatrixXd> trials;
+  std::vector<int> y;
+  for (const auto& file : edf) {
+    const auto rec = sampo::io::read_eeg(file);
+    const Eigen::MatrixXd sos = rm::butterworth_bandpass(filter_order, std::stod(edges[0]),
+                                                         std::stod(edges[1]), rec.sampling_rate);
+    Eigen::MatrixXd data = rm::sosfiltfilt(sos, rec.data);
+    if (!channels.empty()) {
+      const auto chans = split(channels, "--channels");
+      Eigen::MatrixXd sub(static_cast<Eigen::Index>(chans.size()), data.cols());
+      for (std::size_t k = 0; k < chans.size(); ++k)
+        sub.row(static_cast<Eigen::Index>(k)) = data.row(rec.channel_index(chans[k]));
+      data = std::move(sub);
+    }
+    const rm::Epochs ep = rm::epoch(data, rec.sampling_rate, rec.annotations, names, eo);
+    trials.insert(trials.end(), ep.trials.begin(), ep.trials.end());
+    y.insert(y.end(), ep.labels.begin(), ep.labels.end());
+  }
+  rm::CrossValidationOptions cv;
+  cv.folds = folds;
+  cv.seed = 42;
+  const rm::CrossValidationResult r =
+      grid ? rm::grid_search_cross_validate(trials, y, po_, rm::GridOptions{}, cv)
+           : rm::cross_validate(trials, y, po_, cv);
+  if (!global.quiet) {
+    std::cout << pipeline << ": " << trials.size() << " trials, " << folds << "-fold " << r.metric
+              << " = " << r.mean << " +- " << r.stddev << " (" << r.seconds << " s)\n  folds:";
+    for (double s : r.fold_scores) std::cout << " " << s;
+    std::cout << "\n";
+    for (std::size_t f = 0; f < r.chosen.size(); ++f)
+      std::cout << "  fold " << f << ": order " << r.chosen[f].order << ", lag " << r.chosen[f].lag
+                << "\n";
+  }
+  if (!global.json.empty())
+    sampo::io::write_json(global.json, {{"pipeline", pipeline},
+                                        {"trials", trials.size()},
+                                        {"metric", r.metric},
+                                        {"mean", r.mean},
+                                        {"stddev", r.stddev},
+                                        {"fold_scores", r.fold_scores},
+                                        {"seconds", r.seconds}});
+  return 0;
+}
+
+}  // namespace
+
+SAMPO_CLI_COMMAND(
+    riemann, "SPD means, distances, tangent vectors; EEG classification (MDM, TS+LR/SVM, ACM)") {
+  const std::string usage =
+      "Usage: sampo riemann mean|distance|tangent|classify [options]   (sampo riemann <action> "
+      "--help)\n";
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::cout << usage;
+    return 0;
+  }
+  const std::string action = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (action == "mean" || action == "distance" || action == "tangent")
+    return geometry(action, rest, global);
+  if (action == "classify") return classify(rest, global);
+  sampo::throw_invalid_argument(kCmd, "action", action,
+                                "is not mean, distance, tangent or classify");
+}

@@ -1,0 +1,43 @@
+#pragma once
+/// @file
+/// Distances between SPD matrices.
+///
+/// The affine-invariant distance is computed as pyRiemann v0.7 does, from the generalized
+/// eigenvalues lambda_i of the pencil (A, B) (A v = lambda B v, through a Cholesky reduction of
+/// B): d(A, B) = sqrt(sum_i log^2 lambda_i). Error model: each lambda_i carries a relative error
+/// of about n * eps * cond(B), so d carries an absolute error of about n * eps * cond(B).
+
+#include <Eigen/Core>
+#include <vector>
+
+#include "sampo/riemann/metric.hpp"
+
+namespace sampo::riemann {
+
+/// Affine-invariant (Riemannian) distance ||log(B^{-1/2} A B^{-1/2})||_F.
+/// @throw sampo::invalid_argument if A or B is not square, symmetric, finite and positive
+///        definite, or their sizes differ.
+[[nodiscard]] double distance_riemann(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                      const Eigen::Ref<const Eigen::MatrixXd>& b);
+
+/// Log-Euclidean distance ||log A - log B||_F. @throw sampo::invalid_argument as distance_riemann.
+[[nodiscard]] double distance_logeuclid(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                        const Eigen::Ref<const Eigen::MatrixXd>& b);
+
+/// Euclidean distance ||A - B||_F. @throw sampo::invalid_argument if sizes differ or an entry
+/// is not finite (SPD is not required).
+[[nodiscard]] double distance_euclid(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                     const Eigen::Ref<const Eigen::MatrixXd>& b);
+
+/// The distance of @p metric. @throw sampo::invalid_argument as the chosen distance.
+[[nodiscard]] double distance(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                              const Eigen::Ref<const Eigen::MatrixXd>& b,
+                              Metric metric = Metric::riemann);
+
+/// d(xs[i], b) for every i, in parallel (OpenMP); B is factored once.
+/// @throw sampo::invalid_argument naming the first bad matrix ("matrix 4").
+[[nodiscard]] Eigen::VectorXd distances(const std::vector<Eigen::MatrixXd>& xs,
+                                        const Eigen::Ref<const Eigen::MatrixXd>& b,
+                                        Metric metric = Metric::riemann);
+
+}  // namespace sampo::riemann

@@ -1,0 +1,90 @@
+#pragma once
+/// @file
+/// Within-session evaluation as MOABB does it: stratified k-fold cross-validation, ROC-AUC for
+/// two classes and accuracy otherwise, and the nested grid search of the ACM paper (inner
+/// stratified 3-fold over order x lag x SVM C x kernel).
+///
+/// Folds: the trials of each class are shuffled with a seeded counter-free generator
+/// (std::mt19937_64, bounded by rejection so the shuffle is the same on every platform) and
+/// dealt round-robin to the folds, continuing across classes. The folds are therefore
+/// reproducible but not scikit-learn's StratifiedKFold(shuffle=True) folds: per-fold scores
+/// differ from MOABB's; the averages are comparable.
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sampo/riemann/pipeline.hpp"
+
+namespace sampo::riemann {
+
+/// Fold index (0..folds-1) of each trial; every class is spread evenly over the folds.
+/// @throw sampo::invalid_argument if folds < 2 or a class has fewer than @p folds trials.
+[[nodiscard]] std::vector<int> stratified_folds(const std::vector<int>& labels, int folds,
+                                                std::uint64_t seed);
+
+/// Area under the ROC curve of @p scores for the class @p positive (ties count 1/2:
+/// the Mann-Whitney statistic, equal to scikit-learn's roc_auc_score).
+/// @throw sampo::invalid_argument for a size mismatch or when one class is absent.
+[[nodiscard]] double roc_auc(const Eigen::Ref<const Eigen::VectorXd>& scores,
+                             const std::vector<int>& labels, int positive);
+
+/// Fraction of equal entries. @throw sampo::invalid_argument for a size mismatch or empty input.
+[[nodiscard]] double accuracy(const std::vector<int>& predicted, const std::vector<int>& truth);
+
+/// Cross-validation settings (MOABB: 5 folds, seed 42).
+struct CrossValidationOptions {
+  int folds = 5;            ///< k (>= 2)
+  std::uint64_t seed = 42;  ///< fold shuffle seed
+  /// @throw sampo::invalid_argument naming the field.
+  void validate() const;
+};
+
+/// Scores of a cross-validation.
+struct CrossValidationResult {
+  std::string metric;               ///< "roc_auc" (2 classes) or "accuracy"
+  std::vector<double> fold_scores;  ///< one per fold
+  double mean = 0.0;                ///< mean of fold_scores
+  double stddev = 0.0;              ///< sample standard deviation of fold_scores
+  double seconds = 0.0;             ///< wall-clock time
+  /// Per fold: the (order, lag, C, kernel) the inner grid search chose (grid search only).
+  std::vector<PipelineOptions> chosen;
+};
+
+/// Within-session k-fold cross-validation of one pipeline on raw trials. Folds run one after
+/// another; each step inside is parallel (OpenMP over trials / matrices).
+/// @throw sampo::invalid_argument for bad trials (named), labels or options.
+[[nodiscard]] CrossValidationResult cross_validate(const std::vector<Eigen::MatrixXd>& trials,
+                                                   const std::vector<int>& labels,
+                                                   const PipelineOptions& pipeline,
+                                                   const CrossValidationOptions& cv = {});
+
+/// The same on covariance matrices (mdm, ts-lr, ts-svm).
+[[nodiscard]] CrossValidationResult cross_validate_covariances(
+    const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& labels,
+    const PipelineOptions& pipeline, const CrossValidationOptions& cv = {});
+
+/// The ACM grid (the paper's: order 1..10 x lag 1..10 x C {0.5, 1, 1.5} x {linear, rbf}).
+struct GridOptions {
+  std::vector<int> orders{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  std::vector<int> lags{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  std::vector<double> cs{0.5, 1.0, 1.5};                     ///< SVM C (acm-ts-svm)
+  std::vector<Kernel> kernels{Kernel::linear, Kernel::rbf};  ///< SVM kernels (acm-ts-svm)
+  int inner_folds = 3;                                       ///< inner stratified folds (>= 2)
+  /// @throw sampo::invalid_argument naming the field (empty list, bad value).
+  void validate() const;
+};
+
+/// Nested cross-validation of acm-ts-svm or acm-mdm: in each outer fold, every grid point is
+/// scored by inner cross-validation on the training trials (grid points whose ACM is not SPD
+/// for some trial, i.e. order * C >= T - order * lag, are skipped), the best is refitted on
+/// the whole training part and scored on the test part. Inner work runs in parallel over
+/// (order, lag) with OpenMP.
+/// @throw sampo::invalid_argument for bad input, or when no grid point is usable.
+[[nodiscard]] CrossValidationResult grid_search_cross_validate(
+    const std::vector<Eigen::MatrixXd>& trials, const std::vector<int>& labels,
+    const PipelineOptions& pipeline, const GridOptions& grid = {},
+    const CrossValidationOptions& cv = {});
+
+}  // namespace sampo::riemann

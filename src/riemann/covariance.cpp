@@ -1,0 +1,238 @@
+#include "sampo/riemann/covariance.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "detail.hpp"
+#include "sampo/core/check.hpp"
+#include "sampo/core/error.hpp"
+
+namespace sampo::riemann {
+namespace {
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+void check_trial(std::string_view function, std::string_view name,
+                 const Eigen::Ref<const Eigen::MatrixXd>& x) {
+  if (x.rows() == 0) throw_invalid_argument(function, name, {}, "has no channels (0 rows)");
+  if (x.cols() < 2)
+    throw_invalid_argument(function, name, {},
+                           "has " + std::to_string(x.cols()) +
+                               " samples; a covariance needs at least 2 (trials are C x T)");
+  check_finite(function, name, x);
+}
+
+/// Xc Xc^T / divisor with Xc the row-centred data (symmetric rank-k update).
+Eigen::MatrixXd centred_scatter(const Eigen::Ref<const Eigen::MatrixXd>& x, double divisor,
+                                Eigen::MatrixXd* centred = nullptr) {
+  Eigen::MatrixXd xc = x.colwise() - x.rowwise().mean();
+  Eigen::MatrixXd s = Eigen::MatrixXd::Zero(x.rows(), x.rows());
+  s.selfadjointView<Eigen::Lower>().rankUpdate(xc, 1.0 / divisor);
+  s.triangularView<Eigen::StrictlyUpper>() = s.transpose();
+  if (centred) *centred = std::move(xc);
+  return s;
+}
+
+ShrunkCovariance shrink(const Eigen::MatrixXd& s, double shrinkage) {
+  const double mu = s.trace() / static_cast<double>(s.rows());
+  ShrunkCovariance out{(1.0 - shrinkage) * s, shrinkage};
+  out.covariance.diagonal().array() += shrinkage * mu;
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(Estimator e) noexcept {
+  switch (e) {
+    case Estimator::sample:
+      return "sample";
+    case Estimator::ledoit_wolf:
+      return "ledoit_wolf";
+    case Estimator::oas:
+      return "oas";
+    case Estimator::regularized:
+      return "regularized";
+  }
+  return "unknown";
+}
+
+Estimator estimator_from_string(std::string_view name) {
+  if (name == "sample" || name == "cov") return Estimator::sample;
+  if (name == "ledoit_wolf" || name == "lwf") return Estimator::ledoit_wolf;
+  if (name == "oas") return Estimator::oas;
+  if (name == "regularized") return Estimator::regularized;
+  throw_invalid_argument("sampo::riemann::estimator_from_string", "name", name,
+                         "is not an estimator (sample|cov, ledoit_wolf|lwf, oas, regularized)");
+}
+
+void CovarianceOptions::validate() const {
+  check_nonnegative("sampo::riemann::CovarianceOptions", "regularization", regularization);
+}
+
+Eigen::MatrixXd sample_covariance(const Eigen::Ref<const Eigen::MatrixXd>& x) {
+  check_trial("sampo::riemann::sample_covariance", "x", x);
+  return centred_scatter(x, static_cast<double>(x.cols() - 1));
+}
+
+ShrunkCovariance ledoit_wolf(const Eigen::Ref<const Eigen::MatrixXd>& x) {
+  check_trial("sampo::riemann::ledoit_wolf", "x", x);
+  const double t = static_cast<double>(x.cols()), p = static_cast<double>(x.rows());
+  Eigen::MatrixXd xc;
+  const Eigen::MatrixXd s = centred_scatter(x, t, &xc);
+  if (x.rows() == 1) return {s, 0.0};
+  // scikit-learn's ledoit_wolf_shrinkage, in the C x T layout (its X is our Xc^T).
+  const double mu = s.trace() / p;
+  const Eigen::MatrixXd x2 = xc.array().square().matrix();
+  const double beta_sum = (x2 * x2.transpose()).sum();
+  const double delta_sum = s.squaredNorm();  // ||Xc Xc^T||_F^2 / T^2
+  double beta = (beta_sum / t - delta_sum) / (p * t);
+  const double delta = (delta_sum - 2.0 * mu * s.trace() + p * mu * mu) / p;
+  beta = std::min(beta, delta);
+  return shrink(s, beta == 0.0 ? 0.0 : beta / delta);
+}
+
+ShrunkCovariance oas(const Eigen::Ref<const Eigen::MatrixXd>& x) {
+  check_trial("sampo::riemann::oas", "x", x);
+  const double t = static_cast<double>(x.cols()), p = static_cast<double>(x.rows());
+  const Eigen::MatrixXd s = centred_scatter(x, t);
+  if (x.rows() == 1) return {s, 0.0};
+  const double mu = s.trace() / p;
+  const double alpha = s.squaredNorm() / (p * p);
+  const double num = alpha + mu * mu;
+  const double den = (t + 1.0) * (alpha - mu * mu / p);
+  return shrink(s, den == 0.0 ? 1.0 : std::min(num / den, 1.0));
+}
+
+Eigen::MatrixXd regularized_covariance(const Eigen::Ref<const Eigen::MatrixXd>& x, double lambda) {
+  check_nonnegative("sampo::riemann::regularized_covariance", "lambda", lambda);
+  check_trial("sampo::riemann::regularized_covariance", "x", x);
+  Eigen::MatrixXd c = centred_scatter(x, static_cast<double>(x.cols() - 1));
+  c.diagonal().array() += lambda;
+  return c;
+}
+
+void require_spd_estimate(std::string_view function, std::string_view name,
+                          const Eigen::Ref<const Eigen::MatrixXd>& c) {
+  const double n = static_cast<double>(c.rows());
+  // Cheap screen: a successful Cholesky whose pivots are all far from zero proves the matrix
+  // well inside the SPD cone (each pivot^2 >= lambda_min, and a rank deficiency shows as a
+  // tiny pivot). Otherwise the eigenvalues decide.
+  Eigen::LLT<Eigen::MatrixXd> llt(c);
+  if (llt.info() == Eigen::Success) {
+    const double min_pivot2 = llt.matrixLLT().diagonal().array().square().minCoeff();
+    if (min_pivot2 > 100.0 * n * kEps * c.diagonal().maxCoeff()) return;
+  }
+  const Eigen::VectorXd ev =
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(c, Eigen::EigenvaluesOnly).eigenvalues();
+  const double lmin = ev.minCoeff(), lmax = ev.maxCoeff();
+  if (lmin > n * kEps * std::max(lmax, 0.0) && lmin > 0.0) return;
+  throw_not_spd(function, name, lmin,
+                "the data are rank-deficient (fewer samples than channels, a flat or "
+                "duplicated channel, an average reference); use shrinkage (ledoit_wolf or "
+                "oas) or a regularized estimator");
+}
+
+Eigen::MatrixXd covariance(const Eigen::Ref<const Eigen::MatrixXd>& x,
+                           const CovarianceOptions& options) {
+  options.validate();
+  constexpr const char* fn = "sampo::riemann::covariance";
+  check_trial(fn, "x", x);
+  Eigen::MatrixXd c;
+  switch (options.estimator) {
+    case Estimator::sample:
+      c = sample_covariance(x);
+      break;
+    case Estimator::ledoit_wolf:
+      c = ledoit_wolf(x).covariance;
+      break;
+    case Estimator::oas:
+      c = oas(x).covariance;
+      break;
+    case Estimator::regularized:
+      c = regularized_covariance(x, options.regularization);
+      break;
+  }
+  if (options.require_spd) require_spd_estimate(fn, "x", c);
+  return c;
+}
+
+std::vector<Eigen::MatrixXd> covariances(const std::vector<Eigen::MatrixXd>& trials,
+                                         const CovarianceOptions& options) {
+  options.validate();
+  constexpr const char* fn = "sampo::riemann::covariances";
+  check_nonempty(fn, "trials", trials.size());
+  for (std::size_t k = 0; k < trials.size(); ++k)
+    if (trials[k].rows() != trials[0].rows())
+      throw_invalid_argument(fn, detail::item("trial", k), {},
+                             "has " + std::to_string(trials[k].rows()) + " channels, trial 0 has " +
+                                 std::to_string(trials[0].rows()));
+  std::vector<Eigen::MatrixXd> out(trials.size());
+  detail::parallel_for(trials.size(), [&](std::size_t k) {
+    try {
+      out[k] = covariance(trials[k], options);
+    } catch (const sampo::invalid_argument& e) {
+      throw sampo::invalid_argument(std::string(fn) + ": trial " + std::to_string(k) + ": " +
+                                    e.what());
+    }
+  });
+  return out;
+}
+
+Eigen::MatrixXd augment(const Eigen::Ref<const Eigen::MatrixXd>& x, int order, int lag) {
+  constexpr const char* fn = "sampo::riemann::augment";
+  if (order < 1) throw_invalid_argument(fn, "order", std::to_string(order), "must be >= 1");
+  if (lag < 1) throw_invalid_argument(fn, "lag", std::to_string(lag), "must be >= 1");
+  if (order == 1) return x;
+  const Eigen::Index c = x.rows(), t = x.cols(), p = order, tau = lag;
+  if (t <= p * tau)
+    throw_invalid_argument(fn, "x", {},
+                           "has T = " + std::to_string(t) +
+                               " samples, but order * lag = " + std::to_string(p * tau) +
+                               "; the augmented trial needs T > order * lag");
+  const Eigen::Index len = t - p * tau;
+  Eigen::MatrixXd out(p * c, len);
+  for (Eigen::Index k = 0; k < p; ++k) out.middleRows(k * c, c) = x.middleCols(k * tau, len);
+  return out;
+}
+
+Eigen::MatrixXd augmented_covariance(const Eigen::Ref<const Eigen::MatrixXd>& x, int order, int lag,
+                                     const CovarianceOptions& options) {
+  check_finite("sampo::riemann::augmented_covariance", "x", x);
+  const Eigen::MatrixXd a = augment(x, order, lag);
+  try {
+    return covariance(a, options);
+  } catch (const sampo::invalid_argument& e) {
+    throw sampo::invalid_argument("sampo::riemann::augmented_covariance (order " +
+                                  std::to_string(order) + ", lag " + std::to_string(lag) +
+                                  "): " + e.what());
+  }
+}
+
+std::vector<Eigen::MatrixXd> augmented_covariances(const std::vector<Eigen::MatrixXd>& trials,
+                                                   int order, int lag,
+                                                   const CovarianceOptions& options) {
+  options.validate();
+  constexpr const char* fn = "sampo::riemann::augmented_covariances";
+  check_nonempty(fn, "trials", trials.size());
+  for (std::size_t k = 0; k < trials.size(); ++k)
+    if (trials[k].rows() != trials[0].rows())
+      throw_invalid_argument(fn, detail::item("trial", k), {},
+                             "has " + std::to_string(trials[k].rows()) + " channels, trial 0 has " +
+                                 std::to_string(trials[0].rows()));
+  std::vector<Eigen::MatrixXd> out(trials.size());
+  detail::parallel_for(trials.size(), [&](std::size_t k) {
+    try {
+      out[k] = augmented_covariance(trials[k], order, lag, options);
+    } catch (const sampo::invalid_argument& e) {
+      throw sampo::invalid_argument(std::string(fn) + ": trial " + std::to_string(k) + ": " +
+                                    e.what());
+    }
+  });
+  return out;
+}
+
+}  // namespace sampo::riemann

@@ -1,0 +1,119 @@
+#include "sampo/riemann/distance.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <cmath>
+#include <string>
+
+#include "detail.hpp"
+#include "sampo/core/check.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/linalg/spd.hpp"
+#include "sampo/linalg/symmetric.hpp"
+
+namespace sampo::riemann {
+namespace {
+
+void check_same_size(std::string_view fn, const Eigen::Ref<const Eigen::MatrixXd>& a,
+                     const Eigen::Ref<const Eigen::MatrixXd>& b, std::string_view bname = "b") {
+  check_shape(fn, bname, b, a.rows(), a.cols());
+}
+
+/// sqrt(sum log^2 lambda) over the eigenvalues of L^{-1} X L^{-T}, where B = L L^T; these are
+/// the generalized eigenvalues of (X, B). A non-positive eigenvalue means X is not PD.
+double riemann_from_factor(std::string_view fn, std::string_view name,
+                           const Eigen::Ref<const Eigen::MatrixXd>& x,
+                           const Eigen::LLT<Eigen::MatrixXd>& llt_b) {
+  Eigen::MatrixXd z = llt_b.matrixL().solve(x);
+  z = llt_b.matrixL().solve(z.transpose()).eval();
+  linalg::symmetrize_in_place(z);
+  const Eigen::VectorXd ev =
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(z, Eigen::EigenvaluesOnly).eigenvalues();
+  if (!(ev.minCoeff() > 0.0)) check_spd(fn, name, x);  // throws with the smallest eigenvalue
+  return std::sqrt(ev.array().log().square().sum());
+}
+
+Eigen::LLT<Eigen::MatrixXd> factor(std::string_view fn, std::string_view name,
+                                   const Eigen::Ref<const Eigen::MatrixXd>& b) {
+  check_symmetric(fn, name, b);
+  Eigen::LLT<Eigen::MatrixXd> llt(b);
+  if (llt.info() != Eigen::Success) check_spd(fn, name, b);
+  return llt;
+}
+
+}  // namespace
+
+double distance_riemann(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                        const Eigen::Ref<const Eigen::MatrixXd>& b) {
+  constexpr const char* fn = "sampo::riemann::distance_riemann";
+  check_symmetric(fn, "a", a);
+  check_same_size(fn, a, b);
+  return riemann_from_factor(fn, "a", a, factor(fn, "b", b));
+}
+
+double distance_logeuclid(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                          const Eigen::Ref<const Eigen::MatrixXd>& b) {
+  constexpr const char* fn = "sampo::riemann::distance_logeuclid";
+  check_spd(fn, "a", a);
+  check_same_size(fn, a, b);
+  check_spd(fn, "b", b);
+  return (linalg::spd_log(a) - linalg::spd_log(b)).norm();
+}
+
+double distance_euclid(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                       const Eigen::Ref<const Eigen::MatrixXd>& b) {
+  constexpr const char* fn = "sampo::riemann::distance_euclid";
+  check_finite(fn, "a", a);
+  check_same_size(fn, a, b);
+  check_finite(fn, "b", b);
+  return (a - b).norm();
+}
+
+double distance(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                const Eigen::Ref<const Eigen::MatrixXd>& b, Metric metric) {
+  switch (metric) {
+    case Metric::riemann:
+      return distance_riemann(a, b);
+    case Metric::log_euclid:
+      return distance_logeuclid(a, b);
+    case Metric::euclid:
+      return distance_euclid(a, b);
+  }
+  return 0.0;
+}
+
+Eigen::VectorXd distances(const std::vector<Eigen::MatrixXd>& xs,
+                          const Eigen::Ref<const Eigen::MatrixXd>& b, Metric metric) {
+  constexpr const char* fn = "sampo::riemann::distances";
+  check_nonempty(fn, "xs", xs.size());
+  Eigen::VectorXd d(static_cast<Eigen::Index>(xs.size()));
+  if (metric == Metric::riemann) {
+    const auto llt = factor(fn, "b", b);
+    detail::parallel_for(xs.size(), [&](std::size_t i) {
+      const std::string name = detail::item("matrix", i);
+      check_same_size(fn, b, xs[i], name);
+      check_symmetric(fn, name, xs[i]);
+      d(static_cast<Eigen::Index>(i)) = riemann_from_factor(fn, name, xs[i], llt);
+    });
+  } else if (metric == Metric::log_euclid) {
+    check_spd(fn, "b", b);
+    const Eigen::MatrixXd log_b = linalg::spd_log(b);
+    detail::parallel_for(xs.size(), [&](std::size_t i) {
+      const std::string name = detail::item("matrix", i);
+      check_same_size(fn, b, xs[i], name);
+      check_spd(fn, name, xs[i]);
+      d(static_cast<Eigen::Index>(i)) = (linalg::spd_log(xs[i]) - log_b).norm();
+    });
+  } else {
+    check_finite(fn, "b", b);
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      const std::string name = detail::item("matrix", i);
+      check_same_size(fn, b, xs[i], name);
+      check_finite(fn, name, xs[i]);
+      d(static_cast<Eigen::Index>(i)) = (xs[i] - b).norm();
+    }
+  }
+  return d;
+}
+
+}  // namespace sampo::riemann

@@ -1,0 +1,80 @@
+#include "sampo/riemann/mdm.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "sampo/core/check.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/riemann/distance.hpp"
+
+namespace sampo::riemann {
+
+namespace detail {
+std::vector<int> class_list(const char* function, std::size_t n, const std::vector<int>& labels) {
+  check_nonempty(function, "labels", labels.size());
+  if (labels.size() != n)
+    throw_invalid_argument(
+        function, "labels", {},
+        "has " + std::to_string(labels.size()) + " entries for " + std::to_string(n) + " matrices");
+  std::vector<int> classes(labels);
+  std::sort(classes.begin(), classes.end());
+  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+  if (classes.size() < 2)
+    throw_invalid_argument(function, "labels", std::to_string(classes[0]),
+                           "hold a single class; a classifier needs at least 2");
+  return classes;
+}
+}  // namespace detail
+
+Mdm::Mdm(MdmOptions options) : options_(std::move(options)) { options_.validate(); }
+
+void Mdm::fit(const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& labels) {
+  classes_ = detail::class_list("sampo::riemann::Mdm::fit", covs.size(), labels);
+  means_.clear();
+  runs_.clear();
+  for (int c : classes_) {
+    std::vector<Eigen::MatrixXd> members;
+    for (std::size_t i = 0; i < covs.size(); ++i)
+      if (labels[i] == c) members.push_back(covs[i]);
+    MeanResult r = mean(members, options_.metric, options_.mean);
+    means_.push_back(std::move(r.mean));
+    runs_.push_back(std::move(r.run));
+  }
+}
+
+Eigen::MatrixXd Mdm::transform(const std::vector<Eigen::MatrixXd>& covs) const {
+  if (means_.empty())
+    throw sampo::invalid_argument("sampo::riemann::Mdm::transform: the classifier is not fitted");
+  Eigen::MatrixXd d(static_cast<Eigen::Index>(covs.size()),
+                    static_cast<Eigen::Index>(means_.size()));
+  for (std::size_t k = 0; k < means_.size(); ++k)
+    d.col(static_cast<Eigen::Index>(k)) = distances(covs, means_[k], options_.metric);
+  return d;
+}
+
+std::vector<int> Mdm::predict(const std::vector<Eigen::MatrixXd>& covs) const {
+  const Eigen::MatrixXd d = transform(covs);
+  std::vector<int> out(covs.size());
+  for (Eigen::Index i = 0; i < d.rows(); ++i) {
+    Eigen::Index k;
+    d.row(i).minCoeff(&k);
+    out[static_cast<std::size_t>(i)] = classes_[static_cast<std::size_t>(k)];
+  }
+  return out;
+}
+
+Eigen::MatrixXd Mdm::predict_proba(const std::vector<Eigen::MatrixXd>& covs) const {
+  return softmax_neg_squared(transform(covs));
+}
+
+Eigen::MatrixXd softmax_neg_squared(const Eigen::Ref<const Eigen::MatrixXd>& d) {
+  Eigen::MatrixXd p = -d.array().square().matrix();
+  for (Eigen::Index i = 0; i < p.rows(); ++i) {
+    p.row(i).array() -= p.row(i).maxCoeff();
+    p.row(i) = p.row(i).array().exp().matrix();
+    p.row(i) /= p.row(i).sum();
+  }
+  return p;
+}
+
+}  // namespace sampo::riemann

@@ -1,0 +1,175 @@
+#include "sampo/riemann/mean.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "detail.hpp"
+#include "sampo/core/check.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/core/log.hpp"
+#include "sampo/linalg/spd.hpp"
+#include "sampo/linalg/symmetric.hpp"
+
+namespace sampo::riemann {
+namespace {
+
+/// Checks the matrices (same size; SPD or just finite) and returns normalized weights.
+Eigen::VectorXd prepare(std::string_view fn, const std::vector<Eigen::MatrixXd>& xs,
+                        const Eigen::Ref<const Eigen::VectorXd>& weights, bool spd) {
+  check_nonempty(fn, "xs", xs.size());
+  const Eigen::Index n = static_cast<Eigen::Index>(xs.size());
+  check_square(fn, "matrix 0", xs[0]);
+  detail::parallel_for(xs.size(), [&](std::size_t i) {
+    const std::string name = detail::item("matrix", i);
+    check_shape(fn, name, xs[i], xs[0].rows(), xs[0].cols());
+    if (spd)
+      check_spd(fn, name, xs[i]);
+    else
+      check_finite(fn, name, xs[i]);
+  });
+  if (weights.size() == 0) return Eigen::VectorXd::Constant(n, 1.0 / static_cast<double>(n));
+  if (weights.size() != n)
+    throw_invalid_argument(fn, "weights", {},
+                           "has " + std::to_string(weights.size()) + " entries for " +
+                               std::to_string(n) + " matrices");
+  for (Eigen::Index i = 0; i < n; ++i)
+    check_nonnegative(fn, "weights[" + std::to_string(i) + "]", weights(i));
+  const double total = weights.sum();
+  if (!(total > 0.0)) throw_invalid_argument(fn, "weights", "0", "sum to zero");
+  return weights / total;
+}
+
+constexpr std::size_t kBlock = 8;  // fixed reduction blocks: same sum with any thread count
+
+/// sum_i w_i f(i) with f(i) a matrix, reduced over fixed blocks in a fixed order.
+template <typename F>
+Eigen::MatrixXd weighted_sum(std::size_t n, Eigen::Index dim, const Eigen::VectorXd& w, F f) {
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<Eigen::MatrixXd> partial(blocks);
+  detail::parallel_for(blocks, [&](std::size_t b) {
+    Eigen::MatrixXd s = Eigen::MatrixXd::Zero(dim, dim);
+    for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
+      if (w(static_cast<Eigen::Index>(i)) != 0.0)
+        s.noalias() += w(static_cast<Eigen::Index>(i)) * f(i);
+    partial[b] = std::move(s);
+  });
+  Eigen::MatrixXd total = Eigen::MatrixXd::Zero(dim, dim);
+  for (const auto& p : partial) total += p;
+  return total;
+}
+
+}  // namespace
+
+void MeanOptions::validate() const {
+  check_positive("sampo::riemann::MeanOptions", "tolerance", tolerance);
+}
+
+Eigen::MatrixXd mean_euclid(const std::vector<Eigen::MatrixXd>& xs,
+                            const Eigen::Ref<const Eigen::VectorXd>& weights) {
+  const Eigen::VectorXd w = prepare("sampo::riemann::mean_euclid", xs, weights, false);
+  return weighted_sum(xs.size(), xs[0].rows(), w, [&](std::size_t i) { return xs[i]; });
+}
+
+Eigen::MatrixXd mean_logeuclid(const std::vector<Eigen::MatrixXd>& xs,
+                               const Eigen::Ref<const Eigen::VectorXd>& weights) {
+  const Eigen::VectorXd w = prepare("sampo::riemann::mean_logeuclid", xs, weights, true);
+  Eigen::MatrixXd l = weighted_sum(xs.size(), xs[0].rows(), w,
+                                   [&](std::size_t i) { return linalg::spd_log(xs[i]); });
+  linalg::symmetrize_in_place(l);
+  return linalg::spd_exp(l);
+}
+
+MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOptions& options,
+                        const Eigen::Ref<const Eigen::VectorXd>& weights) {
+  constexpr const char* fn = "sampo::riemann::mean_riemann";
+  options.validate();
+  Stopwatch watch;
+  const Eigen::VectorXd w = prepare(fn, xs, weights, true);
+  const Eigen::Index dim = xs[0].rows();
+  MeanResult result;
+  if (options.init.size() != 0) {
+    check_shape(fn, "options.init", options.init, dim, dim);
+    check_spd(fn, "options.init", options.init);
+    result.mean = options.init;
+  } else {
+    result.mean = weighted_sum(xs.size(), dim, w, [&](std::size_t i) { return xs[i]; });
+  }
+  double nu = 1.0, tau = std::numeric_limits<double>::max(), crit = 0.0;
+  std::size_t it = 0;
+  Termination why = Termination::max_iterations;
+  for (; it < options.max_iterations; ++it) {
+    const linalg::SymmetricEigen em = linalg::symmetric_eigen(result.mean);
+    if (!(em.min_eigenvalue() > 0.0)) {
+      why = Termination::numerical_failure;
+      break;
+    }
+    const Eigen::MatrixXd m12 = linalg::spd_sqrt(em);
+    const Eigen::MatrixXd mm12 = linalg::spd_invsqrt(em);
+    Eigen::MatrixXd j = weighted_sum(xs.size(), dim, w, [&](std::size_t i) {
+      return linalg::spd_log(linalg::congruence(mm12, xs[i]));
+    });
+    result.run.evaluations += xs.size();
+    linalg::symmetrize_in_place(j);
+    result.mean = linalg::congruence(m12, linalg::spd_exp(nu * j));
+    crit = j.norm();
+    const double h = nu * crit;
+    if (h < tau) {
+      nu *= 0.95;
+      tau = h;
+    } else {
+      nu *= 0.5;
+    }
+    if (!std::isfinite(crit)) {
+      why = Termination::numerical_failure;
+      ++it;
+      break;
+    }
+    if (crit <= options.tolerance) {
+      why = Termination::converged;
+      ++it;
+      break;
+    }
+    if (nu <= options.tolerance) {
+      why = Termination::numerical_failure;
+      ++it;
+      break;
+    }
+  }
+  result.gradient_norm = crit;
+  result.run.iterations = it;
+  result.run.termination = why;
+  result.run.seconds = watch.seconds();
+  switch (why) {
+    case Termination::converged:
+      result.run.message = "||J||_F = " + format_value(crit) + " <= tolerance after " +
+                           std::to_string(it) + " iterations";
+      break;
+    case Termination::numerical_failure:
+      result.run.message = std::isfinite(crit) && nu <= options.tolerance
+                               ? "step nu = " + format_value(nu) +
+                                     " fell to the tolerance with ||J||_F = " + format_value(crit)
+                               : "the iterate lost positive definiteness or ||J|| is not finite";
+      break;
+    default:
+      result.run.message = "Convergence not reached: ||J||_F = " + format_value(crit) + " after " +
+                           std::to_string(it) + " iterations";
+      log(LogLevel::warning, std::string(fn) + ": " + result.run.message);
+  }
+  return result;
+}
+
+MeanResult mean(const std::vector<Eigen::MatrixXd>& xs, Metric metric, const MeanOptions& options,
+                const Eigen::Ref<const Eigen::VectorXd>& weights) {
+  if (metric == Metric::riemann) return mean_riemann(xs, options, weights);
+  Stopwatch watch;
+  MeanResult r;
+  r.mean = metric == Metric::log_euclid ? mean_logeuclid(xs, weights) : mean_euclid(xs, weights);
+  r.run.termination = Termination::converged;
+  r.run.message = "closed form";
+  r.run.seconds = watch.seconds();
+  return r;
+}
+
+}  // namespace sampo::riemann

@@ -1,0 +1,194 @@
+#include <Eigen/Dense>
+#include <cmath>
+#include <limits>
+
+#include "sampo/core/error.hpp"
+#include "sampo/riemann/covariance.hpp"
+#include "sampo_test.hpp"
+#include "spd_fixtures.hpp"
+
+using namespace sampo::riemann;
+using sampo::invalid_argument;
+using sampo::test::normal_matrix;
+
+namespace {
+// Independent, loop-based transcriptions of numpy.cov and of scikit-learn's (unblocked)
+// ledoit_wolf / oas, with the data in scikit-learn's T x C layout.
+Eigen::MatrixXd naive_cov(const Eigen::MatrixXd& x, double divisor) {
+  const Eigen::Index c = x.rows(), t = x.cols();
+  Eigen::MatrixXd out(c, c);
+  for (Eigen::Index i = 0; i < c; ++i)
+    for (Eigen::Index j = 0; j < c; ++j) {
+      double mi = 0, mj = 0, s = 0;
+      for (Eigen::Index k = 0; k < t; ++k) mi += x(i, k), mj += x(j, k);
+      mi /= double(t), mj /= double(t);
+      for (Eigen::Index k = 0; k < t; ++k) s += (x(i, k) - mi) * (x(j, k) - mj);
+      out(i, j) = s / divisor;
+    }
+  return out;
+}
+double naive_lw_shrinkage(const Eigen::MatrixXd& data) {
+  const Eigen::MatrixXd X = (data.colwise() - data.rowwise().mean()).transpose();  // T x C, centred
+  const double n = double(X.rows()), p = double(X.cols());
+  const Eigen::MatrixXd X2 = X.array().square().matrix();
+  const double tr = X2.sum() / n, mu = tr / p;
+  const double beta_ = (X2.transpose() * X2).sum();
+  const double delta_ = (X.transpose() * X).array().square().sum() / (n * n);
+  double beta = 1.0 / (p * n) * (beta_ / n - delta_);
+  double delta = (delta_ - 2.0 * mu * tr + p * mu * mu) / p;
+  beta = std::min(beta, delta);
+  return beta == 0 ? 0 : beta / delta;
+}
+double naive_oas_shrinkage(const Eigen::MatrixXd& data) {
+  const Eigen::MatrixXd S = naive_cov(data, double(data.cols()));
+  const double p = double(S.rows()), n = double(data.cols());
+  const double mu = S.trace() / p, alpha = S.array().square().mean();
+  const double num = alpha + mu * mu, den = (n + 1.0) * (alpha - mu * mu / p);
+  return den == 0 ? 1.0 : std::min(num / den, 1.0);
+}
+}  // namespace
+
+TEST_CASE("sample_covariance is numpy.cov (centred, T - 1)", "[riemann][covariance]") {
+  // Closed form: two channels, x = (1, 2, 3, 4), y = (2, 4, 6, 9):
+  // var x = 5/3, cov = (sum dx dy)/3 = 11/3... computed below exactly.
+  Eigen::MatrixXd x(2, 4);
+  x << 1, 2, 3, 4, 2, 4, 6, 9;
+  const Eigen::MatrixXd c = sample_covariance(x);
+  // mean x = 2.5, mean y = 5.25; dx = (-1.5,-.5,.5,1.5), dy = (-3.25,-1.25,.75,3.75)
+  // sum dx^2 = 5, sum dx dy = 4.875+.625+.375+5.625 = 11.5, sum dy^2 = 10.5625+1.5625+.5625+14.0625
+  // = 26.75 Tolerance: a few ulps of values O(10) (sums of 4 exact-ish terms).
+  CHECK(c(0, 0) == Approx(5.0 / 3.0).epsilon(1e-15));
+  CHECK(c(0, 1) == Approx(11.5 / 3.0).epsilon(1e-15));
+  CHECK(c(1, 0) == c(0, 1));
+  CHECK(c(1, 1) == Approx(26.75 / 3.0).epsilon(1e-15));
+  const Eigen::MatrixXd d = normal_matrix(7, 50, 1);
+  // Different summation orders: rounding ~ T * eps relative.
+  CHECK((sample_covariance(d) - naive_cov(d, 49.0)).norm() <= 1e-13 * naive_cov(d, 49).norm());
+  SAMPO_REQUIRE_THROWS_WITH(sample_covariance(Eigen::MatrixXd::Ones(3, 1)), invalid_argument,
+                            "sampo::riemann::sample_covariance", "'x'", "1 samples");
+  Eigen::MatrixXd bad = d;
+  bad(2, 5) = std::numeric_limits<double>::quiet_NaN();
+  SAMPO_REQUIRE_THROWS_WITH(sample_covariance(bad), invalid_argument, "(2, 5)", "nan");
+}
+
+TEST_CASE("ledoit_wolf and oas follow scikit-learn's formulas", "[riemann][covariance]") {
+  for (unsigned seed : {2u, 3u}) {
+    for (Eigen::Index t : {10, 40, 400}) {
+      const Eigen::MatrixXd d = normal_matrix(6, t, seed) + 3.0 * Eigen::MatrixXd::Ones(6, t);
+      const ShrunkCovariance lw = ledoit_wolf(d), o = oas(d);
+      // The shrinkage is a ratio of sums of O(T C^2) products: ~1e-12 relative rounding.
+      CHECK(lw.shrinkage == Approx(naive_lw_shrinkage(d)).epsilon(1e-11));
+      CHECK(o.shrinkage == Approx(naive_oas_shrinkage(d)).epsilon(1e-11));
+      CHECK(lw.shrinkage >= 0.0);
+      CHECK(lw.shrinkage <= 1.0);
+      CHECK(o.shrinkage >= 0.0);
+      CHECK(o.shrinkage <= 1.0);
+      const Eigen::MatrixXd s = naive_cov(d, double(t));
+      const double mu = s.trace() / 6.0;
+      const Eigen::MatrixXd lw_ref =
+          (1 - lw.shrinkage) * s + lw.shrinkage * mu * Eigen::MatrixXd::Identity(6, 6);
+      CHECK((lw.covariance - lw_ref).norm() <= 1e-12 * lw_ref.norm());
+      const Eigen::MatrixXd oas_ref =
+          (1 - o.shrinkage) * s + o.shrinkage * mu * Eigen::MatrixXd::Identity(6, 6);
+      CHECK((o.covariance - oas_ref).norm() <= 1e-12 * oas_ref.norm());
+    }
+  }
+  // More shrinkage with fewer samples (the estimators' purpose).
+  const Eigen::MatrixXd d = normal_matrix(6, 400, 9);
+  CHECK(ledoit_wolf(d.leftCols(10)).shrinkage > ledoit_wolf(d).shrinkage);
+  CHECK(oas(d.leftCols(10)).shrinkage > oas(d).shrinkage);
+  // One channel: scikit-learn returns the variance (divided by T) and shrinkage 0.
+  Eigen::MatrixXd one(1, 4);
+  one << 1, 2, 3, 6;
+  CHECK(ledoit_wolf(one).covariance(0, 0) == Approx(14.0 / 4.0).epsilon(1e-15));
+  CHECK(ledoit_wolf(one).shrinkage == 0.0);
+  CHECK(oas(one).shrinkage == 0.0);
+  // Rank-deficient data (T < C) become SPD after shrinkage.
+  const Eigen::MatrixXd few = normal_matrix(8, 5, 4);
+  CHECK_NOTHROW(covariance(few, {Estimator::ledoit_wolf}));
+  CHECK_NOTHROW(covariance(few, {Estimator::oas}));
+}
+
+TEST_CASE("regularized covariance and the non-SPD error", "[riemann][covariance]") {
+  const Eigen::MatrixXd d = normal_matrix(4, 30, 5);
+  const Eigen::MatrixXd r = regularized_covariance(d, 0.5);
+  // One addition of 0.5 per diagonal entry: at most 1 ulp of the diagonal.
+  CHECK((r - sample_covariance(d) - 0.5 * Eigen::MatrixXd::Identity(4, 4)).norm() <=
+        4e-16 * r.norm());
+  SAMPO_REQUIRE_THROWS_WITH(regularized_covariance(d, -1), invalid_argument, "'lambda' = -1");
+  CovarianceOptions bad_opt;
+  bad_opt.regularization = -0.1;
+  SAMPO_REQUIRE_THROWS_WITH(bad_opt.validate(), invalid_argument, "regularization");
+
+  // Fewer samples than channels.
+  SAMPO_REQUIRE_THROWS_WITH(covariance(normal_matrix(8, 5, 6)), invalid_argument,
+                            "sampo::riemann::covariance", "smallest eigenvalue", "shrinkage");
+  // A flat channel.
+  Eigen::MatrixXd flat = normal_matrix(4, 100, 7);
+  flat.row(2).setConstant(3.0);
+  SAMPO_REQUIRE_THROWS_WITH(covariance(flat), invalid_argument, "smallest eigenvalue",
+                            "ledoit_wolf");
+  // Average reference: the rows sum to zero.
+  Eigen::MatrixXd car = normal_matrix(5, 200, 8);
+  car = (car.rowwise() - car.colwise().mean()).eval();
+  CHECK_THROWS_AS(covariance(car), invalid_argument);
+  CovarianceOptions reg{Estimator::regularized, 1e-3};
+  CHECK_NOTHROW(covariance(car, reg));
+  CovarianceOptions unchecked;
+  unchecked.require_spd = false;
+  CHECK_NOTHROW(covariance(car, unchecked));
+  CHECK(estimator_from_string("lwf") == Estimator::ledoit_wolf);
+  CHECK(estimator_from_string("cov") == Estimator::sample);
+  CHECK(to_string(Estimator::oas) == "oas");
+  SAMPO_REQUIRE_THROWS_WITH(estimator_from_string("mcd"), invalid_argument, "'name' = mcd");
+}
+
+TEST_CASE("batch covariances match per-trial and name the bad trial", "[riemann][covariance]") {
+  std::vector<Eigen::MatrixXd> trials;
+  for (unsigned k = 0; k < 9; ++k) trials.push_back(normal_matrix(5, 40 + k, 20 + k));
+  const auto cs = covariances(trials);
+  REQUIRE(cs.size() == trials.size());
+  for (std::size_t k = 0; k < trials.size(); ++k) CHECK(cs[k] == covariance(trials[k]));
+  trials[6] = normal_matrix(5, 3, 1);  // T < C: not SPD
+  SAMPO_REQUIRE_THROWS_WITH(covariances(trials), invalid_argument, "trial 6",
+                            "smallest eigenvalue");
+  trials[6] = normal_matrix(4, 40, 1);
+  SAMPO_REQUIRE_THROWS_WITH(covariances(trials), invalid_argument, "trial 6", "4 channels");
+  SAMPO_REQUIRE_THROWS_WITH(covariances({}), invalid_argument, "'trials'", "empty");
+}
+
+TEST_CASE("augment stacks MOABB's delayed blocks", "[riemann][covariance]") {
+  // x(c, t) = 100 c + t makes every entry identify its channel and sample.
+  Eigen::MatrixXd x(2, 10);
+  for (int c = 0; c < 2; ++c)
+    for (int t = 0; t < 10; ++t) x(c, t) = 100 * c + t;
+  CHECK(augment(x, 1, 3) == x);                // order 1: the trial itself, lag ignored (MOABB)
+  const Eigen::MatrixXd a = augment(x, 3, 2);  // T' = 10 - 6 = 4
+  REQUIRE(a.rows() == 6);
+  REQUIRE(a.cols() == 4);
+  for (int k = 0; k < 3; ++k)
+    for (int c = 0; c < 2; ++c)
+      for (int t = 0; t < 4; ++t) CHECK(a(2 * k + c, t) == 100 * c + (t + 2 * k));
+  // The last lag samples are never used: max sample index is (p-1) lag + T' - 1 = 7 < 9.
+  CHECK(a.maxCoeff() == 107);
+  SAMPO_REQUIRE_THROWS_WITH(augment(x, 5, 2), invalid_argument, "T = 10", "order * lag = 10");
+  SAMPO_REQUIRE_THROWS_WITH(augment(x, 0, 2), invalid_argument, "'order' = 0");
+  SAMPO_REQUIRE_THROWS_WITH(augment(x, 2, 0), invalid_argument, "'lag' = 0");
+
+  const Eigen::MatrixXd trial = normal_matrix(3, 200, 11);
+  const Eigen::MatrixXd acm = augmented_covariance(trial, 4, 5);
+  REQUIRE(acm.rows() == 12);
+  CHECK(acm == covariance(augment(trial, 4, 5)));
+  // Diagonal block k is the covariance of samples [k lag, k lag + T').
+  const Eigen::MatrixXd block = sample_covariance(trial.middleCols(2 * 5, 200 - 20));
+  CHECK((acm.block(6, 6, 3, 3) - block).norm() <= 1e-14 * block.norm());  // same sums, reordered
+  std::vector<Eigen::MatrixXd> trials{trial, normal_matrix(3, 25, 12)};
+  SAMPO_REQUIRE_THROWS_WITH(augmented_covariances(trials, 5, 5), invalid_argument, "trial 1",
+                            "T = 25");
+  trials[1] = normal_matrix(3, 60, 12);
+  const auto acms = augmented_covariances(trials, 2, 3);
+  CHECK(acms[1] == augmented_covariance(trials[1], 2, 3));
+  // Order too high for the trial length: pC > T' gives a rank-deficient ACM, caught.
+  SAMPO_REQUIRE_THROWS_WITH(augmented_covariance(normal_matrix(8, 40, 3), 4, 2), invalid_argument,
+                            "order 4, lag 2", "smallest eigenvalue");
+}

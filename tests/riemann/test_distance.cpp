@@ -1,0 +1,91 @@
+#include <Eigen/Dense>
+#include <cmath>
+#include <limits>
+
+#include "sampo/core/error.hpp"
+#include "sampo/riemann/distance.hpp"
+#include "sampo_test.hpp"
+#include "spd_fixtures.hpp"
+
+using namespace sampo::riemann;
+using namespace sampo::test;
+using sampo::invalid_argument;
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+TEST_CASE("distances of commuting matrices in closed form", "[riemann][distance]") {
+  // A = Q diag(a) Q^T, B = Q diag(b) Q^T: d_R = d_LE = ||log a - log b||_2.
+  const Eigen::MatrixXd q = orthogonal(4, 1);
+  Eigen::Vector4d a(1, 2, 1e-3, 50), b(3, 0.5, 1e-1, 50);
+  const Eigen::MatrixXd A = q * a.asDiagonal() * q.transpose(),
+                        B = q * b.asDiagonal() * q.transpose();
+  const double ref = (a.array().log() - b.array().log()).matrix().norm();
+  // cond(B) = 500, cond(A) = 5e4: eigenvalue errors ~ n eps cond -> absolute error in d.
+  CHECK(distance_riemann(A, B) == Approx(ref).margin(100 * 4 * kEps * 5e4));
+  CHECK(distance_logeuclid(A, B) == Approx(ref).margin(100 * 4 * kEps * 5e4));
+  CHECK(distance_euclid(A, B) ==
+        Approx((a - b).norm()).epsilon(1e-13));  // Frobenius is orthogonally invariant
+  CHECK(distance(A, B, Metric::riemann) == distance_riemann(A, B));
+  // Scalar multiples: d(A, cA) = sqrt(n) |log c|.
+  CHECK(distance_riemann(A, 7.0 * A) == Approx(2.0 * std::log(7.0)).margin(1e-9));
+  CHECK(distance_riemann(A, A) <= 1e-9);  // ~ n eps cond(A) = 4e-11
+}
+
+TEST_CASE("affine-invariant distance invariances", "[riemann][distance]") {
+  // A = G E1 G^T, B = G E2 G^T with cond(G G^T) up to 1e8 and E1, E2 well conditioned:
+  // d(A, B) = d(E1, E2) exactly (congruence invariance), a closed form at any conditioning.
+  const auto es = random_spd(3, 6, 2);
+  const double d_ref = distance_riemann(es[0], es[1]);  // well conditioned: ~1e-15 accurate
+  for (double cond : {1e1, 1e4, 1e8}) {
+    INFO("cond " << cond);
+    const Eigen::MatrixXd G = ill_factor(6, cond, 3);
+    const Eigen::MatrixXd A = congruent(G, es[0]), B = congruent(G, es[1]);
+    // The Cholesky reduction L^{-1} A L^{-T} of an ill-conditioned B loses about
+    // n eps cond(B) relative accuracy in each generalized eigenvalue, hence an absolute error
+    // ~ n eps cond in every log lambda and in d; 100x for the constant (cond(B) ~ 4 cond).
+    const double tol = 100 * 6 * kEps * 4 * cond;
+    const double d = distance_riemann(A, B);
+    CHECK(d == Approx(d_ref).margin(tol));
+    CHECK(distance_riemann(B, A) == Approx(d).margin(tol));  // symmetry
+    // Inversion: A^{-1} = G^{-T} E1^{-1} G^{-1}, built from the exact factor inverse.
+    const Eigen::MatrixXd Gi = G.inverse().transpose();
+    CHECK(distance_riemann(congruent(Gi, es[0].inverse()), congruent(Gi, es[1].inverse())) ==
+          Approx(d_ref).margin(tol));
+    // Congruence by a random W: cond(W)^2 (~1e2 here) multiplies the conditioning.
+    const Eigen::MatrixXd W = normal_matrix(6, 6, 4);
+    CHECK(distance_riemann(congruent(W, A), congruent(W, B)) == Approx(d).margin(1e2 * tol));
+    const Eigen::MatrixXd C = congruent(G, es[2]);
+    CHECK(distance_riemann(A, C) <= d + distance_riemann(B, C) + 3 * tol);  // triangle inequality
+    // d_R >= d_LE (Bhatia's exponential metric increasing property); here log A is
+    // computed from A's own eigenvalues, accurate to n eps cond(A) in absolute terms.
+    CHECK(d + 2 * tol >= distance_logeuclid(A, B));
+    // Scaling: d(aA, aB) = d(A, B).
+    CHECK(distance_riemann(3.0 * A, 3.0 * B) == Approx(d).margin(tol));
+  }
+}
+
+TEST_CASE("batch distances match pairwise and reject bad input", "[riemann][distance]") {
+  const auto xs = random_spd(7, 5, 6);
+  const Eigen::MatrixXd b = spd_with_condition(5, 100, 7);
+  for (Metric m : {Metric::riemann, Metric::log_euclid, Metric::euclid}) {
+    const Eigen::VectorXd d = distances(xs, b, m);
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      CHECK(d(Eigen::Index(i)) == Approx(distance(xs[i], b, m)).epsilon(1e-12));  // same formulas
+  }
+  Eigen::MatrixXd notpd = xs[0];
+  notpd(0, 0) = -1;
+  auto bad = xs;
+  bad[3] = notpd;
+  SAMPO_REQUIRE_THROWS_WITH(distances(bad, b), invalid_argument, "matrix 3", "smallest eigenvalue");
+  SAMPO_REQUIRE_THROWS_WITH(distance_riemann(notpd, b), invalid_argument, "distance_riemann", "'a'",
+                            "positive definite");
+  SAMPO_REQUIRE_THROWS_WITH(distance_riemann(b, notpd), invalid_argument, "'b'",
+                            "positive definite");
+  Eigen::MatrixXd asym = b;
+  asym(0, 1) += 1;
+  SAMPO_REQUIRE_THROWS_WITH(distance_riemann(asym, b), invalid_argument, "not symmetric");
+  SAMPO_REQUIRE_THROWS_WITH(distance_riemann(b, Eigen::MatrixXd::Identity(4, 4)), invalid_argument,
+                            "'b'", "shape");
+  SAMPO_REQUIRE_THROWS_WITH(distance_logeuclid(notpd, b), invalid_argument, "distance_logeuclid");
+  SAMPO_REQUIRE_THROWS_WITH(distance_euclid(b, Eigen::MatrixXd::Identity(4, 4)), invalid_argument,
+                            "distance_euclid");
+}
