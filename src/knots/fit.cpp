@@ -136,6 +136,45 @@ struct State {
   double discontinuity_at = std::numeric_limits<double>::quiet_NaN();
 };
 
+// Keeps, of the intervals in `split`, as many as the knot budget allows, the most urgent
+// first (`before`), in increasing order again. False, with the termination set, when none fits.
+template <class Before>
+bool fit_budget(std::vector<std::size_t>& split, const Options& opt, State& st, Before before,
+                bool& truncated) {
+  truncated = false;
+  const std::size_t room = opt.max_knots > st.t.size() ? opt.max_knots - st.t.size() : 0;
+  if (split.size() <= room) return true;
+  truncated = true;
+  std::stable_sort(split.begin(), split.end(), before);
+  split.resize(room);
+  std::sort(split.begin(), split.end());
+  if (!split.empty()) return true;
+  st.termination = Termination::max_evaluations;
+  st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached";
+  return false;
+}
+
+// The midpoints, in t and in x, of the intervals in `split`. False, with the termination set,
+// when two knots are too close to split: f is probably discontinuous there.
+bool midpoints(const Domain& d, const std::vector<std::size_t>& split, State& st,
+               std::vector<double>& tm, std::vector<double>& xm) {
+  tm.resize(split.size());
+  xm.resize(split.size());
+  for (std::size_t k = 0; k < split.size(); ++k) {
+    const std::size_t i = split[k];
+    tm[k] = 0.5 * (st.t[i] + st.t[i + 1]);
+    if (too_close(d, st.t[i], st.t[i + 1], tm[k])) {
+      st.termination = Termination::discontinuity_suspected;
+      st.discontinuity_at = d.x_of(tm[k]);
+      st.message = "knots closer than 100 ulp at x = " + fmt("%.17g", st.discontinuity_at) +
+                   ": f is probably discontinuous there";
+      return false;
+    }
+    xm[k] = d.x_of(tm[k]);
+  }
+  return true;
+}
+
 Eigen::VectorXd to_eigen(const std::vector<double>& v) {
   return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
 }
@@ -173,35 +212,15 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
 
     // Budget: honoured exactly; when a full pass does not fit, the widest intervals go first.
     bool truncated = false;
-    const std::size_t room = opt.max_knots > st.t.size() ? opt.max_knots - st.t.size() : 0;
-    if (pending.size() > room) {
-      truncated = true;
-      std::stable_sort(pending.begin(), pending.end(), [&](std::size_t p, std::size_t q) {
-        return st.t[p + 1] - st.t[p] > st.t[q + 1] - st.t[q];
-      });
-      pending.resize(room);
-      std::sort(pending.begin(), pending.end());
-      if (pending.empty()) {
-        st.termination = Termination::max_evaluations;
-        st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached";
-        break;
-      }
-    }
-
-    std::vector<double> tm(pending.size()), xm(pending.size()), ym;
-    for (std::size_t k = 0; k < pending.size(); ++k) {
-      const std::size_t i = pending[k];
-      tm[k] = 0.5 * (st.t[i] + st.t[i + 1]);
-      if (too_close(d, st.t[i], st.t[i + 1], tm[k])) {
-        st.termination = Termination::discontinuity_suspected;
-        st.discontinuity_at = d.x_of(tm[k]);
-        st.message = "knots closer than 100 ulp at x = " + fmt("%.17g", st.discontinuity_at) +
-                     ": f is probably discontinuous there";
-        break;
-      }
-      xm[k] = d.x_of(tm[k]);
-    }
-    if (st.termination == Termination::discontinuity_suspected) break;
+    if (!fit_budget(
+            pending, opt, st,
+            [&](std::size_t p, std::size_t q) {
+              return st.t[p + 1] - st.t[p] > st.t[q + 1] - st.t[q];
+            },
+            truncated))
+      break;
+    std::vector<double> tm, xm, ym;
+    if (!midpoints(d, pending, st, tm, xm)) break;
     ++st.passes;
     eval(xm, ym);  // the spline s is the previous pass's: the points are independent
 
@@ -394,39 +413,22 @@ double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, Stat
     for (std::size_t i = 0; i < est.size(); ++i)
       if (est[i].ratio > 1.0 || force[i]) failing.push_back(i);
     if (failing.empty()) break;
-    bool truncated = false;
-    const std::size_t room = opt.max_knots > st.t.size() ? opt.max_knots - st.t.size() : 0;
-    if (failing.size() > room) {
-      truncated = true;  // forced intervals first, then the worst estimates
-      std::stable_sort(failing.begin(), failing.end(), [&](std::size_t p, std::size_t q) {
-        if (force[p] != force[q]) return force[p] > force[q];
-        return est[p].ratio > est[q].ratio;
-      });
-      failing.resize(room);
-      std::sort(failing.begin(), failing.end());
-      if (failing.empty()) {
-        st.termination = Termination::max_evaluations;
-        st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached";
-        break;
-      }
-    }
-    std::vector<double> tm(failing.size()), xm(failing.size()), pm(failing.size()),
-        em(failing.size()), ym;
+    bool truncated = false;  // forced intervals first, then the worst estimates
+    if (!fit_budget(
+            failing, opt, st,
+            [&](std::size_t p, std::size_t q) {
+              if (force[p] != force[q]) return force[p] > force[q];
+              return est[p].ratio > est[q].ratio;
+            },
+            truncated))
+      break;
+    std::vector<double> tm, xm, ym;
+    if (!midpoints(d, failing, st, tm, xm)) break;
+    std::vector<double> pm(failing.size()), em(failing.size());
     for (std::size_t k = 0; k < failing.size(); ++k) {
-      const std::size_t i = failing[k];
-      tm[k] = 0.5 * (st.t[i] + st.t[i + 1]);
-      if (too_close(d, st.t[i], st.t[i + 1], tm[k])) {
-        st.termination = Termination::discontinuity_suspected;
-        st.discontinuity_at = d.x_of(tm[k]);
-        st.message = "knots closer than 100 ulp at x = " + fmt("%.17g", st.discontinuity_at) +
-                     ": f is probably discontinuous there";
-        break;
-      }
-      xm[k] = d.x_of(tm[k]);
-      pm[k] = predict_midpoint(st.t, st.y, i, order);
-      em[k] = est[i].midpoint;
+      pm[k] = predict_midpoint(st.t, st.y, failing[k], order);
+      em[k] = est[failing[k]].midpoint;
     }
-    if (st.termination == Termination::discontinuity_suspected) break;
     ++st.passes;
     eval(xm, ym);
     std::vector<double> nt, ny;

@@ -160,10 +160,12 @@ Eigen::MatrixXd covariance(const Eigen::Ref<const Eigen::MatrixXd>& x,
   return c;
 }
 
-std::vector<Eigen::MatrixXd> covariances(const std::vector<Eigen::MatrixXd>& trials,
-                                         const CovarianceOptions& options) {
-  options.validate();
-  constexpr const char* fn = "sampo::riemann::covariances";
+namespace {
+// One estimate per trial, in parallel over trials: every trial must have trial 0's channel
+// count, and a bad trial's error names it (the lowest bad index, whatever the thread count).
+template <class Estimate>
+std::vector<Eigen::MatrixXd> per_trial(const char* fn, const std::vector<Eigen::MatrixXd>& trials,
+                                       Estimate&& estimate) {
   check_nonempty(fn, "trials", trials.size());
   for (std::size_t k = 0; k < trials.size(); ++k)
     if (trials[k].rows() != trials[0].rows())
@@ -173,13 +175,21 @@ std::vector<Eigen::MatrixXd> covariances(const std::vector<Eigen::MatrixXd>& tri
   std::vector<Eigen::MatrixXd> out(trials.size());
   detail::parallel_for(trials.size(), [&](std::size_t k) {
     try {
-      out[k] = covariance(trials[k], options);
+      out[k] = estimate(trials[k]);
     } catch (const sampo::invalid_argument& e) {
       throw sampo::invalid_argument(std::string(fn) + ": trial " + std::to_string(k) + ": " +
                                     e.what());
     }
   });
   return out;
+}
+}  // namespace
+
+std::vector<Eigen::MatrixXd> covariances(const std::vector<Eigen::MatrixXd>& trials,
+                                         const CovarianceOptions& options) {
+  options.validate();
+  return per_trial("sampo::riemann::covariances", trials,
+                   [&](const Eigen::MatrixXd& x) { return covariance(x, options); });
 }
 
 Eigen::MatrixXd augment(const Eigen::Ref<const Eigen::MatrixXd>& x, int order, int lag) {
@@ -216,23 +226,9 @@ std::vector<Eigen::MatrixXd> augmented_covariances(const std::vector<Eigen::Matr
                                                    int order, int lag,
                                                    const CovarianceOptions& options) {
   options.validate();
-  constexpr const char* fn = "sampo::riemann::augmented_covariances";
-  check_nonempty(fn, "trials", trials.size());
-  for (std::size_t k = 0; k < trials.size(); ++k)
-    if (trials[k].rows() != trials[0].rows())
-      throw_invalid_argument(fn, detail::item("trial", k), {},
-                             "has " + std::to_string(trials[k].rows()) + " channels, trial 0 has " +
-                                 std::to_string(trials[0].rows()));
-  std::vector<Eigen::MatrixXd> out(trials.size());
-  detail::parallel_for(trials.size(), [&](std::size_t k) {
-    try {
-      out[k] = augmented_covariance(trials[k], order, lag, options);
-    } catch (const sampo::invalid_argument& e) {
-      throw sampo::invalid_argument(std::string(fn) + ": trial " + std::to_string(k) + ": " +
-                                    e.what());
-    }
+  return per_trial("sampo::riemann::augmented_covariances", trials, [&](const Eigen::MatrixXd& x) {
+    return augmented_covariance(x, order, lag, options);
   });
-  return out;
 }
 
 }  // namespace sampo::riemann

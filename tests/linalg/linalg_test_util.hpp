@@ -1,5 +1,6 @@
 #pragma once
 // Fixtures shared by the linalg tests: seeded random matrices with prescribed spectra.
+#include "sampo/parallel/random_stream.hpp"
 #include <Eigen/Dense>
 #include <cmath>
 #include <cstdint>
@@ -10,14 +11,10 @@ namespace sampo::test {
 
 inline constexpr double kEps = std::numeric_limits<double>::epsilon();
 
-/// n x m matrix of independent N(0, 1) entries from a fixed seed.
+/// n x m matrix of independent N(0, 1) entries: Philox stream (seed, 0, 0), the same numbers on
+/// every platform (std::normal_distribution differs between standard libraries).
 inline Eigen::MatrixXd gaussian_matrix(Eigen::Index n, Eigen::Index m, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> z;
-  Eigen::MatrixXd a(n, m);
-  for (Eigen::Index j = 0; j < m; ++j)
-    for (Eigen::Index i = 0; i < n; ++i) a(i, j) = z(rng);
-  return a;
+  return sampo::parallel::RandomStream(seed, 0, 0).normal_matrix(n, m);
 }
 
 /// A random n x n orthogonal matrix (Q of a Gaussian matrix, fixed seed).
