@@ -27,8 +27,23 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/sampoConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/sampoConfig.cmake ${PROJECT_BINARY_DIR}/sampoConfigVersion.cmake
         DESTINATION ${SAMPO_CMAKE_DIR})
 
-list(TRANSFORM SAMPO_MODULES PREPEND -lsampo_ OUTPUT_VARIABLE _sampo_pc_libs)
+set(_sampo_pc_modules ${SAMPO_MODULES})
+list(REVERSE _sampo_pc_modules)  # static linking: a module before the modules it uses
+list(TRANSFORM _sampo_pc_modules PREPEND -lsampo_ OUTPUT_VARIABLE _sampo_pc_libs)
+# The module libraries are static: their own dependencies go on the same line.
+foreach(lib IN ITEMS SAMPO_BIOSIG_LIBRARY SAMPO_LIBLINEAR_LIBRARY SAMPO_LIBSVM_LIBRARY)
+  if(${lib})
+    list(APPEND _sampo_pc_libs ${${lib}})
+  endif()
+endforeach()
 list(JOIN _sampo_pc_libs " " SAMPO_PC_LIBS)
+# The prefix relative to the .pc file, so the file is right wherever --prefix puts it.
+file(RELATIVE_PATH SAMPO_PC_UP "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+string(REGEX REPLACE "/$" "" SAMPO_PC_UP "${SAMPO_PC_UP}")
+set(SAMPO_PC_REQUIRES eigen3)
+if(SAMPO_HAVE_MPI)
+  string(APPEND SAMPO_PC_REQUIRES " ompi-cxx")
+endif()
 configure_file(cmake/sampo.pc.in ${PROJECT_BINARY_DIR}/sampo.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/sampo.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 if(SAMPO_BUILD_APPS)
