@@ -309,12 +309,13 @@ def timing(sampo, repeat):
         runs = [sampo.run("mean", "--in", f_in, "--out", sampo.path("m.npy"), json_out=True)
                 for _ in range(repeat)]
         s = best_and_median([run_iterations(rep)[1] for _, rep in runs])
-        agree = rel_matrix(sampo.load("m.npy"), mean_riemann(x))
+        m_py, it_py = pyriemann_mean_iterations(x)
+        agree = rel_matrix(sampo.load("m.npy"), m_py)
         b = bench.get(f"BM_mean_riemann/{n}")
         out.append((f"mean_riemann 500 x {n}x{n}", py, s, b))
         print(f"{out[-1][0]:<34} {py[0]:10.4f} {py[1]:10.4f} {s[0]:9.4f} {s[1]:9.4f} "
-              f"{py[0] / s[0]:7.1f}  {'' if b is None else f'{b:.4f}'}  (rel diff {agree:.1e})",
-              flush=True)
+              f"{py[0] / s[0]:7.1f}  {'' if b is None else f'{b:.4f}'}  (iterations "
+              f"{run_iterations(runs[-1][1])[0]} / {it_py}, rel diff {agree:.1e})", flush=True)
     x, y = two_classes(rng, 100, 22)
     f_x, f_y = sampo.save("mdm_x.npy", x), sampo.save("mdm_y.npy", y)
     py = time_py(lambda: MDM().fit(x, y).predict(x), repeat)
