@@ -70,7 +70,7 @@ int write_figures(const std::vector<Row>& rows, const fs::path& dir) {
         }
       });
       sampo::io::write_file_atomic(script, [&](std::ostream& out) {
-        out << "set terminal pngcairo size 900,600 enhanced\nset output '" << png.string() << "'\n"
+        out << "set terminal pngcairo size 900,600 noenhanced\nset output '" << png.string() << "'\n"
             << "set title \"" << fig.title << "\"\nset xlabel \"" << fig.xlabel
             << "\"\nset ylabel \"" << fig.ylabel << "\"\nset key outside right\nset grid\n"
             << (fig.logx ? "set logscale x\n" : "") << (fig.logy ? "set logscale y\n" : "")

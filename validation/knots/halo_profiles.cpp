@@ -7,6 +7,7 @@
 #include <string>
 
 #include "registry.hpp"
+#include "sampo/core/error.hpp"
 #include "sampo/knots/fit.hpp"
 #include "sampo/knots/halo_profiles.hpp"
 
@@ -40,11 +41,16 @@ Outcome run_case(const Target& target, Strategy strategy, double rtol) {
   opt.strategy = strategy;
   const Result r = fit(expensive, 1e-4, 1e4, opt);
   double worst = 0.0, max_rel = 0.0;
+  sampo::validation::Series error{"|g/f - 1|", {}, {}}, knots{"knots", {}, {}};
   for (int i = 0; i < 10000; ++i) {
     const double X = std::exp(std::log(1e-4) + std::log(1e8) * i / 9999.0);
     const double f = exact(X);
     const double rel = std::abs(std::exp(r.interpolant(X)) / f - 1.0);
     max_rel = std::max(max_rel, rel);
+    if (i % 10 == 0 && rel > 0) {  // the figure: every 10th point (log axes: zeros left out)
+      error.x.push_back(X);
+      error.y.push_back(rel);
+    }
     worst = std::max(worst, rel / (rtol * (std::abs(std::log(f)) + opt.atol)));
   }
   const double factor = strategy == Strategy::autoknots ? 1.0 : 2.0;
@@ -62,6 +68,14 @@ Outcome run_case(const Target& target, Strategy strategy, double rtol) {
       std::string(sampo::to_string(r.run.termination)).c_str(), max_rel, factor);
   Outcome o = sampo::validation::bound(r.run.converged() ? worst : INFINITY, factor, note);
   o.value = worst;
+  for (Eigen::Index k = 0; k < r.x.size(); ++k) {  // knots drawn at the requested rtol
+    knots.x.push_back(r.x(k));
+    knots.y.push_back(rtol);
+  }
+  o.figures.push_back({std::string(target.name) + ", " + std::string(to_string(strategy)) +
+                           ", rtol " + sampo::format_value(rtol),
+                       "X = R / r_s", "relative error of the interpolant", true, true,
+                       {std::move(error), std::move(knots)}});
   return o;
 }
 }  // namespace
