@@ -189,9 +189,18 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
 SAMPO_CLI_COMMAND(
     riemann, "SPD means, distances, tangent vectors; EEG classification (MDM, TS+LR/SVM, ACM)") {
   const std::string usage =
-      "Usage: sampo riemann mean|distance|tangent|classify [options]   (sampo riemann <action> "
-      "--help)\n";
-  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+      "Usage: sampo riemann <action> [options]   (sampo riemann <action> --help)\n\n"
+      "Actions:\n"
+      "  mean       mean of n x C x C SPD matrices (.npy): riemann, logeuclid or euclid metric\n"
+      "  distance   distances of n SPD matrices to a reference (.npy)\n"
+      "  tangent    tangent vectors of n SPD matrices at a reference (.npy), pyRiemann's order\n"
+      "  classify   cross-validate or train/predict: EEG files (--edf) or covariances (--train)\n"
+      "             with mdm, ts-lr, ts-svm, acm-ts-svm, acm-mdm\n";
+  if (args.empty()) {
+    std::cerr << usage;
+    return 2;
+  }
+  if (args[0] == "--help" || args[0] == "-h") {
     std::cout << usage;
     return 0;
   }
