@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "sampo/core/error.hpp"
+
 namespace sampo::cli {
 
 /// Flags every subcommand accepts (parsed by main, anywhere on the line).
@@ -42,6 +44,22 @@ std::optional<boost::program_options::variables_map> parse_command_line(
     const std::string& command, const std::string& usage,
     boost::program_options::options_description& options, const std::vector<std::string>& args,
     const boost::program_options::positional_options_description* positional = nullptr);
+
+/// Rethrows a sampo::invalid_argument from @p parse (a library's `*_from_string`) as one naming
+/// the command-line @p option, so that `--estimator mle` is reported as '--estimator' = mle and
+/// not as the library function's parameter.
+template <class Parse>
+auto parse_choice(const std::string& command, const std::string& option, const std::string& value,
+                  Parse parse) {
+  try {
+    return parse(value);
+  } catch (const sampo::invalid_argument& e) {
+    const std::string what = e.what();  // "...: argument 'name' = value: <reason>"
+    const auto reason = what.rfind(": ");
+    sampo::throw_invalid_argument(command, option, value,
+                                  reason == std::string::npos ? what : what.substr(reason + 2));
+  }
+}
 
 namespace detail {
 struct CommandRegistrar {

@@ -107,12 +107,8 @@ SAMPO_CLI_COMMAND(knots, "adaptive spline of f(x) to a tolerance (AutoKnots and 
       "knots", "--f EXPR --a A --b B [--scale S] [--rtol R] [--atol T] [--max-knots N] [--strategy S] [--out F] [--check N] [--json F]",
       desc, args);
   if (!vm) return 0;
-  if (scale_name != "linear" && scale_name != "log" && scale_name != "asinh")
-    sampo::throw_invalid_argument(kCmd, "--scale", scale_name, "must be linear, log or asinh");
-  if (strategy_name != "autoknots" && strategy_name != "high_order")
-    sampo::throw_invalid_argument(kCmd, "--strategy", strategy_name, "must be autoknots or high_order");
-  opt.scale = scale_from_string(scale_name);
-  opt.strategy = strategy_from_string(strategy_name);
+  opt.scale = sampo::cli::parse_choice(kCmd, "--scale", scale_name, scale_from_string);
+  opt.strategy = sampo::cli::parse_choice(kCmd, "--strategy", strategy_name, strategy_from_string);
   opt.threads = global.threads;
 
   const Formula formula(expr);

@@ -1,5 +1,6 @@
 // `sampo riemann`: SPD geometry on matrices from NumPy (mean, distance, tangent) and EEG
 // classification (classify), from covariance matrices or from EEG files (BioSig).
+//   sampo riemann covariance --in trials.npy --out covs.npy [--estimator oas] [--order 4 --lag 2]
 //   sampo riemann mean     --in covs.npy --out mean.npy [--metric riemann]
 //   sampo riemann distance --in covs.npy --ref ref.npy --out d.npy [--metric riemann]
 //   sampo riemann tangent  --in covs.npy [--ref ref.npy] --out ts.npy
@@ -61,7 +62,7 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
                                       opts, args))
     return 0;
   const auto covs = sampo::io::read_npy_stack(in);
-  const rm::Metric m = rm::metric_from_string(metric);
+  const rm::Metric m = sampo::cli::parse_choice(kCmd, "--metric", metric, rm::metric_from_string);
   rm::MeanOptions mo;
   mo.tolerance = tol;
   mo.max_iterations = maxiter;
@@ -83,6 +84,48 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
     sampo::io::write_npy(out, rm::tangent_space(covs, c));
   }
   if (!global.json.empty()) sampo::io::write_json(global.json, report);
+  return 0;
+}
+
+int covariance(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
+  std::string in, out, estimator = "sample";
+  double reg = 0.0;
+  int order = 1, lag = 1;
+  po::options_description opts("sampo riemann covariance options");
+  opts.add_options()("in", po::value(&in)->required(),
+                     "n x C x T array of trials, channels x samples (.npy)")(
+      "out", po::value(&out)->required(), "output n x C x C (or n x pC x pC with --order) .npy")(
+      "estimator", po::value(&estimator)->default_value(estimator),
+      "sample (cov), ledoit_wolf (lwf), oas or regularized")(
+      "reg", po::value(&reg)->default_value(reg), "lambda added to the diagonal by 'regularized'")(
+      "order", po::value(&order)->default_value(order),
+      "augmented covariance (ACM) order p; 1 = plain covariance")(
+      "lag", po::value(&lag)->default_value(lag), "ACM lag in samples");
+  if (!sampo::cli::parse_command_line("riemann covariance", "--in trials.npy --out covs.npy [options]",
+                                      opts, args))
+    return 0;
+  rm::CovarianceOptions co;
+  co.estimator = sampo::cli::parse_choice(kCmd, "--estimator", estimator, rm::estimator_from_string);
+  co.regularization = reg;
+  if (reg != 0.0 && co.estimator != rm::Estimator::regularized)
+    sampo::throw_invalid_argument(kCmd, "--reg", std::to_string(reg),
+                                  "applies only to --estimator regularized");
+  co.validate();
+  const auto trials = sampo::io::read_npy_stack(in);
+  const auto covs = order == 1 ? rm::covariances(trials, co)
+                               : rm::augmented_covariances(trials, order, lag, co);
+  sampo::io::write_npy(out, covs);
+  if (!global.quiet)
+    std::cout << "estimated " << covs.size() << " covariances (" << rm::to_string(co.estimator)
+              << (order == 1 ? "" : ", ACM order " + std::to_string(order) + " lag " +
+                                        std::to_string(lag))
+              << ")\n";
+  if (!global.json.empty())
+    sampo::io::write_json(global.json, {{"action", "covariance"},
+                                        {"trials", covs.size()},
+                                        {"estimator", rm::to_string(co.estimator)},
+                                        {"order", order},
+                                        {"lag", lag}});
   return 0;
 }
 
@@ -119,7 +162,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
           opts, args))
     return 0;
   rm::PipelineOptions po_;
-  po_.kind = rm::pipeline_from_string(pipeline);
+  po_.kind = sampo::cli::parse_choice(kCmd, "--pipeline", pipeline, rm::pipeline_from_string);
   po_.order = order;
   po_.lag = lag;
   if (edf.empty()) {
@@ -191,6 +234,7 @@ SAMPO_CLI_COMMAND(
   const std::string usage =
       "Usage: sampo riemann <action> [options]   (sampo riemann <action> --help)\n\n"
       "Actions:\n"
+      "  covariance covariances (or augmented covariances) of n x C x T trials (.npy)\n"
       "  mean       mean of n x C x C SPD matrices (.npy): riemann, logeuclid or euclid metric\n"
       "  distance   distances of n SPD matrices to a reference (.npy)\n"
       "  tangent    tangent vectors of n SPD matrices at a reference (.npy), pyRiemann's order\n"
@@ -208,7 +252,8 @@ SAMPO_CLI_COMMAND(
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (action == "mean" || action == "distance" || action == "tangent")
     return geometry(action, rest, global);
+  if (action == "covariance") return covariance(rest, global);
   if (action == "classify") return classify(rest, global);
   sampo::throw_invalid_argument(kCmd, "action", action,
-                                "is not mean, distance, tangent or classify");
+                                "is not covariance, mean, distance, tangent or classify");
 }

@@ -1,10 +1,12 @@
 # Runs EXE with ARGS ("|"-separated), then checks the exit status (EXIT) and that stdout+stderr
 # match the regular expression MATCH. Optional FILE: a path that must exist afterwards
-# (FILE_ABSENT: must not).
+# (FILE_ABSENT: must not); both are removed before the run, so a stale file proves nothing.
 string(REPLACE "|" ";" args "${ARGS}")
-if(FILE_ABSENT)
-  file(REMOVE "${FILE_ABSENT}")
-endif()
+foreach(f IN ITEMS "${FILE}" "${FILE_ABSENT}")
+  if(f)
+    file(REMOVE "${f}")
+  endif()
+endforeach()
 execute_process(COMMAND ${EXE} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 set(all "${out}${err}")
 if(NOT rc EQUAL EXIT)
