@@ -14,6 +14,7 @@
 #include "command.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/core/version.hpp"
+#include "sampo/linalg/kernels.hpp"
 #include "sampo/parallel/mpi.hpp"
 
 namespace {
@@ -83,7 +84,8 @@ int main(int argc, char** argv) {
       } else if (a == "--quiet" || a == "-q") {
         global.quiet = true;
       } else if (command.empty() && a == "--version") {
-        std::cout << "sampo " << sampo::version() << "\n";
+        std::cout << "sampo " << sampo::version() << " (dense kernels: "
+                  << sampo::linalg::to_string(sampo::linalg::kernel_set()) << ")\n";
         return 0;
       } else if (command.empty() && (a == "--help" || a == "-h")) {
         help = true;

@@ -19,6 +19,7 @@
 #include "sampo/core/error.hpp"
 #include "sampo/core/termination.hpp"
 #include "sampo/core/version.hpp"
+#include "sampo/linalg/kernels.hpp"
 #include "sampo/io/atomic_file.hpp"
 #include "sampo/io/csv.hpp"
 #include "sampo/io/json.hpp"
@@ -95,6 +96,7 @@ int write_figures(const std::vector<Row>& rows, const fs::path& dir) {
 nlohmann::json to_json(const std::vector<Row>& rows, int passed, int failed, int skipped) {
   nlohmann::json j;
   j["sampo_version"] = sampo::version();
+  j["kernels"] = sampo::linalg::to_string(sampo::linalg::kernel_set());
   j["cases"] = nlohmann::json::array();
   for (const auto& r : rows) {
     const Outcome& o = r.outcome;

@@ -4,6 +4,7 @@
 /// symmetric products, Cholesky solve with a conditioning guard, thin QR, leverage scores,
 /// least squares with covariance, small QPs, running statistics, the normal distribution.
 #include "sampo/linalg/cholesky.hpp"
+#include "sampo/linalg/kernels.hpp"
 #include "sampo/linalg/least_squares.hpp"
 #include "sampo/linalg/leverage.hpp"
 #include "sampo/linalg/normal.hpp"

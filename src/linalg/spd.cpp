@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "kernels.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/linalg/symmetric.hpp"
@@ -19,10 +20,10 @@ SymmetricEigen decompose(std::string_view function, const Eigen::Ref<const Eigen
   check_symmetric(function, "a", a);
   Eigen::MatrixXd s = a;
   symmetrize_in_place(s);
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(s, Eigen::ComputeEigenvectors);
-  if (solver.info() != Eigen::Success)
+  const Eigen::Index n = s.rows();
+  SymmetricEigen e{Eigen::VectorXd(n), Eigen::MatrixXd(n, n)};
+  if (!detail::dense_kernels().symmetric_eigen(n, s.data(), e.values.data(), e.vectors.data()))
     throw_numerical_error(function, "the symmetric eigensolver did not converge");
-  SymmetricEigen e{solver.eigenvalues(), solver.eigenvectors()};
   if (require_spd && !(e.values(0) > 0)) throw_not_spd(function, "a", e.values(0));
   return e;
 }
@@ -91,9 +92,9 @@ Eigen::MatrixXd reconstruct(const SymmetricEigen& e,
   check_shape(fn, "f_values", f_values, e.size(), 1);
   check_finite(fn, "f_values", f_values);
   // V diag(f) Vᵀ: scale the columns of V by f (an O(n²) loop, no diagonal matrix), one GEMM.
-  Eigen::MatrixXd scaled = e.vectors * f_values.asDiagonal();
+  const Eigen::VectorXd f = f_values;  // contiguous
   Eigen::MatrixXd out(e.size(), e.size());
-  out.noalias() = scaled * e.vectors.transpose();
+  detail::dense_kernels().reconstruct(e.size(), e.vectors.data(), f.data(), out.data());
   symmetrize_in_place(out);
   return out;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "kernels.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
 
@@ -38,10 +39,9 @@ Eigen::MatrixXd congruence(const Eigen::Ref<const Eigen::MatrixXd>& w,
   check_nonempty(fn, "w", static_cast<std::size_t>(w.size()));
   check_shape(fn, "w", w, -1, a.rows());
   check_finite(fn, "w", w);
-  Eigen::MatrixXd wa(w.rows(), a.cols());
-  wa.noalias() = w * a;
+  const Eigen::MatrixXd wc = w, ac = a;  // contiguous column-major copies for the kernel
   Eigen::MatrixXd out(w.rows(), w.rows());
-  out.noalias() = wa * w.transpose();
+  detail::dense_kernels().congruence(wc.rows(), wc.cols(), wc.data(), ac.data(), out.data());
   symmetrize_in_place(out);
   return out;
 }
