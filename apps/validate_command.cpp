@@ -39,7 +39,16 @@ struct Row {
   double seconds = 0.0;
 };
 
-const char* verdict(const Outcome& o) { return o.skipped ? "SKIP" : (o.pass ? "PASS" : "FAIL"); }
+const char* verdict(const Outcome& o) {
+  return o.skipped ? "SKIP" : o.informational ? "INFO" : o.pass ? "PASS" : "FAIL";
+}
+
+struct Counts {
+  int passed = 0, failed = 0, skipped = 0, informational = 0;
+  void add(const Outcome& o) {
+    (o.skipped ? skipped : o.informational ? informational : o.pass ? passed : failed)++;
+  }
+};
 
 std::string file_stem(const Case& c) {
   std::string s = c.module + "_" + c.name;
@@ -93,7 +102,7 @@ int write_figures(const std::vector<Row>& rows, const fs::path& dir) {
   return made;
 }
 
-nlohmann::json to_json(const std::vector<Row>& rows, int passed, int failed, int skipped) {
+nlohmann::json to_json(const std::vector<Row>& rows, const Counts& n) {
   nlohmann::json j;
   j["sampo_version"] = sampo::version();
   j["kernels"] = sampo::linalg::to_string(sampo::linalg::kernel_set());
@@ -108,12 +117,14 @@ nlohmann::json to_json(const std::vector<Row>& rows, int passed, int failed, int
                           {"tolerance", o.tolerance},
                           {"pass", o.pass},
                           {"skipped", o.skipped},
+                          {"informational", o.informational},
                           {"seconds", r.seconds},
                           {"note", o.note}});
   }
-  j["passed"] = passed;
-  j["failed"] = failed;
-  j["skipped"] = skipped;
+  j["passed"] = n.passed;
+  j["failed"] = n.failed;
+  j["skipped"] = n.skipped;
+  j["informational"] = n.informational;
   return j;
 }
 
@@ -174,7 +185,7 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
     rows[i].seconds = watch.seconds();
   }
 
-  int passed = 0, failed = 0, skipped = 0;
+  Counts n;
   sampo::io::Table table({{"module", sampo::io::Align::left},
                           {"case", sampo::io::Align::left},
                           {"reference", sampo::io::Align::right},
@@ -185,7 +196,7 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
                           {"seconds", sampo::io::Align::right}});
   for (const auto& r : rows) {
     const Outcome& o = r.outcome;
-    (o.skipped ? skipped : o.pass ? passed : failed)++;
+    n.add(o);
     auto num = [&](double x) { return o.skipped ? std::string("-") : sampo::io::format_number(x, 6); };
     table.add_row({r.c->module, r.c->name, num(o.reference), num(o.value), num(o.error),
                    num(o.tolerance), verdict(o), sampo::io::format_number(r.seconds, 2)});
@@ -193,14 +204,14 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
   if (report) {
     table.print(std::cout);
     for (const auto& r : rows)
-      if (verbose || !r.outcome.pass)
+      if (verbose || !r.outcome.pass || r.outcome.informational)
         std::cout << verdict(r.outcome) << " " << r.c->module << "/" << r.c->name << ": "
                   << r.outcome.note << "\n";
-    std::cout << "validation: " << passed << " passed, " << failed << " failed, " << skipped
-              << " skipped\n";
+    std::cout << "validation: " << n.passed << " passed, " << n.failed << " failed, " << n.skipped
+              << " skipped, " << n.informational << " informational\n";
   }
   if (sampo::parallel::mpi_rank() == 0) {
-    if (!global.json.empty()) sampo::io::write_json(global.json, to_json(rows, passed, failed, skipped));
+    if (!global.json.empty()) sampo::io::write_json(global.json, to_json(rows, n));
     if (!csv.empty()) {
       std::vector<std::vector<std::string>> table_rows;
       for (const auto& r : rows) {
@@ -208,11 +219,12 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
         table_rows.push_back({r.c->module, r.c->name, sampo::format_value(o.reference),
                               sampo::format_value(o.value), sampo::format_value(o.error),
                               sampo::format_value(o.tolerance), o.pass ? "1" : "0",
-                              o.skipped ? "1" : "0", sampo::format_value(r.seconds), o.note});
+                              o.skipped ? "1" : "0", o.informational ? "1" : "0",
+                              sampo::format_value(r.seconds), o.note});
       }
       sampo::io::write_csv_rows(csv,
                                 {"module", "case", "reference", "value", "error", "tolerance",
-                                 "pass", "skipped", "seconds", "note"},
+                                 "pass", "skipped", "informational", "seconds", "note"},
                                 table_rows);
     }
     if (!plots.empty()) {
@@ -220,5 +232,5 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
       if (report) std::cout << "figures: " << made << " PNG files in " << plots << "\n";
     }
   }
-  return failed == 0 ? 0 : 1;
+  return n.failed == 0 ? 0 : 1;
 }

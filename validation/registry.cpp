@@ -49,6 +49,11 @@ Outcome skipped(std::string why) {
   return o;
 }
 
+Outcome informational(Outcome o) {
+  o.informational = true;
+  return o;
+}
+
 std::filesystem::path find_shared_data(const std::string& relative) {
   namespace fs = std::filesystem;
   std::vector<fs::path> roots;

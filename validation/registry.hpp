@@ -45,6 +45,9 @@ struct Outcome {
   double tolerance = 0.0;  ///< pass iff error <= tolerance
   bool pass = false;
   bool skipped = false;    ///< e.g. data absent; neither pass nor fail
+  /// Reported, not judged: a figure with no closed form or criterion to check it against
+  /// (e.g. a classification score of real data below its chance bound); neither pass nor fail.
+  bool informational = false;
   std::string note;        ///< why this tolerance; what was measured
   std::vector<Figure> figures;
 };
@@ -57,6 +60,8 @@ Outcome compare_absolute(double reference, double value, double tolerance, std::
 Outcome bound(double error, double tolerance, std::string note);
 /// A skipped case (data not found ...): the note says why and what to do.
 Outcome skipped(std::string why);
+/// @p o marked informational (see Outcome::informational): its figures are shown as measured.
+Outcome informational(Outcome o);
 
 /// Finds a file of the project's shared data (../shared/data/<relative>): looks in
 /// $SAMPO_DATA_DIR, then <source tree>/../shared/data, then ../shared/data and shared/data
