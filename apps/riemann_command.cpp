@@ -1,5 +1,6 @@
 // `sampo riemann`: SPD geometry on matrices from NumPy (mean, distance, tangent) and EEG
 // classification (classify), from covariance matrices or from EEG files (BioSig).
+//   sampo riemann epochs   --edf A.edf B.edf --events T1,T2 --out trials.npy --labels-out y.npy
 //   sampo riemann covariance --in trials.npy --out covs.npy [--estimator oas] [--order 4 --lag 2]
 //   sampo riemann mean     --in covs.npy --out mean.npy [--metric riemann]
 //   sampo riemann distance --in covs.npy --ref ref.npy --out d.npy [--metric riemann]
@@ -129,29 +130,92 @@ int covariance(const std::vector<std::string>& args, const sampo::cli::GlobalOpt
   return 0;
 }
 
-int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
-  std::string train, labels, test, out, pipeline = "mdm", events = "T1,T2", band = "8,35", channels;
+/// The EEG-file options shared by `classify --edf` and `epochs`.
+struct EegOptions {
   std::vector<std::string> edf;
+  std::string events = "T1,T2", band = "8,35", channels;
   double tmin = 0.5, tmax = 2.5;
-  int order = 1, lag = 1, folds = 5, filter_order = 4;
+  int filter_order = 4;
+
+  void add_to(po::options_description& opts) {
+    opts.add_options()("edf", po::value(&edf)->multitoken(),
+                       "EEG files (EDF/EDF+/BDF/GDF), one session")(
+        "events", po::value(&events)->default_value(events), "annotation labels of the classes")(
+        "tmin", po::value(&tmin)->default_value(tmin), "epoch start after the cue (s)")(
+        "tmax", po::value(&tmax)->default_value(tmax), "epoch end after the cue (s)")(
+        "band", po::value(&band)->default_value(band), "band-pass edges in Hz: low,high")(
+        "filter-order", po::value(&filter_order)->default_value(filter_order),
+        "Butterworth order (applied forward and backward)")(
+        "channels", po::value(&channels)->default_value(""),
+        "comma-separated channel subset (default: all)");
+  }
+};
+
+/// Band-passes each file, keeps the chosen channels and cuts the epochs of every file, pooled.
+rm::Epochs load_epochs(const EegOptions& o) {
+  const auto names = split(o.events, "--events");
+  const auto edges = split(o.band, "--band");
+  if (edges.size() != 2) sampo::throw_invalid_argument(kCmd, "--band", o.band, "must be low,high");
+  rm::EpochOptions eo;
+  eo.tmin = o.tmin;
+  eo.tmax = o.tmax;
+  rm::Epochs all;
+  for (const auto& file : o.edf) {
+    const auto rec = sampo::io::read_eeg(file);
+    const Eigen::MatrixXd sos = rm::butterworth_bandpass(o.filter_order, std::stod(edges[0]),
+                                                         std::stod(edges[1]), rec.sampling_rate);
+    Eigen::MatrixXd data = rm::sosfiltfilt(sos, rec.data);
+    if (!o.channels.empty()) {
+      const auto chans = split(o.channels, "--channels");
+      Eigen::MatrixXd sub(static_cast<Eigen::Index>(chans.size()), data.cols());
+      for (std::size_t k = 0; k < chans.size(); ++k)
+        sub.row(static_cast<Eigen::Index>(k)) = data.row(rec.channel_index(chans[k]));
+      data = std::move(sub);
+    }
+    const rm::Epochs ep = rm::epoch(data, rec.sampling_rate, rec.annotations, names, eo);
+    all.trials.insert(all.trials.end(), ep.trials.begin(), ep.trials.end());
+    all.labels.insert(all.labels.end(), ep.labels.begin(), ep.labels.end());
+    all.onsets.insert(all.onsets.end(), ep.onsets.begin(), ep.onsets.end());
+    all.dropped += ep.dropped;
+  }
+  return all;
+}
+
+int epochs(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
+  EegOptions eeg;
+  std::string out, labels_out;
+  po::options_description opts("sampo riemann epochs options");
+  eeg.add_to(opts);
+  opts.add_options()("out", po::value(&out)->required(), "trials, n x C x T (.npy)")(
+      "labels-out", po::value(&labels_out)->required(),
+      "labels, n integers: the index of the trial's event in --events (.npy)");
+  if (!sampo::cli::parse_command_line("riemann epochs",
+                                      "--edf FILES... --out trials.npy --labels-out y.npy [options]",
+                                      opts, args))
+    return 0;
+  if (eeg.edf.empty()) sampo::throw_invalid_argument(kCmd, "--edf", "", "needs at least one file");
+  const rm::Epochs ep = load_epochs(eeg);
+  sampo::io::write_npy(out, ep.trials);
+  sampo::io::write_npy(labels_out, std::vector<std::int64_t>(ep.labels.begin(), ep.labels.end()));
+  if (!global.quiet)
+    std::cout << "wrote " << ep.trials.size() << " epochs of " << ep.trials.front().rows() << " x "
+              << ep.trials.front().cols() << " to " << out << "\n";
+  return 0;
+}
+
+int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
+  std::string train, labels, test, out, pipeline = "mdm";
+  EegOptions eeg;
+  int order = 1, lag = 1, folds = 5;
   bool grid = false;
   po::options_description opts("sampo riemann classify options");
+  eeg.add_to(opts);
   opts.add_options()("pipeline", po::value(&pipeline)->default_value(pipeline),
                      "mdm, ts-lr, ts-svm, acm-ts-svm or acm-mdm")(
       "train", po::value(&train)->default_value(""), "training covariances (n x C x C .npy)")(
       "labels", po::value(&labels)->default_value(""), "training labels (n integers, .npy)")(
       "test", po::value(&test)->default_value(""), "covariances to classify (.npy)")(
       "out", po::value(&out)->default_value(""), "predicted labels (.npy, int64)")(
-      "edf", po::value(&edf)->multitoken(),
-      "EEG files (EDF/EDF+/BDF/GDF): within-session cross-validation")(
-      "events", po::value(&events)->default_value(events), "annotation labels of the classes")(
-      "tmin", po::value(&tmin)->default_value(tmin), "epoch start after the cue (s)")(
-      "tmax", po::value(&tmax)->default_value(tmax), "epoch end after the cue (s)")(
-      "band", po::value(&band)->default_value(band), "band-pass edges in Hz: low,high")(
-      "filter-order", po::value(&filter_order)->default_value(filter_order),
-      "Butterworth order (applied forward and backward)")(
-      "channels", po::value(&channels)->default_value(""),
-      "comma-separated channel subset (default: all)")(
       "order", po::value(&order)->default_value(order), "ACM order")(
       "lag", po::value(&lag)->default_value(lag), "ACM lag (samples)")(
       "grid", po::bool_switch(&grid),
@@ -165,7 +229,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   po_.kind = sampo::cli::parse_choice(kCmd, "--pipeline", pipeline, rm::pipeline_from_string);
   po_.order = order;
   po_.lag = lag;
-  if (edf.empty()) {
+  if (eeg.edf.empty()) {
     for (const auto& [name, value] :
          {std::pair{"--train", train}, {"--labels", labels}, {"--test", test}, {"--out", out}})
       if (value.empty()) sampo::throw_invalid_argument(kCmd, name, "", "is required without --edf");
@@ -177,30 +241,9 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       std::cout << "classified " << pred.size() << " matrices with " << pipeline << "\n";
     return 0;
   }
-  const auto names = split(events, "--events");
-  const auto edges = split(band, "--band");
-  if (edges.size() != 2) sampo::throw_invalid_argument(kCmd, "--band", band, "must be low,high");
-  rm::EpochOptions eo;
-  eo.tmin = tmin;
-  eo.tmax = tmax;
-  std::vector<Eigen::MatrixXd> trials;
-  std::vector<int> y;
-  for (const auto& file : edf) {
-    const auto rec = sampo::io::read_eeg(file);
-    const Eigen::MatrixXd sos = rm::butterworth_bandpass(filter_order, std::stod(edges[0]),
-                                                         std::stod(edges[1]), rec.sampling_rate);
-    Eigen::MatrixXd data = rm::sosfiltfilt(sos, rec.data);
-    if (!channels.empty()) {
-      const auto chans = split(channels, "--channels");
-      Eigen::MatrixXd sub(static_cast<Eigen::Index>(chans.size()), data.cols());
-      for (std::size_t k = 0; k < chans.size(); ++k)
-        sub.row(static_cast<Eigen::Index>(k)) = data.row(rec.channel_index(chans[k]));
-      data = std::move(sub);
-    }
-    const rm::Epochs ep = rm::epoch(data, rec.sampling_rate, rec.annotations, names, eo);
-    trials.insert(trials.end(), ep.trials.begin(), ep.trials.end());
-    y.insert(y.end(), ep.labels.begin(), ep.labels.end());
-  }
+  const rm::Epochs ep = load_epochs(eeg);
+  const std::vector<Eigen::MatrixXd>& trials = ep.trials;
+  const std::vector<int>& y = ep.labels;
   rm::CrossValidationOptions cv;
   cv.folds = folds;
   cv.seed = 42;
@@ -214,6 +257,10 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
     std::cout << "\n";
     for (std::size_t f = 0; f < r.chosen.size(); ++f)
       std::cout << "  fold " << f << ": order " << r.chosen[f].order << ", lag " << r.chosen[f].lag
+                << (po_.kind == rm::PipelineKind::acm_ts_svm
+                        ? ", C " + sampo::format_value(r.chosen[f].svm.c) +
+                              (r.chosen[f].svm.kernel == rm::Kernel::linear ? ", linear" : ", rbf")
+                        : std::string())
                 << "\n";
   }
   if (!global.json.empty())
@@ -238,6 +285,7 @@ SAMPO_CLI_COMMAND(
       "  mean       mean of n x C x C SPD matrices (.npy): riemann, logeuclid or euclid metric\n"
       "  distance   distances of n SPD matrices to a reference (.npy)\n"
       "  tangent    tangent vectors of n SPD matrices at a reference (.npy), pyRiemann's order\n"
+      "  epochs     band-passed epochs of EEG files (EDF/BDF/GDF) to .npy, with their labels\n"
       "  classify   cross-validate or train/predict: EEG files (--edf) or covariances (--train)\n"
       "             with mdm, ts-lr, ts-svm, acm-ts-svm, acm-mdm\n";
   if (args.empty()) {
@@ -253,7 +301,8 @@ SAMPO_CLI_COMMAND(
   if (action == "mean" || action == "distance" || action == "tangent")
     return geometry(action, rest, global);
   if (action == "covariance") return covariance(rest, global);
+  if (action == "epochs") return epochs(rest, global);
   if (action == "classify") return classify(rest, global);
   sampo::throw_invalid_argument(kCmd, "action", action,
-                                "is not covariance, mean, distance, tangent or classify");
+                                "is not covariance, mean, distance, tangent, epochs or classify");
 }
