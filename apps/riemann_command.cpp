@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "command.hpp"
@@ -37,6 +38,28 @@ std::vector<std::string> split(const std::string& s, const char* option) {
   for (std::string item; std::getline(in, item, ',');)
     if (!item.empty()) out.push_back(item);
   if (out.empty()) sampo::throw_invalid_argument(kCmd, option, s, "is empty");
+  return out;
+}
+
+/// A comma-separated list of numbers, e.g. "1,2,4"; an entry that is not a number is an error
+/// naming the option.
+template <typename T>
+std::vector<T> number_list(const std::string& s, const char* option) {
+  std::vector<T> out;
+  for (const std::string& item : split(s, option)) {
+    std::size_t used = 0;
+    T v{};
+    try {
+      if constexpr (std::is_integral_v<T>)
+        v = static_cast<T>(std::stoi(item, &used));
+      else
+        v = static_cast<T>(std::stod(item, &used));
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size()) sampo::throw_invalid_argument(kCmd, option, s, "is not a list of numbers");
+    out.push_back(v);
+  }
   return out;
 }
 
@@ -208,6 +231,8 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   EegOptions eeg;
   int order = 1, lag = 1, folds = 5;
   bool grid = false;
+  std::string grid_orders = "1,2,3,4,5,6,7,8,9,10", grid_lags = grid_orders, grid_c = "0.5,1,1.5",
+              grid_kernels = "linear,rbf";
   po::options_description opts("sampo riemann classify options");
   eeg.add_to(opts);
   opts.add_options()("pipeline", po::value(&pipeline)->default_value(pipeline),
@@ -219,7 +244,12 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       "order", po::value(&order)->default_value(order), "ACM order")(
       "lag", po::value(&lag)->default_value(lag), "ACM lag (samples)")(
       "grid", po::bool_switch(&grid),
-      "nested grid search over ACM order 1..10 x lag 1..10 (x SVM C, kernel)")(
+      "nested grid search over ACM order x lag (x SVM C x kernel), the paper's grid by default")(
+      "grid-orders", po::value(&grid_orders)->default_value(grid_orders), "--grid: ACM orders")(
+      "grid-lags", po::value(&grid_lags)->default_value(grid_lags), "--grid: ACM lags")(
+      "grid-c", po::value(&grid_c)->default_value(grid_c), "--grid: SVM penalties C")(
+      "grid-kernels", po::value(&grid_kernels)->default_value(grid_kernels),
+      "--grid: SVM kernels (linear, rbf)")(
       "folds", po::value(&folds)->default_value(folds), "cross-validation folds");
   if (!sampo::cli::parse_command_line(
           "riemann classify", "(--train F --labels F --test F --out F | --edf FILES...) [options]",
@@ -229,6 +259,17 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   po_.kind = sampo::cli::parse_choice(kCmd, "--pipeline", pipeline, rm::pipeline_from_string);
   po_.order = order;
   po_.lag = lag;
+  rm::GridOptions go;
+  go.orders = number_list<int>(grid_orders, "--grid-orders");
+  go.lags = number_list<int>(grid_lags, "--grid-lags");
+  go.cs = number_list<double>(grid_c, "--grid-c");
+  go.kernels.clear();
+  for (const std::string& k : split(grid_kernels, "--grid-kernels")) {
+    if (k != "linear" && k != "rbf")
+      sampo::throw_invalid_argument(kCmd, "--grid-kernels", grid_kernels,
+                                    "lists a kernel that is not linear or rbf");
+    go.kernels.push_back(k == "linear" ? rm::Kernel::linear : rm::Kernel::rbf);
+  }
   if (eeg.edf.empty()) {
     for (const auto& [name, value] :
          {std::pair{"--train", train}, {"--labels", labels}, {"--test", test}, {"--out", out}})
@@ -247,9 +288,8 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   rm::CrossValidationOptions cv;
   cv.folds = folds;
   cv.seed = 42;
-  const rm::CrossValidationResult r =
-      grid ? rm::grid_search_cross_validate(trials, y, po_, rm::GridOptions{}, cv)
-           : rm::cross_validate(trials, y, po_, cv);
+  const rm::CrossValidationResult r = grid ? rm::grid_search_cross_validate(trials, y, po_, go, cv)
+                                           : rm::cross_validate(trials, y, po_, cv);
   if (!global.quiet) {
     std::cout << pipeline << ": " << trials.size() << " trials, " << folds << "-fold " << r.metric
               << " = " << r.mean << " +- " << r.stddev << " (" << r.seconds << " s)\n  folds:";

@@ -14,6 +14,9 @@ ROC-AUC, inside an outer stratified k-fold.
     channels; order 1 = X), pyriemann Covariances("cov"), TangentSpace("riemann"), sklearn SVC,
     in sklearn GridSearchCV over the 100 x 3 x 2 grid (every setting refits the whole pipeline,
     as MOABB does); only the first --python-folds outer folds are run (each takes minutes).
+With --equal-work both search the same 91 (order, lag) points with one SVM setting (rbf, C = 1)
+and the Python grid lists order 1 once, so both fit the same pipelines: the ratio is then the
+implementations' alone.
 The paper reports ~792 s per outer fold for this grid search (their machine and datasets).
 
 Usage:
@@ -39,6 +42,8 @@ def parse_args():
     p.add_argument("--folds", type=int, default=5, help="outer folds")
     p.add_argument("--python-folds", type=int, default=1, help="outer folds timed in Python")
     p.add_argument("--skip-sampo", action="store_true")
+    p.add_argument("--equal-work", action="store_true",
+                   help="91 (order, lag) points and one SVM setting (rbf, C = 1) in both")
     return p.parse_args()
 
 
@@ -92,7 +97,9 @@ def main():
         report = os.path.join(work, "sampo.json")
         subprocess.run([ARGS.sampo, "--quiet", "--threads", str(ARGS.threads), "--json", report,
                         "riemann", "classify", *eeg_options(), "--pipeline", "acm-ts-svm",
-                        "--grid", "--folds", str(ARGS.folds)], check=True)
+                        "--grid", "--folds", str(ARGS.folds),
+                        *(["--grid-c", "1", "--grid-kernels", "rbf"] if ARGS.equal_work else [])],
+                       check=True)
         r = json.load(open(report))
         print(f"sampo : {ARGS.folds} outer folds in {r['seconds']:.1f} s = "
               f"{r['seconds'] / ARGS.folds:.1f} s per fold; ROC-AUC {r['mean']:.3f} "
@@ -102,6 +109,10 @@ def main():
                      ("ts", TangentSpace(metric="riemann")), ("svc", SVC(kernel="rbf"))])
     grid = {"aug__order": list(range(1, 11)), "aug__lag": list(range(1, 11)),
             "svc__C": [0.5, 1, 1.5], "svc__kernel": ["rbf", "linear"]}
+    if ARGS.equal_work:
+        svm = {"svc__C": [1.0], "svc__kernel": ["rbf"]}
+        grid = [{"aug__order": [1], "aug__lag": [1], **svm},
+                {"aug__order": list(range(2, 11)), "aug__lag": list(range(1, 11)), **svm}]
     outer = StratifiedKFold(ARGS.folds, shuffle=True, random_state=42)
     for f, (tr, te) in enumerate(outer.split(x, y)):
         if f >= ARGS.python_folds:
