@@ -230,13 +230,14 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   std::string train, labels, test, out, pipeline = "mdm";
   EegOptions eeg;
   int order = 1, lag = 1, folds = 5;
+  std::uint64_t fold_seed = 42;
   bool grid = false;
   std::string grid_orders = "1,2,3,4,5,6,7,8,9,10", grid_lags = grid_orders, grid_c = "0.5,1,1.5",
               grid_kernels = "linear,rbf";
   po::options_description opts("sampo riemann classify options");
   eeg.add_to(opts);
   opts.add_options()("pipeline", po::value(&pipeline)->default_value(pipeline),
-                     "mdm, ts-lr, ts-svm, acm-ts-svm or acm-mdm")(
+                     "mdm, fgmdm, ts-lr, ts-svm, acm-ts-svm or acm-mdm")(
       "train", po::value(&train)->default_value(""), "training covariances (n x C x C .npy)")(
       "labels", po::value(&labels)->default_value(""), "training labels (n integers, .npy)")(
       "test", po::value(&test)->default_value(""), "covariances to classify (.npy)")(
@@ -250,7 +251,9 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       "grid-c", po::value(&grid_c)->default_value(grid_c), "--grid: SVM penalties C")(
       "grid-kernels", po::value(&grid_kernels)->default_value(grid_kernels),
       "--grid: SVM kernels (linear, rbf)")(
-      "folds", po::value(&folds)->default_value(folds), "cross-validation folds");
+      "folds", po::value(&folds)->default_value(folds), "cross-validation folds")(
+      "fold-seed", po::value(&fold_seed)->default_value(fold_seed),
+      "seed of the stratified fold shuffle (MOABB's 42)");
   if (!sampo::cli::parse_command_line(
           "riemann classify", "(--train F --labels F --test F --out F | --edf FILES...) [options]",
           opts, args))
@@ -287,7 +290,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   const std::vector<int>& y = ep.labels;
   rm::CrossValidationOptions cv;
   cv.folds = folds;
-  cv.seed = 42;
+  cv.seed = fold_seed;
   const rm::CrossValidationResult r = grid ? rm::grid_search_cross_validate(trials, y, po_, go, cv)
                                            : rm::cross_validate(trials, y, po_, cv);
   if (!global.quiet) {
@@ -327,7 +330,7 @@ SAMPO_CLI_COMMAND(
       "  tangent    tangent vectors of n SPD matrices at a reference (.npy), pyRiemann's order\n"
       "  epochs     band-passed epochs of EEG files (EDF/BDF/GDF) to .npy, with their labels\n"
       "  classify   cross-validate or train/predict: EEG files (--edf) or covariances (--train)\n"
-      "             with mdm, ts-lr, ts-svm, acm-ts-svm, acm-mdm\n";
+      "             with mdm, fgmdm, ts-lr, ts-svm, acm-ts-svm, acm-mdm\n";
   if (args.empty()) {
     std::cerr << usage;
     return 2;

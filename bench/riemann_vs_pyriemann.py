@@ -7,7 +7,7 @@ differences:
   - Riemannian, log-Euclidean and Euclidean means (and the iteration count of mean_riemann);
   - distances of every matrix to a reference (riemann, logeuclid, euclid);
   - tangent vectors at a given reference and at the Riemannian mean;
-  - MDM predictions (train / test sets, two classes);
+  - MDM and FgMDM predictions (train / test sets, two classes);
   - covariance estimators cov / scm / lwf / oas on fixed random trials, when the program has a
     `riemann covariance` action (reported as skipped otherwise).
 Three data families: "well" (sample covariances of mixed white noise, cond ~ 10-100), "ill"
@@ -66,7 +66,7 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 import pyriemann  # noqa: E402
 import pyriemann.utils.mean as pr_mean  # noqa: E402
-from pyriemann.classification import MDM  # noqa: E402
+from pyriemann.classification import MDM, FgMDM  # noqa: E402
 from pyriemann.utils.covariance import covariances  # noqa: E402
 from pyriemann.utils.distance import distance  # noqa: E402
 from pyriemann.utils.mean import mean_covariance, mean_riemann  # noqa: E402
@@ -251,6 +251,13 @@ def agreement(sampo):
         p_s = sampo.load("p.npy")
         row("MDM predictions (mismatches)", name, float(np.sum(p_s != p_py)),
             f"of {len(te)}; smallest relative margin {np.min((d[:, 1] - d[:, 0]) / d[:, 1]):.1e}")
+        # --- FgMDM (FGDA filter + MDM), same split
+        fg = FgMDM().fit(x[tr], y[tr])
+        sampo.run("classify", "--train", sampo.path("xtr.npy"), "--labels", sampo.path("ytr.npy"),
+                  "--test", sampo.path("xte.npy"), "--pipeline", "fgmdm", "--out",
+                  sampo.path("pf.npy"))
+        row("FgMDM predictions (mismatches)", name,
+            float(np.sum(sampo.load("pf.npy") != fg.predict(x[te]))), f"of {len(te)}")
 
     # --- covariance estimators on fixed random trials
     trials = np.einsum("ij,njt->nit", np.eye(8) + 0.3 * rng.standard_normal((8, 8)),

@@ -9,6 +9,7 @@
 #include "sampo/riemann/distance.hpp"
 #include "sampo/riemann/epochs.hpp"
 #include "sampo/riemann/evaluation.hpp"
+#include "sampo/riemann/fgmdm.hpp"
 #include "sampo/riemann/filter.hpp"
 #include "sampo/riemann/geodesic.hpp"
 #include "sampo/riemann/linear_classifier.hpp"

@@ -3,29 +3,18 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
-#include <limits>
 #include <numeric>
-#include <random>
 #include <string>
 
 #include "detail.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/core/termination.hpp"
+#include "sampo/parallel/random_stream.hpp"
 #include "sampo/riemann/tangent_space.hpp"
 
 namespace sampo::riemann {
 namespace {
-
-/// Uniform integer in [0, n) by rejection: the same sequence on every standard library.
-std::uint64_t bounded(std::mt19937_64& gen, std::uint64_t n) {
-  const std::uint64_t limit =
-      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % n;
-  std::uint64_t r;
-  do r = gen();
-  while (r >= limit);
-  return r % n;
-}
 
 template <typename T>
 std::vector<T> pick(const std::vector<T>& v, const std::vector<std::size_t>& idx) {
@@ -69,10 +58,10 @@ std::vector<int> stratified_folds(const std::vector<int>& labels, int folds, std
   constexpr const char* fn = "sampo::riemann::stratified_folds";
   if (folds < 2) throw_invalid_argument(fn, "folds", std::to_string(folds), "must be >= 2");
   const std::vector<int> classes = detail::class_list(fn, labels.size(), labels);
-  std::mt19937_64 gen(seed);
   std::vector<int> out(labels.size(), -1);
   std::size_t next = 0;
-  for (int c : classes) {
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    const int c = classes[k];
     std::vector<std::size_t> members;
     for (std::size_t i = 0; i < labels.size(); ++i)
       if (labels[i] == c) members.push_back(i);
@@ -80,8 +69,10 @@ std::vector<int> stratified_folds(const std::vector<int>& labels, int folds, std
       throw_invalid_argument(fn, "labels", std::to_string(c),
                              "class has " + std::to_string(members.size()) +
                                  " trials, fewer than " + std::to_string(folds) + " folds");
+    // Fisher-Yates on the class's own stream (seed, k): k-th class in ascending label order.
+    parallel::RandomStream stream(seed, k);
     for (std::size_t i = members.size() - 1; i > 0; --i)
-      std::swap(members[i], members[bounded(gen, i + 1)]);
+      std::swap(members[i], members[stream.uniform_int(i + 1)]);
     for (std::size_t i : members)
       out[i] = static_cast<int>(next++ % static_cast<std::size_t>(folds));
   }

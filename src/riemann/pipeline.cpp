@@ -23,16 +23,18 @@ std::string_view to_string(PipelineKind k) noexcept {
       return "acm-ts-svm";
     case PipelineKind::acm_mdm:
       return "acm-mdm";
+    case PipelineKind::fgmdm:
+      return "fgmdm";
   }
   return "unknown";
 }
 
 PipelineKind pipeline_from_string(std::string_view name) {
   for (PipelineKind k : {PipelineKind::mdm, PipelineKind::ts_lr, PipelineKind::ts_svm,
-                         PipelineKind::acm_ts_svm, PipelineKind::acm_mdm})
+                         PipelineKind::acm_ts_svm, PipelineKind::acm_mdm, PipelineKind::fgmdm})
     if (name == to_string(k)) return k;
   throw_invalid_argument("sampo::riemann::pipeline_from_string", "name", name,
-                         "is not a pipeline (mdm, ts-lr, ts-svm, acm-ts-svm, acm-mdm)");
+                         "is not a pipeline (mdm, ts-lr, ts-svm, acm-ts-svm, acm-mdm, fgmdm)");
 }
 
 void PipelineOptions::validate() const {
@@ -64,6 +66,7 @@ void Pipeline::fit_covariances(const std::vector<Eigen::MatrixXd>& covs,
                                const std::vector<int>& labels) {
   classes_ = detail::class_list("sampo::riemann::Pipeline::fit", covs.size(), labels);
   mdm_.reset();
+  fgmdm_.reset();
   lr_.reset();
   svm_.reset();
   reference_.resize(0, 0);
@@ -72,6 +75,12 @@ void Pipeline::fit_covariances(const std::vector<Eigen::MatrixXd>& covs,
     mo.mean = options_.mean;
     mdm_ = std::make_unique<Mdm>(mo);
     mdm_->fit(covs, labels);
+    return;
+  }
+  if (options_.kind == PipelineKind::fgmdm) {
+    fgmdm_ = std::make_unique<FgMdm>(options_.mean);
+    fgmdm_->fit(covs, labels);
+    reference_ = fgmdm_->filter().reference();
     return;
   }
   reference_ = mean_riemann(covs, options_.mean).mean;
@@ -91,6 +100,7 @@ std::vector<int> Pipeline::predict(const std::vector<Eigen::MatrixXd>& trials) c
 
 std::vector<int> Pipeline::predict_covariances(const std::vector<Eigen::MatrixXd>& covs) const {
   if (mdm_) return mdm_->predict(covs);
+  if (fgmdm_) return fgmdm_->predict(covs);
   if (!lr_ && !svm_)
     throw sampo::invalid_argument("sampo::riemann::Pipeline::predict: the pipeline is not fitted");
   const Eigen::MatrixXd ts = tangent_space(covs, reference_);
@@ -103,6 +113,7 @@ Eigen::MatrixXd Pipeline::scores(const std::vector<Eigen::MatrixXd>& trials) con
 
 Eigen::MatrixXd Pipeline::scores_covariances(const std::vector<Eigen::MatrixXd>& covs) const {
   if (mdm_) return mdm_->predict_proba(covs);
+  if (fgmdm_) return fgmdm_->predict_proba(covs);
   if (!lr_ && !svm_)
     throw sampo::invalid_argument("sampo::riemann::Pipeline::scores: the pipeline is not fitted");
   const Eigen::MatrixXd ts = tangent_space(covs, reference_);

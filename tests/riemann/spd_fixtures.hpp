@@ -1,29 +1,45 @@
 #pragma once
-// Deterministic SPD test matrices for the riemann tests (fixed seeds, no Eigen::Random).
+// Deterministic SPD test matrices for the riemann tests: every random number comes from a
+// sampo::parallel::RandomStream (Philox, keyed by (master seed, fixture seed, index)), so the
+// matrices are the same with every standard library. The master seed is 0; setting
+// $SAMPO_TEST_SEED to another integer draws all fixtures afresh, which checks that no
+// tolerance is tuned to one draw (ctest passes the environment through).
 #include <Eigen/Dense>
 #include <cmath>
-#include <random>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <string>
 #include <vector>
+
+#include "sampo/parallel/random_stream.hpp"
 
 namespace sampo::test {
 
-/// n x n matrix of standard normal entries from a seeded generator.
-inline Eigen::MatrixXd normal_matrix(Eigen::Index rows, Eigen::Index cols, unsigned seed) {
-  std::mt19937_64 gen(seed);
-  std::normal_distribution<double> nd;
-  Eigen::MatrixXd m(rows, cols);
-  for (Eigen::Index j = 0; j < cols; ++j)
-    for (Eigen::Index i = 0; i < rows; ++i) m(i, j) = nd(gen);
-  return m;
+/// The fixtures' master seed: $SAMPO_TEST_SEED, or 0. Printed once when overridden.
+inline std::uint64_t fixture_seed() {
+  static const std::uint64_t seed = [] {
+    const char* env = std::getenv("SAMPO_TEST_SEED");
+    if (env == nullptr || *env == '\0') return std::uint64_t{0};
+    const std::uint64_t s = std::stoull(env);
+    std::cerr << "riemann test fixtures: SAMPO_TEST_SEED = " << s << "\n";
+    return s;
+  }();
+  return seed;
+}
+
+/// rows x cols matrix of standard normal entries: stream (fixture_seed(), seed), index 0.
+inline Eigen::MatrixXd normal_matrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed) {
+  return sampo::parallel::RandomStream(fixture_seed(), seed).normal_matrix(rows, cols);
 }
 
 /// A random orthogonal matrix (Q of the QR of a normal matrix).
-inline Eigen::MatrixXd orthogonal(Eigen::Index n, unsigned seed) {
+inline Eigen::MatrixXd orthogonal(Eigen::Index n, std::uint64_t seed) {
   return Eigen::HouseholderQR<Eigen::MatrixXd>(normal_matrix(n, n, seed)).householderQ();
 }
 
 /// Q diag(lambda) Q^T with eigenvalues log-spaced from 1 to cond (times scale), exactly symmetric.
-inline Eigen::MatrixXd spd_with_condition(Eigen::Index n, double cond, unsigned seed,
+inline Eigen::MatrixXd spd_with_condition(Eigen::Index n, double cond, std::uint64_t seed,
                                           double scale = 1.0) {
   const Eigen::MatrixXd q = orthogonal(n, seed);
   Eigen::VectorXd lambda(n);
@@ -33,15 +49,18 @@ inline Eigen::MatrixXd spd_with_condition(Eigen::Index n, double cond, unsigned 
   return 0.5 * (a + a.transpose());
 }
 
-/// pyRiemann's make_matrices: V diag(lambda) V^T, lambda ~ U[0.5, 2].
-inline std::vector<Eigen::MatrixXd> random_spd(std::size_t count, Eigen::Index n, unsigned seed) {
-  std::mt19937_64 gen(seed);
-  std::uniform_real_distribution<double> u(0.5, 2.0);
+/// pyRiemann's make_matrices: V diag(lambda) V^T, V orthogonal (Q of a normal matrix),
+/// lambda ~ U[0.5, 2]; matrix k from stream (fixture_seed(), seed), index k + 1 (index 0 is
+/// normal_matrix's).
+inline std::vector<Eigen::MatrixXd> random_spd(std::size_t count, Eigen::Index n,
+                                               std::uint64_t seed) {
   std::vector<Eigen::MatrixXd> out;
   for (std::size_t k = 0; k < count; ++k) {
-    const Eigen::MatrixXd q = orthogonal(n, seed * 1000u + static_cast<unsigned>(k));
+    sampo::parallel::RandomStream rs(fixture_seed(), seed, k + 1);
+    const Eigen::MatrixXd q =
+        Eigen::HouseholderQR<Eigen::MatrixXd>(rs.normal_matrix(n, n)).householderQ();
     Eigen::VectorXd lambda(n);
-    for (Eigen::Index i = 0; i < n; ++i) lambda(i) = u(gen);
+    for (Eigen::Index i = 0; i < n; ++i) lambda(i) = rs.uniform(0.5, 2.0);
     Eigen::MatrixXd a = q * lambda.asDiagonal() * q.transpose();
     out.push_back(0.5 * (a + a.transpose()));
   }
@@ -51,7 +70,7 @@ inline std::vector<Eigen::MatrixXd> random_spd(std::size_t count, Eigen::Index n
 /// G = Q diag(s) with s log-spaced so that G G^T has condition number @p cond. Congruences
 /// G E G^T of well-conditioned E are ill-conditioned (cond ~ cond(E) * cond) while their
 /// affine-invariant geometry is that of the E's, which gives closed forms at any conditioning.
-inline Eigen::MatrixXd ill_factor(Eigen::Index n, double cond, unsigned seed) {
+inline Eigen::MatrixXd ill_factor(Eigen::Index n, double cond, std::uint64_t seed) {
   const Eigen::MatrixXd q = orthogonal(n, seed);
   Eigen::VectorXd s(n);
   for (Eigen::Index i = 0; i < n; ++i)
@@ -72,8 +91,8 @@ struct Trials {
   std::vector<Eigen::MatrixXd> x;
   std::vector<int> y;
 };
-inline Trials make_trials(int per_class, int classes, Eigen::Index c, Eigen::Index t, unsigned seed,
-                          double boost = 1.0) {
+inline Trials make_trials(int per_class, int classes, Eigen::Index c, Eigen::Index t,
+                          std::uint64_t seed, double boost = 1.0) {
   Trials out;
   const Eigen::MatrixXd mix = Eigen::MatrixXd::Identity(c, c) +
                               0.3 * normal_matrix(c, c, 4242);  // shared by train and test sets
@@ -81,7 +100,7 @@ inline Trials make_trials(int per_class, int classes, Eigen::Index c, Eigen::Ind
     for (int k = 0; k < classes; ++k) {
       Eigen::MatrixXd a = mix;
       a.col(k) *= 1.0 + boost;
-      out.x.push_back(a * normal_matrix(c, t, seed * 7919u + unsigned(i * classes + k)));
+      out.x.push_back(a * normal_matrix(c, t, seed * 7919u + std::uint64_t(i * classes + k)));
       out.y.push_back(10 + k);  // labels need not start at 0
     }
   return out;

@@ -93,10 +93,29 @@ TEST_CASE("ledoit_wolf and oas follow scikit-learn's formulas", "[riemann][covar
       CHECK((o.covariance - oas_ref).norm() <= 1e-12 * oas_ref.norm());
     }
   }
-  // More shrinkage with fewer samples (the estimators' purpose).
-  const Eigen::MatrixXd d = normal_matrix(6, 400, 9);
-  CHECK(ledoit_wolf(d.leftCols(10)).shrinkage > ledoit_wolf(d).shrinkage);
-  CHECK(oas(d.leftCols(10)).shrinkage > oas(d).shrinkage);
+  // The shrinkage vanishes like 1/T with a known constant (for one data draw "fewer samples,
+  // more shrinkage" is not a theorem; this limit is). For x ~ N(0, Sigma), LW's
+  // beta -> (E||x||^4 - ||Sigma||^2) / (C T) = ((tr Sigma)^2 + tr Sigma^2) / (C T) (Gaussian
+  // fourth moments: E||x||^4 = (tr Sigma)^2 + 2 tr Sigma^2) and delta -> ||Sigma - mu I||^2 / C,
+  // so T s -> ((tr Sigma)^2 + tr Sigma^2) / ||Sigma - mu I||^2; OAS's
+  // (||S||^2 + (tr S)^2) / ((T + 1) ||S - mu I||^2) has the same limit. Sigma = diag(1..6):
+  // (441 + 91) / 17.5 = 30.4. At T = 2000, E||S - Sigma||^2 = 30.4 x 17.5 / T inflates delta
+  // by at most 30.4 / T, a bias below 30.4^2 / T = 0.46 in T s; the mean of R = 40
+  // independent draws is within 5 standard errors (estimated from the draws) plus that bias.
+  Eigen::VectorXd sd(6);
+  for (int i = 0; i < 6; ++i) sd(i) = std::sqrt(i + 1.0);
+  const double limit = (21.0 * 21.0 + 91.0) / 17.5, T = 2000, R = 40;
+  for (bool use_oas : {false, true}) {
+    double sum = 0, sum2 = 0;
+    for (unsigned r = 0; r < R; ++r) {
+      const Eigen::MatrixXd x = sd.asDiagonal() * normal_matrix(6, Eigen::Index(T), 900 + r);
+      const double ts = T * (use_oas ? oas(x) : ledoit_wolf(x)).shrinkage;
+      sum += ts, sum2 += ts * ts;
+    }
+    const double mean = sum / R, se = std::sqrt((sum2 / R - mean * mean) / (R - 1));
+    INFO((use_oas ? "oas" : "ledoit_wolf") << ": T s = " << mean << " +- " << se);
+    CHECK(std::abs(mean - limit) <= 5 * se + limit * limit / T);
+  }
   // One channel: scikit-learn returns the variance (divided by T) and shrinkage 0.
   Eigen::MatrixXd one(1, 4);
   one << 1, 2, 3, 6;
@@ -188,7 +207,8 @@ TEST_CASE("augment stacks MOABB's delayed blocks", "[riemann][covariance]") {
   trials[1] = normal_matrix(3, 60, 12);
   const auto acms = augmented_covariances(trials, 2, 3);
   CHECK(acms[1] == augmented_covariance(trials[1], 2, 3));
-  // Order too high for the trial length: pC > T' gives a rank-deficient ACM, caught.
+  // Order too high for the trial length: pC = 32 = T' (40 - 4 x 2) samples, and centring
+  // leaves rank <= T' - 1 = 31 < pC: an exactly rank-deficient ACM, to be caught.
   SAMPO_REQUIRE_THROWS_WITH(augmented_covariance(normal_matrix(8, 40, 3), 4, 2), invalid_argument,
                             "order 4, lag 2", "smallest eigenvalue");
 }

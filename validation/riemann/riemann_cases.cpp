@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "registry.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/parallel/random_stream.hpp"
 #include "sampo/riemann/covariance.hpp"
 #include "sampo/riemann/distance.hpp"
 #include "sampo/riemann/filter.hpp"
@@ -28,13 +28,10 @@ using sampo::validation::compare_absolute;
 using sampo::validation::compare_relative;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
+/// r x c standard normal entries from the Philox stream (seed, 0): the same numbers with every
+/// standard library (std::normal_distribution's algorithm is library-specific).
 Eigen::MatrixXd normal(Eigen::Index r, Eigen::Index c, unsigned seed) {
-  std::mt19937_64 gen(seed);
-  std::normal_distribution<double> nd;
-  Eigen::MatrixXd m(r, c);
-  for (Eigen::Index j = 0; j < c; ++j)
-    for (Eigen::Index i = 0; i < r; ++i) m(i, j) = nd(gen);
-  return m;
+  return sampo::parallel::RandomStream(seed, 0).normal_matrix(r, c);
 }
 Eigen::MatrixXd orthogonal(Eigen::Index n, unsigned seed) {
   return Eigen::HouseholderQR<Eigen::MatrixXd>(normal(n, n, seed)).householderQ();
@@ -200,11 +197,13 @@ SAMPO_VALIDATION_GROUP(riemann_closed_forms) {
                  const double ref = a == b ? std::pow(phi[a], 2 * std::abs(i - j)) * g0 : 0.0;
                  worst = std::max(worst, std::abs(acm(2 * i + a, 2 * j + b) - ref) / g0);
                }
-         // Sampling error of an autocovariance of an AR(1) with phi = 0.9 relative to Gamma(0):
-         // sd ~ sqrt((1 + phi^2) / ((1 - phi^2) T)) = 0.007 at T = 2e5; 5 sd.
-         return bound(worst, 0.035,
+         // Sampling error relative to Gamma(0) (Bartlett's formula): largest for the variance of
+         // the phi = 0.9 channel, sd = sqrt(2 (1 + phi^2) / ((1 - phi^2) T)) = 0.0098 at
+         // T = 2e5 (lags 2 and 4: 0.0081, 0.0071; cross terms smaller); 5 sd. (Over 300
+         // independent draws the max over the 36 entries reached 0.033.)
+         return bound(worst, 0.049,
                       "max |ACM block - Gamma((i-j) lag)| / Gamma(0) for a stationary AR(1) "
-                      "pair; 5 sampling standard deviations");
+                      "pair; 5 sampling standard deviations of the largest-variance entry");
        }});
 
   sampo::validation::register_case(

@@ -4,11 +4,12 @@
 /// two classes and accuracy otherwise, and the nested grid search of the ACM paper (inner
 /// stratified 3-fold over order x lag x SVM C x kernel).
 ///
-/// Folds: the trials of each class are shuffled with a seeded counter-free generator
-/// (std::mt19937_64, bounded by rejection so the shuffle is the same on every platform) and
-/// dealt round-robin to the folds, continuing across classes. The folds are therefore
-/// reproducible but not scikit-learn's StratifiedKFold(shuffle=True) folds: per-fold scores
-/// differ from MOABB's; the averages are comparable.
+/// Folds: the trials of each class are shuffled (Fisher-Yates with the exactly unbiased
+/// sampo::parallel::RandomStream::uniform_int) on the counter-based stream (seed, k) of the
+/// k-th class in ascending label order, and dealt round-robin to the folds, continuing across
+/// classes. The folds are therefore the same on every platform and standard library, but not
+/// scikit-learn's StratifiedKFold(shuffle=True) folds: per-fold scores differ from MOABB's;
+/// the averages are comparable.
 
 #include <Eigen/Core>
 #include <cstdint>
@@ -19,7 +20,10 @@
 
 namespace sampo::riemann {
 
-/// Fold index (0..folds-1) of each trial; every class is spread evenly over the folds.
+/// Fold index (0..folds-1) of each trial; every class is spread evenly over the folds (the
+/// counts of a class in two folds differ by at most 1), shuffled as described above.
+/// @param labels class label of each trial. @param folds k (>= 2). @param seed shuffle seed.
+/// @return one fold index per trial.
 /// @throw sampo::invalid_argument if folds < 2 or a class has fewer than @p folds trials.
 [[nodiscard]] std::vector<int> stratified_folds(const std::vector<int>& labels, int folds,
                                                 std::uint64_t seed);

@@ -2,6 +2,7 @@
 /// @file
 /// Classification pipelines from raw trials (C x T) or from covariance matrices:
 ///   mdm        covariance -> MDM
+///   fgmdm      covariance -> FGDA filter (tangent space + shrinkage LDA) -> MDM (FgMDM)
 ///   ts-lr      covariance -> tangent space at the training Riemannian mean -> logistic regression
 ///   ts-svm     covariance -> tangent space -> SVM
 ///   acm-ts-svm augmented covariance (order, lag) -> tangent space -> SVM  (Carrara & Papadopoulo)
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "sampo/riemann/covariance.hpp"
+#include "sampo/riemann/fgmdm.hpp"
 #include "sampo/riemann/linear_classifier.hpp"
 #include "sampo/riemann/mdm.hpp"
 #include "sampo/riemann/mean.hpp"
@@ -22,9 +24,9 @@
 namespace sampo::riemann {
 
 /// The pipelines.
-enum class PipelineKind { mdm, ts_lr, ts_svm, acm_ts_svm, acm_mdm };
+enum class PipelineKind { mdm, ts_lr, ts_svm, acm_ts_svm, acm_mdm, fgmdm };
 
-/// "mdm", "ts-lr", "ts-svm", "acm-ts-svm", "acm-mdm".
+/// "mdm", "ts-lr", "ts-svm", "acm-ts-svm", "acm-mdm", "fgmdm".
 std::string_view to_string(PipelineKind k) noexcept;
 /// Parses to_string's names. @throw sampo::invalid_argument listing them.
 PipelineKind pipeline_from_string(std::string_view name);
@@ -67,14 +69,14 @@ class Pipeline {
   [[nodiscard]] std::vector<int> predict_covariances(
       const std::vector<Eigen::MatrixXd>& covs) const;
 
-  /// n x K class scores (column k for classes()[k]; larger = more likely): MDM probabilities
+  /// n x K class scores (column k for classes()[k]; larger = more likely): (Fg)MDM probabilities
   /// softmax(-d^2); for LR / SVM the decision values (two classes: -s, s). Used for ROC-AUC.
   [[nodiscard]] Eigen::MatrixXd scores(const std::vector<Eigen::MatrixXd>& trials) const;
   [[nodiscard]] Eigen::MatrixXd scores_covariances(const std::vector<Eigen::MatrixXd>& covs) const;
 
   [[nodiscard]] const std::vector<int>& classes() const noexcept { return classes_; }
   [[nodiscard]] const PipelineOptions& options() const noexcept { return options_; }
-  /// The tangent-space reference (ts-* pipelines; empty otherwise).
+  /// The tangent-space reference (ts-* and fgmdm pipelines; empty otherwise).
   [[nodiscard]] const Eigen::MatrixXd& reference() const noexcept { return reference_; }
 
  private:
@@ -82,6 +84,7 @@ class Pipeline {
   std::vector<int> classes_;
   Eigen::MatrixXd reference_;
   std::unique_ptr<Mdm> mdm_;
+  std::unique_ptr<FgMdm> fgmdm_;
   std::unique_ptr<LogisticRegression> lr_;
   std::unique_ptr<Svm> svm_;
 };
