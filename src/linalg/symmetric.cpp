@@ -39,9 +39,17 @@ Eigen::MatrixXd congruence(const Eigen::Ref<const Eigen::MatrixXd>& w,
   check_nonempty(fn, "w", static_cast<std::size_t>(w.size()));
   check_shape(fn, "w", w, -1, a.rows());
   check_finite(fn, "w", w);
-  const Eigen::MatrixXd wc = w, ac = a;  // contiguous column-major copies for the kernel
+  // The kernel takes packed column-major arrays: a strided view (a block of a larger matrix) is
+  // copied, a whole matrix is passed as it is.
+  Eigen::MatrixXd w_store, a_store;
+  const auto packed = [](const Eigen::Ref<const Eigen::MatrixXd>& m, Eigen::MatrixXd& store) {
+    if (m.outerStride() == m.rows()) return m.data();
+    store = m;
+    return static_cast<const double*>(store.data());
+  };
   Eigen::MatrixXd out(w.rows(), w.rows());
-  detail::dense_kernels().congruence(wc.rows(), wc.cols(), wc.data(), ac.data(), out.data());
+  detail::dense_kernels().congruence(w.rows(), w.cols(), packed(w, w_store), packed(a, a_store),
+                                     out.data());
   symmetrize_in_place(out);
   return out;
 }

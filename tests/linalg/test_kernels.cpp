@@ -105,6 +105,11 @@ TEST_CASE("every kernel set computes W A Wᵀ to rounding", "[kernels]") {
     const Eigen::MatrixXd c = congruence(w, a);
     CHECK(sampo::test::exactly_symmetric(c));
     CHECK(((c - ref).cwiseAbs().array() <= bound.array()).all());
+    // Strided views (blocks of larger matrices) are packed before the kernel: same bits.
+    Eigen::MatrixXd w_big = Eigen::MatrixXd::Zero(33, 41), a_big = Eigen::MatrixXd::Zero(43, 42);
+    w_big.block(2, 1, 30, 40) = w;
+    a_big.block(3, 2, 40, 40) = a;
+    CHECK(congruence(w_big.block(2, 1, 30, 40), a_big.block(3, 2, 40, 40)) == c);
   }
 }
 
