@@ -218,6 +218,8 @@ int epochs(const std::vector<std::string>& args, const sampo::cli::GlobalOptions
     return 0;
   if (eeg.edf.empty()) sampo::throw_invalid_argument(kCmd, "--edf", "", "needs at least one file");
   const rm::Epochs ep = load_epochs(eeg);
+  if (ep.trials.empty())
+    sampo::throw_invalid_argument(kCmd, "--tmin/--tmax", "", "leave no epoch inside the recordings");
   sampo::io::write_npy(out, ep.trials);
   sampo::io::write_npy(labels_out, std::vector<std::int64_t>(ep.labels.begin(), ep.labels.end()));
   if (!global.quiet)
