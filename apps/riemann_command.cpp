@@ -177,7 +177,7 @@ struct EegOptions {
 /// Band-passes each file, keeps the chosen channels and cuts the epochs of every file, pooled.
 rm::Epochs load_epochs(const EegOptions& o) {
   const auto names = split(o.events, "--events");
-  const auto edges = split(o.band, "--band");
+  const auto edges = number_list<double>(o.band, "--band");
   if (edges.size() != 2) sampo::throw_invalid_argument(kCmd, "--band", o.band, "must be low,high");
   rm::EpochOptions eo;
   eo.tmin = o.tmin;
@@ -185,16 +185,19 @@ rm::Epochs load_epochs(const EegOptions& o) {
   rm::Epochs all;
   for (const auto& file : o.edf) {
     const auto rec = sampo::io::read_eeg(file);
-    const Eigen::MatrixXd sos = rm::butterworth_bandpass(o.filter_order, std::stod(edges[0]),
-                                                         std::stod(edges[1]), rec.sampling_rate);
-    Eigen::MatrixXd data = rm::sosfiltfilt(sos, rec.data);
-    if (!o.channels.empty()) {
+    // Channels first: the filter acts on each channel alone, so only the kept ones are filtered.
+    Eigen::MatrixXd data;
+    if (o.channels.empty()) {
+      data = rec.data;
+    } else {
       const auto chans = split(o.channels, "--channels");
-      Eigen::MatrixXd sub(static_cast<Eigen::Index>(chans.size()), data.cols());
+      data.resize(static_cast<Eigen::Index>(chans.size()), rec.data.cols());
       for (std::size_t k = 0; k < chans.size(); ++k)
-        sub.row(static_cast<Eigen::Index>(k)) = data.row(rec.channel_index(chans[k]));
-      data = std::move(sub);
+        data.row(static_cast<Eigen::Index>(k)) = rec.data.row(rec.channel_index(chans[k]));
     }
+    const Eigen::MatrixXd sos =
+        rm::butterworth_bandpass(o.filter_order, edges[0], edges[1], rec.sampling_rate);
+    data = rm::sosfiltfilt(sos, data);
     const rm::Epochs ep = rm::epoch(data, rec.sampling_rate, rec.annotations, names, eo);
     all.trials.insert(all.trials.end(), ep.trials.begin(), ep.trials.end());
     all.labels.insert(all.labels.end(), ep.labels.begin(), ep.labels.end());
