@@ -115,7 +115,7 @@ Eigen::MatrixXd regularized_covariance(const Eigen::Ref<const Eigen::MatrixXd>& 
 }
 
 void require_spd_estimate(std::string_view function, std::string_view name,
-                          const Eigen::Ref<const Eigen::MatrixXd>& c) {
+                          const Eigen::Ref<const Eigen::MatrixXd>& c, Estimator estimator) {
   const double n = static_cast<double>(c.rows());
   // The eigenvalues decide. (A Cholesky screen cannot: its pivots bound λ_min only from
   // above, and a computed factorization of an exactly rank-deficient estimate can have every
@@ -124,10 +124,27 @@ void require_spd_estimate(std::string_view function, std::string_view name,
       Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(c, Eigen::EigenvaluesOnly).eigenvalues();
   const double lmin = ev.minCoeff(), lmax = ev.maxCoeff();
   if (lmin > n * kEps * std::max(lmax, 0.0) && lmin > 0.0) return;
-  throw_not_spd(function, name, lmin,
-                "the data are rank-deficient (fewer samples than channels, a flat or "
-                "duplicated channel, an average reference); use shrinkage (ledoit_wolf or "
-                "oas) or a regularized estimator");
+  if (!(lmax > 0.0))
+    throw_not_spd(function, name, lmin,
+                  "the data have zero variance in every channel (a constant signal): no "
+                  "estimator gives an SPD covariance of them; check the recording and the "
+                  "channel selection");
+  switch (estimator) {
+    case Estimator::sample:
+      throw_not_spd(function, name, lmin,
+                    "the data are rank-deficient (fewer samples than channels, a flat or "
+                    "duplicated channel, an average reference); use shrinkage (ledoit_wolf or "
+                    "oas) or a regularized estimator");
+    case Estimator::regularized:
+      throw_not_spd(function, name, lmin,
+                    "the regularization is too small for these rank-deficient data; increase "
+                    "lambda or use shrinkage (ledoit_wolf or oas)");
+    default:
+      throw_not_spd(function, name, lmin,
+                    "the shrunk estimate is still singular to working precision (channels of "
+                    "very different scales?); rescale the channels or use a regularized "
+                    "estimator");
+  }
 }
 
 Eigen::MatrixXd covariance(const Eigen::Ref<const Eigen::MatrixXd>& x,
@@ -150,7 +167,7 @@ Eigen::MatrixXd covariance(const Eigen::Ref<const Eigen::MatrixXd>& x,
       c = regularized_covariance(x, options.regularization);
       break;
   }
-  if (options.require_spd) require_spd_estimate(fn, "x", c);
+  if (options.require_spd) require_spd_estimate(fn, "x", c, options.estimator);
   return c;
 }
 

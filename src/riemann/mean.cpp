@@ -8,7 +8,6 @@
 #include "detail.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
-#include "sampo/core/log.hpp"
 #include "sampo/linalg/spd.hpp"
 #include "sampo/linalg/symmetric.hpp"
 
@@ -153,9 +152,13 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
                                : "the iterate lost positive definiteness or ||J|| is not finite";
       break;
     default:
-      result.run.message = "Convergence not reached: ||J||_F = " + format_value(crit) + " after " +
-                           std::to_string(it) + " iterations";
-      log(LogLevel::warning, std::string(fn) + ": " + result.run.message);
+      // Reported in the Result (termination, message), not logged: callers decide (the CLI
+      // prints it and exits with status 3).
+      result.run.message =
+          it == 0 ? "Convergence not reached: max_iterations = 0, the initial guess is returned "
+                    "without any iteration (||J||_F not computed)"
+                  : "Convergence not reached: ||J||_F = " + format_value(crit) + " after " +
+                        std::to_string(it) + " iterations";
   }
   return result;
 }

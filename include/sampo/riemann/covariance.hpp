@@ -111,10 +111,13 @@ struct ShrunkCovariance {
     const CovarianceOptions& options = {});
 
 /// Throws unless @p c is numerically SPD: smallest eigenvalue > C * eps * largest (and > 0).
-/// The message names @p function and @p name, gives the smallest eigenvalue and advises
-/// Ledoit-Wolf / OAS shrinkage or regularization.
+/// The message names @p function and @p name, gives the smallest eigenvalue and advises what
+/// can help given the @p estimator that produced @p c: shrinkage or regularization after the
+/// sample covariance; for a shrinkage or regularized estimate of constant data (all zero),
+/// that no estimator can help.
 /// @throw sampo::invalid_argument
 void require_spd_estimate(std::string_view function, std::string_view name,
-                          const Eigen::Ref<const Eigen::MatrixXd>& c);
+                          const Eigen::Ref<const Eigen::MatrixXd>& c,
+                          Estimator estimator = Estimator::sample);
 
 }  // namespace sampo::riemann
