@@ -197,6 +197,7 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
                                       opts, args))
     return 0;
 
+  sampo::cli::check_distinct_outputs("sampo validate", {{"--json", global.json}, {"--csv", csv}});
   const std::vector<Case> all = sampo::validation::cases();
   std::set<std::string> modules, seen;
   for (const auto& c : all) {
@@ -223,7 +224,6 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
     return 0;
   }
   const bool report = !global.quiet && sampo::parallel::mpi_rank() == 0;
-  sampo::cli::check_distinct_outputs("sampo validate", {{"--json", global.json}, {"--csv", csv}});
   // Output places are checked before the cases run, not after minutes of work.
   if (!plots.empty() && sampo::parallel::mpi_rank() == 0) prepare_plot_dir(plots);
 
