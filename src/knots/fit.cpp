@@ -225,26 +225,122 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
   CubicSpline s(to_eigen(st.t), to_eigen(st.y));
   int refine_left = opt.refine;
 
- for (;;) {  // rounds: NumCosmo's passes until they converge, then (opt.verify) one check
-  for (;;) {
-    const std::size_t n_int = st.t.size() - 1;
-    // Spacing statistics over the intervals at the start of the pass (for `refine`).
-    double mean = 0.0, m2 = 0.0, max_dt = 0.0;
-    for (std::size_t i = 0; i < n_int; ++i) {
-      const double dt = st.t[i + 1] - st.t[i];
-      const double delta = dt - mean;
-      mean += delta / static_cast<double>(i + 1);
-      m2 += delta * (dt - mean);
-      max_dt = std::max(max_dt, dt);
+  for (;;) {  // rounds: NumCosmo's passes until they converge, then (opt.verify) one check
+    for (;;) {
+      const std::size_t n_int = st.t.size() - 1;
+      // Spacing statistics over the intervals at the start of the pass (for `refine`).
+      double mean = 0.0, m2 = 0.0, max_dt = 0.0;
+      for (std::size_t i = 0; i < n_int; ++i) {
+        const double dt = st.t[i + 1] - st.t[i];
+        const double delta = dt - mean;
+        mean += delta / static_cast<double>(i + 1);
+        m2 += delta * (dt - mean);
+        max_dt = std::max(max_dt, dt);
+      }
+      const double sd = n_int > 1 ? std::sqrt(m2 / static_cast<double>(n_int - 1)) : 0.0;
+
+      std::vector<std::size_t> pending;
+      for (std::size_t i = 0; i < n_int; ++i)
+        if (!ok[i]) pending.push_back(i);
+      if (pending.empty()) break;  // only after a refine round that reopened nothing
+
+      // Budget: honoured exactly; when a full pass does not fit, the widest intervals go first.
+      bool truncated = false;
+      if (!fit_budget(
+              pending, opt, st,
+              [&](std::size_t p, std::size_t q) {
+                return st.t[p + 1] - st.t[p] > st.t[q + 1] - st.t[q];
+              },
+              truncated))
+        break;
+      std::vector<double> tm, xm, ym;
+      if (!midpoints(d, pending, st, tm, xm)) break;
+      ++st.passes;
+      eval(xm, ym);  // the spline s is the previous pass's: the points are independent
+
+      std::vector<double> nt, ny, nerr;
+      std::vector<char> nok, nchecked;
+      nt.reserve(st.t.size() + pending.size());
+      std::size_t failures = 0, k = 0;
+      for (std::size_t i = 0; i < n_int; ++i) {
+        nt.push_back(st.t[i]);
+        ny.push_back(st.y[i]);
+        if (k < pending.size() && pending[k] == i) {
+          const double t0 = st.t[i], t1 = st.t[i + 1], y0 = st.y[i], y1 = st.y[i + 1];
+          const double dt = t1 - t0, y = ym[k];
+          const double ys = s(tm[k]);
+          const double i_simpson = dt * (y0 + 4.0 * y + y1) / 6.0;
+          const double i_spline = s.integral(t0, t1);
+          const bool pass_p = std::abs(y - ys) <= opt.rtol * (std::abs(y) + opt.atol);
+          const bool pass_i = std::abs(i_simpson - i_spline) <=
+                              opt.rtol * (std::abs(i_simpson) + opt.atol * dt);
+          const double e = std::max(scaled_error(std::abs(y - ys), std::abs(y) + opt.atol),
+                                    scaled_error(std::abs(i_simpson - i_spline),
+                                                 (std::abs(i_simpson) + opt.atol * dt)));
+          const char accepted = (pass_p && pass_i) ? 1 : 0;
+          if (!accepted) ++failures;
+          nt.push_back(tm[k]);
+          ny.push_back(y);
+          nok.insert(nok.end(), {accepted, accepted});
+          nerr.insert(nerr.end(), {e, e});
+          nchecked.insert(nchecked.end(), {0, 0});
+          ++k;
+        } else {
+          nok.push_back(ok[i]);
+          nerr.push_back(err[i]);
+          nchecked.push_back(checked[i]);
+        }
+      }
+      nt.push_back(st.t.back());
+      ny.push_back(st.y.back());
+      st.t.swap(nt);
+      st.y.swap(ny);
+      ok.swap(nok);
+      err.swap(nerr);
+      checked.swap(nchecked);
+      s = CubicSpline(to_eigen(st.t), to_eigen(st.y));
+      if (opt.verify) {
+        // A new knot changes the (global) spline in the intervals around it: their off-grid
+        // checks are void and are done again (kReach intervals on either side).
+        std::vector<char> keep(checked);
+        const long n_new = static_cast<long>(checked.size());
+        for (long j = 0; j < n_new; ++j)
+          if (!checked[static_cast<std::size_t>(j)])
+            for (long q = std::max(0L, j - kReach); q <= std::min(n_new - 1, j + kReach); ++q)
+              keep[static_cast<std::size_t>(q)] = 0;
+        checked.swap(keep);
+      }
+
+      if (truncated) {
+        std::size_t open = 0;
+        for (char o : ok) open += o ? 0 : 1;
+        st.termination = Termination::max_evaluations;
+        st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached with " +
+                     std::to_string(open) + " intervals not accepted";
+        break;
+      }
+      if (failures == 0) {
+        if (refine_left < 1) break;
+        --refine_left;
+        const double lim = mean + opt.refine_sigma * sd;
+        if (!(max_dt > lim)) break;
+        bool reopened = false;
+        for (std::size_t i = 0; i + 1 < st.t.size(); ++i)
+          if (st.t[i + 1] - st.t[i] > lim) {
+            ok[i] = 0;
+            reopened = true;
+          }
+        if (!reopened) break;
+      }
     }
-    const double sd = n_int > 1 ? std::sqrt(m2 / static_cast<double>(n_int - 1)) : 0.0;
-
+    if (!opt.verify || st.termination != Termination::converged) break;
+    // Off-grid check (opt.verify): every interval not yet checked gets one new knot at a golden
+    // section (never on the dyadic lattice of the midpoints), where the converged spline must
+    // predict f; both parts of an interval that fails are re-opened for more passes.
     std::vector<std::size_t> pending;
-    for (std::size_t i = 0; i < n_int; ++i)
-      if (!ok[i]) pending.push_back(i);
-    if (pending.empty()) break;  // only after a refine round that reopened nothing
-
-    // Budget: honoured exactly; when a full pass does not fit, the widest intervals go first.
+    for (std::size_t i = 0; i + 1 < st.t.size(); ++i)
+      if (!checked[i]) pending.push_back(i);
+    if (pending.empty()) break;
     bool truncated = false;
     if (!fit_budget(
             pending, opt, st,
@@ -253,42 +349,32 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
             },
             truncated))
       break;
-    std::vector<double> tm, xm, ym;
-    if (!midpoints(d, pending, st, tm, xm)) break;
+    std::vector<double> theta(pending.size()), tm, xm, ym;
+    for (std::size_t k = 0; k < pending.size(); ++k) theta[k] = split_fraction(st.t, pending[k]);
+    if (!split_points(d, pending, theta, st, tm, xm)) break;
     ++st.passes;
-    eval(xm, ym);  // the spline s is the previous pass's: the points are independent
-
+    eval(xm, ym);
     std::vector<double> nt, ny, nerr;
     std::vector<char> nok, nchecked;
-    nt.reserve(st.t.size() + pending.size());
     std::size_t failures = 0, k = 0;
-    for (std::size_t i = 0; i < n_int; ++i) {
+    for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
       nt.push_back(st.t[i]);
       ny.push_back(st.y[i]);
       if (k < pending.size() && pending[k] == i) {
-        const double t0 = st.t[i], t1 = st.t[i + 1], y0 = st.y[i], y1 = st.y[i + 1];
-        const double dt = t1 - t0, y = ym[k];
-        const double ys = s(tm[k]);
-        const double i_simpson = dt * (y0 + 4.0 * y + y1) / 6.0;
-        const double i_spline = s.integral(t0, t1);
-        const bool pass_p = std::abs(y - ys) <= opt.rtol * (std::abs(y) + opt.atol);
-        const bool pass_i = std::abs(i_simpson - i_spline) <=
-                            opt.rtol * (std::abs(i_simpson) + opt.atol * dt);
-        const double e = std::max(scaled_error(std::abs(y - ys), std::abs(y) + opt.atol),
-                                  scaled_error(std::abs(i_simpson - i_spline),
-                                               (std::abs(i_simpson) + opt.atol * dt)));
-        const char accepted = (pass_p && pass_i) ? 1 : 0;
-        if (!accepted) ++failures;
+        const double diff = std::abs(ym[k] - s(tm[k]));
+        const char pass = diff <= opt.rtol * (std::abs(ym[k]) + opt.atol) ? 1 : 0;
+        const double e = std::max(err[i], scaled_error(diff, std::abs(ym[k]) + opt.atol));
+        if (!pass) ++failures;
         nt.push_back(tm[k]);
-        ny.push_back(y);
-        nok.insert(nok.end(), {accepted, accepted});
+        ny.push_back(ym[k]);
+        nok.insert(nok.end(), {pass, pass});
+        nchecked.insert(nchecked.end(), {pass, pass});
         nerr.insert(nerr.end(), {e, e});
-        nchecked.insert(nchecked.end(), {0, 0});
         ++k;
       } else {
         nok.push_back(ok[i]);
-        nerr.push_back(err[i]);
         nchecked.push_back(checked[i]);
+        nerr.push_back(err[i]);
       }
     }
     nt.push_back(st.t.back());
@@ -299,97 +385,14 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
     err.swap(nerr);
     checked.swap(nchecked);
     s = CubicSpline(to_eigen(st.t), to_eigen(st.y));
-    if (opt.verify) {
-      // A new knot changes the (global) spline in the intervals around it: their off-grid
-      // checks are void and are done again (kReach intervals on either side).
-      std::vector<char> keep(checked);
-      const long n_new = static_cast<long>(checked.size());
-      for (long j = 0; j < n_new; ++j)
-        if (!checked[static_cast<std::size_t>(j)])
-          for (long q = std::max(0L, j - kReach); q <= std::min(n_new - 1, j + kReach); ++q)
-            keep[static_cast<std::size_t>(q)] = 0;
-      checked.swap(keep);
-    }
-
     if (truncated) {
-      std::size_t open = 0;
-      for (char o : ok) open += o ? 0 : 1;
       st.termination = Termination::max_evaluations;
-      st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached with " +
-                   std::to_string(open) + " intervals not accepted";
+      st.message = "max_knots = " + std::to_string(opt.max_knots) +
+                   " reached during the off-grid check";
       break;
     }
-    if (failures == 0) {
-      if (refine_left < 1) break;
-      --refine_left;
-      const double lim = mean + opt.refine_sigma * sd;
-      if (!(max_dt > lim)) break;
-      bool reopened = false;
-      for (std::size_t i = 0; i + 1 < st.t.size(); ++i)
-        if (st.t[i + 1] - st.t[i] > lim) {
-          ok[i] = 0;
-          reopened = true;
-        }
-      if (!reopened) break;
-    }
+    if (failures == 0) break;
   }
-  if (!opt.verify || st.termination != Termination::converged) break;
-  // Off-grid check (opt.verify): every interval not yet checked gets one new knot at a golden
-  // section (never on the dyadic lattice of the midpoints), where the converged spline must
-  // predict f; both parts of an interval that fails are re-opened for more passes.
-  std::vector<std::size_t> pending;
-  for (std::size_t i = 0; i + 1 < st.t.size(); ++i)
-    if (!checked[i]) pending.push_back(i);
-  if (pending.empty()) break;
-  bool truncated = false;
-  if (!fit_budget(
-          pending, opt, st,
-          [&](std::size_t p, std::size_t q) { return st.t[p + 1] - st.t[p] > st.t[q + 1] - st.t[q]; },
-          truncated))
-    break;
-  std::vector<double> theta(pending.size()), tm, xm, ym;
-  for (std::size_t k = 0; k < pending.size(); ++k) theta[k] = split_fraction(st.t, pending[k]);
-  if (!split_points(d, pending, theta, st, tm, xm)) break;
-  ++st.passes;
-  eval(xm, ym);
-  std::vector<double> nt, ny, nerr;
-  std::vector<char> nok, nchecked;
-  std::size_t failures = 0, k = 0;
-  for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
-    nt.push_back(st.t[i]);
-    ny.push_back(st.y[i]);
-    if (k < pending.size() && pending[k] == i) {
-      const double diff = std::abs(ym[k] - s(tm[k]));
-      const char pass = diff <= opt.rtol * (std::abs(ym[k]) + opt.atol) ? 1 : 0;
-      const double e = std::max(err[i], scaled_error(diff, std::abs(ym[k]) + opt.atol));
-      if (!pass) ++failures;
-      nt.push_back(tm[k]);
-      ny.push_back(ym[k]);
-      nok.insert(nok.end(), {pass, pass});
-      nchecked.insert(nchecked.end(), {pass, pass});
-      nerr.insert(nerr.end(), {e, e});
-      ++k;
-    } else {
-      nok.push_back(ok[i]);
-      nchecked.push_back(checked[i]);
-      nerr.push_back(err[i]);
-    }
-  }
-  nt.push_back(st.t.back());
-  ny.push_back(st.y.back());
-  st.t.swap(nt);
-  st.y.swap(ny);
-  ok.swap(nok);
-  err.swap(nerr);
-  checked.swap(nchecked);
-  s = CubicSpline(to_eigen(st.t), to_eigen(st.y));
-  if (truncated) {
-    st.termination = Termination::max_evaluations;
-    st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached during the off-grid check";
-    break;
-  }
-  if (failures == 0) break;
- }
   double e = 0.0;
   for (double v : err) e = std::max(e, v);
   return e;
@@ -498,7 +501,8 @@ ErrorCurve error_curve(const std::vector<double>& t, const std::vector<double>& 
   c.dd = dds[i];
   for (std::size_t j = i > 0 ? i - 1 : 0; j <= i + 1 && j + 1 < n; ++j)
     if (j != i)
-      c.dd = std::max(c.dd, dds[j] * std::pow(h / (t[j + 1] - t[j]), static_cast<double>(s.size)));
+      c.dd = std::max(c.dd,
+                      dds[j] * std::pow(h / (t[j + 1] - t[j]), static_cast<double>(s.size)));
   return c;
 }
 
@@ -527,7 +531,8 @@ Estimate estimate_interval(const std::vector<double>& t, const std::vector<doubl
     e_lo = std::max(e_lo, scaled_error(lo(z), ref));
   }
   double inflate = 1.0;
-  if (e_hi > kRoundoff && e_lo < kGain * e_hi) inflate = std::pow(kGain * e_hi / std::max(e_lo, kRoundoff), kInflation);
+  if (e_hi > kRoundoff && e_lo < kGain * e_hi)
+    inflate = std::pow(kGain * e_hi / std::max(e_lo, kRoundoff), kInflation);
   est.scaled = e_hi * inflate;
   est.ratio = est.scaled / opt.rtol;
   est.at_split = hi(2.0 * est.theta - 1.0) * inflate;

@@ -30,23 +30,40 @@ inline std::uint64_t family_seed() {
 }
 
 enum class Kind : std::uint64_t {
-  sine, damped_cosine, sum, gaussian, lorentzian, tanh_step, kink, power, jump
+  sine,
+  damped_cosine,
+  sum,
+  gaussian,
+  lorentzian,
+  tanh_step,
+  kink,
+  power,
+  jump
 };
-constexpr Kind kKinds[] = {Kind::sine,       Kind::damped_cosine, Kind::sum,
-                           Kind::gaussian,   Kind::lorentzian,    Kind::tanh_step,
-                           Kind::kink,       Kind::power,         Kind::jump};
+constexpr Kind kKinds[] = {Kind::sine,     Kind::damped_cosine, Kind::sum,
+                           Kind::gaussian, Kind::lorentzian,    Kind::tanh_step,
+                           Kind::kink,     Kind::power,         Kind::jump};
 
 inline const char* to_string(Kind k) {
   switch (k) {
-    case Kind::sine: return "sine";
-    case Kind::damped_cosine: return "damped_cosine";
-    case Kind::sum: return "sum";
-    case Kind::gaussian: return "gaussian";
-    case Kind::lorentzian: return "lorentzian";
-    case Kind::tanh_step: return "tanh_step";
-    case Kind::kink: return "kink";
-    case Kind::power: return "power";
-    case Kind::jump: return "jump";
+    case Kind::sine:
+      return "sine";
+    case Kind::damped_cosine:
+      return "damped_cosine";
+    case Kind::sum:
+      return "sum";
+    case Kind::gaussian:
+      return "gaussian";
+    case Kind::lorentzian:
+      return "lorentzian";
+    case Kind::tanh_step:
+      return "tanh_step";
+    case Kind::kink:
+      return "kink";
+    case Kind::power:
+      return "power";
+    case Kind::jump:
+      return "jump";
   }
   return "?";
 }
@@ -66,7 +83,9 @@ struct Family {
 inline Family draw_family(Kind kind, std::uint64_t index, std::uint64_t seed = family_seed()) {
   sampo::parallel::RandomStream rs(seed, 0x6b6e6f7473ull + static_cast<std::uint64_t>(kind), index);
   constexpr double two_pi = 2.0 * std::numbers::pi;
-  auto log_uniform = [&](double lo, double hi) { return std::exp(rs.uniform(std::log(lo), std::log(hi))); };
+  auto log_uniform = [&](double lo, double hi) {
+    return std::exp(rs.uniform(std::log(lo), std::log(hi)));
+  };
   // Interval: a in [-1, 1], length 1, 3 or 10.
   const double lengths[] = {1.0, 3.0, 10.0};
   Family fam;
@@ -106,7 +125,8 @@ inline Family draw_family(Kind kind, std::uint64_t index, std::uint64_t seed = f
       fam.f = [A, W, P, damped](double x) {
         double s = 0.0;
         for (std::size_t k = 0; k < A.size(); ++k)
-          s += A[k] * (damped[k] ? std::exp(-x) * std::cos(W[k] * x + P[k]) : std::sin(W[k] * x + P[k]));
+          s += A[k] *
+               (damped[k] ? std::exp(-x) * std::cos(W[k] * x + P[k]) : std::sin(W[k] * x + P[k]));
         return s;
       };
       std::snprintf(buf, sizeof buf, "%s", d.c_str());
@@ -159,7 +179,8 @@ inline Family draw_family(Kind kind, std::uint64_t index, std::uint64_t seed = f
   char where[160];
   std::snprintf(where, sizeof where, " on [%.17g, %.17g] (%s)", fam.a, fam.b,
                 std::string(sampo::knots::to_string(fam.scale)).c_str());
-  fam.description = std::string(to_string(kind)) + " #" + std::to_string(index) + ": " + buf + where;
+  fam.description =
+      std::string(to_string(kind)) + " #" + std::to_string(index) + ": " + buf + where;
   return fam;
 }
 

@@ -33,7 +33,8 @@ double measured_error(const Result& r, const Family& fam, double rtol, std::uint
   sampo::parallel::RandomStream rs(sampo::test::knots::family_seed(), 0x636865636bull, stream);
   double worst = 0.0;
   for (std::size_t i = 0; i < m; ++i) {
-    const double t = ta + (tb - ta) * (static_cast<double>(i) + rs.uniform()) / static_cast<double>(m);
+    const double t =
+        ta + (tb - ta) * (static_cast<double>(i) + rs.uniform()) / static_cast<double>(m);
     const double x = std::clamp(from_scaled(fam.scale, t), fam.a, fam.b);
     const double y = fam.f(x);
     worst = std::max(worst, std::abs(r.interpolant(x) - y) / (rtol * (std::abs(y) + fam.atol)));
@@ -82,8 +83,8 @@ TEST_CASE("fit never reports convergence it has not reached, over seeded random 
           o.max_knots = 10000;  // bounds the runtime; running out is an honest outcome
           const Result r = fit(fam.f, fam.a, fam.b, o);
           evaluations += r.run.evaluations;
-          INFO(to_string(strategy) << ", rtol " << rtol << ", " << fam.description << ": "
-                                   << r.brief_report());
+          INFO(to_string(strategy)
+               << ", rtol " << rtol << ", " << fam.description << ": " << r.brief_report());
           if (kind == Kind::jump) {
             // Bisection closes in on the jump until the bracketing knots are 100 ulp apart
             // (relative to max(|t|, b - a) <= 12): 1e-10 (b - a) leaves a wide margin.

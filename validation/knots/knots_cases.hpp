@@ -13,8 +13,9 @@ namespace sampo::validation::knots {
 
 /// max over 10^4 points uniform in [a, b] of |g - f| / (rtol (|f| + atol)): the achieved
 /// error in units of the tolerance fit was asked for (1 = exactly the tolerance).
-inline double normalized_error(const sampo::knots::Result& r, const std::function<double(double)>& f,
-                               double a, double b, double rtol, double atol) {
+inline double normalized_error(const sampo::knots::Result& r,
+                               const std::function<double(double)>& f, double a, double b,
+                               double rtol, double atol) {
   double worst = 0.0;
   for (int i = 0; i < 10000; ++i) {
     const double x = a + (b - a) * i / 9999.0, y = f(x);

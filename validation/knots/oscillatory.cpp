@@ -49,74 +49,92 @@ SAMPO_VALIDATION_GROUP(knots_oscillatory) {
     const char* label;
     double w;
   };
-  for (const Frequency fr : {Frequency{"w=10", 10.0}, Frequency{"w=41.89(resonant)", two_pi * 20 / 3},
-                             Frequency{"w=125.66(resonant)", two_pi * 60 / 3}, Frequency{"w=300", 300.0}})
+  for (const Frequency fr :
+       {Frequency{"w=10", 10.0}, Frequency{"w=41.89(resonant)", two_pi * 20 / 3},
+        Frequency{"w=125.66(resonant)", two_pi * 60 / 3}, Frequency{"w=300", 300.0}})
     for (const Variant& v : kVariants) {
       const std::string name = std::string("oscillatory/exp(-x)cos(wx)/") + fr.label + "/" + v.name;
-      sampo::validation::register_case({"knots", name, [fr, v] {
-        const double w = fr.w;
-        const auto f = [w](double x) { return std::exp(-x) * std::cos(w * x); };
-        const Options o = options(v, 1e-8);
-        const Result r = fit(f, 0.0, 3.0, o);
-        const double worst = normalized_error(r, f, 0.0, 3.0, o.rtol, o.atol);
-        char note[400];
-        std::snprintf(note, sizeof note,
-                      "%s, f = exp(-x) cos(%.6g x) on [0, 3], rtol 1e-8, atol 1: max |g - f| / "
-                      "(rtol (|f| + atol)) on 1e4 points, %zu evaluations; allowed 10x (error "
-                      "between probes; aliasing would give ~1e8)",
-                      v.name, w, r.run.evaluations);
-        Outcome out = sampo::validation::bound(r.run.converged() ? worst : INFINITY, kAllowed, note);
-        out.value = worst;
-        out.measured = measured_text(worst, o.rtol, r);
-        return out;
-      }});
+      sampo::validation::register_case(
+          {"knots", name, [fr, v] {
+             const double w = fr.w;
+             const auto f = [w](double x) { return std::exp(-x) * std::cos(w * x); };
+             const Options o = options(v, 1e-8);
+             const Result r = fit(f, 0.0, 3.0, o);
+             const double worst = normalized_error(r, f, 0.0, 3.0, o.rtol, o.atol);
+             char note[400];
+             std::snprintf(
+                 note, sizeof note,
+                 "%s, f = exp(-x) cos(%.6g x) on [0, 3], rtol 1e-8, atol 1: max |g - f| / "
+                 "(rtol (|f| + atol)) on 1e4 points, %zu evaluations; allowed 10x (error "
+                 "between probes; aliasing would give ~1e8)",
+                 v.name, w, r.run.evaluations);
+             Outcome out =
+                 sampo::validation::bound(r.run.converged() ? worst : INFINITY, kAllowed, note);
+             out.value = worst;
+             out.measured = measured_text(worst, o.rtol, r);
+             return out;
+           }});
     }
 
   for (const Variant& v : kVariants) {
     const std::string name = std::string("sweep/sin(wx),w=5..200/") + v.name;
-    sampo::validation::register_case({"knots", name, [v] {
-      const Options o = options(v, 1e-7);
-      std::size_t total = 0, above = 0, not_converged = 0;
-      double worst = 0.0;
-      int worst_w = 0;
-      sampo::validation::Series evals{std::string(v.name) + " evaluations", {}, {}},
-          errs{std::string(v.name) + " max error / rtol", {}, {}};
-      for (int w = 5; w <= 200; w += 5) {
-        const auto f = [w](double x) { return std::sin(w * x); };
-        const Result r = fit(f, 0.0, 3.0, o);
-        const double e = normalized_error(r, f, 0.0, 3.0, o.rtol, o.atol);
-        total += r.run.evaluations;
-        if (!r.run.converged()) ++not_converged;
-        if (e > 1.0) ++above;
-        if (e > worst) {
-          worst = e;
-          worst_w = w;
-        }
-        evals.x.push_back(w);
-        evals.y.push_back(static_cast<double>(r.run.evaluations));
-        errs.x.push_back(w);
-        errs.y.push_back(std::max(e, 1e-6));
-      }
-      char note[500];
-      std::snprintf(note, sizeof note,
-                    "%s on sin(w x), [0, 3], w = 5, 10, ..., 200, rtol 1e-7, atol 1: reported the "
-                    "worst over the 40 frequencies of max |g - f| / (rtol (|f| + atol)) on 1e4 "
-                    "points (at w = %d); %zu evaluations in total, %zu runs above rtol, %zu not "
-                    "converged; allowed 10x (see the oscillatory cases)",
-                    v.name, worst_w, total, above, not_converged);
-      Outcome out = sampo::validation::bound(not_converged == 0 ? worst : INFINITY, kAllowed, note);
-      out.value = worst;
-      char m[240];
-      std::snprintf(m, sizeof m,
-                    "worst of 40 achieved max|g-f|/(|f|+atol) / rtol = %.3g (rtol 1e-07, w = %d); "
-                    "%zu evaluations in total, %zu of 40 above rtol",
-                    worst, worst_w, total, above);
-      out.measured = m;
-      out.figures.push_back({std::string("sin(wx) on [0, 3], rtol 1e-7: evaluations, ") + v.name,
-                             "w", "evaluations", false, true, {std::move(evals)}});
-      out.figures.push_back({std::string("sin(wx) on [0, 3], rtol 1e-7: achieved error / rtol, ") + v.name,
-                             "w", "max error / rtol", false, true, {std::move(errs)}});
-      return out;
-    }});
+    sampo::validation::register_case(
+        {"knots", name, [v] {
+           const Options o = options(v, 1e-7);
+           std::size_t total = 0, above = 0, not_converged = 0;
+           double worst = 0.0;
+           int worst_w = 0;
+           sampo::validation::Series evals{std::string(v.name) + " evaluations", {}, {}},
+               errs{std::string(v.name) + " max error / rtol", {}, {}};
+           for (int w = 5; w <= 200; w += 5) {
+             const auto f = [w](double x) { return std::sin(w * x); };
+             const Result r = fit(f, 0.0, 3.0, o);
+             const double e = normalized_error(r, f, 0.0, 3.0, o.rtol, o.atol);
+             total += r.run.evaluations;
+             if (!r.run.converged()) ++not_converged;
+             if (e > 1.0) ++above;
+             if (e > worst) {
+               worst = e;
+               worst_w = w;
+             }
+             evals.x.push_back(w);
+             evals.y.push_back(static_cast<double>(r.run.evaluations));
+             errs.x.push_back(w);
+             errs.y.push_back(std::max(e, 1e-6));
+           }
+           char note[500];
+           std::snprintf(
+               note, sizeof note,
+               "%s on sin(w x), [0, 3], w = 5, 10, ..., 200, rtol 1e-7, atol 1: reported the "
+               "worst over the 40 frequencies of max |g - f| / (rtol (|f| + atol)) on 1e4 "
+               "points (at w = %d); %zu evaluations in total, %zu runs above rtol, %zu not "
+               "converged; allowed 10x (see the oscillatory cases)",
+               v.name, worst_w, total, above, not_converged);
+           Outcome out =
+               sampo::validation::bound(not_converged == 0 ? worst : INFINITY, kAllowed, note);
+           out.value = worst;
+           char m[240];
+           std::snprintf(
+               m, sizeof m,
+               "worst of 40 achieved max|g-f|/(|f|+atol) / rtol = %.3g (rtol 1e-07, w = %d); "
+               "%zu evaluations in total, %zu of 40 above rtol",
+               worst, worst_w, total, above);
+           out.measured = m;
+           out.figures.push_back(
+               {std::string("sin(wx) on [0, 3], rtol 1e-7: evaluations, ") + v.name,
+                "w",
+                "evaluations",
+                false,
+                true,
+                {std::move(evals)}});
+           out.figures.push_back(
+               {std::string("sin(wx) on [0, 3], rtol 1e-7: achieved error / rtol, ") + v.name,
+                "w",
+                "max error / rtol",
+                false,
+                true,
+                {std::move(errs)}});
+           return out;
+         }});
   }
 }
