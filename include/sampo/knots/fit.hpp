@@ -79,7 +79,8 @@ struct Result {
   /// Posterior estimate of max |f - g| / (|f| + atol) over the final intervals (comparable to
   /// rtol). autoknots: the discrepancy measured when each interval's parent was last tested
   /// (conservative: the midpoint then became a knot, so the final spline is ~16x better on
-  /// smooth f); high_order: the a-posteriori estimate for the final pieces. Infinite for an
+  /// smooth f); high_order: the a-posteriori estimate for the final pieces (inflated where f is
+  /// not shown to be resolved, see Strategy::high_order). Infinite for an
   /// interval never tested (budget exhausted).
   double error_estimate = std::numeric_limits<double>::infinity();
   /// Where knots closed in on a suspected discontinuity (NaN unless
