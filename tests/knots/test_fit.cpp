@@ -131,6 +131,31 @@ TEST_CASE("max_knots is a termination honoured exactly", "[knots][fit]") {
   }
 }
 
+TEST_CASE("autoknots' off-grid check adds knots, keeps the budget and keeps NumCosmo's knots",
+          "[knots][fit]") {
+  auto f = [](double x) { return std::sin(3 * x); };
+  Options o;
+  o.strategy = Strategy::autoknots;
+  o.rtol = 1e-6;
+  o.atol = 1.0;
+  const Result plain = fit(f, 0.0, 2.0, o);
+  REQUIRE(plain.run.converged());
+  o.verify = true;
+  const Result checked = fit(f, 0.0, 2.0, o);
+  CHECK(checked.run.converged());
+  // Every interval of the converged table gets one check; on this smooth f none misses, so
+  // the knots are NumCosmo's plus exactly one per interval.
+  CHECK(checked.run.evaluations == 2 * plain.run.evaluations - 1);
+  for (Eigen::Index i = 0; i < plain.x.size(); ++i) CHECK(checked.x(2 * i) == plain.x(i));
+  CHECK(achieved(checked, f, 0, 2, 1.0) <= achieved(plain, f, 0, 2, 1.0));
+  // A budget that the check does not fit: honoured exactly, reported, not converged.
+  o.max_knots = plain.run.evaluations + 5;
+  const Result cut = fit(f, 0.0, 2.0, o);
+  CHECK(cut.run.termination == Termination::max_evaluations);
+  CHECK(cut.run.evaluations == o.max_knots);
+  CHECK(cut.run.message.find("off-grid check") != std::string::npos);
+}
+
 TEST_CASE("a jump is reported as a suspected discontinuity with its location",
           "[knots][fit]") {
   for (Strategy s : {Strategy::autoknots, Strategy::high_order}) {
