@@ -80,10 +80,10 @@ class Formula {
 nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
 }  // namespace
 
-SAMPO_CLI_COMMAND(knots, "adaptive spline of f(x) to a tolerance (AutoKnots and a high-order strategy)") {
+SAMPO_CLI_COMMAND(knots, "adaptive table of f(x) to a tolerance (high-order local polynomials or AutoKnots)") {
   using namespace sampo::knots;
   const Options defaults;
-  std::string expr, scale_name = "linear", strategy_name = "autoknots", out;
+  std::string expr, scale_name = "linear", strategy_name(to_string(defaults.strategy)), out;
   double a = std::nan(""), b = std::nan("");
   Options opt;
   std::size_t check = 0;
@@ -95,11 +95,16 @@ SAMPO_CLI_COMMAND(knots, "adaptive spline of f(x) to a tolerance (AutoKnots and 
       ("scale", po::value(&scale_name)->default_value(scale_name), "knot spacing and spline variable: linear, log (a > 0) or asinh")
       ("rtol", po::value(&opt.rtol)->default_value(defaults.rtol), "relative tolerance: |f - s| <= rtol (|f| + atol)")
       ("atol", po::value(&opt.atol)->default_value(defaults.atol), "absolute scale (absolute tolerance = rtol * atol); > 0 where f crosses 0")
-      ("min-knots", po::value(&opt.min_knots)->default_value(defaults.min_knots), "initial uniform knots (autoknots)")
+      ("min-knots", po::value(&opt.min_knots)->default_value(defaults.min_knots), "initial uniform knots (high_order: at least order + 1)")
       ("max-knots", po::value(&opt.max_knots)->default_value(defaults.max_knots), "evaluation budget; reaching it is reported, not an error")
       ("refine", po::value(&opt.refine)->default_value(defaults.refine), "autoknots: rounds re-testing outlier-wide intervals (0: off)")
       ("refine-sigma", po::value(&opt.refine_sigma)->default_value(defaults.refine_sigma), "autoknots: re-test intervals wider than mean + sigma * sd")
-      ("strategy", po::value(&strategy_name)->default_value(strategy_name), "autoknots (NumCosmo's algorithm) or high_order (fewer evaluations on smooth f)")
+      ("strategy", po::value(&strategy_name)->default_value(strategy_name),
+       "high_order (default: degree-9 local polynomials, new knots off the dyadic grid; on the "
+       "sin(wx) sweep w = 5..200 it needs ~10x fewer evaluations than autoknots and never "
+       "reported a false convergence in the seeded reliability test) or autoknots (NumCosmo's "
+       "algorithm, C2 cubic spline; can report convergence on aliased samples, see --verify)")
+      ("verify", po::bool_switch(&opt.verify), "autoknots: after convergence, test the spline at one off-grid point per interval and refine where it misses (about 1.4-2x the evaluations)")
       ("order", po::value(&opt.order)->default_value(defaults.order), "high_order: knots per local polynomial (even, 4..16)")
       ("out", po::value(&out)->default_value(""), "write x,f(x) of every knot to this CSV file")
       ("check", po::value(&check)->default_value(0), "measure the max error against f at N random points (uniform in the scale)");
@@ -142,6 +147,7 @@ SAMPO_CLI_COMMAND(knots, "adaptive spline of f(x) to a tolerance (AutoKnots and 
     j["b"] = b;
     j["scale"] = scale_name;
     j["strategy"] = strategy_name;
+    j["verify"] = opt.verify;
     j["rtol"] = opt.rtol;
     j["atol"] = opt.atol;
     j["knots"] = r.run.evaluations;

@@ -170,7 +170,8 @@ nlohmann::json to_json(const std::vector<Row>& rows, const Counts& n) {
                           {"skipped", o.skipped},
                           {"informational", o.informational},
                           {"seconds", r.seconds},
-                          {"note", o.note}});
+                          {"note", o.note},
+                          {"measured", o.measured}});
   }
   j["passed"] = n.passed;
   j["failed"] = n.failed;
@@ -247,13 +248,15 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
                           {"error", sampo::io::Align::right},
                           {"tolerance", sampo::io::Align::right},
                           {"result", sampo::io::Align::left},
-                          {"seconds", sampo::io::Align::right}});
+                          {"seconds", sampo::io::Align::right},
+                          {"measured", sampo::io::Align::left}});
   for (const auto& r : rows) {
     const Outcome& o = r.outcome;
     n.add(o);
     auto num = [&](double x) { return o.skipped ? std::string("-") : sampo::io::format_number(x, 6); };
     table.add_row({r.c->module, r.c->name, num(o.reference), num(o.value), num(o.error),
-                   num(o.tolerance), verdict(o), sampo::io::format_number(r.seconds, 2)});
+                   num(o.tolerance), verdict(o), sampo::io::format_number(r.seconds, 2),
+                   o.measured});
   }
   if (report) {
     table.print(std::cout);
@@ -292,11 +295,12 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
                               sampo::format_value(o.value), sampo::format_value(o.error),
                               sampo::format_value(o.tolerance), o.pass ? "1" : "0",
                               o.skipped ? "1" : "0", o.informational ? "1" : "0",
-                              sampo::format_value(r.seconds), o.note});
+                              sampo::format_value(r.seconds), o.note, o.measured});
       }
       sampo::io::write_csv_rows(csv,
                                 {"module", "case", "reference", "value", "error", "tolerance",
-                                 "pass", "skipped", "informational", "seconds", "note"},
+                                 "pass", "skipped", "informational", "seconds", "note",
+                                 "measured"},
                                 table_rows);
     }
     outputs.commit();

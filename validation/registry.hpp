@@ -52,6 +52,9 @@ struct Outcome {
   /// (e.g. a classification score of real data below its chance bound); neither pass nor fail.
   bool informational = false;
   std::string note;        ///< why this tolerance; what was measured
+  /// What `value` is, in words a reader of the table understands without the source, e.g.
+  /// "max error / rtol = 0.03; 51 evaluations" (optional; shown in the table, JSON and CSV).
+  std::string measured;
   std::vector<Figure> figures;
 };
 
