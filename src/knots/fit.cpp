@@ -738,6 +738,23 @@ Result fit(const std::function<double(double)>& f, double a, double b, const Opt
     throw_invalid_argument(kFn, "b", format_value(b),
                            "[a, b] collapses in the " + std::string(to_string(opt.scale)) +
                                " scale");
+  // The interval itself must be representable, and wide enough for the first grid's knots to be
+  // distinct doubles: otherwise the error would surface later, blaming f or the spline.
+  if (!std::isfinite(d.tb - d.ta))
+    throw_invalid_argument(kFn, "b", format_value(b),
+                           "b - a overflows a double (a = " + format_value(a) +
+                               "); rescale x so that the interval's width is finite");
+  const std::size_t first_grid = opt.strategy == Strategy::autoknots
+                                     ? opt.min_knots
+                                     : std::max(opt.min_knots, static_cast<std::size_t>(opt.order) + 1);
+  const std::vector<double> grid = uniform_t(d, first_grid);
+  for (std::size_t i = 1; i < grid.size(); ++i)
+    if (!(grid[i - 1] < grid[i]) || !(d.x_of(grid[i - 1]) < d.x_of(grid[i])))
+      throw_invalid_argument(kFn, "b", format_value(b),
+                             "[a, b] = [" + format_value(a) + ", " + format_value(b) +
+                                 "] is too narrow for " + std::to_string(first_grid) +
+                                 " distinct knots in double precision; widen it or shift and "
+                                 "rescale x");
 
   Evaluator eval(f, opt.threads);
   State st;

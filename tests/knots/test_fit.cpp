@@ -288,6 +288,34 @@ TEST_CASE("fit rejects bad input with clear messages", "[knots][fit]") {
   CHECK(strategy_from_string("high_order") == Strategy::high_order);
 }
 
+TEST_CASE("fit blames the interval, not f or the spline, when [a, b] is unusable",
+          "[knots][fit]") {
+  using sampo::invalid_argument;
+  int calls = 0;
+  auto f = [&](double x) {
+    ++calls;
+    return x;
+  };
+  // Wider than the largest double: b - a overflows (f would see x = inf otherwise).
+  SAMPO_REQUIRE_THROWS_WITH(fit(f, -1e308, 1e308), invalid_argument, "'b' = 1e+308",
+                            "b - a overflows");
+  // Too narrow for the first grid's knots to be distinct doubles, for both strategies and in
+  // every scale: one ulp, and a few ulps (fewer than the grid's knots).
+  for (const auto strategy : {Strategy::autoknots, Strategy::high_order})
+    for (const auto scale : {Scale::linear, Scale::log, Scale::asinh})
+      for (const double b : {std::nextafter(1.0, 2.0), 1.0 + 4 * 2.220446049250313e-16}) {
+        Options o;
+        o.strategy = strategy;
+        o.scale = scale;
+        SAMPO_REQUIRE_THROWS_WITH(fit(f, 1.0, b, o), invalid_argument, "'b' = 1.0000000000000",
+                                  "too narrow for", "distinct knots");
+      }
+  CHECK(calls == 0);  // refused before f is evaluated
+  // Narrow but representable: fine.
+  const Result r = fit(f, 1.0, 1.0 + 1e-9);
+  CHECK(r.run.converged());
+}
+
 TEST_CASE("f returning NaN/Inf or throwing is reported with x", "[knots][fit]") {
   for (int threads : {1, 2}) {
     Options o;
