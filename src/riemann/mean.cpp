@@ -100,7 +100,9 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
   Termination why = Termination::max_iterations;
   for (; it < options.max_iterations; ++it) {
     const linalg::SymmetricEigen em = linalg::symmetric_eigen(result.mean);
-    if (!(em.min_eigenvalue() > 0.0)) {
+    // The iterate must pass the SPD rule that spd_sqrt / spd_invsqrt apply; losing it is an
+    // outcome (numerical_failure), not an error.
+    if (!is_spd_spectrum(em.size(), em.min_eigenvalue(), em.max_eigenvalue())) {
       why = Termination::numerical_failure;
       break;
     }

@@ -15,8 +15,11 @@
 namespace sampo::riemann {
 
 /// Affine-invariant (Riemannian) distance ||log(B^{-1/2} A B^{-1/2})||_F.
-/// @throw sampo::invalid_argument if A or B is not square, symmetric, finite and positive
-///        definite, or their sizes differ.
+/// @throw sampo::invalid_argument if A or B is not square, symmetric and finite, or their
+///        sizes differ; sampo::not_spd_error (a sampo::invalid_argument) if A or B fails
+///        sampo's SPD rule (λ_min > n·eps·λ_max, sampo/core/check.hpp);
+///        sampo::numerical_error if, both being SPD, a computed generalized eigenvalue is
+///        still <= 0 (κ(A)·κ(B) near 1/eps): the result is never NaN or inf.
 [[nodiscard]] double distance_riemann(const Eigen::Ref<const Eigen::MatrixXd>& a,
                                       const Eigen::Ref<const Eigen::MatrixXd>& b);
 
