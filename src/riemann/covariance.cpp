@@ -181,14 +181,13 @@ std::vector<Eigen::MatrixXd> per_trial(const char* fn, const std::vector<Eigen::
                              "has " + std::to_string(trials[k].rows()) + " channels, trial 0 has " +
                                  std::to_string(trials[0].rows()));
   std::vector<Eigen::MatrixXd> out(trials.size());
-  detail::parallel_for(trials.size(), [&](std::size_t k) {
-    try {
-      out[k] = estimate(trials[k]);
-    } catch (const sampo::invalid_argument& e) {
-      throw sampo::invalid_argument(std::string(fn) + ": trial " + std::to_string(k) + ": " +
-                                    e.what());
-    }
-  });
+  parallel::parallel_for(
+      trials.size(),
+      [&](std::size_t k) {
+        out[k] = detail::with_context(std::string(fn) + ": " + detail::item("trial", k),
+                                      [&] { return estimate(trials[k]); });
+      },
+      detail::one_per_block());
   return out;
 }
 }  // namespace
@@ -221,13 +220,9 @@ Eigen::MatrixXd augmented_covariance(const Eigen::Ref<const Eigen::MatrixXd>& x,
                                      const CovarianceOptions& options) {
   check_finite("sampo::riemann::augmented_covariance", "x", x);
   const Eigen::MatrixXd a = augment(x, order, lag);
-  try {
-    return covariance(a, options);
-  } catch (const sampo::invalid_argument& e) {
-    throw sampo::invalid_argument("sampo::riemann::augmented_covariance (order " +
-                                  std::to_string(order) + ", lag " + std::to_string(lag) +
-                                  "): " + e.what());
-  }
+  return detail::with_context("sampo::riemann::augmented_covariance (order " +
+                                  std::to_string(order) + ", lag " + std::to_string(lag) + ")",
+                              [&] { return covariance(a, options); });
 }
 
 std::vector<Eigen::MatrixXd> augmented_covariances(const std::vector<Eigen::MatrixXd>& trials,

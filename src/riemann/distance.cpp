@@ -103,21 +103,27 @@ Eigen::VectorXd distances(const std::vector<Eigen::MatrixXd>& xs,
   Eigen::VectorXd d(static_cast<Eigen::Index>(xs.size()));
   if (metric == Metric::riemann) {
     const auto llt = factor(fn, "b", b);
-    detail::parallel_for(xs.size(), [&](std::size_t i) {
-      const std::string name = detail::item("matrix", i);
-      check_same_size(fn, b, xs[i], name);
-      check_spd(fn, name, xs[i]);
-      d(static_cast<Eigen::Index>(i)) = riemann_from_factor(fn, name, xs[i], llt);
-    });
+    parallel::parallel_for(
+        xs.size(),
+        [&](std::size_t i) {
+          const std::string name = detail::item("matrix", i);
+          check_same_size(fn, b, xs[i], name);
+          check_spd(fn, name, xs[i]);
+          d(static_cast<Eigen::Index>(i)) = riemann_from_factor(fn, name, xs[i], llt);
+        },
+        detail::one_per_block());
   } else if (metric == Metric::log_euclid) {
     check_spd(fn, "b", b);
     const Eigen::MatrixXd log_b = linalg::spd_log(b);
-    detail::parallel_for(xs.size(), [&](std::size_t i) {
-      const std::string name = detail::item("matrix", i);
-      check_same_size(fn, b, xs[i], name);
-      check_spd(fn, name, xs[i]);
-      d(static_cast<Eigen::Index>(i)) = (linalg::spd_log(xs[i]) - log_b).norm();
-    });
+    parallel::parallel_for(
+        xs.size(),
+        [&](std::size_t i) {
+          const std::string name = detail::item("matrix", i);
+          check_same_size(fn, b, xs[i], name);
+          check_spd(fn, name, xs[i]);
+          d(static_cast<Eigen::Index>(i)) = (linalg::spd_log(xs[i]) - log_b).norm();
+        },
+        detail::one_per_block());
   } else {
     check_finite(fn, "b", b);
     for (std::size_t i = 0; i < xs.size(); ++i) {

@@ -8,6 +8,7 @@
 #include "sampo/riemann/distance.hpp"
 #include "sampo_test.hpp"
 #include "spd_fixtures.hpp"
+#include "thread_count.hpp"
 
 using namespace sampo::riemann;
 using namespace sampo::test;
@@ -136,4 +137,22 @@ TEST_CASE("pairs that slipped past the Cholesky check are a clear error, never N
   } catch (const sampo::numerical_error& e) {
     CHECK(std::string(e.what()).find("matrix 0") != std::string::npos);
   }
+}
+
+TEST_CASE("batch distances: same bits and the same error with 1 and 2 threads",
+          "[riemann][distance]") {
+  const auto xs = random_spd(20, 5, 90);
+  const Eigen::MatrixXd b = spd_with_condition(5, 100, 91);
+  for (Metric m : {Metric::riemann, Metric::log_euclid}) {
+    const Eigen::VectorXd one = with_threads(1, [&] { return distances(xs, b, m); });
+    const Eigen::VectorXd two = with_threads(2, [&] { return distances(xs, b, m); });
+    CHECK(same_entries(one, two));
+  }
+  auto bad = xs;
+  for (std::size_t k : {13u, 6u, 17u}) bad[k](0, 0) = -1.0;
+  for (int threads : {1, 2})
+    for (int repeat = 0; repeat < 5; ++repeat)
+      with_threads(threads, [&] {
+        SAMPO_REQUIRE_THROWS_WITH(distances(bad, b), invalid_argument, "matrix 6");
+      });
 }

@@ -85,9 +85,11 @@ struct ShrunkCovariance {
 [[nodiscard]] Eigen::MatrixXd covariance(const Eigen::Ref<const Eigen::MatrixXd>& x,
                                          const CovarianceOptions& options = {});
 
-/// covariance() of every trial, in parallel over trials (OpenMP). Trials may differ in length
-/// but not in channel count.
-/// @throw sampo::invalid_argument naming the first bad trial ("trial 7").
+/// covariance() of every trial, in parallel over trials (sampo::parallel::parallel_for); each
+/// estimate is computed alone, so the result is bit-identical for any thread count. Trials
+/// may differ in length but not in channel count.
+/// @throw as covariance, naming the lowest-index bad trial ("trial 7") whatever the thread
+///        count; a not-SPD estimate stays a sampo::not_spd_error.
 [[nodiscard]] std::vector<Eigen::MatrixXd> covariances(const std::vector<Eigen::MatrixXd>& trials,
                                                        const CovarianceOptions& options = {});
 
@@ -106,8 +108,8 @@ struct ShrunkCovariance {
                                                    int order, int lag,
                                                    const CovarianceOptions& options = {});
 
-/// augmented_covariance of every trial, in parallel over trials (OpenMP).
-/// @throw sampo::invalid_argument naming the first bad trial.
+/// augmented_covariance of every trial, in parallel over trials as covariances().
+/// @throw as covariances.
 [[nodiscard]] std::vector<Eigen::MatrixXd> augmented_covariances(
     const std::vector<Eigen::MatrixXd>& trials, int order, int lag,
     const CovarianceOptions& options = {});

@@ -37,8 +37,9 @@ namespace sampo::riemann {
                               const Eigen::Ref<const Eigen::MatrixXd>& b,
                               Metric metric = Metric::riemann);
 
-/// d(xs[i], b) for every i, in parallel (OpenMP); B is factored once.
-/// @throw sampo::invalid_argument naming the first bad matrix ("matrix 4").
+/// d(xs[i], b) for every i, in parallel (sampo::parallel::parallel_for); B is factored once.
+/// @throw as the chosen distance, naming the lowest-index bad matrix ("matrix 4") whatever
+///        the thread count.
 [[nodiscard]] Eigen::VectorXd distances(const std::vector<Eigen::MatrixXd>& xs,
                                         const Eigen::Ref<const Eigen::MatrixXd>& b,
                                         Metric metric = Metric::riemann);
