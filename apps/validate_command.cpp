@@ -1,7 +1,6 @@
 // `sampo validate`: runs the registered validation cases (validation/), prints the report
 // table, writes JSON / CSV / figures on request, and exits 1 if any case failed.
 #include <fcntl.h>
-#include <omp.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,6 +29,7 @@
 #include "sampo/io/csv.hpp"
 #include "sampo/io/json.hpp"
 #include "sampo/io/table.hpp"
+#include "sampo/parallel/map_reduce.hpp"
 #include "sampo/parallel/mpi.hpp"
 
 namespace po = boost::program_options;
@@ -228,17 +228,24 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
   // Output places are checked before the cases run, not after minutes of work.
   if (!plots.empty() && sampo::parallel::mpi_rank() == 0) prepare_plot_dir(plots);
 
-  // Independent cases run concurrently; each measures its own time.
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    sampo::Stopwatch watch;
-    try {
-      rows[i].outcome = rows[i].c->run();
-    } catch (const std::exception& e) {
-      rows[i].outcome = sampo::validation::bound(std::nan(""), 0.0, std::string("threw: ") + e.what());
-    }
-    rows[i].seconds = watch.seconds();
-  }
+  // Independent cases run concurrently, one case per block handed out dynamically (cases
+  // take from milliseconds to seconds); each measures its own time, and a case that throws
+  // is a failed row, not an error of the run.
+  sampo::parallel::Options one_case_per_block;
+  one_case_per_block.block_size = 1;
+  sampo::parallel::parallel_for(
+      rows.size(),
+      [&](std::size_t i) {
+        sampo::Stopwatch watch;
+        try {
+          rows[i].outcome = rows[i].c->run();
+        } catch (const std::exception& e) {
+          rows[i].outcome =
+              sampo::validation::bound(std::nan(""), 0.0, std::string("threw: ") + e.what());
+        }
+        rows[i].seconds = watch.seconds();
+      },
+      one_case_per_block);
 
   Counts n;
   sampo::io::Table table({{"module", sampo::io::Align::left},
