@@ -101,29 +101,29 @@ Eigen::VectorXd distances(const std::vector<Eigen::MatrixXd>& xs,
   constexpr const char* fn = "sampo::riemann::distances";
   check_nonempty(fn, "xs", xs.size());
   Eigen::VectorXd d(static_cast<Eigen::Index>(xs.size()));
-  if (metric == Metric::riemann) {
-    const auto llt = factor(fn, "b", b);
+  // d(i) = distance(xs[i]) for every matrix, after the shape and SPD checks, in parallel.
+  const auto each_spd = [&](auto&& distance) {
     parallel::parallel_for(
         xs.size(),
         [&](std::size_t i) {
           const std::string name = detail::item("matrix", i);
           check_same_size(fn, b, xs[i], name);
           check_spd(fn, name, xs[i]);
-          d(static_cast<Eigen::Index>(i)) = riemann_from_factor(fn, name, xs[i], llt);
+          d(static_cast<Eigen::Index>(i)) = distance(name, xs[i]);
         },
         detail::one_per_block());
+  };
+  if (metric == Metric::riemann) {
+    const auto llt = factor(fn, "b", b);
+    each_spd([&](const std::string& name, const Eigen::MatrixXd& x) {
+      return riemann_from_factor(fn, name, x, llt);
+    });
   } else if (metric == Metric::log_euclid) {
     check_spd(fn, "b", b);
     const Eigen::MatrixXd log_b = linalg::spd_log(b);
-    parallel::parallel_for(
-        xs.size(),
-        [&](std::size_t i) {
-          const std::string name = detail::item("matrix", i);
-          check_same_size(fn, b, xs[i], name);
-          check_spd(fn, name, xs[i]);
-          d(static_cast<Eigen::Index>(i)) = (linalg::spd_log(xs[i]) - log_b).norm();
-        },
-        detail::one_per_block());
+    each_spd([&](const std::string&, const Eigen::MatrixXd& x) {
+      return (linalg::spd_log(x) - log_b).norm();
+    });
   } else {
     check_finite(fn, "b", b);
     for (std::size_t i = 0; i < xs.size(); ++i) {
