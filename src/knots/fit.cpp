@@ -519,14 +519,14 @@ Estimate estimate_interval(const std::vector<double>& t, const std::vector<doubl
   const ErrorCurve hi = error_curve(t, dd_hi, i, order), lo = error_curve(t, dd_lo, i, order - 2);
   Estimate est{0.0, 0.0, split_fraction(t, i), 0.0};
   double e_hi = 0.0, e_lo = 0.0;
-  // The tolerance's reference |f| + atol is the smallest on the piece (knots and probes):
-  // where |f| spans decades within one piece (x^alpha near 0 with atol = 0), the error
-  // relative to f peaks where |f| is smallest, not at a probe.
-  constexpr double kProbes[] = {-0.5, 0.0, 0.5};
-  double ref = std::min(std::abs(y[i]), std::abs(y[i + 1]));
-  for (double z : kProbes) ref = std::min(ref, std::abs(barycentric(hi.v, y.data() + s.start, z)));
-  ref += opt.atol;
+  // The criterion is pointwise, |f - s| <= rtol (|f| + atol), so each probe's error is scaled
+  // by |f| + atol at that probe. Probes near the ends (z = +-0.9) catch the peak of the
+  // relative error where |f| spans decades within one piece (x^alpha near 0 with atol = 0).
+  // The knots' own |f| is not a reference: the error vanishes there (s interpolates f), so a
+  // root at a knot (sin x on [0, 3] with atol = 0) must not make the tolerance zero.
+  constexpr double kProbes[] = {-0.9, -0.5, 0.0, 0.5, 0.9};
   for (double z : kProbes) {
+    const double ref = std::abs(barycentric(hi.v, y.data() + s.start, z)) + opt.atol;
     e_hi = std::max(e_hi, scaled_error(hi(z), ref));
     e_lo = std::max(e_lo, scaled_error(lo(z), ref));
   }
