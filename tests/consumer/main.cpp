@@ -50,11 +50,12 @@ Eigen::MatrixXd design(sampo::parallel::RandomStream& rs, Eigen::Index n, Eigen:
 
 int main() {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line out before a crash, even into a pipe
-  std::printf("consumer: Eigen %d.%d.%d (%s), EIGEN_MAX_ALIGN_BYTES=%d, "
-              "EIGEN_MAX_STATIC_ALIGN_BYTES=%d, EIGEN_DEFAULT_ALIGN_BYTES=%d\n",
-              EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION,
-              Eigen::SimdInstructionSetsInUse(), EIGEN_MAX_ALIGN_BYTES,
-              EIGEN_MAX_STATIC_ALIGN_BYTES, EIGEN_DEFAULT_ALIGN_BYTES);
+  std::printf(
+      "consumer: Eigen %d.%d.%d (%s), EIGEN_MAX_ALIGN_BYTES=%d, "
+      "EIGEN_MAX_STATIC_ALIGN_BYTES=%d, EIGEN_DEFAULT_ALIGN_BYTES=%d\n",
+      EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION,
+      Eigen::SimdInstructionSetsInUse(), EIGEN_MAX_ALIGN_BYTES, EIGEN_MAX_STATIC_ALIGN_BYTES,
+      EIGEN_DEFAULT_ALIGN_BYTES);
 
   // core: version, and an exception thrown in the library caught here.
   expect(std::string(sampo::version()) == SAMPO_VERSION_STRING, "core: version");
@@ -155,9 +156,9 @@ int main() {
   const std::vector<Eigen::MatrixXd> pair = {Eigen::Vector2d(1.0, 4.0).asDiagonal(),
                                              Eigen::Vector2d(4.0, 1.0).asDiagonal()};
   const sampo::riemann::MeanResult mean = sampo::riemann::mean_riemann(pair);
-  expect(mean.run.converged() && difference(mean.mean, 2.0 * Eigen::MatrixXd::Identity(2, 2)) <
-                                     1e-8,
-         "riemann: Riemannian mean of diag(1,4), diag(4,1) = 2 I");
+  expect(
+      mean.run.converged() && difference(mean.mean, 2.0 * Eigen::MatrixXd::Identity(2, 2)) < 1e-8,
+      "riemann: Riemannian mean of diag(1,4), diag(4,1) = 2 I");
   sampo::riemann::Mdm mdm;
   mdm.fit(covs, labels);
   const std::vector<int> predicted = mdm.predict(covs);
