@@ -139,7 +139,7 @@ int main() {
   const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(101, 0.0, 3.0);
   const Eigen::VectorXd y = fit.interpolant(x);
   expect(fit.run.converged() && (y - x.array().sin().matrix()).cwiseAbs().maxCoeff() < 1e-6,
-         "knots: AutoKnots fit of sin on 101 points");
+         "knots: adaptive spline fit of sin on 101 points");
 
   // riemann: covariances of two classes of synthetic trials, means, MDM, tangent space.
   std::vector<Eigen::MatrixXd> trials;
