@@ -1,6 +1,20 @@
 # Every third-party package sampo uses, found once, here. Each comes from a Debian 12 package
 # (scripts/bootstrap installs them); the README's dependency table says why each is used.
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+
+# Eigen's ABI, fixed so that it does not depend on the instruction set a file is compiled for
+# (docs/consumers.md). Eigen's allocator and its alignment assumptions follow
+# EIGEN_DEFAULT_ALIGN_BYTES = max(EIGEN_MAX_ALIGN_BYTES, the processor's ideal: 16 for SSE2,
+# 32 for AVX, 64 for AVX-512); only a maximum of 64 makes that the same for every -march, so an
+# Eigen object allocated in sampo can be used and freed by a user's -march=native code and back.
+# Fixed-size objects keep the x86-64 baseline alignment of 16 bytes, so a struct holding one has
+# the same layout everywhere. Every module carries the definitions PUBLIC (sampo_add_module), so
+# sampo's own files, its tests and apps, the AVX2 kernels and every consumer of the installed
+# targets or of sampo.pc compile with them; <sampo/core/eigen.hpp> refuses a file that does not.
+set(SAMPO_EIGEN_MAX_ALIGN_BYTES 64)
+set(SAMPO_EIGEN_MAX_STATIC_ALIGN_BYTES 16)
+set(SAMPO_EIGEN_DEFINITIONS EIGEN_MAX_ALIGN_BYTES=${SAMPO_EIGEN_MAX_ALIGN_BYTES}
+                            EIGEN_MAX_STATIC_ALIGN_BYTES=${SAMPO_EIGEN_MAX_STATIC_ALIGN_BYTES})
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
 find_package(OpenMP REQUIRED COMPONENTS CXX)
 find_package(nlohmann_json 3.10 REQUIRED)

@@ -18,6 +18,7 @@ function(sampo_add_module name)
     $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/include>
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   target_compile_features(sampo_${name} PUBLIC cxx_std_20)
+  target_compile_definitions(sampo_${name} PUBLIC ${SAMPO_EIGEN_DEFINITIONS})
   target_compile_options(sampo_${name} PRIVATE ${SAMPO_WARNING_FLAGS})
   target_link_libraries(sampo_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
   set(SAMPO_MODULES ${SAMPO_MODULES} ${name} CACHE INTERNAL "sampo modules built")

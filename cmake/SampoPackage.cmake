@@ -16,10 +16,11 @@ install(TARGETS ${_sampo_targets} sampo_sampo sampo_random123 EXPORT sampoTarget
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY include/sampo DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY include/sampo DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} PATTERN "*.in" EXCLUDE)
 install(DIRECTORY ${PROJECT_BINARY_DIR}/include/sampo DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT sampoTargets NAMESPACE sampo:: DESTINATION ${SAMPO_CMAKE_DIR})
 
+math(EXPR Eigen3_NEXT_MINOR "${Eigen3_VERSION_MINOR} + 1")  # sampoConfig accepts Eigen 3.4.x
 configure_package_config_file(cmake/sampoConfig.cmake.in
   ${PROJECT_BINARY_DIR}/sampoConfig.cmake INSTALL_DESTINATION ${SAMPO_CMAKE_DIR})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/sampoConfigVersion.cmake
@@ -44,6 +45,9 @@ set(SAMPO_PC_REQUIRES eigen3)
 if(SAMPO_HAVE_MPI)
   string(APPEND SAMPO_PC_REQUIRES " ompi-cxx")
 endif()
+# Eigen's alignment settings are part of sampo's binary interface (cmake/SampoDependencies.cmake).
+list(TRANSFORM SAMPO_EIGEN_DEFINITIONS PREPEND -D OUTPUT_VARIABLE _sampo_pc_cflags)
+list(JOIN _sampo_pc_cflags " " SAMPO_PC_CFLAGS)
 configure_file(cmake/sampo.pc.in ${PROJECT_BINARY_DIR}/sampo.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/sampo.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 if(SAMPO_BUILD_APPS)

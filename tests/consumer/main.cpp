@@ -1,37 +1,192 @@
-// Uses an installed sampo the way a user's analysis code does: one call into each module.
+// Uses an installed sampo the way a user's analysis code does: calls into every module's public
+// API, and uses, resizes, copies and frees here the Eigen objects sampo returns, checking their
+// values. scripts/run consumer builds it with default flags, -march=native and -O0 -g, and
+// through pkg-config: were this file's Eigen settings different from sampo's build, the first
+// vectorized use or destruction of a returned object would crash (docs/consumers.md).
+#include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <limits>
+#include <numeric>
 #include <sampo/sampo.hpp>
+#include <string>
+#include <vector>
+#ifdef SAMPO_CONSUMER_WITH_ARMADILLO
+#include <sampo/interop/armadillo.hpp>
+#endif
+
+namespace {
+
+int failures = 0;
+
+void expect(bool ok, const char* what) {
+  std::printf("  %-66s %s\n", what, ok ? "ok" : "FAILED");
+  failures += ok ? 0 : 1;
+}
+
+/// ‖a - b‖_F / max(1, ‖b‖_F); infinity on a shape mismatch.
+double difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) return std::numeric_limits<double>::infinity();
+  return (a - b).norm() / std::max(1.0, b.norm());
+}
+
+/// True if sampo's heap array sits on the boundary this file's Eigen assumes.
+bool aligned(const double* p) {
+  return reinterpret_cast<std::uintptr_t>(p) % EIGEN_MAX_ALIGN_BYTES == 0;
+}
+
+/// An n x p regression design drawn by sampo: a column of ones, then normal columns.
+Eigen::MatrixXd design(sampo::parallel::RandomStream& rs, Eigen::Index n, Eigen::Index p) {
+  Eigen::MatrixXd a = rs.normal_matrix(n, p);
+  a.col(0).setOnes();
+  return a;
+}
+
+}  // namespace
 
 int main() {
-  int failures = 0;
-  auto expect = [&](bool ok, const char* what) {
-    std::printf("%-44s %s\n", what, ok ? "ok" : "FAILED");
-    failures += ok ? 0 : 1;
-  };
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line out before a crash, even into a pipe
+  std::printf(
+      "consumer: Eigen %d.%d.%d (%s), EIGEN_MAX_ALIGN_BYTES=%d, "
+      "EIGEN_MAX_STATIC_ALIGN_BYTES=%d, EIGEN_DEFAULT_ALIGN_BYTES=%d\n",
+      EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION,
+      Eigen::SimdInstructionSetsInUse(), EIGEN_MAX_ALIGN_BYTES, EIGEN_MAX_STATIC_ALIGN_BYTES,
+      EIGEN_DEFAULT_ALIGN_BYTES);
+
+  // core: version, and an exception thrown in the library caught here.
   expect(std::string(sampo::version()) == SAMPO_VERSION_STRING, "core: version");
+  bool named = false;
+  try {
+    sampo::check_finite("consumer", "weights", Eigen::Vector3d(1.0, std::nan(""), 2.0));
+  } catch (const sampo::invalid_argument& e) {
+    named = std::string(e.what()).find("weights") != std::string::npos;
+  }
+  expect(named, "core: check_finite throws invalid_argument naming the argument");
 
-  Eigen::Matrix2d a;
-  a << 4.0, 0.0, 0.0, 9.0;
-  const Eigen::MatrixXd log_a = sampo::linalg::spd_log(a);
-  expect(std::abs(log_a(1, 1) - std::log(9.0)) < 1e-14, "linalg: spd_log of a diagonal matrix");
-
+  // parallel: matrices drawn by sampo, used here; a reduction over Philox streams.
+  sampo::parallel::RandomStream rs(2024, 0);
+  const Eigen::MatrixXd a = design(rs, 300, 5);
+  expect(aligned(a.data()) && a.allFinite() && std::abs(a.col(1).mean()) < 0.2,
+         "parallel: RandomStream::normal_matrix");
   const double total = sampo::parallel::map_reduce(
       1000, [](std::size_t i) { return sampo::parallel::RandomStream(7, 0, i).uniform(); },
       [](double x, double y) { return x + y; });
   expect(std::abs(total / 1000 - 0.5) < 0.05, "parallel: map_reduce of Philox uniforms");
+  Eigen::VectorXd u = rs.uniform_vector(1000);
+  u.conservativeResize(2000);  // realloc here of memory sampo allocated
+  u.tail(1000).setZero();
+  expect(std::abs(u.sum() / 1000 - 0.5) < 0.05 && u.maxCoeff() < 1.0,
+         "parallel: uniform_vector, resized here");
+  Eigen::VectorXd weights(4);
+  weights << 0.0, 1.0, 0.0, 3.0;
+  const sampo::parallel::DiscreteSampler sampler(weights);
+  expect(std::abs(sampler.probability(3) - 0.75) < 1e-15 && sampler.probability(0) == 0.0,
+         "parallel: DiscreteSampler from an Eigen vector");
 
-  const auto path = std::filesystem::temp_directory_path() / "sampo_consumer.csv";
-  sampo::io::write_csv(path, Eigen::MatrixXd::Identity(2, 2), {"x", "y"});
-  expect(sampo::io::read_csv(path).column("y")(1) == 1.0, "io: CSV round trip");
-  std::filesystem::remove(path);
+  // linalg: leverage scores against this file's own Householder QR, SPD functions, solvers.
+  sampo::linalg::LeverageResult lev = sampo::linalg::leverage_scores(a);
+  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(a);
+  const Eigen::MatrixXd q = qr.householderQ() * Eigen::MatrixXd::Identity(a.rows(), a.cols());
+  expect(aligned(lev.scores.data()) && lev.rank == 5 && std::abs(lev.scores.sum() - 5.0) < 1e-12,
+         "linalg: leverage_scores sum to the rank");
+  expect((lev.scores - q.rowwise().squaredNorm()).cwiseAbs().maxCoeff() < 1e-13,
+         "linalg: leverage_scores = row norms of this file's QR factor");
+  lev.scores.conservativeResize(600);
+  lev.scores.tail(300).setZero();
+  expect(std::abs(lev.scores.sum() - 5.0) < 1e-12, "linalg: leverage_scores resized here");
 
+  const Eigen::MatrixXd s = a.transpose() * a / 300.0 + Eigen::MatrixXd::Identity(5, 5);
+  const Eigen::MatrixXd root = sampo::linalg::spd_sqrt(s);
+  expect(difference(root * root, s) < 1e-13, "linalg: spd_sqrt squared");
+  expect(difference(sampo::linalg::spd_exp(sampo::linalg::spd_log(s)), s) < 1e-13,
+         "linalg: spd_exp(spd_log(S))");
+  const sampo::linalg::SymmetricEigen eig = sampo::linalg::symmetric_eigen(s);
+  expect(difference(eig.vectors * eig.values.asDiagonal() * eig.vectors.transpose(), s) < 1e-13 &&
+             eig.values.minCoeff() >= 1.0 - 1e-13,
+         "linalg: symmetric_eigen reconstructs S");
+  const Eigen::VectorXd b = Eigen::VectorXd::LinSpaced(5, 1.0, 5.0);
+  const sampo::linalg::CholeskySolve chol = sampo::linalg::cholesky_solve(s, b);
+  expect(chol.ok() && difference(s * chol.solution, b) < 1e-13, "linalg: cholesky_solve");
+  const sampo::linalg::ThinQr thin = sampo::linalg::thin_qr(a);
+  expect(difference(thin.q * thin.r, a) < 1e-13, "linalg: thin_qr");
+  sampo::linalg::RunningCovariance running(5);
+  for (Eigen::Index i = 0; i < a.rows(); ++i) running.push(a.row(i).transpose());
+  const Eigen::MatrixXd centred = a.rowwise() - a.colwise().mean();
+  expect(difference(running.covariance(), centred.transpose() * centred / 299.0) < 1e-13,
+         "linalg: RunningCovariance");
+
+  // io: NPY, CSV and JSON round trips of Eigen objects.
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("sampo_consumer_" + std::to_string(reinterpret_cast<std::uintptr_t>(&rs)));
+  std::filesystem::create_directories(dir);
+  sampo::io::write_npy_matrix(dir / "a.npy", a);
+  expect(sampo::io::read_npy_matrix(dir / "a.npy") == a, "io: NPY round trip (bit for bit)");
+  sampo::io::write_csv(dir / "id.csv", Eigen::MatrixXd::Identity(2, 2), {"x", "y"});
+  expect(sampo::io::read_csv(dir / "id.csv").column("y")(1) == 1.0, "io: CSV round trip");
+  expect(sampo::io::json_to_matrix(sampo::io::matrix_to_json(s)) == s,
+         "io: JSON round trip (bit for bit)");
+  std::filesystem::remove_all(dir);
+
+  // knots: an adaptive spline evaluated at a vector of points.
   sampo::knots::Options opt;
   opt.rtol = 1e-8;
+  opt.atol = 1.0;  // absolute tolerance 1e-8: sin(0) = 0 admits no relative one
   const auto fit = sampo::knots::fit([](double x) { return std::sin(x); }, 0.0, 3.0, opt);
-  expect(fit.run.converged() && std::abs(fit.interpolant(1.0) - std::sin(1.0)) < 1e-6,
-         "knots: AutoKnots fit of sin");
+  const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(101, 0.0, 3.0);
+  const Eigen::VectorXd y = fit.interpolant(x);
+  expect(fit.run.converged() && (y - x.array().sin().matrix()).cwiseAbs().maxCoeff() < 1e-6,
+         "knots: adaptive spline fit of sin on 101 points");
 
+  // riemann: covariances of two classes of synthetic trials, means, MDM, tangent space.
+  std::vector<Eigen::MatrixXd> trials;
+  std::vector<int> labels;
+  const Eigen::Vector4d scale0(1.0, 1.0, 1.0, 1.0), scale1(3.0, 1.0, 1.0, 1.0 / 3.0);
+  for (int i = 0; i < 40; ++i) {
+    const int label = i % 2;
+    trials.push_back((label == 0 ? scale0 : scale1).asDiagonal() * rs.normal_matrix(4, 200));
+    labels.push_back(label);
+  }
+  const std::vector<Eigen::MatrixXd> covs = sampo::riemann::covariances(trials);
+  const Eigen::MatrixXd t0 = trials[0].colwise() - trials[0].rowwise().mean();
+  expect(covs.size() == 40 && difference(covs[0], t0 * t0.transpose() / 199.0) < 1e-13,
+         "riemann: covariances = numpy.cov");
+  const std::vector<Eigen::MatrixXd> pair = {Eigen::Vector2d(1.0, 4.0).asDiagonal(),
+                                             Eigen::Vector2d(4.0, 1.0).asDiagonal()};
+  const sampo::riemann::MeanResult mean = sampo::riemann::mean_riemann(pair);
+  expect(
+      mean.run.converged() && difference(mean.mean, 2.0 * Eigen::MatrixXd::Identity(2, 2)) < 1e-8,
+      "riemann: Riemannian mean of diag(1,4), diag(4,1) = 2 I");
+  sampo::riemann::Mdm mdm;
+  mdm.fit(covs, labels);
+  const std::vector<int> predicted = mdm.predict(covs);
+  const auto correct = std::inner_product(predicted.begin(), predicted.end(), labels.begin(), 0,
+                                          std::plus<>(), std::equal_to<>());
+  const Eigen::MatrixXd proba = mdm.predict_proba(covs);
+  expect(mdm.means().size() == 2 && correct >= 38 &&
+             (proba.rowwise().sum().array() - 1.0).abs().maxCoeff() < 1e-12,
+         "riemann: MDM fit / predict on two synthetic classes");
+  const Eigen::MatrixXd reference = sampo::riemann::mean_riemann(covs).mean;
+  const Eigen::MatrixXd ts = sampo::riemann::tangent_space(covs, reference);
+  const std::vector<Eigen::MatrixXd> back = sampo::riemann::untangent_space(ts, reference);
+  expect(ts.rows() == 40 && ts.cols() == 10 &&
+             (ts.row(3).transpose() - sampo::riemann::tangent_vector(covs[3], reference))
+                     .cwiseAbs()
+                     .maxCoeff() < 1e-12 &&
+             difference(back[3], covs[3]) < 1e-12,
+         "riemann: tangent_space and its inverse");
+
+#ifdef SAMPO_CONSUMER_WITH_ARMADILLO
+  // interop: an Armadillo matrix viewed as Eigen, no copy.
+  const arma::mat am(a.data(), a.rows(), a.cols());  // a copy owned by Armadillo
+  const auto viewed = sampo::linalg::leverage_scores(sampo::interop::as_eigen(am));
+  expect((viewed.scores - lev.scores.head(a.rows())).cwiseAbs().maxCoeff() < 1e-14,
+         "interop: leverage_scores of an Armadillo matrix (zero copy)");
+#endif
+
+  std::printf("consumer: %s\n", failures == 0 ? "all checks passed" : "FAILED");
   return failures == 0 ? 0 : 1;
 }

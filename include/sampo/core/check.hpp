@@ -4,9 +4,10 @@
 /// names the calling function, the argument and the offending value (and, for matrices, the
 /// offending entry), so a user sees at once what to fix.
 
-#include <Eigen/Core>
 #include <cstddef>
 #include <string_view>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo {
 

@@ -16,8 +16,9 @@
 ///     auto lev = sampo::linalg::leverage_scores(sampo::interop::as_eigen(X));  // no copy
 ///     double total = lev.scores.sum();  // = rank(X) = 5 (tests/interop runs this example)
 
-#include <Eigen/Core>
 #include <armadillo>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::interop {
 

@@ -6,11 +6,12 @@
 /// data cell is not a number (labels, parameter names) are kept as text columns; any other
 /// cell that is not a number is an error that names the file, the line and the column.
 
-#include <Eigen/Core>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::io {
 

@@ -11,12 +11,13 @@
 /// damaged or truncated file (the PhysioNet copies once went through a CRLF conversion).
 /// Every error is a sampo::io_error naming the file.
 
-#include <Eigen/Core>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::io {
 

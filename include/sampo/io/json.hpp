@@ -3,10 +3,11 @@
 /// JSON files (nlohmann::json) and the conversion of Eigen vectors and matrices to and from
 /// JSON arrays: a vector is an array of numbers, a matrix an array of rows.
 
-#include <Eigen/Core>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string_view>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::io {
 

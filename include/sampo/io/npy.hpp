@@ -16,12 +16,13 @@
 /// NumPy users exchange n covariance matrices of size C x C as one n x C x C array
 /// (`np.save("covs.npy", covs)`), read with read_npy_stack and written with write_npy_stack.
 
-#include <Eigen/Core>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::io {
 

@@ -2,9 +2,9 @@
 /// @file
 /// Interpolating cubic spline on arbitrary increasing knots (not-a-knot or natural ends).
 
-#include <Eigen/Core>
 #include <cstddef>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/knots/piecewise_polynomial.hpp"
 
 namespace sampo::knots {

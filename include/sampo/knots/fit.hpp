@@ -5,13 +5,13 @@
 /// and Computing 2025, arXiv:2412.13423, as implemented in NumCosmo's ncm_spline_func.c),
 /// plus a high-order strategy that needs several times fewer evaluations on smooth f.
 
-#include <Eigen/Core>
 #include <cstddef>
 #include <functional>
 #include <limits>
 #include <string>
 #include <string_view>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/core/termination.hpp"
 #include "sampo/knots/cubic_spline.hpp"
 #include "sampo/knots/interpolant.hpp"

@@ -3,9 +3,9 @@
 /// What sampo::knots::fit returns: a piecewise polynomial in the working variable t = T(x),
 /// evaluated, differentiated and integrated in the user's variable x.
 
-#include <Eigen/Core>
 #include <cstddef>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/knots/piecewise_polynomial.hpp"
 #include "sampo/knots/scale.hpp"
 

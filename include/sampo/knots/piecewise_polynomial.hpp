@@ -3,8 +3,9 @@
 /// A piecewise polynomial on increasing breakpoints: the common representation behind the
 /// cubic spline and the high-order interpolants of sampo::knots::fit.
 
-#include <Eigen/Core>
 #include <cstddef>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::knots {
 

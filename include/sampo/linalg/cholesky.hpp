@@ -11,8 +11,9 @@
 /// number. Callers that cannot use an inaccurate answer check `ok()`. The relative error of X
 /// is about κ₁(A)·eps, where κ₁(A) ≈ 1/rcond is LAPACK's 1-norm condition estimate.
 
-#include <Eigen/Core>
 #include <string>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::linalg {
 

@@ -18,8 +18,9 @@
 /// basic least-squares solution), their standard errors and covariance rows/columns are NaN,
 /// and rank_deficient = true.
 
-#include <Eigen/Core>
 #include <vector>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::linalg {
 

@@ -21,8 +21,9 @@
 ///   reported.
 /// With any route the scores are bit-for-bit identical for any number of OpenMP threads.
 
-#include <Eigen/Core>
 #include <string_view>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::linalg {
 

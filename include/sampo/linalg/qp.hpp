@@ -20,9 +20,9 @@
 /// dimensionless and unchanged when f is multiplied by a constant; the run converges when it
 /// is <= options.tolerance. Non-convergence is reported in QpResult::run, never thrown.
 
-#include <Eigen/Core>
 #include <cstddef>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/core/termination.hpp"
 
 namespace sampo::linalg {

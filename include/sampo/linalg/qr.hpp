@@ -2,7 +2,7 @@
 /// @file
 /// Thin (economy) Householder QR factorization of a tall matrix.
 
-#include <Eigen/Core>
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::linalg {
 

@@ -12,8 +12,9 @@
 ///
 /// Queries on too few samples return NaN (mean: n = 0; variance: n < 2), not an exception.
 
-#include <Eigen/Core>
 #include <cstddef>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::linalg {
 

@@ -19,9 +19,10 @@
 /// reporting the smallest eigenvalue). A result that is not representable (f(λ) overflows,
 /// or exp(λ) underflows to a singular "SPD" matrix) throws sampo::numerical_error.
 
-#include <Eigen/Core>
 #include <string_view>
 #include <utility>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::linalg {
 

@@ -5,7 +5,7 @@
 /// Every result is *exactly* symmetric (entry (i, j) and (j, i) are the same double), so a
 /// later eigensolver or Cholesky factorization sees a symmetric input whatever the rounding.
 
-#include <Eigen/Core>
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::linalg {
 

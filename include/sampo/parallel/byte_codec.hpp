@@ -25,7 +25,6 @@
 /// };
 /// @endcode
 
-#include <Eigen/Core>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -36,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/core/error.hpp"
 
 namespace sampo::parallel {

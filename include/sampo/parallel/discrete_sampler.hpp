@@ -2,11 +2,11 @@
 /// @file
 /// Repeated draws from one discrete distribution by inversion with binary search.
 
-#include <Eigen/Core>
 #include <cstddef>
 #include <span>
 #include <vector>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/parallel/random_stream.hpp"
 
 namespace sampo::parallel {

@@ -18,13 +18,14 @@
 /// Thread-safety: a RandomStream is a small value (88 bytes); do not share one object
 /// between threads, construct one per sample instead (construction is a few integer moves).
 
-#include <Eigen/Core>
 #include <Random123/philox.h>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <span>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::parallel {
 

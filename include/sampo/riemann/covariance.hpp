@@ -16,10 +16,11 @@
 /// average reference) is reported with its smallest eigenvalue and the advice to use
 /// shrinkage, instead of failing later inside a matrix logarithm.
 
-#include <Eigen/Core>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::riemann {
 

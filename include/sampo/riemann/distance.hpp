@@ -7,9 +7,9 @@
 /// B): d(A, B) = sqrt(sum_i log^2 lambda_i). Error model: each lambda_i carries a relative error
 /// of about n * eps * cond(B), so d carries an absolute error of about n * eps * cond(B).
 
-#include <Eigen/Core>
 #include <vector>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/riemann/metric.hpp"
 
 namespace sampo::riemann {

@@ -2,10 +2,10 @@
 /// @file
 /// Cutting trials out of a continuous recording at its annotations (EEG cues).
 
-#include <Eigen/Core>
 #include <string>
 #include <vector>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/io/eeg.hpp"
 
 namespace sampo::riemann {

@@ -11,11 +11,11 @@
 /// scikit-learn's StratifiedKFold(shuffle=True) folds: per-fold scores differ from MOABB's;
 /// the averages are comparable.
 
-#include <Eigen/Core>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/riemann/pipeline.hpp"
 
 namespace sampo::riemann {

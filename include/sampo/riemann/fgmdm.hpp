@@ -9,9 +9,9 @@
 ///     P = Wᵀ (W Wᵀ)⁺ W, and maps it back to the manifold;
 ///  4. FgMDM is MDM on the filtered matrices (class means and prediction).
 
-#include <Eigen/Core>
 #include <vector>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/riemann/mdm.hpp"
 #include "sampo/riemann/mean.hpp"
 

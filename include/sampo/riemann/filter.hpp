@@ -18,7 +18,7 @@
 /// way, reversed, and the padding removed. The magnitude response is |H|^2 (order doubled),
 /// the phase is zero. MNE's default for MOABB is order 4 (so an effective order 8).
 
-#include <Eigen/Core>
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::riemann {
 

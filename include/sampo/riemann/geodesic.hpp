@@ -3,8 +3,8 @@
 /// Geodesics between SPD matrices: the point at position t of the shortest path from A
 /// (t = 0) to B (t = 1) under each metric.
 
-#include <Eigen/Core>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/riemann/metric.hpp"
 
 namespace sampo::riemann {

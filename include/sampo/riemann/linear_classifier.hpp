@@ -11,9 +11,10 @@
 /// for logistic regression, one-vs-one votes are not exposed: LIBSVM's per-pair values are
 /// summed per class) otherwise. The engines' console output is silenced.
 
-#include <Eigen/Core>
 #include <memory>
 #include <vector>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::riemann {
 

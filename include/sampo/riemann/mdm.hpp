@@ -4,9 +4,9 @@
 /// pyRiemann's `MDM`: fit computes one mean per class; predict assigns each matrix to the
 /// class whose mean is nearest; predict_proba is softmax(-d^2) over the classes.
 
-#include <Eigen/Core>
 #include <vector>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/core/termination.hpp"
 #include "sampo/riemann/mean.hpp"
 #include "sampo/riemann/metric.hpp"

@@ -11,10 +11,10 @@
 /// starting with nu = 1, tau = +inf. The weights are normalized to sum to 1. The sum over
 /// matrices is reduced in a fixed order, so the result does not depend on the thread count.
 
-#include <Eigen/Core>
 #include <cstddef>
 #include <vector>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/core/termination.hpp"
 #include "sampo/riemann/metric.hpp"
 

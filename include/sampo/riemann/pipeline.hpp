@@ -10,11 +10,11 @@
 /// The ACM pipelines use the same covariance estimator as the others (default numpy.cov, the
 /// authors' `Covariances("cov")`); order 1 makes them equal to ts-svm / mdm.
 
-#include <Eigen/Core>
 #include <memory>
 #include <string_view>
 #include <vector>
 
+#include "sampo/core/eigen.hpp"
 #include "sampo/riemann/covariance.hpp"
 #include "sampo/riemann/fgmdm.hpp"
 #include "sampo/riemann/linear_classifier.hpp"

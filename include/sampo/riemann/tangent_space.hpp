@@ -6,8 +6,9 @@
 /// row by row ((0,0), (0,1), ..., (0,n-1), (1,1), ...), off-diagonal entries times sqrt(2),
 /// so that ||upper(S)||_2 = ||S||_F and ||upper(log_map(X, C))|| = d_riemann(X, C).
 
-#include <Eigen/Core>
 #include <vector>
+
+#include "sampo/core/eigen.hpp"
 
 namespace sampo::riemann {
 
