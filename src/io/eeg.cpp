@@ -65,7 +65,6 @@ std::optional<detail::EdfHeader> check_header(const std::filesystem::path& path)
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
   }
-  const std::string ext = lower(path.extension().string());
   switch (detail::sniff_eeg_content(head)) {
     case detail::EegContent::edf:
     case detail::EegContent::bdf:
@@ -76,13 +75,16 @@ std::optional<detail::EdfHeader> check_header(const std::filesystem::path& path)
     case detail::EegContent::other:
       break;
   }
-  if (ext == ".edf" || ext == ".bdf")
-    throw_io_error(kRead, path.string(),
-                   "is not an EDF/EDF+ or BDF file (bad version field): its first bytes are "
-                   "neither \"0       \" nor 0xFF \"BIOSEMI\"");
-  if (ext == ".gdf")
-    throw_io_error(kRead, path.string(), "is not a GDF file: it does not start with \"GDF \"");
-  return std::nullopt;
+  // BioSig's readers of its other formats trust their headers too, and some crash on a damaged
+  // one (a division by zero in its WCP reader, found by fuzz/eeg_fuzz.cpp): only the formats
+  // whose headers sampo checks are given to BioSig.
+  std::string shown = head;
+  for (char& c : shown)
+    if (c < 0x20 || c > 0x7E) c = '?';
+  throw_io_error(kRead, path.string(),
+                 "is not an EDF/EDF+, BDF or GDF file (bad version field " + detail::quote(shown) +
+                     "): sampo reads only these formats, whose headers it checks before BioSig "
+                     "decodes them");
 }
 
 /// The BioSig part of a read: every call into BioSig happens here, while its output is captured.

@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// Reading EEG recordings (EDF, EDF+, BDF, GDF and the other formats BioSig knows) behind a
+/// Reading EEG recordings (EDF, EDF+, BDF, GDF) behind a
 /// small reader interface, so that other back ends can be added without touching callers.
 ///
 /// The BioSig back end (Debian libbiosig-dev) returns the physical values (digital values
@@ -21,7 +21,10 @@
 ///   went through a CRLF conversion).
 /// - GDF: channels >= 1, a header length that fits, known sample types, samples per record
 ///   and record duration > 0, and a known record count whose data fit in the file.
-/// - Any format: the decoded data (8 bytes a value) may not exceed 64 times the file size.
+/// - Any other content is refused: BioSig's readers of its other formats trust their headers
+///   as well, and some crash on a damaged one.
+/// - Whatever the format, the decoded data (8 bytes a value) may not exceed 64 times the file
+///   size.
 ///
 /// Every error is a sampo::io_error naming the file and, for a header field, the field and
 /// the channel (1-based index and label). What BioSig prints while reading is captured and
@@ -72,15 +75,15 @@ class EegReader {
   [[nodiscard]] virtual std::string name() const = 0;
 };
 
-/// The BioSig back end: EDF, EDF+, BDF, GDF, BrainVision, and the rest of libbiosig's formats.
+/// The BioSig back end for EDF, EDF+, BDF and GDF: the formats whose headers sampo checks
+/// before libbiosig decodes them (BioSig knows more, but trusts their headers).
 /// Thread-safe: reads are serialised (BioSig keeps global state, and its output is captured
 /// through the process's file descriptors 1 and 2).
 class BiosigReader final : public EegReader {
  public:
-  /// @throw sampo::io_error for a missing, empty or unreadable file, an unknown format, an
+  /// @throw sampo::io_error for a missing, empty or unreadable file, another format, an
   ///        EDF/BDF/GDF header field that is invalid or disagrees with the file size,
-  ///        channels with different sampling rates, or a short read; a file named *.edf /
-  ///        *.bdf / *.gdf whose content is not of that format.
+  ///        channels with different sampling rates, or a short read.
   [[nodiscard]] EegRecording read(const std::filesystem::path& path) const override;
   [[nodiscard]] std::string name() const override { return "biosig"; }
 };
