@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <algorithm>
 #include <limits>
 
 #include "sampo/core/error.hpp"
@@ -137,6 +138,38 @@ std::uint64_t gdf_bits(std::uint64_t type) {
   return 0;
 }
 
+/// Space-separated subfields of an identification field.
+std::vector<std::string_view> subfields(std::string_view s) {
+  std::vector<std::string_view> out;
+  while (true) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    if (s.empty()) return out;
+    const std::size_t end = std::min(s.find(' '), s.size());
+    out.push_back(s.substr(0, end));
+    s.remove_prefix(end);
+  }
+}
+
+/// EDF+ (reserved field "EDF+C" / "EDF+D"; "BDF+..." for BDF+) structures the patient and
+/// recording identification into subfields, and BioSig parses them as such: with two patient
+/// subfields, or "Startdate" alone, it reads through a null pointer (found by
+/// fuzz/eeg_fuzz.cpp). The EDF+ specification asks for at least four patient subfields
+/// ("code sex birthdate name", X for unknown) and "Startdate" followed by four recording
+/// subfields ("dd-MMM-yyyy admincode technician equipment").
+void check_edf_plus_identification(const EdfFields& f, std::string_view fixed) {
+  const std::string_view reserved = fixed.substr(192, 44);
+  if (reserved.substr(0, 4) != "EDF+" && reserved.substr(0, 4) != "BDF+") return;
+  const std::string_view patient = fixed.substr(8, 80), recording = fixed.substr(88, 80);
+  if (subfields(patient).size() < 4)
+    f.fail("local patient identification", patient,
+           "an EDF+ file needs the subfields 'code sex birthdate name' (X for unknown)");
+  const auto r = subfields(recording);
+  if (r.size() < 5 || r[0] != "Startdate")
+    f.fail("local recording identification", recording,
+           "an EDF+ file needs 'Startdate dd-MMM-yyyy admincode technician equipment' (X for "
+           "unknown)");
+}
+
 }  // namespace
 
 EegContent sniff_eeg_content(std::string_view head) {
@@ -182,6 +215,8 @@ EdfHeader read_edf_header(std::string_view function, const std::filesystem::path
   if (h.declared_records < 1 && h.declared_records != -1)
     f.fail("number of data records", fx.substr(236, 8),
            "must be a positive count, or -1 when unknown");
+
+  if (full) check_edf_plus_identification(f, fx);
 
   const auto n = static_cast<std::size_t>(ns);
   const std::string sig = read_at(function, path, kFixed, 256 * n, "signal headers");

@@ -22,6 +22,9 @@ namespace {
 /// replace, so each damaged header is the valid one with one field changed.
 struct EdfSpec {
   bool bdf = false;
+  std::string patient = "X X X X";
+  std::string recording = "Startdate 01-JAN-2020 X X X";
+  std::string reserved;        ///< "EDF+C" for EDF+
   std::string records = "2";   ///< the header field
   int records_written = 2;     ///< records of data actually written
   std::string duration = "1";  ///< seconds
@@ -50,10 +53,9 @@ struct EdfSpec {
     };
     const std::size_t ns = labels.size();
     std::string h = bdf ? std::string("\xFF" "BIOSEMI") : field("0", 8);
-    h += field("X X X X", 80) + field("Startdate 01-JAN-2020 X X X", 80) + field("01.01.20", 8) +
-         field("00.00.00", 8);
+    h += field(patient, 80) + field(recording, 80) + field("01.01.20", 8) + field("00.00.00", 8);
     h += field(header_bytes.empty() ? std::to_string(256 * (ns + 1)) : header_bytes, 8);
-    h += field("", 44) + field(records, 8) + field(duration, 8);
+    h += field(reserved, 44) + field(records, 8) + field(duration, 8);
     h += field(signals.empty() ? std::to_string(ns) : signals, 4);
     auto each = [&](const std::vector<std::string>& v, std::size_t width) {
       for (std::size_t c = 0; c < ns; ++c) h += field(c < v.size() ? v[c] : "", width);
@@ -326,6 +328,16 @@ TEST_CASE("Every EDF header field BioSig relies on is validated, naming field an
        {"'number of data records' = 'two'", "is not an integer"}},
       {"binary_label", [](EdfSpec& s) { put(s.labels[0], "C\x01\x02\xff"); put(s.physical_min[0], "a\x07"); },
        {"channel 1 ('C?\?\?')", "= 'a?'"}},
+      // EDF+ identification subfields: BioSig reads through a null pointer without them
+      // (found by fuzz/eeg_fuzz.cpp).
+      {"edfplus_patient", [](EdfSpec& s) { put(s.reserved, "EDF+C"); put(s.patient, "XX   XX"); },
+       {"'local patient identification' = 'XX   XX'", "code sex birthdate name"}},
+      {"edfplus_patient2", [](EdfSpec& s) { put(s.reserved, "EDF+D"); put(s.patient, "X X"); },
+       {"'local patient identification' = 'X X'", "an EDF+ file needs"}},
+      {"edfplus_recording", [](EdfSpec& s) { put(s.reserved, "EDF+C"); put(s.recording, "Startdate"); },
+       {"'local recording identification' = 'Startdate'", "Startdate dd-MMM-yyyy"}},
+      {"edfplus_recording2", [](EdfSpec& s) { put(s.reserved, "EDF+C"); put(s.recording, "X X X X X"); },
+       {"'local recording identification' = 'X X X X X'", "Startdate dd-MMM-yyyy"}},
       {"annotations_only", [](EdfSpec& s) { s.labels = {"EDF Annotations", "EDF Annotations"}; },
        {"only annotation signals, no data channels"}},
   };
@@ -341,8 +353,14 @@ TEST_CASE("Every EDF header field BioSig relies on is validated, naming field an
     for (const char* part : c.expected) CHECK(msg.find(part) != std::string::npos);
     CHECK(printable(msg));
   }
+  // A plain EDF file has free-text identification fields.
+  EdfSpec plain;
+  plain.patient = "X X";
+  plain.recording = "Startdate";
+  CHECK(read_eeg(write_edf(dir, "plain.edf", plain)).data.cols() == 8);
   // An annotation signal is not scaled: its physical and digital fields are not checked.
   EdfSpec plus;
+  plus.reserved = "EDF+C";
   plus.labels[1] = "EDF Annotations";
   plus.physical_min[1] = plus.physical_max[1] = "1";
   const auto rec = read_eeg(write_edf(dir, "plus.edf", plus));

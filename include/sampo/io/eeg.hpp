@@ -14,7 +14,8 @@
 /// - EDF / BDF: every field BioSig uses is validated (number of signals >= 1, header bytes =
 ///   256 x (signals + 1), record count >= 1 or -1, record duration > 0, and for each data
 ///   channel physical minimum != maximum, digital minimum < maximum within the sample width,
-///   samples per record >= 1 and the same for every data channel), and the file size must be
+///   samples per record >= 1 and the same for every data channel; for EDF+ the patient and
+///   recording identification subfields), and the file size must be
 ///   exactly header + records x record bytes (2 bytes a sample for EDF, 3 for BDF). A record
 ///   count of -1 (unknown) is replaced by what the file holds, which must be a whole number
 ///   of records. A size mismatch means a damaged or truncated file (the PhysioNet copies once
