@@ -58,13 +58,22 @@ std::optional<detail::EdfHeader> check_header(const std::filesystem::path& path)
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
   if (ec) throw_io_error(kRead, path.string(), "cannot read its size: " + ec.message());
   if (size == 0) throw_io_error(kRead, path.string(), "is empty");
-  std::string head(8, '\0');
+  std::string head(64 * 1024, '\0');
   {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw_io_error(kRead, path.string(), "cannot open the file");
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
   }
+  // BioSig takes a file whose first bytes contain this text, wherever (even in the samples),
+  // for an Alpha Trace recording and reads companion files through a null FILE* when they are
+  // absent (found by fuzz/eeg_fuzz.cpp).
+  constexpr std::string_view kAlpha = "ALPHA-TRACE-MEDICAL";
+  if (const std::size_t at = head.find(kAlpha); at != std::string::npos)
+    throw_io_error(kRead, path.string(),
+                   "contains '" + std::string(kAlpha) + "' at byte " + std::to_string(at) +
+                       ", which makes BioSig read it as an Alpha Trace recording with companion "
+                       "files: not supported");
   switch (detail::sniff_eeg_content(head)) {
     case detail::EegContent::edf:
     case detail::EegContent::bdf:
@@ -78,7 +87,7 @@ std::optional<detail::EdfHeader> check_header(const std::filesystem::path& path)
   // BioSig's readers of its other formats trust their headers too, and some crash on a damaged
   // one (a division by zero in its WCP reader, found by fuzz/eeg_fuzz.cpp): only the formats
   // whose headers sampo checks are given to BioSig.
-  std::string shown = head;
+  std::string shown = head.substr(0, 8);
   for (char& c : shown)
     if (c < 0x20 || c > 0x7E) c = '?';
   throw_io_error(kRead, path.string(),

@@ -353,6 +353,16 @@ TEST_CASE("Every EDF header field BioSig relies on is validated, naming field an
     for (const char* part : c.expected) CHECK(msg.find(part) != std::string::npos);
     CHECK(printable(msg));
   }
+  // BioSig takes a file with this text in its first bytes for an Alpha Trace recording and
+  // reads absent companion files through a null FILE* (found by fuzz/eeg_fuzz.cpp).
+  for (std::size_t at : {40, 560, 780}) {  // patient field, prefiltering field, samples
+    std::string bytes = EdfSpec{}.bytes();
+    bytes.replace(at, 19, "ALPHA-TRACE-MEDICAL");
+    sampo::test::write_bytes(dir / "alpha.edf", bytes);
+    const std::string where = "contains 'ALPHA-TRACE-MEDICAL' at byte " + std::to_string(at);
+    SAMPO_REQUIRE_THROWS_WITH(read_eeg(dir / "alpha.edf"), io_error, "alpha.edf", where.c_str(),
+                              "Alpha Trace");
+  }
   // A plain EDF file has free-text identification fields.
   EdfSpec plain;
   plain.patient = "X X";

@@ -23,7 +23,8 @@
 /// - GDF: channels >= 1, a header length that fits, known sample types, samples per record
 ///   and record duration > 0, and a known record count whose data fit in the file.
 /// - Any other content is refused: BioSig's readers of its other formats trust their headers
-///   as well, and some crash on a damaged one.
+///   as well, and some crash on a damaged one. So is a file whose first 64 KiB contain
+///   "ALPHA-TRACE-MEDICAL" (BioSig then reads absent Alpha Trace companion files).
 /// - Whatever the format, the decoded data (8 bytes a value) may not exceed 64 times the file
 ///   size.
 ///
