@@ -1,5 +1,6 @@
 #include "eeg_header.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -150,24 +151,50 @@ std::vector<std::string_view> subfields(std::string_view s) {
   }
 }
 
+/// An EDF+ date subfield: "X" (unknown) or dd-MMM-yyyy ("02-MAR-2002"; the month in English,
+/// any case).
+bool edf_plus_date(std::string_view s) {
+  if (s == "X") return true;
+  auto digits = [&](std::size_t from, std::size_t n) {
+    for (std::size_t i = from; i < from + n; ++i)
+      if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+  };
+  if (s.size() != 11 || s[2] != '-' || s[6] != '-' || !digits(0, 2) || !digits(7, 4)) return false;
+  const int day = (s[0] - '0') * 10 + (s[1] - '0');
+  std::string month(s.substr(3, 3));
+  for (char& c : month) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  constexpr std::string_view kMonths = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC";
+  const std::size_t m = kMonths.find(month);
+  return day >= 1 && day <= 31 && m != std::string_view::npos && m % 3 == 0;
+}
+
 /// EDF+ (reserved field "EDF+C" / "EDF+D"; "BDF+..." for BDF+) structures the patient and
 /// recording identification into subfields, and BioSig parses them as such: with two patient
 /// subfields, or "Startdate" alone, it reads through a null pointer (found by
 /// fuzz/eeg_fuzz.cpp). The EDF+ specification asks for at least four patient subfields
 /// ("code sex birthdate name", X for unknown) and "Startdate" followed by four recording
-/// subfields ("dd-MMM-yyyy admincode technician equipment").
+/// subfields ("dd-MMM-yyyy admincode technician equipment"); the two dates are dd-MMM-yyyy or
+/// X, and BioSig reads through a null pointer for other dates too.
 void check_edf_plus_identification(const EdfFields& f, std::string_view fixed) {
   const std::string_view reserved = fixed.substr(192, 44);
   if (reserved.substr(0, 4) != "EDF+" && reserved.substr(0, 4) != "BDF+") return;
   const std::string_view patient = fixed.substr(8, 80), recording = fixed.substr(88, 80);
-  if (subfields(patient).size() < 4)
+  const auto p = subfields(patient);
+  if (p.size() < 4)
     f.fail("local patient identification", patient,
            "an EDF+ file needs the subfields 'code sex birthdate name' (X for unknown)");
+  if (!edf_plus_date(p[2]))
+    f.fail("local patient identification", patient,
+           "the birthdate subfield " + quote(printable(p[2])) + " is not dd-MMM-yyyy or X");
   const auto r = subfields(recording);
   if (r.size() < 5 || r[0] != "Startdate")
     f.fail("local recording identification", recording,
            "an EDF+ file needs 'Startdate dd-MMM-yyyy admincode technician equipment' (X for "
            "unknown)");
+  if (!edf_plus_date(r[1]))
+    f.fail("local recording identification", recording,
+           "the start date subfield " + quote(printable(r[1])) + " is not dd-MMM-yyyy or X");
 }
 
 }  // namespace

@@ -338,6 +338,14 @@ TEST_CASE("Every EDF header field BioSig relies on is validated, naming field an
        {"'local recording identification' = 'Startdate'", "Startdate dd-MMM-yyyy"}},
       {"edfplus_recording2", [](EdfSpec& s) { put(s.reserved, "EDF+C"); put(s.recording, "X X X X X"); },
        {"'local recording identification' = 'X X X X X'", "Startdate dd-MMM-yyyy"}},
+      {"edfplus_birthdate", [](EdfSpec& s) { put(s.reserved, "EDF+C"); put(s.patient, "X X 01-JAN.1999 X"); },
+       {"'local patient identification' = 'X X 01-JAN.1999 X'",
+        "birthdate subfield '01-JAN.1999' is not dd-MMM-yyyy or X"}},
+      {"edfplus_startdate", [](EdfSpec& s) { put(s.reserved, "EDF+C"); put(s.recording, "Startdate 01-JAN\x05" "2020 X X X"); },
+       {"'local recording identification' = 'Startdate 01-JAN?2020 X X X'",
+        "start date subfield '01-JAN?2020' is not dd-MMM-yyyy or X"}},
+      {"edfplus_startdate2", [](EdfSpec& s) { put(s.reserved, "EDF+C"); put(s.recording, "Startdate 01-XYZ-2020 X X X"); },
+       {"start date subfield '01-XYZ-2020'"}},
       {"annotations_only", [](EdfSpec& s) { s.labels = {"EDF Annotations", "EDF Annotations"}; },
        {"only annotation signals, no data channels"}},
   };
@@ -371,6 +379,8 @@ TEST_CASE("Every EDF header field BioSig relies on is validated, naming field an
   // An annotation signal is not scaled: its physical and digital fields are not checked.
   EdfSpec plus;
   plus.reserved = "EDF+C";
+  plus.patient = "MCH-0234567 F 02-may-1951 Haagse_Harry";  // the EDF+ specification's example
+  plus.recording = "Startdate 01-JAN-2020 PSG-1234/2002 NN Telemetry03";
   plus.labels[1] = "EDF Annotations";
   plus.physical_min[1] = plus.physical_max[1] = "1";
   const auto rec = read_eeg(write_edf(dir, "plus.edf", plus));
@@ -442,6 +452,26 @@ TEST_CASE("BioSig's output is captured and summarised as one printable line", "[
   CHECK(said.find("tstr not defined\n") != std::string::npos);
   CHECK(said.find("raw \x01\x02 bytes\n") != std::string::npos);
   CHECK(one_line(said).find(" (and 1 more line)") != std::string::npos);
+
+  // A file BioSig reads but complains about: its complaint is one warning through sampo::log.
+  {
+    std::vector<std::string> warnings;
+    auto previous = sampo::set_log_sink([&](sampo::LogLevel level, std::string_view m) {
+      if (level == sampo::LogLevel::warning) warnings.emplace_back(m);
+    });
+    sampo::test::TempDir dir;
+    EdfSpec plus;
+    plus.reserved = "EDF+C";
+    plus.recording = "Startdate 02-MAR-2002 X X X";  // the start date field says 01.01.20
+    const auto rec = read_eeg(write_edf(dir, "dates.edf", plus));
+    sampo::set_log_sink(previous);
+    CHECK(rec.data.cols() == 8);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("sampo::io::BiosigReader::read: '") == 0);
+    CHECK(warnings[0].find("dates.edf': BioSig printed: ") != std::string::npos);
+    CHECK(warnings[0].find("recording dates do not match") != std::string::npos);
+    CHECK(printable(warnings[0]));
+  }
 
   // A successful read during which nothing is printed logs nothing.
   std::vector<std::string> logged;
