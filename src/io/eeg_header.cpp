@@ -180,6 +180,12 @@ void check_edf_plus_identification(const EdfFields& f, std::string_view fixed) {
   const std::string_view reserved = fixed.substr(192, 44);
   if (reserved.substr(0, 4) != "EDF+" && reserved.substr(0, 4) != "BDF+") return;
   const std::string_view patient = fixed.substr(8, 80), recording = fixed.substr(88, 80);
+  // BioSig splits them as C strings: a NUL (or any byte EDF+ forbids) hides subfields.
+  for (const auto& [field, name] : {std::pair{patient, "local patient identification"},
+                                    std::pair{recording, "local recording identification"}})
+    for (char c : field)
+      if (c < 0x20 || c > 0x7E)
+        f.fail(name, field, "holds a byte that is not printable ASCII (EDF+ allows 32..126)");
   const auto p = subfields(patient);
   if (p.size() < 4)
     f.fail("local patient identification", patient,
