@@ -203,6 +203,37 @@ void check_edf_plus_identification(const EdfFields& f, std::string_view fixed) {
            "the start date subfield " + quote(printable(r[1])) + " is not dd-MMM-yyyy or X");
 }
 
+/// EDF+: the annotation signal of every data record holds TALs, each ending in 0x14 0x00, and
+/// 0x00 after the last one, so its last byte is 0. BioSig runs strlen over these bytes and reads
+/// past its buffer when that byte is not 0 (found by fuzz/eeg_fuzz.cpp).
+void check_annotation_ends(std::string_view function, const std::filesystem::path& path,
+                           const EdfHeader& h) {
+  const std::uint64_t bytes_per_sample = h.bdf ? 3 : 2;
+  std::uint64_t offset = 0;  // of the signal in a record
+  std::ifstream in;
+  for (std::size_t k = 0; k < h.signals.size(); ++k) {
+    const std::uint64_t bytes = static_cast<std::uint64_t>(h.signals[k].samples_per_record) *
+                                bytes_per_sample;
+    offset += bytes;
+    if (!h.signals[k].annotation) continue;
+    if (!in.is_open()) in.open(path, std::ios::binary);
+    for (long long r = 0; r < h.records; ++r) {
+      const std::uint64_t at = static_cast<std::uint64_t>(h.header_bytes) +
+                               static_cast<std::uint64_t>(r) * h.bytes_per_record + offset - 1;
+      char last = 0;
+      in.seekg(static_cast<std::streamoff>(at));
+      if (!in.read(&last, 1)) throw_io_error(function, path.string(), "cannot read the data");
+      if (last != 0)
+        throw_io_error(function, path.string(),
+                       "the annotations of channel " + std::to_string(k + 1) + " (" +
+                           quote(printable(h.signals[k].label)) + ") in data record " +
+                           std::to_string(r + 1) +
+                           " do not end with a 0 byte, as EDF+ requires (byte " +
+                           std::to_string(at) + ")");
+    }
+  }
+}
+
 }  // namespace
 
 EegContent sniff_eeg_content(std::string_view head) {
@@ -332,6 +363,7 @@ EdfHeader read_edf_header(std::string_view function, const std::filesystem::path
                  std::to_string(data % h.bytes_per_record) +
                  " bytes): the file is damaged or truncated");
     h.records = static_cast<long long>(data / h.bytes_per_record);
+    if (full) check_annotation_ends(function, path, h);
     return h;
   }
   h.records = h.declared_records;
@@ -346,6 +378,7 @@ EdfHeader read_edf_header(std::string_view function, const std::filesystem::path
                        std::to_string(h.records) + " records x " +
                        std::to_string(h.bytes_per_record) +
                        " bytes): the file is damaged or truncated");
+  if (full) check_annotation_ends(function, path, h);
   return h;
 }
 

@@ -72,10 +72,18 @@ struct EdfSpec {
     each({}, 32);
     const int width = bdf ? 3 : 2;
     for (int r = 0; r < records_written; ++r)
-      for (std::size_t c = 0; c < ns; ++c)
+      for (std::size_t c = 0; c < ns; ++c) {
+        if (labels[c] == "EDF Annotations") {  // the record's time-keeping TAL, then zeros
+          std::string tal(1, '+');  // (appends: GCC 12 warns falsely on "+" + std::string)
+          tal.append(std::to_string(r)).append("\x14\x14");
+          tal.resize(static_cast<std::size_t>(std::stoi(samples[c]) * width), '\0');
+          h += tal;
+          continue;
+        }
         for (int i = 0; i < std::stoi(samples[c]); ++i)
           for (int b = 0; b < width; ++b)
             h += static_cast<char>((static_cast<unsigned>(digital(c, r, i)) >> (8 * b)) & 0xFF);
+      }
     return h;
   }
 };
@@ -390,6 +398,14 @@ TEST_CASE("Every EDF header field BioSig relies on is validated, naming field an
   const auto rec = read_eeg(write_edf(dir, "plus.edf", plus));
   CHECK(rec.channels == std::vector<std::string>{"C3"});
   CHECK(rec.data.cols() == 8);
+  // EDF+ annotations end each record with a 0 byte; BioSig runs strlen past its buffer when the
+  // last one does not (found by fuzz/eeg_fuzz.cpp).
+  std::string bytes = plus.bytes();
+  bytes.replace(bytes.size() - 2, 2, "HP");
+  sampo::test::write_bytes(dir / "tal.edf", bytes);
+  SAMPO_REQUIRE_THROWS_WITH(read_eeg(dir / "tal.edf"), io_error, "tal.edf",
+                            "annotations of channel 2 ('EDF Annotations') in data record 2",
+                            "do not end with a 0 byte, as EDF+ requires (byte 799)");
 }
 
 TEST_CASE("Empty, garbage and misnamed files are errors in one printable line", "[io][eeg]") {
