@@ -25,10 +25,12 @@ std::string printable(std::string_view s) {
   return out;
 }
 
+/// A field without its padding: spaces on the left, spaces or NULs (some writers pad with
+/// them) on the right. Not NULs on the left: BioSig reads fields as C strings, so "\0\02" is
+/// 0 samples to it (a division by zero; found by fuzz/eeg_fuzz.cpp) and must not be 2 to sampo.
 std::string_view trim(std::string_view s) {
-  auto pad = [](char c) { return c == ' ' || c == '\0'; };  // some writers pad with NUL
-  while (!s.empty() && pad(s.front())) s.remove_prefix(1);
-  while (!s.empty() && pad(s.back())) s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.remove_suffix(1);
   return s;
 }
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -71,16 +72,21 @@ struct EdfSpec {
     each(samples, 8);
     each({}, 32);
     const int width = bdf ? 3 : 2;
+    auto count = [&](std::size_t c) {  // samples written for channel c: the field's number
+      std::string digits = samples[c];
+      digits.erase(std::remove(digits.begin(), digits.end(), '\0'), digits.end());
+      return std::stoi(digits);
+    };
     for (int r = 0; r < records_written; ++r)
       for (std::size_t c = 0; c < ns; ++c) {
         if (labels[c] == "EDF Annotations") {  // the record's time-keeping TAL, then zeros
           std::string tal(1, '+');  // (appends: GCC 12 warns falsely on "+" + std::string)
           tal.append(std::to_string(r)).append("\x14\x14");
-          tal.resize(static_cast<std::size_t>(std::stoi(samples[c]) * width), '\0');
+          tal.resize(static_cast<std::size_t>(count(c) * width), '\0');
           h += tal;
           continue;
         }
-        for (int i = 0; i < std::stoi(samples[c]); ++i)
+        for (int i = 0; i < count(c); ++i)
           for (int b = 0; b < width; ++b)
             h += static_cast<char>((static_cast<unsigned>(digital(c, r, i)) >> (8 * b)) & 0xFF);
       }
@@ -311,6 +317,11 @@ TEST_CASE("Every EDF header field BioSig relies on is validated, naming field an
        {"'number of samples in each data record' of channel 2 ('C4') = '0'", "at least 1"}},
       {"samples_negative", [](EdfSpec& s) { put(s.samples[0], "-4"); },
        {"'number of samples in each data record' of channel 1 ('C3') = '-4'", "at least 1"}},
+      // BioSig reads fields as C strings: "\0\0" "4" is 0 samples to it (a division by zero;
+      // found by fuzz/eeg_fuzz.cpp).
+      {"samples_nul", [](EdfSpec& s) { s.samples[1] = std::string("\0\0" "4", 3); },
+       {"'number of samples in each data record' of channel 2 ('C4') = '??4'",
+        "is not an integer"}},
       {"samples_mixed", [](EdfSpec& s) { put(s.samples[1], "8"); },
        {"channel 2 ('C4') = '8'", "differs from the 4 of channel 1 ('C3')",
         "mixed sampling rates"}},
