@@ -7,8 +7,8 @@
 // during a read). Crash reports are not lost with it: run with -close_fd_mask=2 or 3 (as
 // scripts/run fuzz does), libFuzzer and the sanitizers write to their own copy of stderr.
 //
-// Found: a division by zero in BioSig's WCP reader (fed any content at first); the reader now
-// gives BioSig only EDF, BDF and GDF files, whose headers it checks (tests/io/test_eeg.cpp).
+// What it found, and the fixes, are listed in docs/fuzzing.md; each input that crashed is a
+// seed here (corpus/eeg/regression_*) and a test in tests/io/test_eeg.cpp.
 #include <cstddef>
 #include <cstdint>
 
