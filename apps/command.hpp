@@ -5,18 +5,76 @@
 ///
 /// A subcommand parses its own arguments with Boost.Program_options (so `sampo NAME --help`
 /// lists every option with its default), throws sampo::invalid_argument / sampo::io_error on
-/// bad input (main prints one line and exits 1), and returns its exit code.
+/// bad input (main prints one line and exits 2), and returns its exit code:
+///   0 success; 1 an error while running (unreadable file, failed computation); 2 a usage error
+///   (bad option or value); 3 finished without convergence (the result was written and the
+///   reason printed on stderr).
 
 #include <boost/program_options.hpp>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sampo/core/error.hpp"
+#include "sampo/core/termination.hpp"
 
 namespace sampo::cli {
+
+/// Exit statuses of every subcommand (see `sampo --help`).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitNotConverged = 3;
+
+/// The most OpenMP threads `--threads` accepts: 4x the cores. More only adds scheduling cost,
+/// and the OpenMP runtime aborts (without a message sampo could catch) when it cannot create
+/// thousands of threads.
+int max_threads();
+
+/// Parses a whole decimal integer in [lo, hi] for option @p option of @p command: a sign where
+/// T is unsigned, trailing text, overflow or a value out of range is a sampo::invalid_argument
+/// naming the option and the text as typed (Boost reads "-1" into an unsigned as 2^64 - 1).
+template <class T>
+T parse_integer(const std::string& command, const std::string& option, const std::string& text,
+                T lo, T hi);
+/// A finite floating-point value in [lo, hi] (NaN and infinities refused), same contract.
+double parse_real(const std::string& command, const std::string& option, const std::string& text,
+                  double lo, double hi);
+
+/// A Boost.Program_options value for an integer option in [lo, hi], parsed by parse_integer()
+/// into @p target (which holds the default, shown by --help):
+///   ("check", sampo::cli::integer("knots", "--check", &check, 0, 100'000'000), "...")
+template <class T>
+boost::program_options::typed_value<std::string>* integer(const std::string& command,
+                                                          const std::string& option, T* target,
+                                                          T lo, T hi) {
+  return boost::program_options::value<std::string>()
+      ->default_value(std::to_string(*target))
+      ->notifier([=](const std::string& text) {
+        *target = parse_integer<T>(command, option, text, lo, hi);
+      });
+}
+
+/// Refuses two outputs of one command on the same file (after resolving `.`, `..` and links):
+/// @p outputs are (option, path) pairs; empty paths are ignored.
+void check_distinct_outputs(const std::string& command,
+                            std::initializer_list<std::pair<const char*, std::string>> outputs);
+
+/// Refuses options that do not apply to the chosen mode: each of @p options given explicitly on
+/// the command line (not defaulted) is a sampo::invalid_argument saying "@p why" (e.g. "applies
+/// only to --edf mode (cross-validation on EEG files)").
+void reject_options(const std::string& command, const boost::program_options::variables_map& vm,
+                    std::initializer_list<const char*> options, const std::string& why);
+
+/// The exit status for a finished run: kExitOk when it converged; otherwise prints
+/// "<command>: warning: finished without convergence: <termination> (<message>)" on stderr
+/// (even with --quiet: a result that did not converge must not pass unnoticed) and returns
+/// kExitNotConverged.
+int finish(const std::string& command, const sampo::Run& run);
 
 /// Flags every subcommand accepts (parsed by main, anywhere on the line).
 struct GlobalOptions {

@@ -2,7 +2,7 @@
 // Every exception becomes one clear line on stderr and exit status 1 (2 for usage errors).
 #include <omp.h>
 
-#include <charconv>
+#include <limits>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -33,23 +33,18 @@ void print_help(std::ostream& out) {
   }
   const sampo::cli::GlobalOptions defaults;
   out << "\nGlobal options (accepted anywhere on the line):\n"
-         "  --threads N   OpenMP threads (default: 0 = OMP_NUM_THREADS or all cores)\n"
+         "  --threads N   OpenMP threads, 1.."
+      << sampo::cli::max_threads()
+      << " (4x the cores; default: OMP_NUM_THREADS or all cores)\n"
          "  --seed S      master seed of every random stream (default: "
       << defaults.seed
       << ")\n"
          "  --json FILE   also write the result as JSON (written atomically)\n"
          "  --quiet       no progress bar or report on the terminal\n"
          "  --version     print the version and exit\n"
-         "  -h, --help    this help\n";
-}
-
-template <class T>
-T parse_number(std::string_view flag, std::string_view text) {
-  T value{};
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size())
-    sampo::throw_invalid_argument("sampo", flag, text, "is not a valid non-negative integer");
-  return value;
+         "  -h, --help    this help\n"
+         "\nExit status: 0 success; 1 an error while running (file, computation); 2 a usage error\n"
+         "(bad option or value); 3 finished without convergence (result written, reason on stderr).\n";
 }
 
 }  // namespace
@@ -90,9 +85,11 @@ int run_main(int argc, char** argv) {
         return argv[++i];
       };
       if (flag == "--threads") {
-        global.threads = static_cast<int>(parse_number<unsigned>(flag, take()));
+        global.threads = sampo::cli::parse_integer<int>("sampo", "--threads", std::string(take()), 1,
+                                                        sampo::cli::max_threads());
       } else if (flag == "--seed") {
-        global.seed = parse_number<std::uint64_t>(flag, take());
+        global.seed = sampo::cli::parse_integer<std::uint64_t>(
+            "sampo", "--seed", std::string(take()), 0, std::numeric_limits<std::uint64_t>::max());
       } else if (flag == "--json") {
         global.json = std::string(take());
         if (global.json.empty()) sampo::throw_invalid_argument("sampo", "--json", "", "needs a file name");

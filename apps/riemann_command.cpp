@@ -13,6 +13,8 @@
 #include <boost/program_options.hpp>
 #include <cstdint>
 #include <iostream>
+#include <limits>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -21,6 +23,7 @@
 
 #include "command.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/io/atomic_file.hpp"
 #include "sampo/io/eeg.hpp"
 #include "sampo/io/json.hpp"
 #include "sampo/io/npy.hpp"
@@ -38,6 +41,16 @@ std::vector<std::string> split(const std::string& s, const char* option) {
   for (std::string item; std::getline(in, item, ',');)
     if (!item.empty()) out.push_back(item);
   if (out.empty()) sampo::throw_invalid_argument(kCmd, option, s, "is empty");
+  return out;
+}
+
+/// split(), refusing an entry listed twice (e.g. --events T1,T1).
+std::vector<std::string> distinct_list(const std::string& s, const char* option) {
+  auto out = split(s, option);
+  std::set<std::string> seen;
+  for (const auto& item : out)
+    if (!seen.insert(item).second)
+      sampo::throw_invalid_argument(kCmd, option, s, "lists '" + item + "' twice");
   return out;
 }
 
@@ -63,9 +76,19 @@ std::vector<T> number_list(const std::string& s, const char* option) {
   return out;
 }
 
-std::vector<int> int_labels(const std::filesystem::path& path) {
+/// Class labels from a .npy of integers: any value that does not fit the library's int labels
+/// is refused, naming the file, the index and the value (never narrowed: 2^32 + 1 is not 1).
+std::vector<int> int_labels(const std::string& option, const std::filesystem::path& path) {
   std::vector<int> y;
-  for (std::int64_t v : sampo::io::read_npy_int(path)) y.push_back(static_cast<int>(v));
+  const auto values = sampo::io::read_npy_int(path);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::int64_t v = values[i];
+    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
+      sampo::throw_invalid_argument(kCmd, option, path.string(),
+                                    "label " + std::to_string(i) + " = " + std::to_string(v) +
+                                        " does not fit a 32-bit class label (|label| < 2^31)");
+    y.push_back(static_cast<int>(v));
+  }
   return y;
 }
 
@@ -74,6 +97,7 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
   std::string in, out, ref, metric = "riemann";
   double tol = rm::MeanOptions{}.tolerance;
   std::size_t maxiter = rm::MeanOptions{}.max_iterations;
+  const std::string cmd = "sampo riemann " + action;
   po::options_description opts("sampo riemann " + action + " options");
   opts.add_options()("in", po::value(&in)->required(), "n x C x C array of SPD matrices (.npy)")(
       "out", po::value(&out)->required(), "output .npy")(
@@ -81,20 +105,34 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
       "ref", po::value(&ref)->default_value(""),
       "C x C reference (.npy): distance target, tangent point (default: the Riemannian mean)")(
       "tol", po::value(&tol)->default_value(tol), "Riemannian mean tolerance")(
-      "maxiter", po::value(&maxiter)->default_value(maxiter), "Riemannian mean iterations");
-  if (!sampo::cli::parse_command_line("riemann " + action, "--in covs.npy --out F.npy [options]",
-                                      opts, args))
-    return 0;
+      "maxiter", sampo::cli::integer<std::size_t>(cmd, "--maxiter", &maxiter, 0, 1'000'000),
+      "Riemannian mean iterations (0: the arithmetic mean, reported as not converged)");
+  const auto vm = sampo::cli::parse_command_line("riemann " + action,
+                                                 "--in covs.npy --out F.npy [options]", opts, args);
+  if (!vm) return 0;
+  if (action == "mean")
+    sampo::cli::reject_options(cmd, *vm, {"ref"}, "does not apply to 'mean'");
+  // The iteration options act only where a Riemannian mean is computed.
+  if (action == "distance" || metric != "riemann")
+    sampo::cli::reject_options(cmd, *vm, {"tol", "maxiter"},
+                               "applies only where a Riemannian mean is computed (mean, or "
+                               "tangent without --ref, with --metric riemann)");
+  else if (action == "tangent" && !ref.empty())
+    sampo::cli::reject_options(cmd, *vm, {"tol", "maxiter"},
+                               "does not apply with --ref (no mean is computed)");
+  sampo::cli::check_distinct_outputs(cmd, {{"--out", out}, {"--json", global.json}});
   const auto covs = sampo::io::read_npy_stack(in);
   const rm::Metric m = sampo::cli::parse_choice(kCmd, "--metric", metric, rm::metric_from_string);
   rm::MeanOptions mo;
   mo.tolerance = tol;
   mo.max_iterations = maxiter;
   nlohmann::json report{{"action", action}, {"matrices", covs.size()}, {"metric", metric}};
+  sampo::Run run;  // the mean's, where one is computed
+  sampo::io::OutputTransaction outputs;
   if (action == "mean") {
     const rm::MeanResult r = rm::mean(covs, m, mo);
+    run = r.run;
     sampo::io::write_npy(out, r.mean);
-    report["run"] = r.run.brief_report();
     if (!global.quiet)
       std::cout << "mean of " << covs.size() << " matrices: " << r.run.brief_report() << "\n";
   } else if (action == "distance") {
@@ -103,18 +141,28 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
   } else {
     if (m != rm::Metric::riemann)
       sampo::throw_invalid_argument(kCmd, "--metric", metric, "tangent supports only riemann");
-    const Eigen::MatrixXd c =
-        ref.empty() ? rm::mean_riemann(covs, mo).mean : sampo::io::read_npy_matrix(ref);
+    Eigen::MatrixXd c;
+    if (ref.empty()) {
+      rm::MeanResult r = rm::mean_riemann(covs, mo);
+      run = r.run;
+      c = std::move(r.mean);
+    } else {
+      c = sampo::io::read_npy_matrix(ref);
+    }
     sampo::io::write_npy(out, rm::tangent_space(covs, c));
   }
+  report["termination"] = std::string(sampo::to_string(run.termination));
+  report["run"] = run.brief_report();
   if (!global.json.empty()) sampo::io::write_json(global.json, report);
-  return 0;
+  outputs.commit();
+  return sampo::cli::finish(cmd, run);
 }
 
 int covariance(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
   std::string in, out, estimator = "sample";
   double reg = 0.0;
   int order = 1, lag = 1;
+  const std::string cmd = "sampo riemann covariance";
   po::options_description opts("sampo riemann covariance options");
   opts.add_options()("in", po::value(&in)->required(),
                      "n x C x T array of trials, channels x samples (.npy)")(
@@ -122,12 +170,15 @@ int covariance(const std::vector<std::string>& args, const sampo::cli::GlobalOpt
       "estimator", po::value(&estimator)->default_value(estimator),
       "sample (cov), ledoit_wolf (lwf), oas or regularized")(
       "reg", po::value(&reg)->default_value(reg), "lambda added to the diagonal by 'regularized'")(
-      "order", po::value(&order)->default_value(order),
+      "order", sampo::cli::integer(cmd, "--order", &order, 1, 1000),
       "augmented covariance (ACM) order p; 1 = plain covariance")(
-      "lag", po::value(&lag)->default_value(lag), "ACM lag in samples");
-  if (!sampo::cli::parse_command_line("riemann covariance", "--in trials.npy --out covs.npy [options]",
-                                      opts, args))
-    return 0;
+      "lag", sampo::cli::integer(cmd, "--lag", &lag, 1, 1'000'000), "ACM lag in samples");
+  const auto vm = sampo::cli::parse_command_line(
+      "riemann covariance", "--in trials.npy --out covs.npy [options]", opts, args);
+  if (!vm) return 0;
+  if (order == 1)
+    sampo::cli::reject_options(cmd, *vm, {"lag"}, "applies only to augmented covariances (--order >= 2)");
+  sampo::cli::check_distinct_outputs(cmd, {{"--out", out}, {"--json", global.json}});
   rm::CovarianceOptions co;
   co.estimator = sampo::cli::parse_choice(kCmd, "--estimator", estimator, rm::estimator_from_string);
   co.regularization = reg;
@@ -138,6 +189,7 @@ int covariance(const std::vector<std::string>& args, const sampo::cli::GlobalOpt
   const auto trials = sampo::io::read_npy_stack(in);
   const auto covs = order == 1 ? rm::covariances(trials, co)
                                : rm::augmented_covariances(trials, order, lag, co);
+  sampo::io::OutputTransaction outputs;
   sampo::io::write_npy(out, covs);
   if (!global.quiet)
     std::cout << "estimated " << covs.size() << " covariances (" << rm::to_string(co.estimator)
@@ -150,6 +202,7 @@ int covariance(const std::vector<std::string>& args, const sampo::cli::GlobalOpt
                                         {"estimator", rm::to_string(co.estimator)},
                                         {"order", order},
                                         {"lag", lag}});
+  outputs.commit();
   return 0;
 }
 
@@ -160,14 +213,14 @@ struct EegOptions {
   double tmin = 0.5, tmax = 2.5;
   int filter_order = 4;
 
-  void add_to(po::options_description& opts) {
+  void add_to(po::options_description& opts, const std::string& cmd) {
     opts.add_options()("edf", po::value(&edf)->multitoken(),
                        "EEG files (EDF/EDF+/BDF/GDF), one session")(
         "events", po::value(&events)->default_value(events), "annotation labels of the classes")(
         "tmin", po::value(&tmin)->default_value(tmin), "epoch start after the cue (s)")(
         "tmax", po::value(&tmax)->default_value(tmax), "epoch end after the cue (s)")(
         "band", po::value(&band)->default_value(band), "band-pass edges in Hz: low,high")(
-        "filter-order", po::value(&filter_order)->default_value(filter_order),
+        "filter-order", sampo::cli::integer(cmd, "--filter-order", &filter_order, 1, 20),
         "Butterworth order (applied forward and backward)")(
         "channels", po::value(&channels)->default_value(""),
         "comma-separated channel subset (default: all)");
@@ -176,7 +229,7 @@ struct EegOptions {
 
 /// Band-passes each file, keeps the chosen channels and cuts the epochs of every file, pooled.
 rm::Epochs load_epochs(const EegOptions& o) {
-  const auto names = split(o.events, "--events");
+  const auto names = distinct_list(o.events, "--events");
   const auto edges = number_list<double>(o.band, "--band");
   if (edges.size() != 2) sampo::throw_invalid_argument(kCmd, "--band", o.band, "must be low,high");
   rm::EpochOptions eo;
@@ -210,8 +263,9 @@ rm::Epochs load_epochs(const EegOptions& o) {
 int epochs(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
   EegOptions eeg;
   std::string out, labels_out;
+  const std::string cmd = "sampo riemann epochs";
   po::options_description opts("sampo riemann epochs options");
-  eeg.add_to(opts);
+  eeg.add_to(opts, cmd);
   opts.add_options()("out", po::value(&out)->required(), "trials, n x C x T (.npy)")(
       "labels-out", po::value(&labels_out)->required(),
       "labels, n integers: the index of the trial's event in --events (.npy)");
@@ -220,11 +274,21 @@ int epochs(const std::vector<std::string>& args, const sampo::cli::GlobalOptions
                                       opts, args))
     return 0;
   if (eeg.edf.empty()) sampo::throw_invalid_argument(kCmd, "--edf", "", "needs at least one file");
+  sampo::cli::check_distinct_outputs(
+      cmd, {{"--out", out}, {"--labels-out", labels_out}, {"--json", global.json}});
   const rm::Epochs ep = load_epochs(eeg);
   if (ep.trials.empty())
     sampo::throw_invalid_argument(kCmd, "--tmin/--tmax", "", "leave no epoch inside the recordings");
+  sampo::io::OutputTransaction outputs;
   sampo::io::write_npy(out, ep.trials);
   sampo::io::write_npy(labels_out, std::vector<std::int64_t>(ep.labels.begin(), ep.labels.end()));
+  if (!global.json.empty())
+    sampo::io::write_json(global.json, {{"action", "epochs"},
+                                        {"epochs", ep.trials.size()},
+                                        {"channels", ep.trials.front().rows()},
+                                        {"samples", ep.trials.front().cols()},
+                                        {"dropped", ep.dropped}});
+  outputs.commit();
   if (!global.quiet)
     std::cout << "wrote " << ep.trials.size() << " epochs of " << ep.trials.front().rows() << " x "
               << ep.trials.front().cols() << " to " << out << "\n";
@@ -239,16 +303,17 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   bool grid = false;
   std::string grid_orders = "1,2,3,4,5,6,7,8,9,10", grid_lags = grid_orders, grid_c = "0.5,1,1.5",
               grid_kernels = "linear,rbf";
+  const std::string cmd = "sampo riemann classify";
   po::options_description opts("sampo riemann classify options");
-  eeg.add_to(opts);
+  eeg.add_to(opts, cmd);
   opts.add_options()("pipeline", po::value(&pipeline)->default_value(pipeline),
                      "mdm, fgmdm, ts-lr, ts-svm, acm-ts-svm or acm-mdm")(
       "train", po::value(&train)->default_value(""), "training covariances (n x C x C .npy)")(
       "labels", po::value(&labels)->default_value(""), "training labels (n integers, .npy)")(
       "test", po::value(&test)->default_value(""), "covariances to classify (.npy)")(
       "out", po::value(&out)->default_value(""), "predicted labels (.npy, int64)")(
-      "order", po::value(&order)->default_value(order), "ACM order")(
-      "lag", po::value(&lag)->default_value(lag), "ACM lag (samples)")(
+      "order", sampo::cli::integer(cmd, "--order", &order, 1, 1000), "ACM order")(
+      "lag", sampo::cli::integer(cmd, "--lag", &lag, 1, 1'000'000), "ACM lag (samples)")(
       "grid", po::bool_switch(&grid),
       "nested grid search over ACM order x lag (x SVM C x kernel), the paper's grid by default")(
       "grid-orders", po::value(&grid_orders)->default_value(grid_orders), "--grid: ACM orders")(
@@ -256,13 +321,47 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       "grid-c", po::value(&grid_c)->default_value(grid_c), "--grid: SVM penalties C")(
       "grid-kernels", po::value(&grid_kernels)->default_value(grid_kernels),
       "--grid: SVM kernels (linear, rbf)")(
-      "folds", po::value(&folds)->default_value(folds), "cross-validation folds")(
-      "fold-seed", po::value(&fold_seed)->default_value(fold_seed),
+      "folds", sampo::cli::integer(cmd, "--folds", &folds, 2, 10'000), "cross-validation folds")(
+      "fold-seed",
+      sampo::cli::integer<std::uint64_t>(cmd, "--fold-seed", &fold_seed, 0,
+                                         std::numeric_limits<std::uint64_t>::max()),
       "seed of the stratified fold shuffle (MOABB's 42)");
-  if (!sampo::cli::parse_command_line(
-          "riemann classify", "(--train F --labels F --test F --out F | --edf FILES...) [options]",
-          opts, args))
-    return 0;
+  const auto vm = sampo::cli::parse_command_line(
+      "riemann classify", "(--train F --labels F --test F --out F | --edf FILES...) [options]",
+      opts, args);
+  if (!vm) return 0;
+  // An option that the chosen mode does not use is an error, never silently ignored.
+  const bool acm = pipeline == "acm-ts-svm" || pipeline == "acm-mdm";
+  if (eeg.edf.empty()) {
+    sampo::cli::reject_options(cmd, *vm,
+                               {"events", "tmin", "tmax", "band", "filter-order", "channels",
+                                "grid", "grid-orders", "grid-lags", "grid-c", "grid-kernels",
+                                "folds", "fold-seed"},
+                               "applies only to cross-validation on EEG files (--edf mode), not "
+                               "to --train mode");
+    sampo::cli::reject_options(cmd, *vm, {"order", "lag"},
+                               "applies only to ACM pipelines on EEG files (--edf mode): --train "
+                               "mode takes covariances already computed (sampo riemann "
+                               "covariance --order/--lag)");
+    sampo::cli::check_distinct_outputs(cmd, {{"--out", out}, {"--json", global.json}});
+  } else {
+    sampo::cli::reject_options(cmd, *vm, {"train", "labels", "test", "out"},
+                               "applies only to --train mode, not to cross-validation on EEG "
+                               "files (--edf)");
+    if (!acm)
+      sampo::cli::reject_options(cmd, *vm, {"order", "lag", "grid"},
+                                 "applies only to the ACM pipelines (acm-ts-svm, acm-mdm)");
+    if (grid)
+      sampo::cli::reject_options(cmd, *vm, {"order", "lag"},
+                                 "is chosen by the grid search with --grid (see --grid-orders, "
+                                 "--grid-lags)");
+    if (!grid)
+      sampo::cli::reject_options(cmd, *vm, {"grid-orders", "grid-lags", "grid-c", "grid-kernels"},
+                                 "applies only with --grid");
+    else if (pipeline != "acm-ts-svm")
+      sampo::cli::reject_options(cmd, *vm, {"grid-c", "grid-kernels"},
+                                 "applies only to the SVM of acm-ts-svm");
+  }
   rm::PipelineOptions po_;
   po_.kind = sampo::cli::parse_choice(kCmd, "--pipeline", pipeline, rm::pipeline_from_string);
   po_.order = order;
@@ -283,9 +382,13 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
          {std::pair{"--train", train}, {"--labels", labels}, {"--test", test}, {"--out", out}})
       if (value.empty()) sampo::throw_invalid_argument(kCmd, name, "", "is required without --edf");
     rm::Pipeline p(po_);
-    p.fit_covariances(sampo::io::read_npy_stack(train), int_labels(labels));
+    p.fit_covariances(sampo::io::read_npy_stack(train), int_labels("--labels", labels));
     const auto pred = p.predict_covariances(sampo::io::read_npy_stack(test));
+    sampo::io::OutputTransaction outputs;
     sampo::io::write_npy(out, std::vector<std::int64_t>(pred.begin(), pred.end()));
+    if (!global.json.empty())
+      sampo::io::write_json(global.json, {{"pipeline", pipeline}, {"predictions", pred.size()}});
+    outputs.commit();
     if (!global.quiet)
       std::cout << "classified " << pred.size() << " matrices with " << pipeline << "\n";
     return 0;

@@ -54,21 +54,37 @@ Outcome informational(Outcome o) {
   return o;
 }
 
-std::filesystem::path find_shared_data(const std::string& relative) {
+Outcome missing_data(std::string dataset, std::string file) {
+  Outcome o = skipped("data not found: " + file + " (data set " + dataset + "; " +
+                      data_hint(dataset) + ")");
+  o.missing_dataset = std::move(dataset);
+  return o;
+}
+
+std::vector<std::filesystem::path> data_roots() {
   namespace fs = std::filesystem;
   std::vector<fs::path> roots;
-  if (const char* env = std::getenv("SAMPO_DATA_DIR")) roots.emplace_back(env);
-#ifdef SAMPO_SOURCE_DIR
-  roots.push_back(fs::path(SAMPO_SOURCE_DIR) / ".." / "shared" / "data");
-#endif
-  roots.emplace_back("../shared/data");
-  roots.emplace_back("shared/data");
-  for (const auto& root : roots) {
+  roots.push_back(fs::path(SAMPO_SOURCE_DIR) / "data");
+  if (const char* env = std::getenv("SAMPO_DATA_DIR"); env != nullptr && *env != '\0')
+    roots.emplace_back(env);
+  roots.push_back((fs::path(SAMPO_SOURCE_DIR) / ".." / "shared" / "data").lexically_normal());
+  return roots;
+}
+
+std::filesystem::path find_data(const std::string& relative) {
+  namespace fs = std::filesystem;
+  for (const auto& root : data_roots()) {
     std::error_code ec;
     const fs::path p = root / relative;
-    if (fs::exists(p, ec)) return fs::weakly_canonical(p, ec);
+    if (fs::is_regular_file(p, ec)) return fs::weakly_canonical(p, ec);
   }
   return {};
+}
+
+std::string data_hint(const std::string& dataset) {
+  if (dataset.rfind("eegmmidb", 0) == 0)
+    return "get it with: scripts/run data (PhysioNet, 16 MB; see data/README.md)";
+  return "see data/README.md";
 }
 
 void register_case(Case c) {

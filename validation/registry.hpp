@@ -45,10 +45,16 @@ struct Outcome {
   double tolerance = 0.0;  ///< pass iff error <= tolerance
   bool pass = false;
   bool skipped = false;    ///< e.g. data absent; neither pass nor fail
+  /// Set by missing_data(): the data set whose absence skipped the case (e.g. "eegmmidb/S001");
+  /// `sampo validate` then reports one line per data set instead of one per case.
+  std::string missing_dataset;
   /// Reported, not judged: a figure with no closed form or criterion to check it against
   /// (e.g. a classification score of real data below its chance bound); neither pass nor fail.
   bool informational = false;
   std::string note;        ///< why this tolerance; what was measured
+  /// What `value` is, in words a reader of the table understands without the source, e.g.
+  /// "max error / rtol = 0.03; 51 evaluations" (optional; shown in the table, JSON and CSV).
+  std::string measured;
   std::vector<Figure> figures;
 };
 
@@ -63,11 +69,22 @@ Outcome skipped(std::string why);
 /// @p o marked informational (see Outcome::informational): its figures are shown as measured.
 Outcome informational(Outcome o);
 
-/// Finds a file of the project's shared data (../shared/data/<relative>): looks in
-/// $SAMPO_DATA_DIR, then <source tree>/../shared/data, then ../shared/data and shared/data
-/// from the working directory. Returns an empty path when absent (the case then returns
-/// skipped("data not found: ...; see data/README.md")).
-std::filesystem::path find_shared_data(const std::string& relative);
+/// A case skipped because data set @p dataset (e.g. "eegmmidb/S001") is absent; @p file is
+/// the first file looked for. `sampo validate` prints one summary line per data set, with the
+/// places searched and the command that gets it (data_hint()).
+Outcome missing_data(std::string dataset, std::string file);
+
+/// Finds a file of sampo's data (<relative> as in data/README.md, e.g. "longley/longley.csv"):
+/// looks in the source tree's data/ (what the repository ships and `scripts/run data` fetches),
+/// then in $SAMPO_DATA_DIR, then in ../shared/data beside the source tree. Returns an empty path
+/// when absent (the case then returns missing_data()).
+std::filesystem::path find_data(const std::string& relative);
+
+/// The directories find_data() searches, in order (for messages).
+std::vector<std::filesystem::path> data_roots();
+
+/// How to get a data set that is not shipped: the command, or where to read about it.
+std::string data_hint(const std::string& dataset);
 
 /// A registered case.
 struct Case {

@@ -1,8 +1,9 @@
 #include "sampo/core/check.hpp"
 
-#include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "sampo/core/error.hpp"
@@ -93,16 +94,37 @@ void throw_not_spd(std::string_view function, std::string_view name, double smal
   std::string what = "is not symmetric positive definite (smallest eigenvalue " +
                      format_value(smallest_eigenvalue) + ")";
   if (!advice.empty()) what.append("; ").append(advice);
-  throw_invalid_argument(function, name, {}, what);
+  throw not_spd_error(argument_message(function, name, {}, what));
+}
+
+bool is_spd_spectrum(Eigen::Index n, double lambda_min, double lambda_max) noexcept {
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  return lambda_min > static_cast<double>(n) * eps * lambda_max && lambda_min > 0.0;
+}
+
+void check_spd_eigenvalues(std::string_view function, std::string_view name,
+                           const Eigen::Ref<const Eigen::VectorXd>& eigenvalues,
+                           std::string_view advice) {
+  check_nonempty(function, name, static_cast<std::size_t>(eigenvalues.size()));
+  // minCoeff / maxCoeff skip nothing: a NaN anywhere must fail, so look for it explicitly.
+  double lo = eigenvalues(0), hi = eigenvalues(0);
+  for (Eigen::Index j = 0; j < eigenvalues.size(); ++j) {
+    const double v = eigenvalues(j);
+    if (std::isnan(v)) throw_not_spd(function, name, v, advice);
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (!is_spd_spectrum(eigenvalues.size(), lo, hi)) throw_not_spd(function, name, lo, advice);
 }
 
 void check_spd(std::string_view function, std::string_view name,
                const Eigen::Ref<const Eigen::MatrixXd>& m, double rel_tol) {
   check_symmetric(function, name, m, rel_tol);
-  Eigen::LLT<Eigen::MatrixXd> llt(m);
-  if (llt.info() == Eigen::Success) return;
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m, Eigen::EigenvaluesOnly);
-  throw_not_spd(function, name, es.eigenvalues()(0));
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m, Eigen::EigenvaluesOnly);
+  if (es.info() != Eigen::Success)
+    throw_numerical_error(function, "the eigenvalues of '" + std::string(name) +
+                                        "' (for the SPD check) did not converge");
+  check_spd_eigenvalues(function, name, es.eigenvalues());
 }
 
 }  // namespace sampo

@@ -24,6 +24,15 @@ constexpr double kKnotTol = 100.0 * kEps;  // NumCosmo's NCM_SPLINE_KNOT_DIFF_TO
 // high_order: a new point's prediction error above this multiple of the a-posteriori
 // estimate means the estimator is blind there (the data hid the error).
 constexpr double kMissFactor = 10.0;
+// high_order: the order-10 estimate is trusted when the order-8 one is at least kGain times
+// larger (divided differences decaying with the order: f resolved at this scale); otherwise it
+// is multiplied by (kGain / gain)^kInflation. Below kRoundoff (scaled) both are rounding noise.
+constexpr double kGain = 4.0;
+constexpr double kInflation = 1.5;
+constexpr double kRoundoff = 1e3 * kEps;
+// autoknots with verify: a new knot voids the off-grid checks of the intervals within kReach
+// of it (the cubic spline's response to one changed value decays ~3.7x per interval).
+constexpr long kReach = 3;
 
 // ---------------------------------------------------------------------------------------
 // Evaluation of f: counting, optional OpenMP, errors that name x.
@@ -154,15 +163,18 @@ bool fit_budget(std::vector<std::size_t>& split, const Options& opt, State& st, 
   return false;
 }
 
-// The midpoints, in t and in x, of the intervals in `split`. False, with the termination set,
-// when two knots are too close to split: f is probably discontinuous there.
-bool midpoints(const Domain& d, const std::vector<std::size_t>& split, State& st,
-               std::vector<double>& tm, std::vector<double>& xm) {
+// The split points t_i + theta_k (t_{i+1} - t_i), in t and in x, of the intervals i = split[k]
+// (theta empty: midpoints). False, with the termination set, when two knots are too close to
+// split: f is probably discontinuous there.
+bool split_points(const Domain& d, const std::vector<std::size_t>& split,
+                  const std::vector<double>& theta, State& st, std::vector<double>& tm,
+                  std::vector<double>& xm) {
   tm.resize(split.size());
   xm.resize(split.size());
   for (std::size_t k = 0; k < split.size(); ++k) {
     const std::size_t i = split[k];
-    tm[k] = 0.5 * (st.t[i] + st.t[i + 1]);
+    tm[k] = theta.empty() ? 0.5 * (st.t[i] + st.t[i + 1])
+                          : st.t[i] + theta[k] * (st.t[i + 1] - st.t[i]);
     if (too_close(d, st.t[i], st.t[i + 1], tm[k])) {
       st.termination = Termination::discontinuity_suspected;
       st.discontinuity_at = d.x_of(tm[k]);
@@ -175,8 +187,28 @@ bool midpoints(const Domain& d, const std::vector<std::size_t>& split, State& st
   return true;
 }
 
+bool midpoints(const Domain& d, const std::vector<std::size_t>& split, State& st,
+               std::vector<double>& tm, std::vector<double>& xm) {
+  return split_points(d, split, {}, st, tm, xm);
+}
+
 Eigen::VectorXd to_eigen(const std::vector<double>& v) {
   return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+}
+
+// Where interval i is split: at a golden section, never at a dyadic fraction, so that no new
+// knot lies on the lattice that the initial uniform knots and their bisections would form
+// (a frequency aliased on that lattice stays aliased at every bisection level: the samples of
+// sin(40x) at spacing 3/20, 3/40, ... all lie on one slow sine). The shorter part goes next
+// to the shorter neighbour, so the mesh stays graded; equal neighbours alternate with i.
+double split_fraction(const std::vector<double>& t, std::size_t i) {
+  constexpr double g = 0.38196601125010515;  // (3 - sqrt 5) / 2 = 1 - 1/phi
+  const double h = t[i + 1] - t[i];
+  const double hl = i > 0 ? t[i] - t[i - 1] : h;
+  const double hr = i + 2 < t.size() ? t[i + 2] - t[i + 1] : h;
+  if (hl < hr) return g;
+  if (hl > hr) return 1.0 - g;
+  return i % 2 == 0 ? g : 1.0 - g;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -189,28 +221,126 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<char> ok(st.t.size() - 1, 0);  // interval accepted
   std::vector<double> err(st.t.size() - 1, inf);
+  std::vector<char> checked(st.t.size() - 1, 0);  // passed an off-grid check (opt.verify)
   CubicSpline s(to_eigen(st.t), to_eigen(st.y));
   int refine_left = opt.refine;
 
-  for (;;) {
-    const std::size_t n_int = st.t.size() - 1;
-    // Spacing statistics over the intervals at the start of the pass (for `refine`).
-    double mean = 0.0, m2 = 0.0, max_dt = 0.0;
-    for (std::size_t i = 0; i < n_int; ++i) {
-      const double dt = st.t[i + 1] - st.t[i];
-      const double delta = dt - mean;
-      mean += delta / static_cast<double>(i + 1);
-      m2 += delta * (dt - mean);
-      max_dt = std::max(max_dt, dt);
+  for (;;) {  // rounds: NumCosmo's passes until they converge, then (opt.verify) one check
+    for (;;) {
+      const std::size_t n_int = st.t.size() - 1;
+      // Spacing statistics over the intervals at the start of the pass (for `refine`).
+      double mean = 0.0, m2 = 0.0, max_dt = 0.0;
+      for (std::size_t i = 0; i < n_int; ++i) {
+        const double dt = st.t[i + 1] - st.t[i];
+        const double delta = dt - mean;
+        mean += delta / static_cast<double>(i + 1);
+        m2 += delta * (dt - mean);
+        max_dt = std::max(max_dt, dt);
+      }
+      const double sd = n_int > 1 ? std::sqrt(m2 / static_cast<double>(n_int - 1)) : 0.0;
+
+      std::vector<std::size_t> pending;
+      for (std::size_t i = 0; i < n_int; ++i)
+        if (!ok[i]) pending.push_back(i);
+      if (pending.empty()) break;  // only after a refine round that reopened nothing
+
+      // Budget: honoured exactly; when a full pass does not fit, the widest intervals go first.
+      bool truncated = false;
+      if (!fit_budget(
+              pending, opt, st,
+              [&](std::size_t p, std::size_t q) {
+                return st.t[p + 1] - st.t[p] > st.t[q + 1] - st.t[q];
+              },
+              truncated))
+        break;
+      std::vector<double> tm, xm, ym;
+      if (!midpoints(d, pending, st, tm, xm)) break;
+      ++st.passes;
+      eval(xm, ym);  // the spline s is the previous pass's: the points are independent
+
+      std::vector<double> nt, ny, nerr;
+      std::vector<char> nok, nchecked;
+      nt.reserve(st.t.size() + pending.size());
+      std::size_t failures = 0, k = 0;
+      for (std::size_t i = 0; i < n_int; ++i) {
+        nt.push_back(st.t[i]);
+        ny.push_back(st.y[i]);
+        if (k < pending.size() && pending[k] == i) {
+          const double t0 = st.t[i], t1 = st.t[i + 1], y0 = st.y[i], y1 = st.y[i + 1];
+          const double dt = t1 - t0, y = ym[k];
+          const double ys = s(tm[k]);
+          const double i_simpson = dt * (y0 + 4.0 * y + y1) / 6.0;
+          const double i_spline = s.integral(t0, t1);
+          const bool pass_p = std::abs(y - ys) <= opt.rtol * (std::abs(y) + opt.atol);
+          const bool pass_i = std::abs(i_simpson - i_spline) <=
+                              opt.rtol * (std::abs(i_simpson) + opt.atol * dt);
+          const double e = std::max(scaled_error(std::abs(y - ys), std::abs(y) + opt.atol),
+                                    scaled_error(std::abs(i_simpson - i_spline),
+                                                 (std::abs(i_simpson) + opt.atol * dt)));
+          const char accepted = (pass_p && pass_i) ? 1 : 0;
+          if (!accepted) ++failures;
+          nt.push_back(tm[k]);
+          ny.push_back(y);
+          nok.insert(nok.end(), {accepted, accepted});
+          nerr.insert(nerr.end(), {e, e});
+          nchecked.insert(nchecked.end(), {0, 0});
+          ++k;
+        } else {
+          nok.push_back(ok[i]);
+          nerr.push_back(err[i]);
+          nchecked.push_back(checked[i]);
+        }
+      }
+      nt.push_back(st.t.back());
+      ny.push_back(st.y.back());
+      st.t.swap(nt);
+      st.y.swap(ny);
+      ok.swap(nok);
+      err.swap(nerr);
+      checked.swap(nchecked);
+      s = CubicSpline(to_eigen(st.t), to_eigen(st.y));
+      if (opt.verify) {
+        // A new knot changes the (global) spline in the intervals around it: their off-grid
+        // checks are void and are done again (kReach intervals on either side).
+        std::vector<char> keep(checked);
+        const long n_new = static_cast<long>(checked.size());
+        for (long j = 0; j < n_new; ++j)
+          if (!checked[static_cast<std::size_t>(j)])
+            for (long q = std::max(0L, j - kReach); q <= std::min(n_new - 1, j + kReach); ++q)
+              keep[static_cast<std::size_t>(q)] = 0;
+        checked.swap(keep);
+      }
+
+      if (truncated) {
+        std::size_t open = 0;
+        for (char o : ok) open += o ? 0 : 1;
+        st.termination = Termination::max_evaluations;
+        st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached with " +
+                     std::to_string(open) + " intervals not accepted";
+        break;
+      }
+      if (failures == 0) {
+        if (refine_left < 1) break;
+        --refine_left;
+        const double lim = mean + opt.refine_sigma * sd;
+        if (!(max_dt > lim)) break;
+        bool reopened = false;
+        for (std::size_t i = 0; i + 1 < st.t.size(); ++i)
+          if (st.t[i + 1] - st.t[i] > lim) {
+            ok[i] = 0;
+            reopened = true;
+          }
+        if (!reopened) break;
+      }
     }
-    const double sd = n_int > 1 ? std::sqrt(m2 / static_cast<double>(n_int - 1)) : 0.0;
-
+    if (!opt.verify || st.termination != Termination::converged) break;
+    // Off-grid check (opt.verify): every interval not yet checked gets one new knot at a golden
+    // section (never on the dyadic lattice of the midpoints), where the converged spline must
+    // predict f; both parts of an interval that fails are re-opened for more passes.
     std::vector<std::size_t> pending;
-    for (std::size_t i = 0; i < n_int; ++i)
-      if (!ok[i]) pending.push_back(i);
-    if (pending.empty()) break;  // only after a refine round that reopened nothing
-
-    // Budget: honoured exactly; when a full pass does not fit, the widest intervals go first.
+    for (std::size_t i = 0; i + 1 < st.t.size(); ++i)
+      if (!checked[i]) pending.push_back(i);
+    if (pending.empty()) break;
     bool truncated = false;
     if (!fit_budget(
             pending, opt, st,
@@ -219,39 +349,31 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
             },
             truncated))
       break;
-    std::vector<double> tm, xm, ym;
-    if (!midpoints(d, pending, st, tm, xm)) break;
+    std::vector<double> theta(pending.size()), tm, xm, ym;
+    for (std::size_t k = 0; k < pending.size(); ++k) theta[k] = split_fraction(st.t, pending[k]);
+    if (!split_points(d, pending, theta, st, tm, xm)) break;
     ++st.passes;
-    eval(xm, ym);  // the spline s is the previous pass's: the points are independent
-
+    eval(xm, ym);
     std::vector<double> nt, ny, nerr;
-    std::vector<char> nok;
-    nt.reserve(st.t.size() + pending.size());
+    std::vector<char> nok, nchecked;
     std::size_t failures = 0, k = 0;
-    for (std::size_t i = 0; i < n_int; ++i) {
+    for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
       nt.push_back(st.t[i]);
       ny.push_back(st.y[i]);
       if (k < pending.size() && pending[k] == i) {
-        const double t0 = st.t[i], t1 = st.t[i + 1], y0 = st.y[i], y1 = st.y[i + 1];
-        const double dt = t1 - t0, y = ym[k];
-        const double ys = s(tm[k]);
-        const double i_simpson = dt * (y0 + 4.0 * y + y1) / 6.0;
-        const double i_spline = s.integral(t0, t1);
-        const bool pass_p = std::abs(y - ys) <= opt.rtol * (std::abs(y) + opt.atol);
-        const bool pass_i = std::abs(i_simpson - i_spline) <=
-                            opt.rtol * (std::abs(i_simpson) + opt.atol * dt);
-        const double e = std::max(scaled_error(std::abs(y - ys), std::abs(y) + opt.atol),
-                                  scaled_error(std::abs(i_simpson - i_spline),
-                                               (std::abs(i_simpson) + opt.atol * dt)));
-        const char accepted = (pass_p && pass_i) ? 1 : 0;
-        if (!accepted) ++failures;
+        const double diff = std::abs(ym[k] - s(tm[k]));
+        const char pass = diff <= opt.rtol * (std::abs(ym[k]) + opt.atol) ? 1 : 0;
+        const double e = std::max(err[i], scaled_error(diff, std::abs(ym[k]) + opt.atol));
+        if (!pass) ++failures;
         nt.push_back(tm[k]);
-        ny.push_back(y);
-        nok.insert(nok.end(), {accepted, accepted});
+        ny.push_back(ym[k]);
+        nok.insert(nok.end(), {pass, pass});
+        nchecked.insert(nchecked.end(), {pass, pass});
         nerr.insert(nerr.end(), {e, e});
         ++k;
       } else {
         nok.push_back(ok[i]);
+        nchecked.push_back(checked[i]);
         nerr.push_back(err[i]);
       }
     }
@@ -261,29 +383,15 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
     st.y.swap(ny);
     ok.swap(nok);
     err.swap(nerr);
+    checked.swap(nchecked);
     s = CubicSpline(to_eigen(st.t), to_eigen(st.y));
-
     if (truncated) {
-      std::size_t open = 0;
-      for (char o : ok) open += o ? 0 : 1;
       st.termination = Termination::max_evaluations;
-      st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached with " +
-                   std::to_string(open) + " intervals not accepted";
+      st.message = "max_knots = " + std::to_string(opt.max_knots) +
+                   " reached during the off-grid check";
       break;
     }
-    if (failures == 0) {
-      if (refine_left < 1) break;
-      --refine_left;
-      const double lim = mean + opt.refine_sigma * sd;
-      if (!(max_dt > lim)) break;
-      bool reopened = false;
-      for (std::size_t i = 0; i + 1 < st.t.size(); ++i)
-        if (st.t[i + 1] - st.t[i] > lim) {
-          ok[i] = 0;
-          reopened = true;
-        }
-      if (!reopened) break;
-    }
+    if (failures == 0) break;
   }
   double e = 0.0;
   for (double v : err) e = std::max(e, v);
@@ -345,17 +453,18 @@ double divided_difference(const std::vector<double>& v, const double* y) {
 struct Estimate {
   double ratio;     // max over probes of e / tolerance
   double scaled;    // max over probes of e / (|p| + atol)
-  double midpoint;  // e at the midpoint (absolute)
+  double theta;     // where the interval is split: t_i + theta h_i
+  double at_split;  // e at the split point (absolute)
 };
 
-// Error estimate of interval i's interpolant: |p_S(z) - p_{S+e}(z)| = |f[S, e]| |w_S(z)| for
-// the extension e by the left and by the right neighbour of the stencil, at z = -1/2, 0, 1/2.
-Estimate estimate_interval(const std::vector<double>& t, const std::vector<double>& y,
-                           std::size_t i, std::size_t order, const Options& opt) {
+// |f[S, e]| for interval i's stencil S extended by its left and by its right neighbour knot e
+// (the larger), in the interval's centred variable v; infinite when S has no neighbour.
+double extension_dd(const std::vector<double>& t, const std::vector<double>& y, std::size_t i,
+                    std::size_t order) {
   const std::size_t n = t.size();
   const Stencil s = stencil_for(i, n, order);
-  std::vector<double> v, ve, ye;
-  local_nodes(t, i, s.start, s.size, v);
+  if (s.size == n) return std::numeric_limits<double>::infinity();  // no extension: unknown
+  std::vector<double> ve;
   double dd = 0.0;
   for (int side : {-1, +1}) {
     const long e = side < 0 ? static_cast<long>(s.start) - 1
@@ -365,28 +474,78 @@ Estimate estimate_interval(const std::vector<double>& t, const std::vector<doubl
     local_nodes(t, i, lo, s.size + 1, ve);
     dd = std::max(dd, std::abs(divided_difference(ve, y.data() + lo)));
   }
-  if (s.size == n) dd = std::numeric_limits<double>::infinity();  // no extension: unknown
-  Estimate est{0.0, 0.0, 0.0};
-  for (double z : {-0.5, 0.0, 0.5}) {
+  return dd;
+}
+
+// Interval i's error curve e(z) = |f[S, e]| |w_S(z)| = |p_S(z) - p_{S+e}(z)| for its stencil
+// S of `size` knots, with |f[S, e]| the largest of the extensions of this interval's stencil
+// and of its neighbours' (dds[j], rescaled from interval j's variable to this one's by
+// (h_i / h_j)^size): adjacent stencils are different node sets that must agree.
+struct ErrorCurve {
+  std::vector<double> v;  // stencil nodes in the centred variable
+  double dd = 0.0;
+  [[nodiscard]] double operator()(double z) const {
     double w = 1.0;
     for (double vj : v) w *= z - vj;
-    const double e = dd * std::abs(w);
-    const double p = barycentric(v, y.data() + s.start, z);
-    const double ref = std::abs(p) + opt.atol;
-    est.ratio = std::max(est.ratio, e == 0.0 ? 0.0 : e / (opt.rtol * ref));
-    est.scaled = std::max(est.scaled, scaled_error(e, ref));
-    if (z == 0.0) est.midpoint = e;
+    return dd * std::abs(w);
   }
+};
+
+ErrorCurve error_curve(const std::vector<double>& t, const std::vector<double>& dds,
+                       std::size_t i, std::size_t size) {
+  const std::size_t n = t.size();
+  const Stencil s = stencil_for(i, n, size);
+  ErrorCurve c;
+  local_nodes(t, i, s.start, s.size, c.v);
+  const double h = t[i + 1] - t[i];
+  c.dd = dds[i];
+  for (std::size_t j = i > 0 ? i - 1 : 0; j <= i + 1 && j + 1 < n; ++j)
+    if (j != i)
+      c.dd = std::max(c.dd,
+                      dds[j] * std::pow(h / (t[j + 1] - t[j]), static_cast<double>(s.size)));
+  return c;
+}
+
+// Error estimate of interval i's interpolant (stencil of `order` knots), probed at
+// z = -1/2, 0, 1/2 (and at the split point, for the miss test). It is trusted only in the
+// asymptotic regime: the same estimate for the stencil of order - 2 knots must be at least
+// kGain times larger (f's divided differences decay with the order, as a resolved f's
+// Chebyshev coefficients do). Otherwise f is not resolved at this scale (a kink, a step, an
+// under-sampled oscillation) and the estimate is inflated by (kGain / gain)^1.5.
+Estimate estimate_interval(const std::vector<double>& t, const std::vector<double>& y,
+                           const std::vector<double>& dd_hi, const std::vector<double>& dd_lo,
+                           std::size_t i, std::size_t order, const Options& opt) {
+  const Stencil s = stencil_for(i, t.size(), order);
+  const ErrorCurve hi = error_curve(t, dd_hi, i, order), lo = error_curve(t, dd_lo, i, order - 2);
+  Estimate est{0.0, 0.0, split_fraction(t, i), 0.0};
+  double e_hi = 0.0, e_lo = 0.0;
+  // The tolerance's reference |f| + atol is the smallest on the piece (knots and probes):
+  // where |f| spans decades within one piece (x^alpha near 0 with atol = 0), the error
+  // relative to f peaks where |f| is smallest, not at a probe.
+  constexpr double kProbes[] = {-0.5, 0.0, 0.5};
+  double ref = std::min(std::abs(y[i]), std::abs(y[i + 1]));
+  for (double z : kProbes) ref = std::min(ref, std::abs(barycentric(hi.v, y.data() + s.start, z)));
+  ref += opt.atol;
+  for (double z : kProbes) {
+    e_hi = std::max(e_hi, scaled_error(hi(z), ref));
+    e_lo = std::max(e_lo, scaled_error(lo(z), ref));
+  }
+  double inflate = 1.0;
+  if (e_hi > kRoundoff && e_lo < kGain * e_hi)
+    inflate = std::pow(kGain * e_hi / std::max(e_lo, kRoundoff), kInflation);
+  est.scaled = e_hi * inflate;
+  est.ratio = est.scaled / opt.rtol;
+  est.at_split = hi(2.0 * est.theta - 1.0) * inflate;
   return est;
 }
 
-// Prediction of interval i's current interpolant at its midpoint (before the new knot).
-double predict_midpoint(const std::vector<double>& t, const std::vector<double>& y,
-                        std::size_t i, std::size_t order) {
+// Prediction of interval i's current interpolant at t_i + theta h_i (before the new knot).
+double predict_at(const std::vector<double>& t, const std::vector<double>& y, std::size_t i,
+                  std::size_t order, double theta) {
   const Stencil s = stencil_for(i, t.size(), order);
   std::vector<double> v;
   local_nodes(t, i, s.start, s.size, v);
-  return barycentric(v, y.data() + s.start, 0.0);
+  return barycentric(v, y.data() + s.start, 2.0 * theta - 1.0);
 }
 
 double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, State& st) {
@@ -396,43 +555,63 @@ double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, Stat
   for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = d.x_of(st.t[i]);
   eval(xs, st.y);
   std::vector<Estimate> est;
+  std::vector<double> dd_hi, dd_lo;
   auto estimate_all = [&] {
-    est.resize(st.t.size() - 1);
-    for (std::size_t i = 0; i + 1 < st.t.size(); ++i)
-      est[i] = estimate_interval(st.t, st.y, i, order, opt);
+    const std::size_t n_int = st.t.size() - 1;
+    est.resize(n_int);
+    dd_hi.resize(n_int);
+    dd_lo.resize(n_int);
+    for (std::size_t i = 0; i < n_int; ++i) {
+      dd_hi[i] = extension_dd(st.t, st.y, i, order);
+      dd_lo[i] = extension_dd(st.t, st.y, i, order - 2);
+    }
+    for (std::size_t i = 0; i < n_int; ++i)
+      est[i] = estimate_interval(st.t, st.y, dd_hi, dd_lo, i, order, opt);
   };
-  // Intervals bisected whatever their estimate: all of them in the first pass (every region
-  // gets one sample-based test of the interpolant, which catches data whose symmetry hides
-  // the error from the estimator, e.g. a step centred on a knot), then both halves of every
-  // interval whose new midpoint the previous interpolant failed to predict within tolerance
-  // while the estimate promised much better.
+  // Intervals split whatever their estimate: all of them in the first pass (every region
+  // gets one sample-based test of the interpolant at a point off the initial grid, which
+  // catches data whose symmetry or aliasing hides the error from the estimator, e.g. a step
+  // centred on a knot, sin(40x) sampled every 3/20), then both parts of every interval whose
+  // new knot the previous interpolant failed to predict within tolerance while the estimate
+  // promised much better.
   std::vector<char> force(st.t.size() - 1, 1);
+  // Whether the interval's birth test passed: the interpolant before its knot predicted f at
+  // the knot within tolerance. Near the ends the stencil is one-sided and the estimate an
+  // extrapolation of f[S, e] from the far side of the stencil; there a piece is accepted only
+  // after such a passed test.
+  std::vector<char> tested(st.t.size() - 1, 0);
+  auto one_sided = [&](std::size_t i) {
+    const Stencil s = stencil_for(i, st.t.size(), order);
+    return s.start == 0 || s.start + s.size == st.t.size();
+  };
+  auto urgent = [&](std::size_t i) { return force[i] || (one_sided(i) && !tested[i]); };
   for (;;) {
     estimate_all();
     std::vector<std::size_t> failing;
     for (std::size_t i = 0; i < est.size(); ++i)
-      if (est[i].ratio > 1.0 || force[i]) failing.push_back(i);
+      if (est[i].ratio > 1.0 || urgent(i)) failing.push_back(i);
     if (failing.empty()) break;
     bool truncated = false;  // forced intervals first, then the worst estimates
     if (!fit_budget(
             failing, opt, st,
             [&](std::size_t p, std::size_t q) {
-              if (force[p] != force[q]) return force[p] > force[q];
+              if (urgent(p) != urgent(q)) return urgent(p);
               return est[p].ratio > est[q].ratio;
             },
             truncated))
       break;
-    std::vector<double> tm, xm, ym;
-    if (!midpoints(d, failing, st, tm, xm)) break;
+    std::vector<double> theta(failing.size()), tm, xm, ym;
+    for (std::size_t k = 0; k < failing.size(); ++k) theta[k] = est[failing[k]].theta;
+    if (!split_points(d, failing, theta, st, tm, xm)) break;
     std::vector<double> pm(failing.size()), em(failing.size());
     for (std::size_t k = 0; k < failing.size(); ++k) {
-      pm[k] = predict_midpoint(st.t, st.y, failing[k], order);
-      em[k] = est[failing[k]].midpoint;
+      pm[k] = predict_at(st.t, st.y, failing[k], order, theta[k]);
+      em[k] = est[failing[k]].at_split;
     }
     ++st.passes;
     eval(xm, ym);
     std::vector<double> nt, ny;
-    std::vector<char> nforce;
+    std::vector<char> nforce, ntested;
     nt.reserve(st.t.size() + failing.size());
     ny.reserve(st.t.size() + failing.size());
     std::size_t k = 0;
@@ -443,14 +622,16 @@ double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, Stat
         // The estimator missed: the prediction fails the tolerance *and* is far worse than
         // the estimate said (an expected failure is not a miss: its halves are fine).
         const double miss = std::abs(ym[k] - pm[k]);
-        const bool missed =
-            miss > opt.rtol * (std::abs(ym[k]) + opt.atol) && miss > kMissFactor * em[k];
+        const bool passed = miss <= opt.rtol * (std::abs(ym[k]) + opt.atol);
+        const bool missed = !passed && miss > kMissFactor * em[k];
         nt.push_back(tm[k]);
         ny.push_back(ym[k]);
         nforce.insert(nforce.end(), {static_cast<char>(missed), static_cast<char>(missed)});
+        ntested.insert(ntested.end(), {static_cast<char>(passed), static_cast<char>(passed)});
         ++k;
       } else {
         nforce.push_back(0);
+        ntested.push_back(tested[i]);
       }
     }
     nt.push_back(st.t.back());
@@ -458,6 +639,7 @@ double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, Stat
     st.t.swap(nt);
     st.y.swap(ny);
     force.swap(nforce);
+    tested.swap(ntested);
     if (truncated) {
       st.termination = Termination::max_evaluations;
       st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached";
@@ -556,6 +738,23 @@ Result fit(const std::function<double(double)>& f, double a, double b, const Opt
     throw_invalid_argument(kFn, "b", format_value(b),
                            "[a, b] collapses in the " + std::string(to_string(opt.scale)) +
                                " scale");
+  // The interval itself must be representable, and wide enough for the first grid's knots to be
+  // distinct doubles: otherwise the error would surface later, blaming f or the spline.
+  if (!std::isfinite(d.tb - d.ta))
+    throw_invalid_argument(kFn, "b", format_value(b),
+                           "b - a overflows a double (a = " + format_value(a) +
+                               "); rescale x so that the interval's width is finite");
+  const std::size_t first_grid = opt.strategy == Strategy::autoknots
+                                     ? opt.min_knots
+                                     : std::max(opt.min_knots, static_cast<std::size_t>(opt.order) + 1);
+  const std::vector<double> grid = uniform_t(d, first_grid);
+  for (std::size_t i = 1; i < grid.size(); ++i)
+    if (!(grid[i - 1] < grid[i]) || !(d.x_of(grid[i - 1]) < d.x_of(grid[i])))
+      throw_invalid_argument(kFn, "b", format_value(b),
+                             "[a, b] = [" + format_value(a) + ", " + format_value(b) +
+                                 "] is too narrow for " + std::to_string(first_grid) +
+                                 " distinct knots in double precision; widen it or shift and "
+                                 "rescale x");
 
   Evaluator eval(f, opt.threads);
   State st;

@@ -24,7 +24,7 @@ SymmetricEigen decompose(std::string_view function, const Eigen::Ref<const Eigen
   SymmetricEigen e{Eigen::VectorXd(n), Eigen::MatrixXd(n, n)};
   if (!detail::dense_kernels().symmetric_eigen(n, s.data(), e.values.data(), e.vectors.data()))
     throw_numerical_error(function, "the symmetric eigensolver did not converge");
-  if (require_spd && !(e.values(0) > 0)) throw_not_spd(function, "a", e.values(0));
+  if (require_spd) check_spd_eigenvalues(function, "a", e.values);
   return e;
 }
 
@@ -33,7 +33,7 @@ void check_decomposition(std::string_view function, const SymmetricEigen& e, boo
   check_nonempty(function, "e.values", static_cast<std::size_t>(e.values.size()));
   check_shape(function, "e.vectors", e.vectors, e.size(), e.size());
   check_finite(function, "e.values", e.values);
-  if (require_spd && !(e.values(0) > 0)) throw_not_spd(function, "e", e.values(0));
+  if (require_spd) check_spd_eigenvalues(function, "e", e.values);
 }
 
 /// Throws numerical_error unless every value is a normal positive double (the eigenvalues of

@@ -3,7 +3,6 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <string>
 
 #include "detail.hpp"
@@ -12,8 +11,6 @@
 
 namespace sampo::riemann {
 namespace {
-
-constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 void check_trial(std::string_view function, std::string_view name,
                  const Eigen::Ref<const Eigen::MatrixXd>& x) {
@@ -115,19 +112,36 @@ Eigen::MatrixXd regularized_covariance(const Eigen::Ref<const Eigen::MatrixXd>& 
 }
 
 void require_spd_estimate(std::string_view function, std::string_view name,
-                          const Eigen::Ref<const Eigen::MatrixXd>& c) {
-  const double n = static_cast<double>(c.rows());
-  // The eigenvalues decide. (A Cholesky screen cannot: its pivots bound λ_min only from
-  // above, and a computed factorization of an exactly rank-deficient estimate can have every
-  // pivot² ≫ n·eps·max diag — seen in 1.4 % of random rank-deficient ACMs.)
+                          const Eigen::Ref<const Eigen::MatrixXd>& c, Estimator estimator) {
+  // sampo's one SPD rule (sampo::is_spd_spectrum) on the eigenvalues. (A Cholesky screen
+  // cannot decide: its pivots bound λ_min only from above, and a computed factorization of an
+  // exactly rank-deficient estimate can have every pivot² ≫ n·eps·max diag — seen in 1.4 % of
+  // random rank-deficient ACMs.) Only the advice below is the estimators' own.
   const Eigen::VectorXd ev =
       Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(c, Eigen::EigenvaluesOnly).eigenvalues();
   const double lmin = ev.minCoeff(), lmax = ev.maxCoeff();
-  if (lmin > n * kEps * std::max(lmax, 0.0) && lmin > 0.0) return;
-  throw_not_spd(function, name, lmin,
-                "the data are rank-deficient (fewer samples than channels, a flat or "
-                "duplicated channel, an average reference); use shrinkage (ledoit_wolf or "
-                "oas) or a regularized estimator");
+  if (is_spd_spectrum(c.rows(), lmin, lmax)) return;
+  if (!(lmax > 0.0))
+    throw_not_spd(function, name, lmin,
+                  "the data have zero variance in every channel (a constant signal): no "
+                  "estimator gives an SPD covariance of them; check the recording and the "
+                  "channel selection");
+  switch (estimator) {
+    case Estimator::sample:
+      throw_not_spd(function, name, lmin,
+                    "the data are rank-deficient (fewer samples than channels, a flat or "
+                    "duplicated channel, an average reference); use shrinkage (ledoit_wolf or "
+                    "oas) or a regularized estimator");
+    case Estimator::regularized:
+      throw_not_spd(function, name, lmin,
+                    "the regularization is too small for these rank-deficient data; increase "
+                    "lambda or use shrinkage (ledoit_wolf or oas)");
+    default:
+      throw_not_spd(function, name, lmin,
+                    "the shrunk estimate is still singular to working precision (channels of "
+                    "very different scales?); rescale the channels or use a regularized "
+                    "estimator");
+  }
 }
 
 Eigen::MatrixXd covariance(const Eigen::Ref<const Eigen::MatrixXd>& x,
@@ -150,7 +164,7 @@ Eigen::MatrixXd covariance(const Eigen::Ref<const Eigen::MatrixXd>& x,
       c = regularized_covariance(x, options.regularization);
       break;
   }
-  if (options.require_spd) require_spd_estimate(fn, "x", c);
+  if (options.require_spd) require_spd_estimate(fn, "x", c, options.estimator);
   return c;
 }
 
@@ -167,14 +181,13 @@ std::vector<Eigen::MatrixXd> per_trial(const char* fn, const std::vector<Eigen::
                              "has " + std::to_string(trials[k].rows()) + " channels, trial 0 has " +
                                  std::to_string(trials[0].rows()));
   std::vector<Eigen::MatrixXd> out(trials.size());
-  detail::parallel_for(trials.size(), [&](std::size_t k) {
-    try {
-      out[k] = estimate(trials[k]);
-    } catch (const sampo::invalid_argument& e) {
-      throw sampo::invalid_argument(std::string(fn) + ": trial " + std::to_string(k) + ": " +
-                                    e.what());
-    }
-  });
+  parallel::parallel_for(
+      trials.size(),
+      [&](std::size_t k) {
+        out[k] = detail::with_context(std::string(fn) + ": " + detail::item("trial", k),
+                                      [&] { return estimate(trials[k]); });
+      },
+      detail::one_per_block());
   return out;
 }
 }  // namespace
@@ -207,13 +220,9 @@ Eigen::MatrixXd augmented_covariance(const Eigen::Ref<const Eigen::MatrixXd>& x,
                                      const CovarianceOptions& options) {
   check_finite("sampo::riemann::augmented_covariance", "x", x);
   const Eigen::MatrixXd a = augment(x, order, lag);
-  try {
-    return covariance(a, options);
-  } catch (const sampo::invalid_argument& e) {
-    throw sampo::invalid_argument("sampo::riemann::augmented_covariance (order " +
-                                  std::to_string(order) + ", lag " + std::to_string(lag) +
-                                  "): " + e.what());
-  }
+  return detail::with_context("sampo::riemann::augmented_covariance (order " +
+                                  std::to_string(order) + ", lag " + std::to_string(lag) + ")",
+                              [&] { return covariance(a, options); });
 }
 
 std::vector<Eigen::MatrixXd> augmented_covariances(const std::vector<Eigen::MatrixXd>& trials,

@@ -1,35 +1,39 @@
 #pragma once
 // Internal helpers of the riemann module (not installed; not part of the public API).
-#include <Eigen/Core>
-#include <cmath>
 #include <cstddef>
-#include <exception>
-#include <limits>
 #include <string>
-#include <vector>
+#include <utility>
+
+#include "sampo/core/error.hpp"
+#include "sampo/parallel/map_reduce.hpp"
 
 namespace sampo::riemann::detail {
 
-/// Runs body(i) for i in [0, n) in parallel (OpenMP). If any call throws, the exception of the
-/// lowest index is rethrown after the loop, so the error a user sees does not depend on the
-/// thread count.
-template <typename Body>
-void parallel_for(std::size_t n, Body&& body) {
-  std::exception_ptr error;
-  std::size_t error_index = std::numeric_limits<std::size_t>::max();
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(n); ++i) {
-    try {
-      body(static_cast<std::size_t>(i));
-    } catch (...) {
-#pragma omp critical(sampo_riemann_parallel_for)
-      if (static_cast<std::size_t>(i) < error_index) {
-        error_index = static_cast<std::size_t>(i);
-        error = std::current_exception();
-      }
-    }
+/// Options of this module's loops over matrices, trials, channels and grid points
+/// (sampo::parallel::parallel_for / map_reduce): one index per block, so the items — uneven,
+/// each well over a microsecond of work — go to threads dynamically, one at a time, and
+/// never over MPI ranks (riemann's functions are local to a process). Each index writes its
+/// own output, so results do not depend on the thread count; if several indices throw, the
+/// exception rethrown is the lowest index's.
+inline parallel::Options one_per_block() {
+  parallel::Options options;
+  options.block_size = 1;
+  options.use_mpi = false;
+  return options;
+}
+
+/// Returns f(); if f throws sampo::invalid_argument, rethrows it with "prefix: " before its
+/// message and the same type (a sampo::not_spd_error stays one, so a caller that skips
+/// non-SPD items still can).
+template <class F>
+decltype(auto) with_context(const std::string& prefix, F&& f) {
+  try {
+    return std::forward<F>(f)();
+  } catch (const sampo::not_spd_error& e) {
+    throw sampo::not_spd_error(prefix + ": " + e.what());
+  } catch (const sampo::invalid_argument& e) {
+    throw sampo::invalid_argument(prefix + ": " + e.what());
   }
-  if (error) std::rethrow_exception(error);
 }
 
 /// "what k" for error messages ("trial 3", "matrix 0").

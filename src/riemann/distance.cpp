@@ -20,7 +20,11 @@ void check_same_size(std::string_view fn, const Eigen::Ref<const Eigen::MatrixXd
 }
 
 /// sqrt(sum log^2 lambda) over the eigenvalues of L^{-1} X L^{-T}, where B = L L^T; these are
-/// the generalized eigenvalues of (X, B). A non-positive eigenvalue means X is not PD.
+/// the generalized eigenvalues of (X, B). The caller has checked X with check_spd and B with
+/// factor(), so both pass sampo's SPD rule. The generalized eigenvalues are then positive in
+/// exact arithmetic (Sylvester's law of inertia), but computed ones carry an absolute error
+/// of about n·eps·κ(B)·λ_max(Z): when κ(X)·κ(B) approaches 1/eps the smallest can come out
+/// <= 0, and its log would be NaN or -inf. That is reported, never returned.
 double riemann_from_factor(std::string_view fn, std::string_view name,
                            const Eigen::Ref<const Eigen::MatrixXd>& x,
                            const Eigen::LLT<Eigen::MatrixXd>& llt_b) {
@@ -29,15 +33,25 @@ double riemann_from_factor(std::string_view fn, std::string_view name,
   linalg::symmetrize_in_place(z);
   const Eigen::VectorXd ev =
       Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(z, Eigen::EigenvaluesOnly).eigenvalues();
-  if (!(ev.minCoeff() > 0.0)) check_spd(fn, name, x);  // throws with the smallest eigenvalue
+  if (!(ev.array() > 0.0).all())
+    throw_numerical_error(
+        fn, "a generalized eigenvalue of ('" + std::string(name) + "', the reference) is " +
+                format_value(ev.minCoeff()) +
+                ", not positive at working precision: both matrices are SPD, but their "
+                "condition numbers multiply beyond 1/eps, so the distance cannot be computed "
+                "(rescale or regularize them)");
   return std::sqrt(ev.array().log().square().sum());
 }
 
+/// Checks @p b with sampo's SPD rule and returns its Cholesky factor.
 Eigen::LLT<Eigen::MatrixXd> factor(std::string_view fn, std::string_view name,
                                    const Eigen::Ref<const Eigen::MatrixXd>& b) {
-  check_symmetric(fn, name, b);
+  check_spd(fn, name, b);
   Eigen::LLT<Eigen::MatrixXd> llt(b);
-  if (llt.info() != Eigen::Success) check_spd(fn, name, b);
+  if (llt.info() != Eigen::Success)  // possible only with κ(b) near 1/(n·eps)
+    throw_numerical_error(fn, "the Cholesky factorization of '" + std::string(name) +
+                                  "' failed although it passes the SPD rule (its condition "
+                                  "number is near 1/(n·eps)); regularize it");
   return llt;
 }
 
@@ -46,7 +60,7 @@ Eigen::LLT<Eigen::MatrixXd> factor(std::string_view fn, std::string_view name,
 double distance_riemann(const Eigen::Ref<const Eigen::MatrixXd>& a,
                         const Eigen::Ref<const Eigen::MatrixXd>& b) {
   constexpr const char* fn = "sampo::riemann::distance_riemann";
-  check_symmetric(fn, "a", a);
+  check_spd(fn, "a", a);
   check_same_size(fn, a, b);
   return riemann_from_factor(fn, "a", a, factor(fn, "b", b));
 }
@@ -87,22 +101,28 @@ Eigen::VectorXd distances(const std::vector<Eigen::MatrixXd>& xs,
   constexpr const char* fn = "sampo::riemann::distances";
   check_nonempty(fn, "xs", xs.size());
   Eigen::VectorXd d(static_cast<Eigen::Index>(xs.size()));
+  // d(i) = distance(xs[i]) for every matrix, after the shape and SPD checks, in parallel.
+  const auto each_spd = [&](auto&& distance) {
+    parallel::parallel_for(
+        xs.size(),
+        [&](std::size_t i) {
+          const std::string name = detail::item("matrix", i);
+          check_same_size(fn, b, xs[i], name);
+          check_spd(fn, name, xs[i]);
+          d(static_cast<Eigen::Index>(i)) = distance(name, xs[i]);
+        },
+        detail::one_per_block());
+  };
   if (metric == Metric::riemann) {
     const auto llt = factor(fn, "b", b);
-    detail::parallel_for(xs.size(), [&](std::size_t i) {
-      const std::string name = detail::item("matrix", i);
-      check_same_size(fn, b, xs[i], name);
-      check_symmetric(fn, name, xs[i]);
-      d(static_cast<Eigen::Index>(i)) = riemann_from_factor(fn, name, xs[i], llt);
+    each_spd([&](const std::string& name, const Eigen::MatrixXd& x) {
+      return riemann_from_factor(fn, name, x, llt);
     });
   } else if (metric == Metric::log_euclid) {
     check_spd(fn, "b", b);
     const Eigen::MatrixXd log_b = linalg::spd_log(b);
-    detail::parallel_for(xs.size(), [&](std::size_t i) {
-      const std::string name = detail::item("matrix", i);
-      check_same_size(fn, b, xs[i], name);
-      check_spd(fn, name, xs[i]);
-      d(static_cast<Eigen::Index>(i)) = (linalg::spd_log(xs[i]) - log_b).norm();
+    each_spd([&](const std::string&, const Eigen::MatrixXd& x) {
+      return (linalg::spd_log(x) - log_b).norm();
     });
   } else {
     check_finite(fn, "b", b);

@@ -25,6 +25,12 @@ Epochs epoch(const Eigen::Ref<const Eigen::MatrixXd>& data, double fs,
   options.validate();
   check_positive(fn, "fs", fs);
   check_nonempty(fn, "events", events.size());
+  for (std::size_t k = 0; k < events.size(); ++k)
+    for (std::size_t j = 0; j < k; ++j)
+      if (events[j] == events[k])
+        throw_invalid_argument(fn, "events", events[k],
+                               "is listed twice (events " + std::to_string(j) + " and " +
+                                   std::to_string(k) + "); each class needs its own label");
   std::set<std::string> present;
   for (const auto& a : annotations) present.insert(a.label);
   for (const auto& e : events)

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <numeric>
 #include <string>
 
@@ -10,6 +9,7 @@
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/core/termination.hpp"
+#include "sampo/parallel/map_reduce.hpp"
 #include "sampo/parallel/random_stream.hpp"
 #include "sampo/riemann/tangent_space.hpp"
 
@@ -218,57 +218,58 @@ CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::Matrix
     const std::vector<int> inner = stratified_folds(tr_labels, grid.inner_folds, cv.seed + 1 + f);
     // inner score of (point p, classifier setting q); NaN = unusable
     std::vector<double> score(points.size() * n_clf, std::nan(""));
-    std::exception_ptr failure;
-#pragma omp parallel for schedule(dynamic, 1)
-    for (std::ptrdiff_t pi = 0; pi < static_cast<std::ptrdiff_t>(points.size()); ++pi) {
+    // The shortest training trial decides whether an (order, lag) leaves the augmented
+    // trials the 2 samples a covariance needs.
+    Eigen::Index shortest = tr_trials.front().cols();
+    for (const auto& t : tr_trials) shortest = std::min(shortest, t.cols());
+    // A point whose ACM cannot be SPD is skipped (its score stays NaN): the augmented trials
+    // are shorter than 2 samples, or an ACM fails the SPD rule (not_spd_error). Any other
+    // error propagates: the lowest point's, whatever the thread count.
+    auto score_point = [&](std::size_t pi) {
+      const Point pt = points[pi];
+      if (pt.order > 1 && shortest - static_cast<Eigen::Index>(pt.order) * pt.lag < 2) return;
+      std::vector<Eigen::MatrixXd> covs;
       try {
-        const Point pt = points[static_cast<std::size_t>(pi)];
-        // Throws sampo::invalid_argument when the ACM is not SPD (or a trial is too short)
-        // for this point: the point is then skipped (its score stays NaN).
-        const std::vector<Eigen::MatrixXd> covs =
-            augmented_covariances(tr_trials, pt.order, pt.lag, pipeline.covariance);
-        std::vector<double> sum(n_clf, 0.0);
-        std::vector<std::size_t> itr, ite;
-        for (int g = 0; g < grid.inner_folds; ++g) {
-          split(inner, g, itr, ite);
-          const auto ctr = pick(covs, itr), cte = pick(covs, ite);
-          const auto ltr = pick(tr_labels, itr), lte = pick(tr_labels, ite);
-          if (!svm) {
-            PipelineOptions po = pipeline;
-            po.kind = PipelineKind::mdm;
-            Pipeline p(po);
-            p.fit_covariances(ctr, ltr);
-            sum[0] += fold_score(classes, p.scores_covariances(cte), lte);
-            continue;
-          }
-          const Eigen::MatrixXd ref = mean_riemann(ctr, pipeline.mean).mean;
-          const Eigen::MatrixXd xtr = tangent_space(ctr, ref), xte = tangent_space(cte, ref);
-          for (std::size_t ci = 0; ci < grid.cs.size(); ++ci)
-            for (std::size_t ki = 0; ki < grid.kernels.size(); ++ki) {
-              SvmOptions so = pipeline.svm;
-              so.c = grid.cs[ci];
-              so.kernel = grid.kernels[ki];
-              Svm s(so);
-              s.fit(xtr, ltr);
-              const Eigen::MatrixXd d = s.decision_function(xte);
-              Eigen::MatrixXd sc = d;
-              if (d.cols() == 1) {
-                sc.resize(d.rows(), 2);
-                sc.col(0) = -d.col(0);
-                sc.col(1) = d.col(0);
-              }
-              sum[ci * grid.kernels.size() + ki] += fold_score(classes, sc, lte);
-            }
-        }
-        for (std::size_t q = 0; q < n_clf; ++q)
-          score[static_cast<std::size_t>(pi) * n_clf + q] = sum[q] / grid.inner_folds;
-      } catch (const sampo::invalid_argument&) {
-      } catch (...) {
-#pragma omp critical(sampo_riemann_grid)
-        if (!failure) failure = std::current_exception();
+        covs = augmented_covariances(tr_trials, pt.order, pt.lag, pipeline.covariance);
+      } catch (const sampo::not_spd_error&) {
+        return;
       }
-    }
-    if (failure) std::rethrow_exception(failure);
+      std::vector<double> sum(n_clf, 0.0);
+      std::vector<std::size_t> itr, ite;
+      for (int g = 0; g < grid.inner_folds; ++g) {
+        split(inner, g, itr, ite);
+        const auto ctr = pick(covs, itr), cte = pick(covs, ite);
+        const auto ltr = pick(tr_labels, itr), lte = pick(tr_labels, ite);
+        if (!svm) {
+          PipelineOptions po = pipeline;
+          po.kind = PipelineKind::mdm;
+          Pipeline p(po);
+          p.fit_covariances(ctr, ltr);
+          sum[0] += fold_score(classes, p.scores_covariances(cte), lte);
+          continue;
+        }
+        const Eigen::MatrixXd ref = mean_riemann(ctr, pipeline.mean).mean;
+        const Eigen::MatrixXd xtr = tangent_space(ctr, ref), xte = tangent_space(cte, ref);
+        for (std::size_t ci = 0; ci < grid.cs.size(); ++ci)
+          for (std::size_t ki = 0; ki < grid.kernels.size(); ++ki) {
+            SvmOptions so = pipeline.svm;
+            so.c = grid.cs[ci];
+            so.kernel = grid.kernels[ki];
+            Svm s(so);
+            s.fit(xtr, ltr);
+            const Eigen::MatrixXd d = s.decision_function(xte);
+            Eigen::MatrixXd sc = d;
+            if (d.cols() == 1) {
+              sc.resize(d.rows(), 2);
+              sc.col(0) = -d.col(0);
+              sc.col(1) = d.col(0);
+            }
+            sum[ci * grid.kernels.size() + ki] += fold_score(classes, sc, lte);
+          }
+      }
+      for (std::size_t q = 0; q < n_clf; ++q) score[pi * n_clf + q] = sum[q] / grid.inner_folds;
+    };
+    parallel::parallel_for(points.size(), score_point, detail::one_per_block());
     std::size_t best = score.size();
     for (std::size_t k = 0; k < score.size(); ++k)
       if (!std::isnan(score[k]) && (best == score.size() || score[k] > score[best])) best = k;

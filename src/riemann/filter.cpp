@@ -155,14 +155,17 @@ Eigen::MatrixXd sosfilt(const Eigen::Ref<const Eigen::MatrixXd>& sos,
   check_sos(fn, sos);
   check_finite(fn, "x", x);
   Eigen::MatrixXd out(x.rows(), x.cols());
-  detail::parallel_for(static_cast<std::size_t>(x.rows()), [&](std::size_t r) {
-    const auto row = static_cast<Eigen::Index>(r);
-    std::vector<double> v(static_cast<std::size_t>(x.cols()));
-    for (Eigen::Index t = 0; t < x.cols(); ++t) v[static_cast<std::size_t>(t)] = x(row, t);
-    Eigen::MatrixXd zi = Eigen::MatrixXd::Zero(sos.rows(), 2);
-    run(sos, v, zi);
-    for (Eigen::Index t = 0; t < x.cols(); ++t) out(row, t) = v[static_cast<std::size_t>(t)];
-  });
+  parallel::parallel_for(
+      static_cast<std::size_t>(x.rows()),
+      [&](std::size_t r) {
+        const auto row = static_cast<Eigen::Index>(r);
+        std::vector<double> v(static_cast<std::size_t>(x.cols()));
+        for (Eigen::Index t = 0; t < x.cols(); ++t) v[static_cast<std::size_t>(t)] = x(row, t);
+        Eigen::MatrixXd zi = Eigen::MatrixXd::Zero(sos.rows(), 2);
+        run(sos, v, zi);
+        for (Eigen::Index t = 0; t < x.cols(); ++t) out(row, t) = v[static_cast<std::size_t>(t)];
+      },
+      detail::one_per_block());
   return out;
 }
 
@@ -179,23 +182,26 @@ Eigen::MatrixXd sosfiltfilt(const Eigen::Ref<const Eigen::MatrixXd>& sos,
                                " samples and needs more");
   const Eigen::MatrixXd zi = step_state(sos);
   Eigen::MatrixXd out(x.rows(), n);
-  detail::parallel_for(static_cast<std::size_t>(x.rows()), [&](std::size_t r) {
-    const auto row = static_cast<Eigen::Index>(r);
-    std::vector<double> e(static_cast<std::size_t>(n + 2 * pad));
-    const double first = x(row, 0), last = x(row, n - 1);
-    for (Eigen::Index k = 0; k < pad; ++k) {
-      e[static_cast<std::size_t>(k)] = 2.0 * first - x(row, pad - k);
-      e[static_cast<std::size_t>(pad + n + k)] = 2.0 * last - x(row, n - 2 - k);
-    }
-    for (Eigen::Index t = 0; t < n; ++t) e[static_cast<std::size_t>(pad + t)] = x(row, t);
-    Eigen::MatrixXd z = zi * e.front();
-    run(sos, e, z);
-    std::reverse(e.begin(), e.end());
-    z = zi * e.front();
-    run(sos, e, z);
-    std::reverse(e.begin(), e.end());
-    for (Eigen::Index t = 0; t < n; ++t) out(row, t) = e[static_cast<std::size_t>(pad + t)];
-  });
+  parallel::parallel_for(
+      static_cast<std::size_t>(x.rows()),
+      [&](std::size_t r) {
+        const auto row = static_cast<Eigen::Index>(r);
+        std::vector<double> e(static_cast<std::size_t>(n + 2 * pad));
+        const double first = x(row, 0), last = x(row, n - 1);
+        for (Eigen::Index k = 0; k < pad; ++k) {
+          e[static_cast<std::size_t>(k)] = 2.0 * first - x(row, pad - k);
+          e[static_cast<std::size_t>(pad + n + k)] = 2.0 * last - x(row, n - 2 - k);
+        }
+        for (Eigen::Index t = 0; t < n; ++t) e[static_cast<std::size_t>(pad + t)] = x(row, t);
+        Eigen::MatrixXd z = zi * e.front();
+        run(sos, e, z);
+        std::reverse(e.begin(), e.end());
+        z = zi * e.front();
+        run(sos, e, z);
+        std::reverse(e.begin(), e.end());
+        for (Eigen::Index t = 0; t < n; ++t) out(row, t) = e[static_cast<std::size_t>(pad + t)];
+      },
+      detail::one_per_block());
   return out;
 }
 

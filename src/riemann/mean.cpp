@@ -8,7 +8,6 @@
 #include "detail.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
-#include "sampo/core/log.hpp"
 #include "sampo/linalg/spd.hpp"
 #include "sampo/linalg/symmetric.hpp"
 
@@ -21,14 +20,17 @@ Eigen::VectorXd prepare(std::string_view fn, const std::vector<Eigen::MatrixXd>&
   check_nonempty(fn, "xs", xs.size());
   const Eigen::Index n = static_cast<Eigen::Index>(xs.size());
   check_square(fn, "matrix 0", xs[0]);
-  detail::parallel_for(xs.size(), [&](std::size_t i) {
-    const std::string name = detail::item("matrix", i);
-    check_shape(fn, name, xs[i], xs[0].rows(), xs[0].cols());
-    if (spd)
-      check_spd(fn, name, xs[i]);
-    else
-      check_finite(fn, name, xs[i]);
-  });
+  parallel::parallel_for(
+      xs.size(),
+      [&](std::size_t i) {
+        const std::string name = detail::item("matrix", i);
+        check_shape(fn, name, xs[i], xs[0].rows(), xs[0].cols());
+        if (spd)
+          check_spd(fn, name, xs[i]);
+        else
+          check_finite(fn, name, xs[i]);
+      },
+      detail::one_per_block());
   if (weights.size() == 0) return Eigen::VectorXd::Constant(n, 1.0 / static_cast<double>(n));
   if (weights.size() != n)
     throw_invalid_argument(fn, "weights", {},
@@ -43,21 +45,26 @@ Eigen::VectorXd prepare(std::string_view fn, const std::vector<Eigen::MatrixXd>&
 
 constexpr std::size_t kBlock = 8;  // fixed reduction blocks: same sum with any thread count
 
-/// sum_i w_i f(i) with f(i) a matrix, reduced over fixed blocks in a fixed order.
+/// sum_i w_i f(i) with f(i) a matrix (f is not called where w_i = 0), reduced by
+/// sampo::parallel::map_reduce over fixed blocks of kBlock matrices in block order, so the
+/// sum is bit-identical for any thread count. Local to the process (no MPI).
 template <typename F>
 Eigen::MatrixXd weighted_sum(std::size_t n, Eigen::Index dim, const Eigen::VectorXd& w, F f) {
-  const std::size_t blocks = (n + kBlock - 1) / kBlock;
-  std::vector<Eigen::MatrixXd> partial(blocks);
-  detail::parallel_for(blocks, [&](std::size_t b) {
-    Eigen::MatrixXd s = Eigen::MatrixXd::Zero(dim, dim);
-    for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
-      if (w(static_cast<Eigen::Index>(i)) != 0.0)
-        s.noalias() += w(static_cast<Eigen::Index>(i)) * f(i);
-    partial[b] = std::move(s);
-  });
-  Eigen::MatrixXd total = Eigen::MatrixXd::Zero(dim, dim);
-  for (const auto& p : partial) total += p;
-  return total;
+  parallel::Options options;
+  options.block_size = kBlock;
+  options.use_mpi = false;
+  return parallel::map_reduce(
+      n,
+      [&](std::size_t i) -> Eigen::MatrixXd {
+        const double wi = w(static_cast<Eigen::Index>(i));
+        if (wi == 0.0) return Eigen::MatrixXd::Zero(dim, dim);
+        return wi * f(i);
+      },
+      [](Eigen::MatrixXd a, const Eigen::MatrixXd& b) {
+        a += b;
+        return a;
+      },
+      options);
 }
 
 }  // namespace
@@ -101,7 +108,9 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
   Termination why = Termination::max_iterations;
   for (; it < options.max_iterations; ++it) {
     const linalg::SymmetricEigen em = linalg::symmetric_eigen(result.mean);
-    if (!(em.min_eigenvalue() > 0.0)) {
+    // The iterate must pass the SPD rule that spd_sqrt / spd_invsqrt apply; losing it is an
+    // outcome (numerical_failure), not an error.
+    if (!is_spd_spectrum(em.size(), em.min_eigenvalue(), em.max_eigenvalue())) {
       why = Termination::numerical_failure;
       break;
     }
@@ -153,9 +162,13 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
                                : "the iterate lost positive definiteness or ||J|| is not finite";
       break;
     default:
-      result.run.message = "Convergence not reached: ||J||_F = " + format_value(crit) + " after " +
-                           std::to_string(it) + " iterations";
-      log(LogLevel::warning, std::string(fn) + ": " + result.run.message);
+      // Reported in the Result (termination, message), not logged: callers decide (the CLI
+      // prints it and exits with status 3).
+      result.run.message =
+          it == 0 ? "Convergence not reached: max_iterations = 0, the initial guess is returned "
+                    "without any iteration (||J||_F not computed)"
+                  : "Convergence not reached: ||J||_F = " + format_value(crit) + " after " +
+                        std::to_string(it) + " iterations";
   }
   return result;
 }

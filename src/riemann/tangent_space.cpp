@@ -100,12 +100,15 @@ Eigen::MatrixXd tangent_space(const std::vector<Eigen::MatrixXd>& xs,
   const Whitener w(fn, reference);
   const Eigen::Index n = reference.rows();
   Eigen::MatrixXd out(static_cast<Eigen::Index>(xs.size()), n * (n + 1) / 2);
-  detail::parallel_for(xs.size(), [&](std::size_t i) {
-    const Eigen::MatrixXd l = w.log_map(fn, detail::item("matrix", i), xs[i]);
-    Eigen::VectorXd v(out.cols());
-    upper_into(l, v);
-    out.row(static_cast<Eigen::Index>(i)) = v.transpose();
-  });
+  parallel::parallel_for(
+      xs.size(),
+      [&](std::size_t i) {
+        const Eigen::MatrixXd l = w.log_map(fn, detail::item("matrix", i), xs[i]);
+        Eigen::VectorXd v(out.cols());
+        upper_into(l, v);
+        out.row(static_cast<Eigen::Index>(i)) = v.transpose();
+      },
+      detail::one_per_block());
   return out;
 }
 
@@ -121,10 +124,13 @@ std::vector<Eigen::MatrixXd> untangent_space(const Eigen::Ref<const Eigen::Matri
                                std::to_string(n * (n + 1) / 2));
   check_finite(fn, "vectors", vectors);
   std::vector<Eigen::MatrixXd> out(static_cast<std::size_t>(vectors.rows()));
-  detail::parallel_for(out.size(), [&](std::size_t i) {
-    const Eigen::MatrixXd s = unupper(vectors.row(static_cast<Eigen::Index>(i)).transpose());
-    out[i] = linalg::congruence(w.c12, linalg::spd_exp(s));
-  });
+  parallel::parallel_for(
+      out.size(),
+      [&](std::size_t i) {
+        const Eigen::MatrixXd s = unupper(vectors.row(static_cast<Eigen::Index>(i)).transpose());
+        out[i] = linalg::congruence(w.c12, linalg::spd_exp(s));
+      },
+      detail::one_per_block());
   return out;
 }
 

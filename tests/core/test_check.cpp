@@ -71,3 +71,39 @@ TEST_CASE("check_symmetric and check_spd", "[core][check]") {
   SAMPO_REQUIRE_THROWS_WITH(throw_not_spd("f", "C", -0.5, "use shrinkage"), invalid_argument,
                             "smallest eigenvalue -0.5", "use shrinkage");
 }
+
+TEST_CASE("the one SPD rule: lambda_min > n eps lambda_max and lambda_min > 0", "[core][check]") {
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  // The threshold itself: 4·eps·λ_max for n = 4, strict.
+  CHECK_FALSE(is_spd_spectrum(4, 4 * eps, 1.0));
+  CHECK(is_spd_spectrum(4, std::nextafter(4 * eps, 1.0), 1.0));
+  CHECK_FALSE(is_spd_spectrum(4, 4 * eps * 1e6, 1e6));  // scale-free: λ_min / λ_max decides
+  CHECK(is_spd_spectrum(1, 1e-300, 1e-300));             // n = 1: any positive number
+  CHECK_FALSE(is_spd_spectrum(3, -1.0, -0.5));           // λ_max <= 0
+  CHECK_FALSE(is_spd_spectrum(3, 0.0, 0.0));
+  CHECK_FALSE(is_spd_spectrum(3, kNaN, 1.0));
+  CHECK_FALSE(is_spd_spectrum(3, 1.0, kNaN));
+
+  // A matrix that Cholesky factors but whose smallest eigenvalue is at rounding level:
+  // [[1, 1], [1, 1 + 2^-52]] has λ = 1 + 2^-53 ± sqrt(1 + 2^-106) ≈ {1.1e-16, 2}: λ_min is
+  // below 2·eps·2 ≈ 8.9e-16. Its second Cholesky pivot² is 2^-52 > 0, so the Cholesky check
+  // that check_spd used before the one rule accepted it.
+  Eigen::Matrix2d near;
+  near << 1, 1, 1, 1 + eps;
+  REQUIRE(Eigen::LLT<Eigen::MatrixXd>(near).info() == Eigen::Success);
+  SAMPO_REQUIRE_THROWS_WITH(check_spd("f", "N", near), not_spd_error, "f: argument 'N'",
+                            "not symmetric positive definite", "smallest eigenvalue");
+  // Well inside the rule: accepted (κ = 1e12 for n = 2: λ_min = 1e-12 ≫ 2·eps).
+  Eigen::Matrix2d ill;
+  ill << 1, 0, 0, 1e-12;
+  CHECK_NOTHROW(check_spd("f", "I", ill));
+
+  // From a list of eigenvalues (any order), with advice; not_spd_error is an invalid_argument.
+  CHECK_NOTHROW(check_spd_eigenvalues("f", "e", Eigen::Vector3d(2.0, 1.0, 3.0)));
+  SAMPO_REQUIRE_THROWS_WITH(check_spd_eigenvalues("f", "e", Eigen::Vector3d(2.0, 1e-17, 3.0), "try"),
+                            not_spd_error, "smallest eigenvalue 1e-17", "; try");
+  SAMPO_REQUIRE_THROWS_WITH(check_spd_eigenvalues("f", "e", Eigen::Vector3d(1.0, kNaN, 3.0)),
+                            invalid_argument, "smallest eigenvalue nan");
+  CHECK_THROWS_AS(throw_not_spd("f", "C", -0.5), not_spd_error);
+  CHECK_THROWS_AS(throw_not_spd("f", "C", -0.5), std::invalid_argument);
+}

@@ -1,4 +1,5 @@
 #include "sampo/interop/armadillo.hpp"
+#include "sampo/linalg/leverage.hpp"
 #include "sampo_test.hpp"
 
 using sampo::interop::as_arma;
@@ -71,4 +72,14 @@ TEST_CASE("as_arma views Eigen memory without copying", "[interop][armadillo]") 
 
   // A round trip Eigen -> Armadillo -> Eigen lands on the same memory.
   CHECK(as_eigen(a).data() == m.data());
+}
+
+TEST_CASE("the header's example runs as written", "[interop][armadillo]") {
+  // Verbatim from the @file comment of sampo/interop/armadillo.hpp: keep the two in step.
+  arma::mat X(100, 5, arma::fill::randu);
+  auto lev = sampo::linalg::leverage_scores(sampo::interop::as_eigen(X));  // no copy
+  double total = lev.scores.sum();  // = rank(X) = 5 (tests/interop runs this example)
+  // Leverage scores sum to the rank; 100 x 5 uniform entries are full rank. Each score is an
+  // O(eps * kappa) computation with kappa ~ 10 here, so the sum is exact to ~1e-13.
+  CHECK(total == Approx(5.0).epsilon(1e-12));
 }

@@ -1,6 +1,11 @@
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <string>
+#include <vector>
 #include <ostream>
 #include <stdexcept>
 
@@ -97,4 +102,91 @@ TEST_CASE("write_file_atomic refuses a read-only directory", "[io][atomic_file]"
   SAMPO_REQUIRE_THROWS_WITH(write_file_atomic(ro / "f.txt", [](std::ostream& os) { os << "x"; }),
                             sampo::io_error, "f.txt", "Permission denied");
   std::filesystem::permissions(ro, std::filesystem::perms::owner_all);
+}
+
+TEST_CASE("write_file_atomic removes temporaries left by a killed process", "[io][atomic_file]") {
+  TempDir dir;
+  const auto path = dir / "out.npy";
+  char host[256] = {};
+  REQUIRE(gethostname(host, sizeof host - 1) == 0);
+  std::string tag(host);
+  for (char& c : tag)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
+  // A pid that no longer runs: a child that has exited and been reaped.
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  REQUIRE(child > 0);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  const std::string prefix = ".out.npy.sampo-tmp-" + tag + "-";
+  const std::string dead = prefix + std::to_string(child) + "-0";
+  const std::string alive = prefix + std::to_string(getppid()) + "-0";  // our parent runs
+  const std::string other_host = ".out.npy.sampo-tmp-elsewhere-" + std::to_string(child) + "-0";
+  const std::string other_file = ".other.npy.sampo-tmp-" + tag + "-" + std::to_string(child) + "-0";
+  for (const auto& name : {dead, alive, other_host, other_file}) write_bytes(dir / name, "partial");
+  write_file_atomic(path, [](std::ostream& os) { os << "new"; });
+  const auto left = entries(dir.path());
+  CHECK(std::find(left.begin(), left.end(), dead) == left.end());    // removed
+  CHECK(std::find(left.begin(), left.end(), alive) != left.end());   // a live writer's: kept
+  CHECK(std::find(left.begin(), left.end(), other_host) != left.end());  // another host's: kept
+  CHECK(std::find(left.begin(), left.end(), other_file) != left.end());  // another file's: kept
+  CHECK(read_bytes(path) == "new");
+}
+
+TEST_CASE("OutputTransaction: every output appears at commit, none before", "[io][atomic_file]") {
+  TempDir dir;
+  write_bytes(dir / "b.txt", "old b");
+  {
+    sampo::io::OutputTransaction tx;
+    write_file_atomic(dir / "a.txt", [](std::ostream& os) { os << "new a"; });
+    write_file_atomic(dir / "b.txt", [](std::ostream& os) { os << "new b"; });
+    CHECK(!std::filesystem::exists(dir / "a.txt"));
+    CHECK(read_bytes(dir / "b.txt") == "old b");
+    CHECK(tx.staged() == std::vector<std::filesystem::path>{dir / "a.txt", dir / "b.txt"});
+    tx.commit();
+  }
+  CHECK(read_bytes(dir / "a.txt") == "new a");
+  CHECK(read_bytes(dir / "b.txt") == "new b");
+  CHECK(entries(dir.path()) == std::vector<std::string>{"a.txt", "b.txt"});
+  CHECK(sampo::io::OutputTransaction::current() == nullptr);
+  // After the transaction, writes are immediate again.
+  write_file_atomic(dir / "c.txt", [](std::ostream& os) { os << "c"; });
+  CHECK(read_bytes(dir / "c.txt") == "c");
+}
+
+TEST_CASE("OutputTransaction: a failure leaves no output and no temporary", "[io][atomic_file]") {
+  TempDir dir;
+  write_bytes(dir / "b.txt", "old b");
+  // A later write fails (its directory does not exist): the earlier one must not appear.
+  CHECK_THROWS_AS(
+      [&] {
+        sampo::io::OutputTransaction tx;
+        write_file_atomic(dir / "a.txt", [](std::ostream& os) { os << "new a"; });
+        write_file_atomic(dir / "b.txt", [](std::ostream& os) { os << "new b"; });
+        write_file_atomic(dir / "missing" / "c.txt", [](std::ostream& os) { os << "c"; });
+        tx.commit();
+      }(),
+      sampo::io_error);
+  CHECK(entries(dir.path()) == std::vector<std::string>{"b.txt"});
+  CHECK(read_bytes(dir / "b.txt") == "old b");
+  // An early return without commit() is the same.
+  {
+    sampo::io::OutputTransaction tx;
+    write_file_atomic(dir / "a.txt", [](std::ostream& os) { os << "new a"; });
+  }
+  CHECK(entries(dir.path()) == std::vector<std::string>{"b.txt"});
+}
+
+TEST_CASE("OutputTransaction refuses two writes to one file", "[io][atomic_file]") {
+  TempDir dir;
+  std::filesystem::create_directory(dir / "sub");
+  sampo::io::OutputTransaction tx;
+  write_file_atomic(dir / "x.npy", [](std::ostream& os) { os << "1"; });
+  SAMPO_REQUIRE_THROWS_WITH(
+      write_file_atomic(dir / "sub" / ".." / "x.npy", [](std::ostream& os) { os << "2"; }),
+      sampo::io_error, "written twice", "x.npy");
+  CHECK_THROWS_AS(sampo::io::OutputTransaction(), std::logic_error);  // not nestable
+  tx.commit();
+  CHECK(read_bytes(dir / "x.npy") == "1");
+  CHECK(entries(dir.path()) == std::vector<std::string>{"sub", "x.npy"});
 }

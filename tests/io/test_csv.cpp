@@ -24,8 +24,8 @@ CsvTable read_text(const TempDir& dir, const std::string& text, const CsvOptions
 }  // namespace
 
 TEST_CASE("read_csv reads the Longley data", "[io][csv]") {
-  const auto path = sampo::test::shared_dir() / "data" / "longley" / "longley.csv";
-  REQUIRE(std::filesystem::exists(path));  // ../shared is part of every checkout (shared/README.md)
+  const auto path = sampo::test::data_dir() / "longley" / "longley.csv";  // shipped in data/
+  REQUIRE(std::filesystem::exists(path));
   const CsvTable t = read_csv(path);
   CHECK(t.header ==
         std::vector<std::string>{"TOTEMP", "GNPDEFL", "GNP", "UNEMP", "ARMED", "POP", "YEAR"});
@@ -42,7 +42,7 @@ TEST_CASE("read_csv reads the Longley data", "[io][csv]") {
 }
 
 TEST_CASE("read_csv keeps label columns as text (NIST certified values)", "[io][csv]") {
-  const auto path = sampo::test::shared_dir() / "data" / "longley" / "certified.csv";
+  const auto path = sampo::test::data_dir() / "longley" / "certified.csv";
   REQUIRE(std::filesystem::exists(path));
   const CsvTable t = read_csv(path);
   CHECK(t.text_header == std::vector<std::string>{"parameter"});

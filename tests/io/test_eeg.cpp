@@ -122,8 +122,10 @@ std::string read_error(const fs::path& path) {
   return "";
 }
 
+/// The PhysioNet file, or a path that does not exist (the tests then skip with a warning).
 fs::path eegmmidb(const std::string& file) {
-  return sampo::test::shared_dir() / "data" / "eegmmidb" / "S001" / file;
+  const fs::path p = sampo::test::optional_data("eegmmidb/S001/" + file);
+  return p.empty() ? fs::path("data/eegmmidb/S001") / file : p;
 }
 }  // namespace
 

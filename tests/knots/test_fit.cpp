@@ -38,6 +38,7 @@ TEST_CASE("autoknots reproduces the reference knot counts of NumCosmo's algorith
                {1e-5, std::exp(5.0), 55}, {1e-8, std::exp(5.0), 261}, {1e-10, std::exp(5.0), 815}};
   for (const auto& c : cases) {
     Options o;
+    o.strategy = Strategy::autoknots;
     o.rtol = c.rtol;
     o.atol = c.atol;
     const Result r = fit(&expo, -5.0, 5.0, o);
@@ -59,6 +60,7 @@ TEST_CASE("autoknots knots are the evaluations, sorted, with exact ends", "[knot
     return std::sin(3 * x);
   };
   Options o;
+  o.strategy = Strategy::autoknots;
   o.rtol = 1e-6;
   o.atol = 1.0;
   const Result r = fit(f, 0.0, 2.0, o);
@@ -82,7 +84,9 @@ TEST_CASE("autoknots converges in one pass on a cubic", "[knots][fit]") {
   // 6 uniform knots determine the cubic exactly; the 5 midpoints pass; uniform spacing has
   // no outlier, so refine stops: 11 evaluations, 1 pass.
   auto cubic = [](double x) { return 2 - x + 0.5 * x * x - 0.3 * x * x * x; };
-  const Result r = fit(cubic, -1.0, 2.0);
+  Options o;
+  o.strategy = Strategy::autoknots;
+  const Result r = fit(cubic, -1.0, 2.0, o);
   CHECK(r.run.evaluations == 11);
   CHECK(r.run.iterations == 1);
   CHECK(r.run.converged());
@@ -95,6 +99,7 @@ TEST_CASE("log and asinh scales build the spline in the scaled variable", "[knot
   // after the first pass, up to rounding (|f| <= ~300: 1e-12 absolute is ~10 ulp * scale).
   // atol = 1: both f vanish at x = 1 (a midpoint), where a purely relative test cannot pass.
   Options o;
+  o.strategy = Strategy::autoknots;
   o.atol = 1.0;
   o.scale = Scale::log;
   auto lf = [](double x) { return std::pow(std::log(x), 3); };
@@ -126,6 +131,31 @@ TEST_CASE("max_knots is a termination honoured exactly", "[knots][fit]") {
   }
 }
 
+TEST_CASE("autoknots' off-grid check adds knots, keeps the budget and keeps NumCosmo's knots",
+          "[knots][fit]") {
+  auto f = [](double x) { return std::sin(3 * x); };
+  Options o;
+  o.strategy = Strategy::autoknots;
+  o.rtol = 1e-6;
+  o.atol = 1.0;
+  const Result plain = fit(f, 0.0, 2.0, o);
+  REQUIRE(plain.run.converged());
+  o.verify = true;
+  const Result checked = fit(f, 0.0, 2.0, o);
+  CHECK(checked.run.converged());
+  // Every interval of the converged table gets one check; on this smooth f none misses, so
+  // the knots are NumCosmo's plus exactly one per interval.
+  CHECK(checked.run.evaluations == 2 * plain.run.evaluations - 1);
+  for (Eigen::Index i = 0; i < plain.x.size(); ++i) CHECK(checked.x(2 * i) == plain.x(i));
+  CHECK(achieved(checked, f, 0, 2, 1.0) <= achieved(plain, f, 0, 2, 1.0));
+  // A budget that the check does not fit: honoured exactly, reported, not converged.
+  o.max_knots = plain.run.evaluations + 5;
+  const Result cut = fit(f, 0.0, 2.0, o);
+  CHECK(cut.run.termination == Termination::max_evaluations);
+  CHECK(cut.run.evaluations == o.max_knots);
+  CHECK(cut.run.message.find("off-grid check") != std::string::npos);
+}
+
 TEST_CASE("a jump is reported as a suspected discontinuity with its location",
           "[knots][fit]") {
   for (Strategy s : {Strategy::autoknots, Strategy::high_order}) {
@@ -149,6 +179,7 @@ TEST_CASE("refine is what resolves a step centred on a knot", "[knots][fit]") {
   // the spacing-outlier refine step the step is never resolved.
   auto step = [](double x) { return 1.0 / (1.0 + std::exp(-(x - 0.5) / 0.005)); };
   Options o;
+  o.strategy = Strategy::autoknots;
   o.rtol = 1e-8;
   o.atol = 1.0;
   o.refine = 0;
@@ -181,6 +212,7 @@ TEST_CASE("high_order is exact on polynomials of degree < order and needs fewer 
   auto g = [](double x) { return std::exp(-x) * std::sin(5 * x); };
   for (double rtol : {1e-6, 1e-10}) {
     Options a;
+    a.strategy = Strategy::autoknots;
     a.rtol = rtol;
     a.atol = 1.0;
     Options h = a;
@@ -256,9 +288,38 @@ TEST_CASE("fit rejects bad input with clear messages", "[knots][fit]") {
   CHECK(strategy_from_string("high_order") == Strategy::high_order);
 }
 
+TEST_CASE("fit blames the interval, not f or the spline, when [a, b] is unusable",
+          "[knots][fit]") {
+  using sampo::invalid_argument;
+  int calls = 0;
+  auto f = [&](double x) {
+    ++calls;
+    return x;
+  };
+  // Wider than the largest double: b - a overflows (f would see x = inf otherwise).
+  SAMPO_REQUIRE_THROWS_WITH(fit(f, -1e308, 1e308), invalid_argument, "'b' = 1e+308",
+                            "b - a overflows");
+  // Too narrow for the first grid's knots to be distinct doubles, for both strategies and in
+  // every scale: one ulp, and a few ulps (fewer than the grid's knots).
+  for (const auto strategy : {Strategy::autoknots, Strategy::high_order})
+    for (const auto scale : {Scale::linear, Scale::log, Scale::asinh})
+      for (const double b : {std::nextafter(1.0, 2.0), 1.0 + 4 * 2.220446049250313e-16}) {
+        Options o;
+        o.strategy = strategy;
+        o.scale = scale;
+        SAMPO_REQUIRE_THROWS_WITH(fit(f, 1.0, b, o), invalid_argument, "'b' = 1.0000000000000",
+                                  "too narrow for", "distinct knots");
+      }
+  CHECK(calls == 0);  // refused before f is evaluated
+  // Narrow but representable: fine.
+  const Result r = fit(f, 1.0, 1.0 + 1e-9);
+  CHECK(r.run.converged());
+}
+
 TEST_CASE("f returning NaN/Inf or throwing is reported with x", "[knots][fit]") {
   for (int threads : {1, 2}) {
     Options o;
+    o.strategy = Strategy::autoknots;
     o.threads = threads;
     // The initial knots on [0, 1] are 0, 0.2, ..., 1: x = 0.6 is the first one above 0.55.
     auto nan_f = [](double x) { return x > 0.55 ? std::nan("") : x; };

@@ -6,6 +6,7 @@
 #include "linalg_test_util.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo_test.hpp"
+#include "thread_count.hpp"
 
 using namespace sampo;
 using namespace sampo::linalg;
@@ -154,6 +155,23 @@ TEST_CASE("QR route over several row blocks (TSQR) matches the Gram route and ha
   CHECK(d.rank == 5);
   const LeverageResult ref = leverage_scores(a.leftCols(5), with(LeverageMethod::gram));
   CHECK((d.scores - ref.scores).cwiseAbs().maxCoeff() <= 1e3 * kEps * 5.0 / 25000);
+}
+
+TEST_CASE("leverage scores give the same bits with 1 and 2 threads, on every route",
+          "[linalg][leverage]") {
+  // The header promises bit-identical scores for any thread count. 25000 rows: 3 TSQR blocks
+  // on the QR route, 13 row blocks of the triangular solve (and 6 Gram blocks) on the Gram
+  // route, so 2 threads do split the work; every score must be equal (==).
+  const Eigen::MatrixXd a = sampo::test::gaussian_matrix(25000, 6, 49);
+  for (LeverageMethod m : kRoutes) {
+    INFO(to_string(m));
+    const LeverageResult one =
+        sampo::test::with_threads(1, [&] { return leverage_scores(a, with(m)); });
+    const LeverageResult two =
+        sampo::test::with_threads(2, [&] { return leverage_scores(a, with(m)); });
+    CHECK(one.method_used == two.method_used);
+    CHECK(sampo::test::same_entries(one.scores, two.scores));
+  }
 }
 
 TEST_CASE("leverage_scores rejects bad input", "[linalg][leverage]") {

@@ -168,3 +168,24 @@ TEST_CASE("SPD functions reject bad input", "[linalg][spd]") {
   SAMPO_REQUIRE_THROWS_WITH(spd_power(Eigen::MatrixXd::Identity(2, 2) * 1e300, 2.0),
                             numerical_error, "sampo::linalg::spd_power");
 }
+
+TEST_CASE("SPD functions apply sampo's one SPD rule: lambda_min > n eps lambda_max",
+          "[linalg][spd]") {
+  // Diagonal matrices: the eigensolver returns the diagonal exactly, so the rule is tested at
+  // its threshold 3·eps·1 ≈ 6.7e-16 without rounding in the way.
+  const double at = 3 * kEps;
+  // Positive but within rounding of 0: refused (accepted before the one rule, as λ_min > 0).
+  SAMPO_REQUIRE_THROWS_WITH(spd_log(diag({1.0, at, 0.5})), not_spd_error,
+                            "sampo::linalg::spd_log", "'a'", "smallest eigenvalue 6.66");
+  SAMPO_REQUIRE_THROWS_WITH(spd_eigen(diag({1.0, 1e-300, 0.5})), not_spd_error,
+                            "smallest eigenvalue 1e-300");
+  // Just above the threshold: accepted, and log is the scalar log (to the few ulps of the
+  // reconstruction V diag(log λ) Vᵀ with V a signed permutation).
+  const double above = 2 * at;
+  CHECK(std::abs(spd_log(diag({1.0, above, 0.5}))(1, 1) - std::log(above)) <=
+        4 * kEps * std::abs(std::log(above)));
+  // A decomposition given by the caller is judged by the same rule.
+  const SymmetricEigen e = symmetric_eigen(diag({1.0, at, 0.5}));
+  SAMPO_REQUIRE_THROWS_WITH(spd_invsqrt(e), not_spd_error, "sampo::linalg::spd_invsqrt", "'e'");
+  CHECK_NOTHROW(spd_exp(e));  // any symmetric matrix has an exponential
+}

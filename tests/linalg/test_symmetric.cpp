@@ -6,6 +6,7 @@
 #include "linalg_test_util.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo_test.hpp"
+#include "thread_count.hpp"
 
 using namespace sampo;
 using namespace sampo::linalg;
@@ -101,6 +102,15 @@ TEST_CASE("gram equals AᵀA, exactly symmetric, in one block and in many", "[li
   CHECK(sampo::test::max_abs_diff(g, direct) <= bound);
   // The same matrix twice gives bit-identical results (fixed blocks, fixed summation order).
   CHECK(gram(big) == g);
+}
+
+TEST_CASE("gram gives the same bits with 1 and 2 threads", "[linalg][symmetric]") {
+  // The header promises bit-identical results for any thread count. 20000 x 7 is 4 row blocks
+  // of >= 4096 rows, so 2 threads do split the work; every entry must be equal (==).
+  const Eigen::MatrixXd big = sampo::test::gaussian_matrix(20000, 7, 11);
+  const Eigen::MatrixXd one = sampo::test::with_threads(1, [&] { return gram(big); });
+  const Eigen::MatrixXd two = sampo::test::with_threads(2, [&] { return gram(big); });
+  CHECK(sampo::test::same_entries(one, two));
 }
 
 TEST_CASE("gram rejects bad input", "[linalg][symmetric]") {

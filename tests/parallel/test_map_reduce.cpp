@@ -155,6 +155,30 @@ TEST_CASE("exceptions from fn reach the caller: the lowest failing block wins",
   }
 }
 
+TEST_CASE("parallel_for with one index per block: the lowest failing index wins",
+          "[parallel][map_reduce]") {
+  // The loop over coarse items (matrices, trials, grid points, validation cases) that the
+  // modules use: block_size = 1, so blocks are indices and are handed out dynamically.
+  par::Options opt;
+  opt.block_size = 1;
+  for (int threads : {1, 2, 4}) {
+    opt.threads = threads;
+    for (int repeat = 0; repeat < 5; ++repeat) {
+      try {
+        par::parallel_for(
+            50, [](std::size_t i) {
+              if (i == 31 || i == 7 || i == 8 || i == 49) throw Failure(i);
+            },
+            opt);
+        FAIL("no exception");
+      } catch (const Failure& e) {
+        INFO("threads " << threads);
+        CHECK(e.index == 7);
+      }
+    }
+  }
+}
+
 TEST_CASE("cancellation: map_reduce throws, map_reduce_partial returns the completed prefix",
           "[parallel][map_reduce]") {
   par::CancellationFlag flag;

@@ -6,6 +6,7 @@
 #include "sampo/riemann/covariance.hpp"
 #include "sampo_test.hpp"
 #include "spd_fixtures.hpp"
+#include "thread_count.hpp"
 
 using namespace sampo::riemann;
 using sampo::invalid_argument;
@@ -174,6 +175,63 @@ TEST_CASE("batch covariances match per-trial and name the bad trial", "[riemann]
   trials[6] = normal_matrix(4, 40, 1);
   SAMPO_REQUIRE_THROWS_WITH(covariances(trials), invalid_argument, "trial 6", "4 channels");
   SAMPO_REQUIRE_THROWS_WITH(covariances({}), invalid_argument, "'trials'", "empty");
+}
+
+TEST_CASE("batch covariances: same bits and the same error with 1 and 2 threads",
+          "[riemann][covariance]") {
+  // Each estimate is computed alone, so the batch is bit-identical for any thread count
+  // (compared with ==), and of several bad trials the lowest is named whatever the count.
+  std::vector<Eigen::MatrixXd> trials;
+  for (unsigned k = 0; k < 12; ++k) trials.push_back(normal_matrix(5, 60 + 3 * k, 40 + k));
+  for (Estimator e : {Estimator::sample, Estimator::ledoit_wolf, Estimator::oas}) {
+    INFO(to_string(e));
+    const CovarianceOptions o{e};
+    const auto one = sampo::test::with_threads(1, [&] { return covariances(trials, o); });
+    const auto two = sampo::test::with_threads(2, [&] { return covariances(trials, o); });
+    const auto aug1 =
+        sampo::test::with_threads(1, [&] { return augmented_covariances(trials, 3, 2, o); });
+    const auto aug2 =
+        sampo::test::with_threads(2, [&] { return augmented_covariances(trials, 3, 2, o); });
+    for (std::size_t k = 0; k < trials.size(); ++k) {
+      CHECK(sampo::test::same_entries(one[k], two[k]));
+      CHECK(sampo::test::same_entries(aug1[k], aug2[k]));
+    }
+  }
+  auto bad = trials;
+  for (std::size_t k : {9u, 4u, 11u}) bad[k] = normal_matrix(5, 3, 70 + k);  // T < C
+  for (int threads : {1, 2})
+    for (int repeat = 0; repeat < 5; ++repeat) {
+      INFO("threads " << threads);
+      sampo::test::with_threads(threads, [&] {
+        SAMPO_REQUIRE_THROWS_WITH(covariances(bad), invalid_argument, "trial 4:");
+      });
+    }
+}
+
+TEST_CASE("a not-SPD estimate is a not_spd_error, through every wrapper",
+          "[riemann][covariance]") {
+  // Callers that skip non-SPD matrices (the ACM grid search) catch sampo::not_spd_error
+  // only; the context added by augmented_covariance(s) and covariances keeps that type, and
+  // other bad input is a plain invalid_argument.
+  const Eigen::MatrixXd short_trial = normal_matrix(4, 3, 80);  // T < C: rank-deficient
+  CHECK_THROWS_AS(covariance(short_trial), sampo::not_spd_error);
+  CHECK_THROWS_AS(covariances({short_trial}), sampo::not_spd_error);
+  const Eigen::MatrixXd trial = normal_matrix(3, 40, 81);  // 9 x 9 ACM from 31 samples: SPD
+  CHECK_NOTHROW(augmented_covariance(trial, 3, 3));
+  SAMPO_REQUIRE_THROWS_WITH(augmented_covariance(trial, 6, 5), sampo::not_spd_error,
+                            "(order 6, lag 5)", "smallest eigenvalue");  // 18 x 18 from 10
+  SAMPO_REQUIRE_THROWS_WITH(augmented_covariances({trial, trial}, 6, 5), sampo::not_spd_error,
+                            "trial 0", "(order 6, lag 5)");
+  Eigen::MatrixXd nan_trial = trial;
+  nan_trial(1, 7) = std::numeric_limits<double>::quiet_NaN();
+  try {
+    (void)augmented_covariances({trial, nan_trial}, 3, 3);
+    FAIL("no exception");
+  } catch (const sampo::not_spd_error&) {
+    FAIL("a NaN is bad input, not a not-SPD estimate");
+  } catch (const invalid_argument& e) {
+    CHECK(std::string(e.what()).find("trial 1") != std::string::npos);
+  }
 }
 
 TEST_CASE("augment stacks MOABB's delayed blocks", "[riemann][covariance]") {

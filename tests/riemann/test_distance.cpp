@@ -1,11 +1,14 @@
 #include <Eigen/Dense>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "sampo/core/error.hpp"
 #include "sampo/riemann/distance.hpp"
 #include "sampo_test.hpp"
 #include "spd_fixtures.hpp"
+#include "thread_count.hpp"
 
 using namespace sampo::riemann;
 using namespace sampo::test;
@@ -88,4 +91,68 @@ TEST_CASE("batch distances match pairwise and reject bad input", "[riemann][dist
   SAMPO_REQUIRE_THROWS_WITH(distance_logeuclid(notpd, b), invalid_argument, "distance_logeuclid");
   SAMPO_REQUIRE_THROWS_WITH(distance_euclid(b, Eigen::MatrixXd::Identity(4, 4)), invalid_argument,
                             "distance_euclid");
+}
+
+TEST_CASE("pairs that slipped past the Cholesky check are a clear error, never NaN",
+          "[riemann][distance]") {
+  // A below has exactly representable entries and is exactly singular (det A = 0 in exact
+  // arithmetic: rank 2), yet Eigen's Cholesky factors it (its last pivot² is rounding noise
+  // > 0). The Cholesky-based check accepted A, the computed eigenvalues
+  // of L⁻¹ A L⁻ᵀ = A (B = I) included -3.5e-17, and the distance was sqrt(log(-3.5e-17)² + …) =
+  // NaN. sampo's one SPD rule sees λ_min(A) ≈ 0 <= 3·eps·λ_max(A) and says so.
+  Eigen::Matrix3d a;
+  a << 0.5, 0.25, -0.25,  //
+      0.25, 0.25, 0.125,  //
+      -0.25, 0.125, 0.625;
+  REQUIRE(a.determinant() == Approx(0.0).margin(1e-15));
+  REQUIRE(Eigen::LLT<Eigen::MatrixXd>(a).info() == Eigen::Success);  // what used to let it in
+  const Eigen::MatrixXd eye = Eigen::MatrixXd::Identity(3, 3);
+  SAMPO_REQUIRE_THROWS_WITH(distance_riemann(a, eye), sampo::not_spd_error, "distance_riemann",
+                            "'a'", "not symmetric positive definite", "smallest eigenvalue");
+  SAMPO_REQUIRE_THROWS_WITH(distance_riemann(eye, a), sampo::not_spd_error, "'b'",
+                            "smallest eigenvalue");
+  const std::vector<Eigen::MatrixXd> xs{eye, 2.0 * eye, a, a};
+  SAMPO_REQUIRE_THROWS_WITH(distances(xs, eye), sampo::not_spd_error, "matrix 2",
+                            "smallest eigenvalue");
+
+  // Both SPD by the rule (κ = 1e14 each, below 1/(2 eps) = 2.25e15), but ill-conditioned in
+  // different directions: κ(X)·κ(B) = 1e28 ≫ 1/eps, so the smallest generalized eigenvalue
+  // (exactly ~1e-14 relative to the largest, ~1e14) is lost in rounding. On x86-64 (GCC 12,
+  // Eigen 3.4) it came out as -4.0e-14 and the distance was NaN. Whatever the rounding gives
+  // on a platform, the answer is a finite number or a numerical_error that says why.
+  Eigen::Matrix2d x, b;
+  x << 1, 0, 0, 1e-14;
+  b << 0.0033366975888739288, 0.057667703596244971,  //
+      0.057667703596244971, 0.9966633024111361;
+  try {
+    const double d = distance_riemann(x, b);
+    CHECK(std::isfinite(d));
+  } catch (const sampo::numerical_error& e) {
+    INFO(e.what());
+    CHECK(std::string(e.what()).find("generalized eigenvalue") != std::string::npos);
+  }
+  try {
+    const Eigen::VectorXd d = distances({x}, b);
+    CHECK(std::isfinite(d(0)));
+  } catch (const sampo::numerical_error& e) {
+    CHECK(std::string(e.what()).find("matrix 0") != std::string::npos);
+  }
+}
+
+TEST_CASE("batch distances: same bits and the same error with 1 and 2 threads",
+          "[riemann][distance]") {
+  const auto xs = random_spd(20, 5, 90);
+  const Eigen::MatrixXd b = spd_with_condition(5, 100, 91);
+  for (Metric m : {Metric::riemann, Metric::log_euclid}) {
+    const Eigen::VectorXd one = with_threads(1, [&] { return distances(xs, b, m); });
+    const Eigen::VectorXd two = with_threads(2, [&] { return distances(xs, b, m); });
+    CHECK(same_entries(one, two));
+  }
+  auto bad = xs;
+  for (std::size_t k : {13u, 6u, 17u}) bad[k](0, 0) = -1.0;
+  for (int threads : {1, 2})
+    for (int repeat = 0; repeat < 5; ++repeat)
+      with_threads(threads, [&] {
+        SAMPO_REQUIRE_THROWS_WITH(distances(bad, b), invalid_argument, "matrix 6");
+      });
 }

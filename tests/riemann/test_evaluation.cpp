@@ -8,6 +8,7 @@
 #include "sampo/riemann/evaluation.hpp"
 #include "sampo_test.hpp"
 #include "spd_fixtures.hpp"
+#include "thread_count.hpp"
 
 using namespace sampo::riemann;
 using namespace sampo::test;
@@ -130,4 +131,54 @@ TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluati
                             invalid_argument, "no (order, lag)");
   SAMPO_REQUIRE_THROWS_WITH(grid_search_cross_validate(two.x, two.y, of(PipelineKind::mdm), {}, {}),
                             invalid_argument, "acm-ts-svm and acm-mdm");
+}
+
+TEST_CASE("ACM grid search: same scores with 1 and 2 threads; real errors are not skipped",
+          "[riemann][evaluation]") {
+  const Trials two = make_trials(12, 2, 3, 100, 130, 0.6);
+  GridOptions g;
+  g.orders = {1, 2, 30};  // order 30: 90 x 90 ACMs from 70 samples (lag 1) are not SPD, and
+  g.lags = {1, 2};        // lag 2 leaves 100 - 60 = 40 samples: both skipped
+  g.cs = {0.5, 1.0};
+  g.kernels = {Kernel::linear};
+  PipelineOptions acm;
+  acm.kind = PipelineKind::acm_ts_svm;
+  for (PipelineKind k : {PipelineKind::acm_ts_svm, PipelineKind::acm_mdm}) {
+    INFO(to_string(k));
+    acm.kind = k;
+    const CrossValidationResult one =
+        with_threads(1, [&] { return grid_search_cross_validate(two.x, two.y, acm, g, cv(3, 5)); });
+    const CrossValidationResult par =
+        with_threads(2, [&] { return grid_search_cross_validate(two.x, two.y, acm, g, cv(3, 5)); });
+    CHECK(one.fold_scores == par.fold_scores);  // == on every score
+    REQUIRE(one.chosen.size() == par.chosen.size());
+    for (std::size_t f = 0; f < one.chosen.size(); ++f) {
+      CHECK(one.chosen[f].order == par.chosen[f].order);
+      CHECK(one.chosen[f].lag == par.chosen[f].lag);
+      CHECK(one.chosen[f].order != 30);
+      CHECK(one.chosen[f].svm.c == par.chosen[f].svm.c);
+    }
+  }
+  // A NaN in a trial is bad input, not a grid point to skip: the error names it, with any
+  // thread count (every point used to swallow it, and the search ended with the misleading
+  // "no (order, lag) gives SPD ...").
+  Trials bad = two;
+  for (auto& x : bad.x) x(1, 17) = std::numeric_limits<double>::quiet_NaN();
+  acm.kind = PipelineKind::acm_ts_svm;
+  for (int threads : {1, 2})
+    for (int repeat = 0; repeat < 3; ++repeat) {
+      INFO("threads " << threads);
+      with_threads(threads, [&] {
+        try {
+          (void)grid_search_cross_validate(bad.x, bad.y, acm, g, cv(3, 5));
+          FAIL("no exception");
+        } catch (const invalid_argument& e) {
+          const std::string what = e.what();
+          INFO(what);
+          CHECK(what.find("no (order, lag)") == std::string::npos);
+          CHECK(what.find("augmented_covariance") != std::string::npos);
+          CHECK(what.find("is nan") != std::string::npos);
+        }
+      });
+    }
 }

@@ -5,17 +5,33 @@
 #include <filesystem>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace sampo::test {
 
-/// ../shared next to the source tree (or $SAMPO_SHARED_DIR): the project's real data.
+/// The data the repository ships (data/ of the source tree): always present.
+inline std::filesystem::path data_dir() { return std::filesystem::path(SAMPO_SOURCE_DIR) / "data"; }
+
+/// ../shared beside the source tree (or $SAMPO_SHARED_DIR); prefer optional_data().
 inline std::filesystem::path shared_dir() {
   if (const char* env = std::getenv("SAMPO_SHARED_DIR")) return env;
-#ifdef SAMPO_SOURCE_DIR
   return std::filesystem::path(SAMPO_SOURCE_DIR) / ".." / "shared";
-#else
-  return "../shared";
-#endif
+}
+
+/// A data file that may be absent (e.g. "eegmmidb/S001/S001R04.edf", fetched by
+/// `scripts/run data`): looks in data/, $SAMPO_DATA_DIR, then ../shared/data beside the source
+/// tree, as `sampo validate` does. Empty when absent: a test that needs it must then skip with a
+/// message (no test may need data outside the repository to pass).
+inline std::filesystem::path optional_data(const std::string& relative) {
+  std::vector<std::filesystem::path> roots{data_dir()};
+  if (const char* env = std::getenv("SAMPO_DATA_DIR"); env != nullptr && *env != '\0')
+    roots.emplace_back(env);
+  roots.push_back(std::filesystem::path(SAMPO_SOURCE_DIR) / ".." / "shared" / "data");
+  for (const auto& root : roots) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(root / relative, ec)) return root / relative;
+  }
+  return {};
 }
 
 /// A fresh, empty temporary directory removed when the object goes out of scope.

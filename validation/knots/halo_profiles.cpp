@@ -68,6 +68,11 @@ Outcome run_case(const Target& target, Strategy strategy, double rtol) {
       std::string(sampo::to_string(r.run.termination)).c_str(), max_rel, factor);
   Outcome o = sampo::validation::bound(r.run.converged() ? worst : INFINITY, factor, note);
   o.value = worst;
+  char m[200];
+  std::snprintf(m, sizeof m,
+                "achieved max|g/f-1| / (rtol (|ln f|+1)) = %.3g (rtol %.0e); %zu evaluations, %s",
+                worst, rtol, r.run.evaluations, std::string(sampo::to_string(r.run.termination)).c_str());
+  o.measured = m;
   for (Eigen::Index k = 0; k < r.x.size(); ++k) {  // knots drawn at the requested rtol
     knots.x.push_back(r.x(k));
     knots.y.push_back(rtol);

@@ -1,6 +1,6 @@
 // Validation of sampo::linalg::ols on the NIST StRD "Longley" data set: one case per certified
 // coefficient, per certified standard deviation, the residual standard deviation and R².
-// Data and certified values: ../shared/data/longley/{longley,certified}.csv (see
+// Data and certified values: data/longley/{longley,certified}.csv (shipped; see
 // data/README.md; NIST https://www.itl.nist.gov/div898/strd/lls/data/Longley.shtml).
 #include <Eigen/Core>
 #include <cmath>
@@ -23,8 +23,8 @@ struct Longley {
 /// Loads and fits once; std::nullopt when the data are not found.
 const std::optional<Longley>& longley() {
   static const std::optional<Longley> cached = []() -> std::optional<Longley> {
-    const auto data_path = sampo::validation::find_shared_data("longley/longley.csv");
-    const auto cert_path = sampo::validation::find_shared_data("longley/certified.csv");
+    const auto data_path = sampo::validation::find_data("longley/longley.csv");
+    const auto cert_path = sampo::validation::find_data("longley/certified.csv");
     if (data_path.empty() || cert_path.empty()) return std::nullopt;
     const sampo::io::CsvTable data = sampo::io::read_csv(data_path);
     sampo::io::CsvOptions opts;
@@ -62,8 +62,7 @@ const char* kWhy =
 const char* kParameters[] = {"const", "GNPDEFL", "GNP", "UNEMP", "ARMED", "POP", "YEAR"};
 
 sampo::validation::Outcome missing() {
-  return sampo::validation::skipped(
-      "data not found: longley/longley.csv and longley/certified.csv; see data/README.md");
+  return sampo::validation::missing_data("longley", "longley/longley.csv, longley/certified.csv");
 }
 }  // namespace
 

@@ -1,5 +1,5 @@
-// Validation on real EEG: PhysioNet EEG Motor Movement/Imagery, subject 1 (../shared/data/
-// eegmmidb/S001). Within-session (the three imagery runs of one task pooled) 5-fold
+// Validation on real EEG: PhysioNet EEG Motor Movement/Imagery, subject 1 (data/eegmmidb/S001,
+// fetched by `scripts/run data`). Within-session (the three imagery runs of one task pooled) 5-fold
 // cross-validated ROC-AUC of mdm, ts-lr, ts-svm and acm-ts-svm, after an 8-35 Hz zero-phase
 // Butterworth band-pass (order 4, forward-backward) of each whole run and epochs 0.5-2.5 s
 // after the T1 / T2 cues. There is no closed form here: a case passes when its AUC is
@@ -42,7 +42,7 @@ const char* const kMotor[] = {"Fc3", "Fcz", "Fc4", "C5", "C3", "Cz", "C4", "C6",
 struct Data {
   std::vector<Eigen::MatrixXd> trials, motor;
   std::vector<int> labels;
-  std::string missing;  // non-empty: why the data are absent
+  std::string missing;  // non-empty: the first file not found
 };
 
 const Data& load(const Task& task) {
@@ -55,10 +55,9 @@ const Data& load(const Task& task) {
   for (int run : task.runs) {
     char file[64];
     std::snprintf(file, sizeof file, "eegmmidb/S001/S001R%02d.edf", run);
-    const auto path = sampo::validation::find_shared_data(file);
+    const auto path = sampo::validation::find_data(file);
     if (path.empty()) {
-      slot->missing = std::string("data not found: ../shared/data/") + file +
-                      " (PhysioNet eegmmidb; see data/README.md)";
+      slot->missing = file;
       return *slot;
     }
     const auto rec = sampo::io::read_eeg(path);
@@ -115,7 +114,8 @@ SAMPO_VALIDATION_GROUP(eegmmidb) {
              std::string("eegmmidb/S001/") + task.name + "/" + pipe + (motor ? "-motor10" : ""),
              [&task, pipe, motor, info] {
                const Data& d = load(task);
-               if (!d.missing.empty()) return sampo::validation::skipped(d.missing);
+               if (!d.missing.empty())
+                 return sampo::validation::missing_data("eegmmidb/S001", d.missing);
                rm::PipelineOptions o;
                o.kind = rm::pipeline_from_string(pipe);
                Outcome out = judge(d, rm::cross_validate(motor ? d.motor : d.trials, d.labels, o),
@@ -128,7 +128,8 @@ SAMPO_VALIDATION_GROUP(eegmmidb) {
     sampo::validation::register_case(
         {"riemann", std::string("eegmmidb/S001/") + task.name + "/acm-ts-svm-motor10", [&task] {
            const Data& d = load(task);
-           if (!d.missing.empty()) return sampo::validation::skipped(d.missing);
+           if (!d.missing.empty())
+             return sampo::validation::missing_data("eegmmidb/S001", d.missing);
            rm::PipelineOptions o;
            o.kind = rm::PipelineKind::acm_ts_svm;
            rm::GridOptions g;  // reduced grid (the paper's is 1..10 x 1..10 x 3 C x 2 kernels)

@@ -20,6 +20,15 @@ class invalid_argument : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+/// A matrix that must be symmetric positive definite and is not, by sampo's one SPD rule
+/// (sampo::spd_spectrum in sampo/core/check.hpp). Derived from sampo::invalid_argument, so
+/// code that handles bad input handles it too; catch it by itself only where a non-SPD
+/// matrix is an expected outcome (a grid point to skip), never to hide other bad input.
+class not_spd_error : public invalid_argument {
+ public:
+  using invalid_argument::invalid_argument;
+};
+
 /// A file that cannot be opened, read, parsed or written; the message names the file.
 class io_error : public std::runtime_error {
  public:

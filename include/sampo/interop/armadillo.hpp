@@ -13,7 +13,8 @@
 /// a copy of the returned object) when the result must outlive the source.
 ///
 ///     arma::mat X(100, 5, arma::fill::randu);
-///     auto lev = sampo::sketch::leverage_scores(sampo::interop::as_eigen(X));  // no copy
+///     auto lev = sampo::linalg::leverage_scores(sampo::interop::as_eigen(X));  // no copy
+///     double total = lev.scores.sum();  // = rank(X) = 5 (tests/interop runs this example)
 
 #include <Eigen/Core>
 #include <armadillo>

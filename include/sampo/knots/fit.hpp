@@ -27,9 +27,13 @@ enum class Strategy {
   /// interval matched Simpson's rule; then the spacing-outlier `refine` step.
   autoknots,
   /// Piecewise polynomials of degree order-1, each interpolating the `order` knots centred on
-  /// its interval; each pass bisects the intervals whose a-posteriori error estimate
-  /// (difference with the interpolant through one more knot, at 3 points of the interval)
-  /// exceeds the tolerance. Every evaluation is a knot; no evaluation is only a test.
+  /// its interval; each pass splits, at a golden section (off any dyadic lattice), the
+  /// intervals whose a-posteriori error estimate exceeds the tolerance: the difference with
+  /// the interpolant through one more knot (this and the neighbouring stencils), trusted only
+  /// where the order-(order-2) estimate is larger by a margin. Every new knot first tests the
+  /// interpolant it joins; a miss forces further splits. Every evaluation is a knot. The
+  /// default: fewer evaluations than autoknots and no false convergence on the seeded sweep
+  /// of tests/knots/test_fit_reliability.cpp (docs/knots.md).
   high_order,
 };
 
@@ -50,9 +54,16 @@ struct Options {
   std::size_t max_knots = 100000;      ///< evaluation budget (honoured exactly), >= min_knots
   int refine = 1;                      ///< autoknots: spacing-outlier re-test rounds (0: off)
   double refine_sigma = 1.0;           ///< re-test intervals wider than mean + sigma * sd
+  /// autoknots: after NumCosmo's passes converge, test the spline at one new knot per interval
+  /// at a golden section (off the midpoints' dyadic lattice) and re-open the intervals where
+  /// it misses, until every interval has passed such a check. Guards against false
+  /// convergence (aliasing, an interval accepted on one lucky midpoint) at the cost of about
+  /// one more evaluation per interval; false (default) is NumCosmo's algorithm. high_order
+  /// always places its new knots off the lattice.
+  bool verify = false;
   int threads = 1;                     ///< threads evaluating one pass's new points (0: all);
                                        ///< f must then be thread-safe
-  Strategy strategy = Strategy::autoknots;  ///< see Strategy
+  Strategy strategy = Strategy::high_order;  ///< see Strategy (docs/knots.md: why this default)
   int order = 10;                      ///< high_order: knots per local polynomial, even, 4..16
 
   /// @throw sampo::invalid_argument naming the first bad field and its value.
@@ -68,7 +79,8 @@ struct Result {
   /// Posterior estimate of max |f - g| / (|f| + atol) over the final intervals (comparable to
   /// rtol). autoknots: the discrepancy measured when each interval's parent was last tested
   /// (conservative: the midpoint then became a knot, so the final spline is ~16x better on
-  /// smooth f); high_order: the a-posteriori estimate for the final pieces. Infinite for an
+  /// smooth f); high_order: the a-posteriori estimate for the final pieces (inflated where f is
+  /// not shown to be resolved, see Strategy::high_order). Infinite for an
   /// interval never tested (budget exhausted).
   double error_estimate = std::numeric_limits<double>::infinity();
   /// Where knots closed in on a suspected discontinuity (NaN unless

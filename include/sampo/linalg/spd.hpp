@@ -14,8 +14,9 @@
 /// spd_eigen() once and passes the SymmetricEigen to each function.
 ///
 /// Errors. Inputs must be non-empty, square, finite and symmetric (sampo::check_symmetric);
-/// SPD functions need λ_min > 0 (otherwise sampo::invalid_argument reporting the smallest
-/// eigenvalue, via sampo::throw_not_spd). A result that is not representable (f(λ) overflows,
+/// SPD functions need the eigenvalues to pass sampo's one SPD rule, λ_min > n·eps·λ_max and
+/// λ_min > 0 (sampo/core/check.hpp; otherwise sampo::not_spd_error, a sampo::invalid_argument,
+/// reporting the smallest eigenvalue). A result that is not representable (f(λ) overflows,
 /// or exp(λ) underflows to a singular "SPD" matrix) throws sampo::numerical_error.
 
 #include <Eigen/Core>
@@ -47,9 +48,11 @@ struct SymmetricEigen {
 [[nodiscard]] SymmetricEigen symmetric_eigen(const Eigen::Ref<const Eigen::MatrixXd>& a);
 
 /// Eigendecomposition of a symmetric positive definite matrix: the SPD check of this module.
-/// @param a as symmetric_eigen; in addition λ_min > 0 is required.
-/// @throw sampo::invalid_argument as symmetric_eigen, or if λ_min <= 0 (the message gives
-///        λ_min, so a rank-deficient matrix, λ_min ≈ 0, is told apart from a wrong sign).
+/// @param a as symmetric_eigen; in addition its eigenvalues must pass the SPD rule
+///        (λ_min > n·eps·λ_max and λ_min > 0, sampo::is_spd_spectrum).
+/// @throw sampo::invalid_argument as symmetric_eigen; sampo::not_spd_error if the rule fails
+///        (the message gives λ_min, so a rank-deficient matrix, λ_min ≈ 0, is told apart from
+///        a wrong sign).
 [[nodiscard]] SymmetricEigen spd_eigen(const Eigen::Ref<const Eigen::MatrixXd>& a);
 
 /// V diag(f_values) Vᵀ, symmetrized: the reconstruction behind every function here.
@@ -76,18 +79,18 @@ template <class F>
 
 /// A^{1/2}, the SPD square root. @throw as spd_eigen.
 [[nodiscard]] Eigen::MatrixXd spd_sqrt(const Eigen::Ref<const Eigen::MatrixXd>& a);
-/// A^{1/2} from a decomposition. @throw sampo::invalid_argument if e.values has λ_min <= 0.
+/// A^{1/2} from a decomposition. @throw sampo::not_spd_error if e.values fail the SPD rule.
 [[nodiscard]] Eigen::MatrixXd spd_sqrt(const SymmetricEigen& e);
 
 /// A^{-1/2}, the inverse SPD square root. @throw as spd_eigen.
 [[nodiscard]] Eigen::MatrixXd spd_invsqrt(const Eigen::Ref<const Eigen::MatrixXd>& a);
-/// A^{-1/2} from a decomposition. @throw sampo::invalid_argument if λ_min <= 0.
+/// A^{-1/2} from a decomposition. @throw sampo::not_spd_error if e.values fail the SPD rule.
 [[nodiscard]] Eigen::MatrixXd spd_invsqrt(const SymmetricEigen& e);
 
 /// log A, the principal matrix logarithm of an SPD matrix (a symmetric matrix).
 /// @throw as spd_eigen.
 [[nodiscard]] Eigen::MatrixXd spd_log(const Eigen::Ref<const Eigen::MatrixXd>& a);
-/// log A from a decomposition. @throw sampo::invalid_argument if λ_min <= 0.
+/// log A from a decomposition. @throw sampo::not_spd_error if e.values fail the SPD rule.
 [[nodiscard]] Eigen::MatrixXd spd_log(const SymmetricEigen& e);
 
 /// exp S for any symmetric S (the result is SPD).

@@ -42,8 +42,9 @@ Estimator estimator_from_string(std::string_view name);
 struct CovarianceOptions {
   Estimator estimator = Estimator::sample;  ///< which estimator
   double regularization = 0.0;  ///< lambda added to the diagonal by Estimator::regularized (>= 0)
-  /// Check that every estimate is numerically SPD: its smallest eigenvalue must exceed
-  /// C * eps * (its largest). Off only for callers that check themselves.
+  /// Check that every estimate is numerically SPD by sampo's one SPD rule: its smallest
+  /// eigenvalue must exceed C * eps * (its largest) and 0 (sampo::is_spd_spectrum). Off only
+  /// for callers that check themselves.
   bool require_spd = true;
   /// @throw sampo::invalid_argument naming the field (regularization < 0 or not finite).
   void validate() const;
@@ -78,14 +79,17 @@ struct ShrunkCovariance {
                                                      double lambda);
 
 /// The estimate chosen by @p options, checked to be SPD when options.require_spd.
-/// @throw sampo::invalid_argument for bad data, or when the estimate is not SPD (the message
-///        gives its smallest eigenvalue and advises shrinkage).
+/// @throw sampo::invalid_argument for bad data; sampo::not_spd_error (a sampo::invalid_argument)
+///        when the estimate is not SPD (the message gives its smallest eigenvalue and advises
+///        shrinkage).
 [[nodiscard]] Eigen::MatrixXd covariance(const Eigen::Ref<const Eigen::MatrixXd>& x,
                                          const CovarianceOptions& options = {});
 
-/// covariance() of every trial, in parallel over trials (OpenMP). Trials may differ in length
-/// but not in channel count.
-/// @throw sampo::invalid_argument naming the first bad trial ("trial 7").
+/// covariance() of every trial, in parallel over trials (sampo::parallel::parallel_for); each
+/// estimate is computed alone, so the result is bit-identical for any thread count. Trials
+/// may differ in length but not in channel count.
+/// @throw as covariance, naming the lowest-index bad trial ("trial 7") whatever the thread
+///        count; a not-SPD estimate stays a sampo::not_spd_error.
 [[nodiscard]] std::vector<Eigen::MatrixXd> covariances(const std::vector<Eigen::MatrixXd>& trials,
                                                        const CovarianceOptions& options = {});
 
@@ -104,17 +108,21 @@ struct ShrunkCovariance {
                                                    int order, int lag,
                                                    const CovarianceOptions& options = {});
 
-/// augmented_covariance of every trial, in parallel over trials (OpenMP).
-/// @throw sampo::invalid_argument naming the first bad trial.
+/// augmented_covariance of every trial, in parallel over trials as covariances().
+/// @throw as covariances.
 [[nodiscard]] std::vector<Eigen::MatrixXd> augmented_covariances(
     const std::vector<Eigen::MatrixXd>& trials, int order, int lag,
     const CovarianceOptions& options = {});
 
-/// Throws unless @p c is numerically SPD: smallest eigenvalue > C * eps * largest (and > 0).
-/// The message names @p function and @p name, gives the smallest eigenvalue and advises
-/// Ledoit-Wolf / OAS shrinkage or regularization.
-/// @throw sampo::invalid_argument
+/// Throws unless @p c is numerically SPD by sampo's one rule (sampo::is_spd_spectrum):
+/// smallest eigenvalue > C * eps * largest and > 0.
+/// The message names @p function and @p name, gives the smallest eigenvalue and advises what
+/// can help given the @p estimator that produced @p c: shrinkage or regularization after the
+/// sample covariance; for a shrinkage or regularized estimate of constant data (all zero),
+/// that no estimator can help.
+/// @throw sampo::not_spd_error (a sampo::invalid_argument)
 void require_spd_estimate(std::string_view function, std::string_view name,
-                          const Eigen::Ref<const Eigen::MatrixXd>& c);
+                          const Eigen::Ref<const Eigen::MatrixXd>& c,
+                          Estimator estimator = Estimator::sample);
 
 }  // namespace sampo::riemann

@@ -15,8 +15,11 @@
 namespace sampo::riemann {
 
 /// Affine-invariant (Riemannian) distance ||log(B^{-1/2} A B^{-1/2})||_F.
-/// @throw sampo::invalid_argument if A or B is not square, symmetric, finite and positive
-///        definite, or their sizes differ.
+/// @throw sampo::invalid_argument if A or B is not square, symmetric and finite, or their
+///        sizes differ; sampo::not_spd_error (a sampo::invalid_argument) if A or B fails
+///        sampo's SPD rule (λ_min > n·eps·λ_max, sampo/core/check.hpp);
+///        sampo::numerical_error if, both being SPD, a computed generalized eigenvalue is
+///        still <= 0 (κ(A)·κ(B) near 1/eps): the result is never NaN or inf.
 [[nodiscard]] double distance_riemann(const Eigen::Ref<const Eigen::MatrixXd>& a,
                                       const Eigen::Ref<const Eigen::MatrixXd>& b);
 
@@ -34,8 +37,9 @@ namespace sampo::riemann {
                               const Eigen::Ref<const Eigen::MatrixXd>& b,
                               Metric metric = Metric::riemann);
 
-/// d(xs[i], b) for every i, in parallel (OpenMP); B is factored once.
-/// @throw sampo::invalid_argument naming the first bad matrix ("matrix 4").
+/// d(xs[i], b) for every i, in parallel (sampo::parallel::parallel_for); B is factored once.
+/// @throw as the chosen distance, naming the lowest-index bad matrix ("matrix 4") whatever
+///        the thread count.
 [[nodiscard]] Eigen::VectorXd distances(const std::vector<Eigen::MatrixXd>& xs,
                                         const Eigen::Ref<const Eigen::MatrixXd>& b,
                                         Metric metric = Metric::riemann);

@@ -57,7 +57,7 @@ struct CrossValidationResult {
 };
 
 /// Within-session k-fold cross-validation of one pipeline on raw trials. Folds run one after
-/// another; each step inside is parallel (OpenMP over trials / matrices).
+/// another; each step inside is parallel over trials / matrices (sampo::parallel::parallel_for).
 /// @throw sampo::invalid_argument for bad trials (named), labels or options.
 [[nodiscard]] CrossValidationResult cross_validate(const std::vector<Eigen::MatrixXd>& trials,
                                                    const std::vector<int>& labels,
@@ -81,11 +81,16 @@ struct GridOptions {
 };
 
 /// Nested cross-validation of acm-ts-svm or acm-mdm: in each outer fold, every grid point is
-/// scored by inner cross-validation on the training trials (grid points whose ACM is not SPD
-/// for some trial, i.e. order * C >= T - order * lag, are skipped), the best is refitted on
-/// the whole training part and scored on the test part. Inner work runs in parallel over
-/// (order, lag) with OpenMP.
-/// @throw sampo::invalid_argument for bad input, or when no grid point is usable.
+/// scored by inner cross-validation on the training trials, the best is refitted on the whole
+/// training part and scored on the test part. A grid point is skipped when its ACM cannot be
+/// SPD for some training trial: the augmented trial has fewer than 2 samples
+/// (T - order * lag < 2), or the estimate fails the SPD rule (sampo::not_spd_error; with the
+/// sample estimator, order * C >= T - order * lag). Inner work runs in parallel over
+/// (order, lag) (sampo::parallel::parallel_for); every point's score is computed alone, so the
+/// scores and the choice are the same for any thread count.
+/// @throw sampo::invalid_argument for bad input, or when no grid point is usable. An error
+///        while scoring a point that is not a skip propagates: the lowest-index point's,
+///        whatever the thread count.
 [[nodiscard]] CrossValidationResult grid_search_cross_validate(
     const std::vector<Eigen::MatrixXd>& trials, const std::vector<int>& labels,
     const PipelineOptions& pipeline, const GridOptions& grid = {},

@@ -42,7 +42,7 @@ namespace sampo::riemann {
                                       const Eigen::Ref<const Eigen::MatrixXd>& x);
 
 /// Zero-phase forward-backward filtering of each row (scipy.signal.sosfiltfilt, padtype "odd",
-/// padlen 3 (2 n + 1)); rows in parallel (OpenMP).
+/// padlen 3 (2 n + 1)); rows in parallel (sampo::parallel::parallel_for).
 /// @throw sampo::invalid_argument for a bad sos, non-finite data, or a row not longer than padlen.
 [[nodiscard]] Eigen::MatrixXd sosfiltfilt(const Eigen::Ref<const Eigen::MatrixXd>& sos,
                                           const Eigen::Ref<const Eigen::MatrixXd>& x);

@@ -34,8 +34,9 @@ namespace sampo::riemann {
                                              const Eigen::Ref<const Eigen::MatrixXd>& reference);
 
 /// The tangent vectors of all @p xs as the rows of an n x C(C+1)/2 matrix, in parallel
-/// (OpenMP); C^{-1/2} is computed once.
-/// @throw sampo::invalid_argument naming the first bad matrix, or if C is not SPD.
+/// (sampo::parallel::parallel_for); C^{-1/2} is computed once.
+/// @throw sampo::invalid_argument naming the lowest-index bad matrix whatever the thread
+///        count, or if C is not SPD.
 [[nodiscard]] Eigen::MatrixXd tangent_space(const std::vector<Eigen::MatrixXd>& xs,
                                             const Eigen::Ref<const Eigen::MatrixXd>& reference);
 
