@@ -49,8 +49,23 @@ void print_help(std::ostream& out) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace sampo::cli {
+
+/// The whole program: global flags, then the subcommand; returns the exit status. A function
+/// of its own so that fuzz/cli_fuzz.cpp can call it with argument vectors of its making
+/// (built with SAMPO_CLI_NO_MAIN there).
+int run_main(int argc, char** argv) {
   try {
+    // Boost.Program_options never finishes formatting an error about an argument that holds
+    // one of its own message placeholders (it replaces "%value%" by a value containing
+    // "%value%", forever; found by fuzz/cli_fuzz.cpp): such an argument is refused here.
+    for (int i = 1; i < argc; ++i)
+      for (const char* token :
+           {"%option%", "%original_token%", "%value%", "%prefix%", "%canonical_option%"})
+        if (std::string_view(argv[i]).find(token) != std::string_view::npos)
+          sampo::throw_invalid_argument("sampo", "#" + std::to_string(i), argv[i],
+                                        std::string("contains '") + token +
+                                            "', which the option parser cannot report");
     sampo::parallel::MpiSession mpi;
     sampo::cli::GlobalOptions global;
     std::string command;
@@ -113,3 +128,9 @@ int main(int argc, char** argv) {
     return 1;
   }
 }
+
+}  // namespace sampo::cli
+
+#ifndef SAMPO_CLI_NO_MAIN
+int main(int argc, char** argv) { return sampo::cli::run_main(argc, argv); }
+#endif

@@ -43,6 +43,10 @@ nlohmann::json read_json(const std::filesystem::path& path) {
                    "JSON parse error at line " + std::to_string(line) + ", column " +
                        std::to_string(column) + " (byte " + std::to_string(e.byte) +
                        "): " + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    // A number beyond the range of a double ("1e400"; found by fuzz/json_fuzz.cpp): nlohmann
+    // reports it as out_of_range, which must not escape as a foreign exception.
+    throw_io_error(f, path.string(), std::string("JSON value out of range: ") + e.what());
   }
 }
 

@@ -39,6 +39,21 @@ TEST_CASE("read_json reports where parsing failed", "[io][json]") {
                             "cannot open");
 }
 
+TEST_CASE("read_json: a number beyond a double is an io_error (found by fuzzing)", "[io][json]") {
+  TempDir dir;
+  const auto path = dir / "big.json";
+  for (const char* text : {"[1, 2.5, -3e308, null]", "1e400", "{\"a\": [[-1e99999]]}"}) {
+    write_bytes(path, text);
+    INFO(text);
+    SAMPO_REQUIRE_THROWS_WITH(read_json(path), sampo::io_error, "sampo::io::read_json",
+                              "big.json", "out of range", "number overflow");
+  }
+  write_bytes(path, "[1.7976931348623157e308, 4.9e-324, 1e-400]");  // the limits still read
+  const auto j = read_json(path);
+  CHECK(j[0].get<double>() == std::numeric_limits<double>::max());
+  CHECK(j[2].get<double>() == 0.0);
+}
+
 TEST_CASE("write_json rejects invalid UTF-8 and keeps the old file", "[io][json]") {
   TempDir dir;
   const auto path = dir / "r.json";
