@@ -22,11 +22,11 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "sampo/knots.hpp"
+#include "sampo/parallel/random_stream.hpp"
 
 namespace {
 using namespace sampo::knots;
@@ -41,7 +41,7 @@ struct Target {
   double atol;
 };
 
-double u01(std::mt19937_64& g) { return static_cast<double>(g() >> 11) * 0x1.0p-53; }
+double u01(sampo::parallel::RandomStream& g) { return g.uniform(); }
 
 std::vector<Target> targets() {
   std::vector<Target> t;
@@ -51,18 +51,18 @@ std::vector<Target> targets() {
   t.push_back({"hernquist_sigma", [](double X) { return std::log(halo::surface_density(Profile::hernquist, X)); }, 1e-4, 1e4, Scale::log, 1.0});
   t.push_back({"hernquist_mass", [](double X) { return std::log(halo::cylinder_mass(Profile::hernquist, X)); }, 1e-4, 1e4, Scale::log, 1.0});
   // NumCosmo's families, parameters as in validation/knots/families.cpp (seed 11).
-  std::mt19937_64 g(11);
+  sampo::parallel::RandomStream g(11, 0);  // the kit's generator, as the validation
   std::vector<double> c(6);
   for (double& v : c) v = -10 + 20 * u01(g);
   t.push_back({"polynomial", [c](double x) { double s = 0; for (auto it = c.rbegin(); it != c.rend(); ++it) s = s * x + *it; return s; }, 0, 1, Scale::linear, 1.0});
-  g.seed(11);
+  g = sampo::parallel::RandomStream(11, 0);
   std::vector<double> A(10), nu(10);
   for (int i = 0; i < 10; ++i) { A[i] = -1 + 2 * u01(g); nu[i] = -5 + 10 * u01(g); }
   t.push_back({"cosine", [A, nu](double x) { double s = 0; for (int i = 0; i < 10; ++i) s += A[i] * std::cos(2 * 3.141592653589793 * nu[i] * x); return s; }, 0, 1, Scale::linear, 1.0});
-  g.seed(11);
+  g = sampo::parallel::RandomStream(11, 0);
   const double alpha = -1 + 2 * u01(g), beta = 10 + 40 * u01(g);
   t.push_back({"exp_sinc", [alpha, beta](double x) { const double z = beta * x, s = z == 0 ? 1.0 : std::sin(z) / z; return 0.5 * std::exp(alpha * x) + s * s; }, -1, 1, Scale::linear, 1.0});
-  g.seed(11);
+  g = sampo::parallel::RandomStream(11, 0);
   std::vector<double> w(8), ce(8), sg(8);
   for (int i = 0; i < 8; ++i) { w[i] = -1 + 2 * u01(g); ce[i] = u01(g); sg[i] = 0.05 + 0.15 * u01(g); }
   t.push_back({"rbf", [w, ce, sg](double x) { double v = 0; for (int i = 0; i < 8; ++i) v += w[i] * std::exp(-std::pow((x - ce[i]) / sg[i], 2)); return v; }, 0, 1, Scale::linear, 1.0});

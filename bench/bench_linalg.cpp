@@ -5,26 +5,21 @@
 //    Gram product AᵀA alone (sampo's blocked rank-k update and Eigen's general product), so
 //    that gram-route / gram-product can be read off.
 // Run:  build/bin/bench_linalg --benchmark_min_time=0.2
-// Data: fixed seeds (std::mt19937_64), generated once, outside the timed loops.
+// Data: fixed seeds (sampo/testing/fixtures.hpp), generated once, outside the timed loops.
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Dense>
 #include <cstdint>
-#include <random>
 
 #include "sampo/linalg/leverage.hpp"
 #include "sampo/linalg/spd.hpp"
 #include "sampo/linalg/symmetric.hpp"
+#include "sampo/testing/fixtures.hpp"
 
 namespace {
 
 Eigen::MatrixXd uniform_matrix(Eigen::Index n, Eigen::Index p, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  Eigen::MatrixXd a(n, p);
-  for (Eigen::Index j = 0; j < p; ++j)
-    for (Eigen::Index i = 0; i < n; ++i) a(i, j) = u(rng);
-  return a;
+  return sampo::testing::uniform_matrix(n, p, seed, 0);
 }
 
 /// A random SPD matrix with condition number about 1e3 (a regularized sample covariance).

@@ -4,33 +4,26 @@
 //  - MDM fit + predict on 200 + 200 matrices of 22 x 22, 2 classes;
 //  - augmented covariances (order 4, lag 2) of 200 trials of 22 x 1001 samples.
 // Run:  build/bin/bench_riemann --benchmark_min_time=0.2   (OMP_NUM_THREADS sets the threads)
-// Data: fixed seeds (std::mt19937_64), generated once, outside the timed loops.
+// Data: fixed seeds (sampo/testing/fixtures.hpp), generated once, outside the timed loops.
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Dense>
-#include <random>
 #include <vector>
 
+#include "sampo/parallel/random_stream.hpp"
 #include "sampo/riemann.hpp"
+#include "sampo/testing/fixtures.hpp"
 
 namespace {
 
-Eigen::MatrixXd normal(Eigen::Index r, Eigen::Index c, std::mt19937_64& gen) {
-  std::normal_distribution<double> nd;
-  Eigen::MatrixXd m(r, c);
-  for (Eigen::Index j = 0; j < c; ++j)
-    for (Eigen::Index i = 0; i < r; ++i) m(i, j) = nd(gen);
-  return m;
-}
-
 /// n sample covariances of n-channel white noise mixed by a class-dependent matrix.
 std::vector<Eigen::MatrixXd> covs(int count, Eigen::Index n, unsigned seed, double boost = 0.0) {
-  std::mt19937_64 gen(seed);
-  Eigen::MatrixXd mix = Eigen::MatrixXd::Identity(n, n) + 0.2 * normal(n, n, gen);
+  sampo::parallel::RandomStream gen(seed, 0);
+  Eigen::MatrixXd mix = Eigen::MatrixXd::Identity(n, n) + 0.2 * gen.normal_matrix(n, n);
   mix.col(0) *= 1.0 + boost;
   std::vector<Eigen::MatrixXd> out;
   for (int k = 0; k < count; ++k)
-    out.push_back(sampo::riemann::sample_covariance(mix * normal(n, 4 * n, gen)));
+    out.push_back(sampo::riemann::sample_covariance(mix * gen.normal_matrix(n, 4 * n)));
   return out;
 }
 
@@ -55,9 +48,8 @@ void BM_mdm_fit_predict(benchmark::State& state) {
 BENCHMARK(BM_mdm_fit_predict)->Unit(benchmark::kMillisecond);
 
 void BM_augmented_covariances(benchmark::State& state) {
-  std::mt19937_64 gen(4);
   std::vector<Eigen::MatrixXd> trials;
-  for (int k = 0; k < 200; ++k) trials.push_back(normal(22, 1001, gen));
+  for (int k = 0; k < 200; ++k) trials.push_back(sampo::testing::normal_matrix(22, 1001, 4, 0, k));
   for (auto _ : state)
     benchmark::DoNotOptimize(sampo::riemann::augmented_covariances(trials, 4, 2).data());
 }

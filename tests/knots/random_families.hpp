@@ -17,18 +17,12 @@
 
 #include "sampo/knots/fit.hpp"
 #include "sampo/parallel/random_stream.hpp"
+#include "sampo/testing/fixtures.hpp"
 
 namespace sampo::test::knots {
 
-/// The master seed: $SAMPO_TEST_SEED, or 0 (printed by the test that uses it).
-inline std::uint64_t family_seed() {
-  static const std::uint64_t seed = [] {
-    const char* env = std::getenv("SAMPO_TEST_SEED");
-    if (env == nullptr || *env == '\0') return std::uint64_t{0};
-    return static_cast<std::uint64_t>(std::stoull(env));
-  }();
-  return seed;
-}
+/// The master seed: the kit's fixture_seed(), $SAMPO_TEST_SEED or 0.
+inline std::uint64_t family_seed() { return sampo::testing::fixture_seed(); }
 
 enum class Kind : std::uint64_t {
   sine,

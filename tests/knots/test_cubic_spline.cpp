@@ -1,10 +1,11 @@
 #include "sampo/knots/cubic_spline.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
-#include <random>
 
 #include "sampo/core/error.hpp"
+#include "sampo/testing/fixtures.hpp"
 #include "sampo_test.hpp"
 
 using namespace sampo::knots;
@@ -18,11 +19,11 @@ double dp(double x) { return -1.0 + x - 0.9 * x * x; }
 double d2p(double x) { return 1.0 - 1.8 * x; }
 double ip(double x) { return 2.0 * x - 0.5 * x * x + x * x * x / 6.0 - 0.075 * x * x * x * x; }
 
-Eigen::VectorXd random_knots(int n, double a, double b, unsigned seed) {
-  std::mt19937_64 gen(seed);
-  std::uniform_real_distribution<double> u(0.2, 1.0);  // spacing ratio at most 5
-  Eigen::VectorXd h(n - 1);
-  for (int i = 0; i < n - 1; ++i) h(i) = u(gen);
+/// n knots from a to b with random spacings: spacing ratio at most 5 (the spacings are uniform
+/// on (0.2, 1), kit stream (fixture_seed(), stream)).
+Eigen::VectorXd random_knots(int n, double a, double b, std::uint64_t stream) {
+  const Eigen::VectorXd h =
+      sampo::testing::uniform_matrix(n - 1, 1, sampo::testing::fixture_seed(), stream, 0.2, 1.0);
   Eigen::VectorXd x(n);
   x(0) = a;
   for (int i = 1; i < n; ++i) x(i) = x(i - 1) + h(i - 1) * (b - a) / h.sum();

@@ -1,41 +1,28 @@
 #pragma once
-// Fixtures shared by the linalg tests: seeded random matrices with prescribed spectra.
-#include "sampo/parallel/random_stream.hpp"
+// Fixtures shared by the linalg tests: the kit's random matrices (sampo/testing/fixtures.hpp)
+// under the master seed fixture_seed() ($SAMPO_TEST_SEED, or 0), streams numbered by the tests.
 #include <Eigen/Dense>
-#include <cmath>
 #include <cstdint>
 #include <limits>
-#include <random>
+
+#include "sampo/testing/fixtures.hpp"
 
 namespace sampo::test {
 
 inline constexpr double kEps = std::numeric_limits<double>::epsilon();
 
-/// n x m matrix of independent N(0, 1) entries: Philox stream (seed, 0, 0), the same numbers on
-/// every platform (std::normal_distribution differs between standard libraries).
-inline Eigen::MatrixXd gaussian_matrix(Eigen::Index n, Eigen::Index m, std::uint64_t seed) {
-  return sampo::parallel::RandomStream(seed, 0, 0).normal_matrix(n, m);
+using sampo::testing::fixture_seed;
+using sampo::testing::log_spaced;
+using sampo::testing::with_spectrum;
+
+/// n x m matrix of independent N(0, 1) entries: stream (fixture_seed(), stream) of the kit.
+inline Eigen::MatrixXd gaussian_matrix(Eigen::Index n, Eigen::Index m, std::uint64_t stream) {
+  return sampo::testing::normal_matrix(n, m, fixture_seed(), stream);
 }
 
-/// A random n x n orthogonal matrix (Q of a Gaussian matrix, fixed seed).
-inline Eigen::MatrixXd orthogonal_matrix(Eigen::Index n, std::uint64_t seed) {
-  Eigen::HouseholderQR<Eigen::MatrixXd> qr(gaussian_matrix(n, n, seed));
-  return qr.householderQ() * Eigen::MatrixXd::Identity(n, n);
-}
-
-/// Q diag(lambda) Qᵀ, exactly symmetrized.
-inline Eigen::MatrixXd with_spectrum(const Eigen::MatrixXd& q, const Eigen::VectorXd& lambda) {
-  Eigen::MatrixXd a = q * lambda.asDiagonal() * q.transpose();
-  Eigen::MatrixXd s = 0.5 * (a + a.transpose());
-  return s;
-}
-
-/// n eigenvalues log-spaced from 1 down to 1/cond.
-inline Eigen::VectorXd log_spaced(Eigen::Index n, double cond) {
-  Eigen::VectorXd l(n);
-  for (Eigen::Index i = 0; i < n; ++i)
-    l(i) = std::pow(cond, -static_cast<double>(i) / static_cast<double>(n - 1));
-  return l;
+/// A random n x n orthogonal matrix: Q of gaussian_matrix(n, n, stream).
+inline Eigen::MatrixXd orthogonal_matrix(Eigen::Index n, std::uint64_t stream) {
+  return sampo::testing::random_orthogonal(n, fixture_seed(), stream);
 }
 
 /// Largest absolute entry of a - b.

@@ -1,88 +1,49 @@
 #pragma once
-// Deterministic SPD test matrices for the riemann tests: every random number comes from a
-// sampo::parallel::RandomStream (Philox, keyed by (master seed, fixture seed, index)), so the
-// matrices are the same with every standard library. The master seed is 0; setting
-// $SAMPO_TEST_SEED to another integer draws all fixtures afresh, which checks that no
-// tolerance is tuned to one draw (ctest passes the environment through).
+// Deterministic SPD test matrices for the riemann tests, from sampo's fixture kit
+// (sampo/testing/fixtures.hpp): every random number comes from a sampo::parallel::RandomStream
+// keyed by (master seed, fixture seed, index), so the matrices are the same with every standard
+// library. The master seed is fixture_seed(): 0, or $SAMPO_TEST_SEED, which draws all fixtures
+// afresh and checks that no tolerance is tuned to one draw (ctest passes the environment
+// through).
 #include <Eigen/Dense>
-#include <cmath>
 #include <cstdint>
-#include <cstdlib>
-#include <iostream>
-#include <string>
 #include <vector>
 
-#include "sampo/parallel/random_stream.hpp"
+#include "sampo/testing/fixtures.hpp"
 
 namespace sampo::test {
 
-/// The fixtures' master seed: $SAMPO_TEST_SEED, or 0. Printed once when overridden.
-inline std::uint64_t fixture_seed() {
-  static const std::uint64_t seed = [] {
-    const char* env = std::getenv("SAMPO_TEST_SEED");
-    if (env == nullptr || *env == '\0') return std::uint64_t{0};
-    const std::uint64_t s = std::stoull(env);
-    std::cerr << "riemann test fixtures: SAMPO_TEST_SEED = " << s << "\n";
-    return s;
-  }();
-  return seed;
-}
+using sampo::testing::fixture_seed;
 
 /// rows x cols matrix of standard normal entries: stream (fixture_seed(), seed), index 0.
 inline Eigen::MatrixXd normal_matrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed) {
-  return sampo::parallel::RandomStream(fixture_seed(), seed).normal_matrix(rows, cols);
+  return sampo::testing::normal_matrix(rows, cols, fixture_seed(), seed);
 }
 
-/// A random orthogonal matrix (Q of the QR of a normal matrix).
+/// A random orthogonal matrix (Q of the QR of normal_matrix(n, n, seed)).
 inline Eigen::MatrixXd orthogonal(Eigen::Index n, std::uint64_t seed) {
-  return Eigen::HouseholderQR<Eigen::MatrixXd>(normal_matrix(n, n, seed)).householderQ();
+  return sampo::testing::random_orthogonal(n, fixture_seed(), seed);
 }
 
 /// Q diag(lambda) Q^T with eigenvalues log-spaced from 1 to cond (times scale), exactly symmetric.
 inline Eigen::MatrixXd spd_with_condition(Eigen::Index n, double cond, std::uint64_t seed,
                                           double scale = 1.0) {
-  const Eigen::MatrixXd q = orthogonal(n, seed);
-  Eigen::VectorXd lambda(n);
-  for (Eigen::Index i = 0; i < n; ++i)
-    lambda(i) = scale * std::pow(cond, n == 1 ? 0.0 : double(i) / double(n - 1));
-  Eigen::MatrixXd a = q * lambda.asDiagonal() * q.transpose();
-  return 0.5 * (a + a.transpose());
+  return sampo::testing::spd_with_condition(n, cond, fixture_seed(), seed, scale);
 }
 
-/// pyRiemann's make_matrices: V diag(lambda) V^T, V orthogonal (Q of a normal matrix),
-/// lambda ~ U[0.5, 2]; matrix k from stream (fixture_seed(), seed), index k + 1 (index 0 is
-/// normal_matrix's).
+/// pyRiemann's make_matrices (sampo::testing::random_spd): eigenvalues ~ U(0.5, 2); matrix k
+/// from stream (fixture_seed(), seed), index k + 1 (index 0 is normal_matrix's).
 inline std::vector<Eigen::MatrixXd> random_spd(std::size_t count, Eigen::Index n,
                                                std::uint64_t seed) {
-  std::vector<Eigen::MatrixXd> out;
-  for (std::size_t k = 0; k < count; ++k) {
-    sampo::parallel::RandomStream rs(fixture_seed(), seed, k + 1);
-    const Eigen::MatrixXd q =
-        Eigen::HouseholderQR<Eigen::MatrixXd>(rs.normal_matrix(n, n)).householderQ();
-    Eigen::VectorXd lambda(n);
-    for (Eigen::Index i = 0; i < n; ++i) lambda(i) = rs.uniform(0.5, 2.0);
-    Eigen::MatrixXd a = q * lambda.asDiagonal() * q.transpose();
-    out.push_back(0.5 * (a + a.transpose()));
-  }
-  return out;
+  return sampo::testing::random_spd(count, n, fixture_seed(), seed);
 }
 
-/// G = Q diag(s) with s log-spaced so that G G^T has condition number @p cond. Congruences
-/// G E G^T of well-conditioned E are ill-conditioned (cond ~ cond(E) * cond) while their
-/// affine-invariant geometry is that of the E's, which gives closed forms at any conditioning.
+/// G = Q diag(s) with G G^T of condition number @p cond (sampo::testing::ill_factor).
 inline Eigen::MatrixXd ill_factor(Eigen::Index n, double cond, std::uint64_t seed) {
-  const Eigen::MatrixXd q = orthogonal(n, seed);
-  Eigen::VectorXd s(n);
-  for (Eigen::Index i = 0; i < n; ++i)
-    s(i) = std::pow(cond, n == 1 ? 0.0 : 0.5 * double(i) / double(n - 1));
-  return q * s.asDiagonal();
+  return sampo::testing::ill_factor(n, cond, fixture_seed(), seed);
 }
 
-/// G E G^T, exactly symmetric.
-inline Eigen::MatrixXd congruent(const Eigen::MatrixXd& g, const Eigen::MatrixXd& e) {
-  Eigen::MatrixXd x = g * e * g.transpose();
-  return 0.5 * (x + x.transpose());
-}
+using sampo::testing::congruent;  // G E G^T, exactly symmetric
 
 /// Labelled synthetic trials: class k (0..classes-1) is A_k z with z white noise (C x T) and
 /// A_k = I + boost * e_k e_k^T + a shared random mixing, so the classes differ only in

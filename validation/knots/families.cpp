@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <functional>
 #include <limits>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "registry.hpp"
 #include "sampo/knots/cubic_spline.hpp"
 #include "sampo/knots/fit.hpp"
+#include "sampo/parallel/random_stream.hpp"
 
 namespace {
 using namespace sampo::knots;
@@ -22,14 +22,12 @@ using sampo::validation::Outcome;
 using sampo::validation::knots::measured_text;
 using sampo::validation::knots::normalized_error;
 
-// Uniform on [lo, hi) from mt19937_64 (whose output sequence the standard fixes), so the
-// drawn parameters are the same with every compiler.
+// Uniform on (lo, hi) from the fixture kit's Philox stream (seed, 0), so the drawn parameters
+// are the same with every standard library.
 struct Draw {
-  explicit Draw(std::uint64_t seed) : gen(seed) {}
-  double operator()(double lo, double hi) {
-    return lo + (hi - lo) * static_cast<double>(gen() >> 11) * 0x1.0p-53;
-  }
-  std::mt19937_64 gen;
+  explicit Draw(std::uint64_t seed) : rs(seed, 0) {}
+  double operator()(double lo, double hi) { return rs.uniform(lo, hi); }
+  sampo::parallel::RandomStream rs;
 };
 
 struct Family {

@@ -3,25 +3,20 @@
 #include <Eigen/Dense>
 #include <cmath>
 #include <limits>
-#include <random>
 #include <string>
 
 #include "registry.hpp"
 #include "sampo/linalg/leverage.hpp"
+#include "sampo/testing/fixtures.hpp"
 
 namespace {
 using sampo::linalg::LeverageMethod;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
-/// A fixed n x p matrix of uniform [-1, 1) entries from std::mt19937_64 (seed 7), converted
-/// by hand so that the numbers are the same on every platform (κ ≈ 1 + O(√(p/n))).
+/// A fixed n x p matrix of entries uniform on (-1, 1): the fixture kit's stream (seed 7,
+/// stream 0), the same numbers on every platform (κ ≈ 1 + O(√(p/n))).
 Eigen::MatrixXd fixed_matrix(Eigen::Index n, Eigen::Index p) {
-  std::mt19937_64 rng(7);
-  Eigen::MatrixXd m(n, p);
-  for (Eigen::Index j = 0; j < p; ++j)
-    for (Eigen::Index i = 0; i < n; ++i)
-      m(i, j) = 2.0 * std::ldexp(static_cast<double>(rng() >> 11), -53) - 1.0;
-  return m;
+  return sampo::testing::uniform_matrix(n, p, 7, 0);
 }
 
 sampo::linalg::LeverageResult run(const Eigen::MatrixXd& a, LeverageMethod m) {

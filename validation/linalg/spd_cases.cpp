@@ -3,34 +3,27 @@
 // 1e2 ... 1e12.
 #include <Eigen/Dense>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <limits>
-#include <random>
 #include <string>
 
 #include "registry.hpp"
 #include "sampo/linalg/spd.hpp"
+#include "sampo/testing/fixtures.hpp"
 
 namespace {
 using sampo::validation::bound;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
-/// A fixed n x n orthogonal matrix: Q of the QR factorization of a matrix of uniform [-1, 1)
-/// entries from std::mt19937_64 (seed 2024), converted by hand so that the numbers are the
-/// same on every platform (the standard fixes mt19937_64's output, not the distributions').
-Eigen::MatrixXd fixed_rotation(Eigen::Index n) {
-  std::mt19937_64 rng(2024);
-  Eigen::MatrixXd m(n, n);
-  for (Eigen::Index j = 0; j < n; ++j)
-    for (Eigen::Index i = 0; i < n; ++i)
-      m(i, j) = 2.0 * std::ldexp(static_cast<double>(rng() >> 11), -53) - 1.0;
-  Eigen::HouseholderQR<Eigen::MatrixXd> qr(m);
-  return qr.householderQ() * Eigen::MatrixXd::Identity(n, n);
-}
+using sampo::testing::log_spaced;
+using sampo::testing::with_spectrum;
 
-Eigen::MatrixXd with_spectrum(const Eigen::MatrixXd& q, const Eigen::VectorXd& lambda) {
-  const Eigen::MatrixXd a = q * lambda.asDiagonal() * q.transpose();
-  return 0.5 * (a + a.transpose());
+/// A fixed n x n orthogonal matrix: the fixture kit's random_orthogonal (seed 2024, stream 0),
+/// the same numbers on every platform.
+constexpr std::uint64_t kSeed = 2024;
+Eigen::MatrixXd fixed_rotation(Eigen::Index n) {
+  return sampo::testing::random_orthogonal(n, kSeed, 0);
 }
 
 double max_abs(const Eigen::MatrixXd& m) { return m.cwiseAbs().maxCoeff(); }
@@ -40,13 +33,6 @@ Eigen::VectorXd diagonal_spectrum() {
   Eigen::VectorXd d(4);
   d << 1.0, kE, kE * kE, 4.0;
   return d;
-}
-
-Eigen::VectorXd log_spaced(Eigen::Index n, double cond) {
-  Eigen::VectorXd l(n);
-  for (Eigen::Index i = 0; i < n; ++i)
-    l(i) = std::pow(cond, -static_cast<double>(i) / static_cast<double>(n - 1));
-  return l;
 }
 }  // namespace
 
@@ -112,8 +98,8 @@ SAMPO_VALIDATION_CASE("linalg", "spd_exp/rotated_diagonal") {
                  std::exp(4.0), "exp");
 }
 SAMPO_VALIDATION_CASE("linalg", "spd_sqrt/rotated_diagonal") {
-  return rotated([](const Eigen::MatrixXd& a) { return sampo::linalg::spd_sqrt(a); }, sqrt_fn,
-                 0.71, "sqrt");
+  return rotated([](const Eigen::MatrixXd& a) { return sampo::linalg::spd_sqrt(a); }, sqrt_fn, 0.71,
+                 "sqrt");
 }
 
 SAMPO_VALIDATION_GROUP(spd_round_trip) {
@@ -124,7 +110,8 @@ SAMPO_VALIDATION_GROUP(spd_round_trip) {
     sampo::validation::register_case(
         {"linalg", std::string("spd_exp_log_round_trip/normwise/") + tag, [cond] {
            const Eigen::Index n = 10;
-           const Eigen::MatrixXd a = with_spectrum(fixed_rotation(n), log_spaced(n, cond));
+           const Eigen::MatrixXd a =
+               sampo::testing::spd_with_spectrum(log_spaced(n, cond), kSeed, 0);
            const Eigen::MatrixXd b = sampo::linalg::spd_exp(sampo::linalg::spd_log(a));
            return bound((b - a).norm() / a.norm(), 2.0 * n * kEps * (1.0 + std::log(cond)),
                         "‖exp(log A) - A‖_F/‖A‖_F, A = Q diag(λ) Qᵀ with λ log-spaced in "
@@ -137,7 +124,7 @@ SAMPO_VALIDATION_GROUP(spd_round_trip) {
         {"linalg", std::string("spd_exp_log_round_trip/smallest_eigenvalue/") + tag, [cond] {
            const Eigen::Index n = 10;
            const Eigen::VectorXd lam = log_spaced(n, cond);
-           const Eigen::MatrixXd a = with_spectrum(fixed_rotation(n), lam);
+           const Eigen::MatrixXd a = sampo::testing::spd_with_spectrum(lam, kSeed, 0);
            const Eigen::MatrixXd b = sampo::linalg::spd_exp(sampo::linalg::spd_log(a));
            Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(b, Eigen::EigenvaluesOnly);
            return sampo::validation::compare_relative(

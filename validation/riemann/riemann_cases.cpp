@@ -12,13 +12,13 @@
 
 #include "registry.hpp"
 #include "sampo/core/error.hpp"
-#include "sampo/parallel/random_stream.hpp"
 #include "sampo/riemann/covariance.hpp"
 #include "sampo/riemann/distance.hpp"
 #include "sampo/riemann/filter.hpp"
 #include "sampo/riemann/geodesic.hpp"
 #include "sampo/riemann/mean.hpp"
 #include "sampo/riemann/tangent_space.hpp"
+#include "sampo/testing/fixtures.hpp"
 
 namespace {
 
@@ -28,31 +28,24 @@ using sampo::validation::compare_absolute;
 using sampo::validation::compare_relative;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
-/// r x c standard normal entries from the Philox stream (seed, 0): the same numbers with every
-/// standard library (std::normal_distribution's algorithm is library-specific).
+// Fixed seeds (validation cases are data, not tests), drawn by the fixture kit: every number
+// comes from the Philox stream (seed, 0), the same with every standard library.
 Eigen::MatrixXd normal(Eigen::Index r, Eigen::Index c, unsigned seed) {
-  return sampo::parallel::RandomStream(seed, 0).normal_matrix(r, c);
+  return sampo::testing::normal_matrix(r, c, seed, 0);
 }
 Eigen::MatrixXd orthogonal(Eigen::Index n, unsigned seed) {
-  return Eigen::HouseholderQR<Eigen::MatrixXd>(normal(n, n, seed)).householderQ();
+  return sampo::testing::random_orthogonal(n, seed, 0);
 }
+using sampo::testing::congruent;
+using sampo::testing::with_spectrum;
 Eigen::MatrixXd sym(const Eigen::MatrixXd& a) { return 0.5 * (a + a.transpose()); }
-/// Well-conditioned SPD matrices (eigenvalues in [0.5, 2]), as pyRiemann's make_matrices.
+/// Well-conditioned SPD matrices (eigenvalues uniform on (0.5, 2)), as pyRiemann's make_matrices.
 std::vector<Eigen::MatrixXd> family(int count, Eigen::Index n, unsigned seed) {
-  std::vector<Eigen::MatrixXd> out;
-  for (int k = 0; k < count; ++k) {
-    Eigen::VectorXd l =
-        (normal(n, 1, seed + 100u * unsigned(k)).array().tanh() * 0.75 + 1.25).matrix();
-    const Eigen::MatrixXd q = orthogonal(n, seed + 100u * unsigned(k) + 1u);
-    out.push_back(sym(q * l.asDiagonal() * q.transpose()));
-  }
-  return out;
+  return sampo::testing::random_spd(static_cast<std::size_t>(count), n, seed, 0);
 }
 /// G with cond(G G^T) = cond.
 Eigen::MatrixXd factor(Eigen::Index n, double cond, unsigned seed) {
-  Eigen::VectorXd s(n);
-  for (Eigen::Index i = 0; i < n; ++i) s(i) = std::pow(cond, 0.5 * double(i) / double(n - 1));
-  return orthogonal(n, seed) * s.asDiagonal();
+  return sampo::testing::ill_factor(n, cond, seed, 0);
 }
 
 constexpr int kN = 8;
@@ -73,12 +66,11 @@ SAMPO_VALIDATION_GROUP(riemann_closed_forms) {
              for (int i = 0; i < kN; ++i)
                l(i) = std::pow(cond, double((i + 3 * k) % kN) / (kN - 1)) * (1 + 0.2 * k);
              logsum += l.array().log().matrix();
-             xs.push_back(sym(q * l.asDiagonal() * q.transpose()));
+             xs.push_back(with_spectrum(q, l));
            }
            const Eigen::VectorXd m = (logsum / 5.0).array().exp();
            const auto r = rm::mean_riemann(xs);
-           return bound(rm::distance_riemann(r.mean, sym(q * m.asDiagonal() * q.transpose())),
-                        tol + 10 * 1e-8,
+           return bound(rm::distance_riemann(r.mean, with_spectrum(q, m)), tol + 10 * 1e-8,
                         "mean of commuting matrices = Q exp(mean log L) Q^T; " + why +
                             " + 10 x the stopping tolerance 1e-8 (" + r.run.brief_report() + ")");
          }});
@@ -87,13 +79,12 @@ SAMPO_VALIDATION_GROUP(riemann_closed_forms) {
            const auto es = family(6, kN, 10);
            const Eigen::MatrixXd g = factor(kN, cond, 11);
            std::vector<Eigen::MatrixXd> xs;
-           for (const auto& e : es) xs.push_back(sym(g * e * g.transpose()));
+           for (const auto& e : es) xs.push_back(congruent(g, e));
            rm::MeanOptions o;
            o.tolerance = std::min(1e-8, 1e3 * kN * kEps * cond);
            o.max_iterations = 500;
            const Eigen::MatrixXd me = rm::mean_riemann(es, o).mean;
-           const double d1 =
-               rm::distance_riemann(rm::mean_riemann(xs, o).mean, sym(g * me * g.transpose()));
+           const double d1 = rm::distance_riemann(rm::mean_riemann(xs, o).mean, congruent(g, me));
            const double d2 = rm::distance_riemann(rm::mean_riemann({xs[0], xs[1]}, o).mean,
                                                   rm::geodesic_riemann(xs[0], xs[1], 0.5));
            return bound(std::max(d1, d2), tol + 2 * o.tolerance,
@@ -108,7 +99,7 @@ SAMPO_VALIDATION_GROUP(riemann_closed_forms) {
            std::vector<Eigen::MatrixXd> xs;
            double logdet = 0;
            for (const auto& e : es) {
-             xs.push_back(sym(g * e * g.transpose()));
+             xs.push_back(congruent(g, e));
              logdet += std::log(xs.back().determinant()) / 6.0;
            }
            return compare_absolute(
@@ -121,8 +112,8 @@ SAMPO_VALIDATION_GROUP(riemann_closed_forms) {
            const Eigen::MatrixXd g = factor(kN, cond, 31), gi = g.inverse().transpose();
            std::vector<Eigen::MatrixXd> xs, inv;
            for (const auto& e : es) {
-             xs.push_back(sym(g * e * g.transpose()));
-             inv.push_back(sym(gi * e.inverse() * gi.transpose()));
+             xs.push_back(congruent(g, e));
+             inv.push_back(congruent(gi, e.inverse()));
            }
            const Eigen::MatrixXd m = rm::mean_riemann(xs).mean;
            // d(A^-1, B^-1) = d(A, B), so inverting M (LU, n eps cond(M)) adds one more unit of the
@@ -135,17 +126,15 @@ SAMPO_VALIDATION_GROUP(riemann_closed_forms) {
         {"riemann", "distance/congruence-invariance/" + tag, [=] {
            const auto es = family(2, kN, 40);
            const Eigen::MatrixXd g = factor(kN, cond, 41);
-           return compare_absolute(
-               rm::distance_riemann(es[0], es[1]),
-               rm::distance_riemann(sym(g * es[0] * g.transpose()), sym(g * es[1] * g.transpose())),
-               tol, "d(G A G^T, G B G^T) = d(A, B); " + why);
+           return compare_absolute(rm::distance_riemann(es[0], es[1]),
+                                   rm::distance_riemann(congruent(g, es[0]), congruent(g, es[1])),
+                                   tol, "d(G A G^T, G B G^T) = d(A, B); " + why);
          }});
     sampo::validation::register_case(
         {"riemann", "tangent/norm-equals-distance/" + tag, [=] {
            const auto es = family(2, kN, 50);
            const Eigen::MatrixXd g = factor(kN, cond, 51);
-           const Eigen::MatrixXd x = sym(g * es[0] * g.transpose()),
-                                 c = sym(g * es[1] * g.transpose());
+           const Eigen::MatrixXd x = congruent(g, es[0]), c = congruent(g, es[1]);
            return compare_absolute(
                rm::distance_riemann(x, c), rm::tangent_vector(x, c).norm(), 2 * tol,
                "||upper(log(C^-1/2 X C^-1/2))|| = d(X, C) (checks the sqrt 2 weights); " + why);
