@@ -213,6 +213,53 @@ double split_fraction(const std::vector<double>& t, std::size_t i) {
 
 // ---------------------------------------------------------------------------------------
 // AutoKnots (NumCosmo ncm_spline_new_function_spline), in the working variable t.
+/// What a test at a new knot decided for the two halves of the interval it split.
+struct Verdict {
+  char ok;       // the interval meets the tolerance
+  char checked;  // its off-grid check (Options::verify) is done
+  double err;    // its scaled error estimate
+};
+
+/// Inserts the new knots (tm[k], ym[k]) into the intervals pending[k] (ascending) of st, each
+/// half getting judge(i, k), and carries the per-interval flags of the others. judge sees st as
+/// it was before the insertion. Returns the number of split intervals judged not ok.
+template <class Judge>
+std::size_t insert_knots(State& st, std::vector<char>& ok, std::vector<double>& err,
+                         std::vector<char>& checked, const std::vector<std::size_t>& pending,
+                         const std::vector<double>& tm, const std::vector<double>& ym,
+                         Judge&& judge) {
+  std::vector<double> nt, ny, nerr;
+  std::vector<char> nok, nchecked;
+  nt.reserve(st.t.size() + pending.size());
+  std::size_t failures = 0, k = 0;
+  for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
+    nt.push_back(st.t[i]);
+    ny.push_back(st.y[i]);
+    if (k < pending.size() && pending[k] == i) {
+      const Verdict v = judge(i, k);
+      if (!v.ok) ++failures;
+      nt.push_back(tm[k]);
+      ny.push_back(ym[k]);
+      nok.insert(nok.end(), {v.ok, v.ok});
+      nchecked.insert(nchecked.end(), {v.checked, v.checked});
+      nerr.insert(nerr.end(), {v.err, v.err});
+      ++k;
+    } else {
+      nok.push_back(ok[i]);
+      nchecked.push_back(checked[i]);
+      nerr.push_back(err[i]);
+    }
+  }
+  nt.push_back(st.t.back());
+  ny.push_back(st.y.back());
+  st.t.swap(nt);
+  st.y.swap(ny);
+  ok.swap(nok);
+  err.swap(nerr);
+  checked.swap(nchecked);
+  return failures;
+}
+
 double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State& st) {
   st.t = uniform_t(d, opt.min_knots);
   std::vector<double> xs(st.t.size());
@@ -258,46 +305,22 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
       ++st.passes;
       eval(xm, ym);  // the spline s is the previous pass's: the points are independent
 
-      std::vector<double> nt, ny, nerr;
-      std::vector<char> nok, nchecked;
-      nt.reserve(st.t.size() + pending.size());
-      std::size_t failures = 0, k = 0;
-      for (std::size_t i = 0; i < n_int; ++i) {
-        nt.push_back(st.t[i]);
-        ny.push_back(st.y[i]);
-        if (k < pending.size() && pending[k] == i) {
-          const double t0 = st.t[i], t1 = st.t[i + 1], y0 = st.y[i], y1 = st.y[i + 1];
-          const double dt = t1 - t0, y = ym[k];
-          const double ys = s(tm[k]);
-          const double i_simpson = dt * (y0 + 4.0 * y + y1) / 6.0;
-          const double i_spline = s.integral(t0, t1);
-          const bool pass_p = std::abs(y - ys) <= opt.rtol * (std::abs(y) + opt.atol);
-          const bool pass_i = std::abs(i_simpson - i_spline) <=
-                              opt.rtol * (std::abs(i_simpson) + opt.atol * dt);
-          const double e = std::max(scaled_error(std::abs(y - ys), std::abs(y) + opt.atol),
-                                    scaled_error(std::abs(i_simpson - i_spline),
-                                                 (std::abs(i_simpson) + opt.atol * dt)));
-          const char accepted = (pass_p && pass_i) ? 1 : 0;
-          if (!accepted) ++failures;
-          nt.push_back(tm[k]);
-          ny.push_back(y);
-          nok.insert(nok.end(), {accepted, accepted});
-          nerr.insert(nerr.end(), {e, e});
-          nchecked.insert(nchecked.end(), {0, 0});
-          ++k;
-        } else {
-          nok.push_back(ok[i]);
-          nerr.push_back(err[i]);
-          nchecked.push_back(checked[i]);
-        }
-      }
-      nt.push_back(st.t.back());
-      ny.push_back(st.y.back());
-      st.t.swap(nt);
-      st.y.swap(ny);
-      ok.swap(nok);
-      err.swap(nerr);
-      checked.swap(nchecked);
+      const std::size_t failures = insert_knots(
+          st, ok, err, checked, pending, tm, ym, [&](std::size_t i, std::size_t k) {
+            const double t0 = st.t[i], t1 = st.t[i + 1], y0 = st.y[i], y1 = st.y[i + 1];
+            const double dt = t1 - t0, y = ym[k];
+            const double ys = s(tm[k]);
+            const double i_simpson = dt * (y0 + 4.0 * y + y1) / 6.0;
+            const double i_spline = s.integral(t0, t1);
+            const bool pass_p = std::abs(y - ys) <= opt.rtol * (std::abs(y) + opt.atol);
+            const bool pass_i = std::abs(i_simpson - i_spline) <=
+                                opt.rtol * (std::abs(i_simpson) + opt.atol * dt);
+            const double e = std::max(scaled_error(std::abs(y - ys), std::abs(y) + opt.atol),
+                                      scaled_error(std::abs(i_simpson - i_spline),
+                                                   (std::abs(i_simpson) + opt.atol * dt)));
+            const char accepted = (pass_p && pass_i) ? 1 : 0;
+            return Verdict{accepted, 0, e};
+          });
       s = CubicSpline(to_eigen(st.t), to_eigen(st.y));
       if (opt.verify) {
         // A new knot changes the (global) spline in the intervals around it: their off-grid
@@ -354,36 +377,12 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
     if (!split_points(d, pending, theta, st, tm, xm)) break;
     ++st.passes;
     eval(xm, ym);
-    std::vector<double> nt, ny, nerr;
-    std::vector<char> nok, nchecked;
-    std::size_t failures = 0, k = 0;
-    for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
-      nt.push_back(st.t[i]);
-      ny.push_back(st.y[i]);
-      if (k < pending.size() && pending[k] == i) {
-        const double diff = std::abs(ym[k] - s(tm[k]));
-        const char pass = diff <= opt.rtol * (std::abs(ym[k]) + opt.atol) ? 1 : 0;
-        const double e = std::max(err[i], scaled_error(diff, std::abs(ym[k]) + opt.atol));
-        if (!pass) ++failures;
-        nt.push_back(tm[k]);
-        ny.push_back(ym[k]);
-        nok.insert(nok.end(), {pass, pass});
-        nchecked.insert(nchecked.end(), {pass, pass});
-        nerr.insert(nerr.end(), {e, e});
-        ++k;
-      } else {
-        nok.push_back(ok[i]);
-        nchecked.push_back(checked[i]);
-        nerr.push_back(err[i]);
-      }
-    }
-    nt.push_back(st.t.back());
-    ny.push_back(st.y.back());
-    st.t.swap(nt);
-    st.y.swap(ny);
-    ok.swap(nok);
-    err.swap(nerr);
-    checked.swap(nchecked);
+    const std::size_t failures = insert_knots(
+        st, ok, err, checked, pending, tm, ym, [&](std::size_t i, std::size_t k) {
+          const double diff = std::abs(ym[k] - s(tm[k]));
+          const char pass = diff <= opt.rtol * (std::abs(ym[k]) + opt.atol) ? 1 : 0;
+          return Verdict{pass, pass, std::max(err[i], scaled_error(diff, std::abs(ym[k]) + opt.atol))};
+        });
     s = CubicSpline(to_eigen(st.t), to_eigen(st.y));
     if (truncated) {
       st.termination = Termination::max_evaluations;
