@@ -9,13 +9,16 @@
 
 namespace sampo::test {
 
+/// The source tree these tests were built from (defined in catch_main.cpp).
+const char* source_dir();
+
 /// The data the repository ships (data/ of the source tree): always present.
-inline std::filesystem::path data_dir() { return std::filesystem::path(SAMPO_SOURCE_DIR) / "data"; }
+inline std::filesystem::path data_dir() { return std::filesystem::path(source_dir()) / "data"; }
 
 /// ../shared beside the source tree (or $SAMPO_SHARED_DIR); prefer optional_data().
 inline std::filesystem::path shared_dir() {
   if (const char* env = std::getenv("SAMPO_SHARED_DIR")) return env;
-  return std::filesystem::path(SAMPO_SOURCE_DIR) / ".." / "shared";
+  return std::filesystem::path(source_dir()) / ".." / "shared";
 }
 
 /// A data file that may be absent (e.g. "eegmmidb/S001/S001R04.edf", fetched by
@@ -26,7 +29,7 @@ inline std::filesystem::path optional_data(const std::string& relative) {
   std::vector<std::filesystem::path> roots{data_dir()};
   if (const char* env = std::getenv("SAMPO_DATA_DIR"); env != nullptr && *env != '\0')
     roots.emplace_back(env);
-  roots.push_back(std::filesystem::path(SAMPO_SOURCE_DIR) / ".." / "shared" / "data");
+  roots.push_back(std::filesystem::path(source_dir()) / ".." / "shared" / "data");
   for (const auto& root : roots) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(root / relative, ec)) return root / relative;
