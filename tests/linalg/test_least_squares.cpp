@@ -15,7 +15,7 @@ using sampo::test::kEps;
 namespace {
 // NIST Statistical Reference Datasets, linear regression, "Longley" (higher difficulty):
 // data from J. W. Longley, JASA 62 (1967) 819-841, and NIST's certified values (15 digits),
-// https://www.itl.nist.gov/div898/strd/lls/data/Longley.shtml (also ../shared/data/longley/).
+// https://www.itl.nist.gov/div898/strd/lls/data/Longley.shtml (also data/longley/).
 // Columns: TOTEMP (y), GNPDEFL, GNP, UNEMP, ARMED, POP, YEAR.
 const double kLongley[16][7] = {
     {60323, 83.0, 234289, 2356, 1590, 107608, 1947},  {61122, 88.5, 259426, 2325, 1456, 108632, 1948},
