@@ -1,0 +1,61 @@
+#pragma once
+// Internal: parsing "key=value" assignments for the cav parameter setters.
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "sampo/core/error.hpp"
+
+namespace sampo::cav {
+
+namespace detail {
+
+/// Splits "key=value"; parses value as a finite double within [lo, hi].
+struct Assignment {
+  std::string_view key;
+  std::string_view value;
+};
+
+inline Assignment split_assignment(std::string_view function, std::string_view option,
+                            std::string_view assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string_view::npos || eq == 0)
+    throw_invalid_argument(function, option, assignment, "expected key=value");
+  return {assignment.substr(0, eq), assignment.substr(eq + 1)};
+}
+
+inline double parse_number(std::string_view function, std::string_view option,
+                    std::string_view assignment, std::string_view text, double lo, double hi,
+                    bool lo_open) {
+  double x = 0.0;
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  if (!text.empty() && *first == '+') ++first;
+  const auto [end, ec] = std::from_chars(first, last, x);
+  if (text.empty() || ec != std::errc() || end != last || !std::isfinite(x))
+    throw_invalid_argument(function, option, assignment, "the value is not a finite number");
+  if (x < lo || x > hi || (lo_open && x == lo)) {
+    std::string what("the value must be in ");
+    what.append(lo_open ? "(" : "[").append(format_value(lo)).append(", ");
+    what.append(format_value(hi)).append("]");
+    throw_invalid_argument(function, option, assignment, what);
+  }
+  return x;
+}
+
+[[noreturn]] inline void unknown_key(std::string_view function, std::string_view option,
+                              std::string_view assignment, const std::vector<std::string>& keys) {
+  std::string what("unknown key; known keys: ");
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i) what.append(", ");
+    what.append(keys[i]);
+  }
+  throw_invalid_argument(function, option, assignment, what);
+}
+
+}  // namespace detail
+
+}  // namespace sampo::cav

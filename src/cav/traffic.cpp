@@ -1,0 +1,154 @@
+#include "sampo/cav/traffic.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "sampo/core/check.hpp"
+#include "sampo/core/error.hpp"
+
+namespace sampo::cav {
+
+void RoadGeometry::validate(std::string_view function) const {
+  if (lanes < 1 || lanes > 64)
+    throw_invalid_argument(function, "road.lanes", std::to_string(lanes), "must be in [1, 64]");
+  check_nonnegative(function, "road.speed_min", speed_min);
+  check_finite(function, "road.speed_max", speed_max);
+  if (!(speed_max > speed_min))
+    throw_invalid_argument(function, "road.speed_max", format_value(speed_max),
+                           "must exceed road.speed_min");
+}
+
+void SimulatorOptions::validate(std::string_view function) const {
+  check_positive(function, "simulator.step", step);
+  if (substeps < 1 || substeps > 10000)
+    throw_invalid_argument(function, "simulator.substeps", std::to_string(substeps),
+                           "must be in [1, 10000]");
+}
+
+void constant_acceleration_motion(double x, double v, double a, double t, double v_min,
+                                  double v_max, double& x_out, double& v_out) noexcept {
+  const double bound = a < 0.0 ? v_min : v_max;
+  if (a != 0.0) {
+    const double t_bound = (bound - v) / a;  // time at which the speed reaches the bound
+    if (t_bound < t) {
+      const double tb = std::max(0.0, t_bound);
+      x_out = x + v * tb + 0.5 * a * tb * tb + bound * (t - tb);
+      v_out = bound;
+      return;
+    }
+  }
+  x_out = x + v * t + 0.5 * a * t * t;
+  v_out = v + a * t;
+}
+
+Traffic::Traffic(const RoadGeometry& road, std::span<const Vehicle> vehicles) : road_(road) {
+  constexpr const char* fn = "sampo::cav::Traffic";
+  road.validate(fn);
+  const std::size_t n = vehicles.size();
+  check_nonempty(fn, "vehicles", n);
+  x_.resize(n);
+  v_.resize(n);
+  length_.resize(n);
+  lane_.resize(n);
+  a_.assign(n, 0.0);
+  start_x_.resize(n);
+  start_v_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Vehicle& w = vehicles[i];
+    std::string name("vehicles[");
+    name.append(std::to_string(i)).append("]");
+    check_finite(fn, name + ".x", w.x);
+    check_in_range(fn, name + ".v", w.v, road.speed_min, road.speed_max);
+    check_positive(fn, name + ".length", w.length);
+    if (w.lane < 0 || w.lane >= road.lanes)
+      throw_invalid_argument(fn, name + ".lane", std::to_string(w.lane),
+                             "must be in [0, road.lanes)");
+    x_[i] = w.x;
+    v_[i] = w.v;
+    length_[i] = w.length;
+    lane_[i] = w.lane;
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j)
+      if (overlapping(i, j)) {
+        std::string pair("vehicles ");
+        pair.append(std::to_string(i)).append(" and ").append(std::to_string(j));
+        throw_invalid_argument(fn, "vehicles", pair, "overlap in the initial placement");
+      }
+  x0_ = x_;
+  v0_ = v_;
+  lane0_ = lane_;
+}
+
+void Traffic::reset() noexcept {
+  std::copy(x0_.begin(), x0_.end(), x_.begin());
+  std::copy(v0_.begin(), v0_.end(), v_.begin());
+  std::copy(lane0_.begin(), lane0_.end(), lane_.begin());
+}
+
+namespace {
+// i is ahead of j: front strictly ahead, ties broken by the larger index.
+inline bool ahead(double xi, std::size_t i, double xj, std::size_t j) noexcept {
+  return xi > xj || (xi == xj && i > j);
+}
+}  // namespace
+
+int Traffic::leader(std::size_t i, int lane) const noexcept {
+  int best = -1;
+  for (std::size_t k = 0; k < x_.size(); ++k) {
+    if (k == i || lane_[k] != lane || !ahead(x_[k], k, x_[i], i)) continue;
+    if (best < 0 || ahead(x_[static_cast<std::size_t>(best)], static_cast<std::size_t>(best), x_[k], k))
+      best = static_cast<int>(k);
+  }
+  return best;
+}
+
+int Traffic::follower(std::size_t i, int lane) const noexcept {
+  int best = -1;
+  for (std::size_t k = 0; k < x_.size(); ++k) {
+    if (k == i || lane_[k] != lane || !ahead(x_[i], i, x_[k], k)) continue;
+    if (best < 0 || ahead(x_[k], k, x_[static_cast<std::size_t>(best)], static_cast<std::size_t>(best)))
+      best = static_cast<int>(k);
+  }
+  return best;
+}
+
+bool Traffic::overlapping(std::size_t i, std::size_t j) const noexcept {
+  if (lane_[i] != lane_[j]) return false;
+  // Intervals [x - length, x]; they touch or overlap unless one lies strictly ahead.
+  return !(x_[i] - length_[i] > x_[j] || x_[j] - length_[j] > x_[i]);
+}
+
+StepOutcome Traffic::first_overlap(double time) const noexcept {
+  const std::size_t n = x_.size();
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j)
+      if (overlapping(i, j)) return {true, static_cast<int>(i), static_cast<int>(j), time};
+  return {};
+}
+
+StepOutcome Traffic::advance(std::span<const Command> commands,
+                             const SimulatorOptions& options) noexcept {
+  const std::size_t n = x_.size();
+  SAMPO_ASSERT(commands.size() == n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int target = lane_[i] + commands[i].lane_change;
+    if (target >= 0 && target < road_.lanes) lane_[i] = target;
+    a_[i] = commands[i].acceleration;
+    start_x_[i] = x_[i];
+    start_v_[i] = v_[i];
+  }
+  StepOutcome outcome = first_overlap(0.0);
+  const double h = options.step / options.substeps;
+  for (int k = 1; k <= options.substeps; ++k) {
+    const double t = k == options.substeps ? options.step : h * k;
+    for (std::size_t i = 0; i < n; ++i)
+      constant_acceleration_motion(start_x_[i], start_v_[i], a_[i], t, road_.speed_min,
+                                   road_.speed_max, x_[i], v_[i]);
+    if (!outcome.collision) outcome = first_overlap(t);
+  }
+  return outcome;
+}
+
+}  // namespace sampo::cav

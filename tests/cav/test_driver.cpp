@@ -1,0 +1,1 @@
+#include "sampo_test.hpp"
