@@ -7,6 +7,7 @@
 #include "sampo/cav/action.hpp"
 #include "sampo/cav/driver.hpp"
 #include "sampo/cav/environment.hpp"
+#include "sampo/cav/exact_car_following.hpp"
 #include "sampo/cav/naturalistic.hpp"
 #include "sampo/cav/surrogate.hpp"
 #include "sampo/cav/traffic.hpp"

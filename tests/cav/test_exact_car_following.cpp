@@ -1,0 +1,93 @@
+#include <cmath>
+
+#include "sampo/cav/exact_car_following.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo_test.hpp"
+
+using sampo::cav::ExactCarFollowing;
+using sampo::cav::ExactCarFollowingOptions;
+
+namespace {
+// Published values (issue 12 / the research notes, computed independently in Python by the
+// same backward DP). Tolerance 1e-12 relative: each is a sum of ~10^7 positive products of
+// probabilities, so rounding contributes at most ~1e-13 relative (forward error of a sum of
+// positive terms); the published digits are 15 significant.
+constexpr double kCrash = 6.76122011010664e-8;
+constexpr double kSurrogateCrash = 1.46613438556261e-9;
+constexpr double kSecond01 = 3.43845908003966e-12;
+constexpr double kSecond05 = 1.73341636701445e-13;
+bool rel_close(double a, double b, double tol) { return std::abs(a - b) <= tol * std::abs(b); }
+}  // namespace
+
+TEST_CASE("exact car-following: crash probabilities and IS second moments match the published values",
+          "[cav]") {
+  ExactCarFollowingOptions o;
+  o.epsilon = 0.1;
+  const ExactCarFollowing dp(o);
+  CHECK(rel_close(dp.crash_probability(), kCrash, 1e-12));
+  CHECK(rel_close(dp.surrogate_crash_probability(), kSurrogateCrash, 1e-12));
+  CHECK(rel_close(dp.is_second_moment(), kSecond01, 1e-12));
+  CHECK(rel_close(dp.is_mean(), kCrash, 1e-12));  // unbiased for ε > 0
+  CHECK(std::abs(dp.is_relative_variance() - 751.166) < 1e-3);  // published to 6 digits
+  o.epsilon = 0.5;
+  const ExactCarFollowing dp5(o);
+  CHECK(rel_close(dp5.is_second_moment(), kSecond05, 1e-12));
+  CHECK(std::abs(dp5.is_relative_variance() - 36.9186) < 1e-4);
+}
+
+TEST_CASE("exact car-following: epsilon = 0 with a wrong surrogate is biased; with the true model it has zero variance",
+          "[cav]") {
+  ExactCarFollowingOptions o;
+  o.epsilon = 0.0;
+  const ExactCarFollowing biased(o);
+  // Published: E_q[Y] = 6.722742e-8 < P (support violated where V_SM = 0 < V_CAV).
+  CHECK(std::abs(biased.is_mean() - 6.722742e-8) < 1e-14);
+  CHECK(biased.is_mean() < biased.crash_probability());
+  o.surrogate = o.cav;
+  const ExactCarFollowing oracle(o);
+  CHECK(rel_close(oracle.is_mean(), kCrash, 1e-12));
+  // Zero variance: E[Y²] = P² up to rounding of ~15 factors and a DP sum (1e-10 relative).
+  CHECK(std::abs(oracle.is_second_moment() - kCrash * kCrash) <= 1e-10 * kCrash * kCrash);
+  // Every sampled crash carries weight exactly P (to rounding), every test crashes.
+  for (std::uint64_t i = 0; i < 50; ++i) {
+    const auto t = oracle.sample(7, i);
+    REQUIRE(t.crash);
+    CHECK(rel_close(t.result(), kCrash, 1e-11));
+  }
+}
+
+TEST_CASE("exact car-following: the sampled IS estimator is unbiased and its likelihood ratio is the product of p/q",
+          "[cav]") {
+  ExactCarFollowingOptions o;
+  o.epsilon = 0.5;
+  const ExactCarFollowing dp(o);
+  const std::size_t n = 20000;
+  double sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) sum += dp.sample(11, i).result();
+  const double mean = sum / static_cast<double>(n);
+  // Exact standard error from the exact variance; 4 SE: a fixed-seed statistical bound whose
+  // false-alarm probability is ~6e-5 under the CLT (relative variance 37, n = 20000: the
+  // CLT holds well; the RSE is 4.3 %).
+  const double se = std::sqrt((dp.is_second_moment() - kCrash * kCrash) / static_cast<double>(n));
+  INFO("mean " << mean << " exact " << kCrash << " se " << se);
+  CHECK(std::abs(mean - kCrash) <= 4.0 * se);
+}
+
+TEST_CASE("exact car-following: follower action and bad input", "[cav]") {
+  sampo::cav::DpFollower f;
+  // Free road far ahead, at the desired speed's neighbourhood: IDM ~ a(1 − (v/v0)^4) − tiny.
+  CHECK(f.action(80, 25, 0) == 2);  // standing still, lead far: accelerate at the cap
+  CHECK(f.action(1, 0, 30) == -2);  // about to hit a stopped lead: the floor a_min
+  sampo::cav::set_dp_parameter(f, "T=1.5");
+  CHECK(f.time_headway == 1.5);
+  SAMPO_REQUIRE_THROWS_WITH(sampo::cav::set_dp_parameter(f, "T=9"), sampo::invalid_argument,
+                            "--set", "T=9", "[0, 5]");
+  SAMPO_REQUIRE_THROWS_WITH(sampo::cav::set_dp_parameter(f, "headway=1"), sampo::invalid_argument,
+                            "unknown key", "a_max");
+  ExactCarFollowingOptions o;
+  o.lead_pmf[4] += 0.01;
+  SAMPO_REQUIRE_THROWS_WITH(ExactCarFollowing{o}, sampo::invalid_argument, "lead_pmf", "sum to 1");
+  o = {};
+  o.initial_gap = 0;
+  SAMPO_REQUIRE_THROWS_WITH(ExactCarFollowing{o}, sampo::invalid_argument, "initial_gap", "[1, 80]");
+}
