@@ -32,7 +32,8 @@ void IdmParameters::validate(std::string_view function) const {
 
 double idm_acceleration(const IdmParameters& p, double speed, double gap,
                         double lead_speed) noexcept {
-  const double free = 1.0 - std::pow(speed / p.desired_speed, p.exponent);
+  const double r = speed / p.desired_speed;
+  const double free = 1.0 - (p.exponent == 4.0 ? (r * r) * (r * r) : std::pow(r, p.exponent));
   if (std::isinf(gap)) return p.max_acceleration * free;
   const double dynamic = speed * p.time_headway +
                          speed * (speed - lead_speed) /

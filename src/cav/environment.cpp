@@ -265,10 +265,21 @@ BatchResult run_tests(const TestOptions& options, std::size_t n, const parallel:
   options.validate(fn);
   BatchResult result;
   result.tests.resize(n);
+  // One runner per block of tests (its state is reused), blocks handed to threads one at a
+  // time: a test's record depends on its index only, so the thread count changes nothing.
+  const std::size_t block = par.block_size;
+  const std::size_t blocks = (n + block - 1) / block;
   parallel::Options p = par;
   p.use_mpi = false;
+  p.block_size = 1;
   parallel::parallel_for(
-      n, [&](std::size_t i) { result.tests[i] = run_test(options, i); }, p);
+      blocks,
+      [&](std::size_t b) {
+        TestRunner runner(options);
+        for (std::size_t i = b * block, hi = std::min(n, (b + 1) * block); i < hi; ++i)
+          result.tests[i] = runner.run(i);
+      },
+      p);
   double sum = 0.0;
   for (const auto& t : result.tests) {
     sum += t.result();

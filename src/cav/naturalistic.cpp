@@ -11,6 +11,7 @@ namespace sampo::cav {
 namespace {
 
 constexpr double kMinGap = 0.1;  // m: gaps are clipped here before entering the IDM
+constexpr double kLogitFloor = -10.0;  // m/s²: accelerations entering the lane-change logit
 
 LaneView lane_view(const Traffic& t, std::size_t i, int lane) noexcept {
   LaneView view;
@@ -102,11 +103,11 @@ double ParametricNaturalistic::lane_change_probability(const LocalSituation& s,
                                                        const LaneView& target) const noexcept {
   if (!target.exists || options_.lane_change_max == 0.0) return 0.0;
   const auto& o = options_;
-  const double own = idm_clipped_gap(o.idm, s.speed, s.own.front_gap, s.own.front_speed);
-  const double tgt = idm_clipped_gap(o.idm, s.speed, target.front_gap, target.front_speed);
+  const double own = std::max(idm_clipped_gap(o.idm, s.speed, s.own.front_gap, s.own.front_speed), kLogitFloor);
+  const double tgt = std::max(idm_clipped_gap(o.idm, s.speed, target.front_gap, target.front_speed), kLogitFloor);
   double risk = 0.0;
   if (std::isfinite(target.rear_gap)) {
-    const double a_nf = idm_clipped_gap(o.idm, target.rear_speed, target.rear_gap, s.speed);
+    const double a_nf = std::max(idm_clipped_gap(o.idm, target.rear_speed, target.rear_gap, s.speed), kLogitFloor);
     risk = std::min(0.0, a_nf + o.safe_deceleration);
   }
   const double z = o.lane_change_intercept + o.lane_change_gain * (tgt - own) + o.lane_change_risk * risk;

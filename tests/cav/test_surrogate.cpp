@@ -1,1 +1,50 @@
+#include <vector>
+
+#include "sampo/cav/action.hpp"
+#include "sampo/cav/surrogate.hpp"
+#include "sampo/core/error.hpp"
 #include "sampo_test.hpp"
+
+using namespace sampo::cav;
+
+TEST_CASE("surrogate crash probability-to-go", "[cav]") {
+  RoadGeometry road;
+  road.lanes = 2;
+  // Vehicle under test (0) in lane 0 behind a lead (1) 15 m ahead; vehicle 2 in lane 1.
+  Traffic t(road, std::vector<Vehicle>{{0.0, 25.0, 0, 5.0}, {20.0, 25.0, 0, 5.0}, {12.0, 25.0, 1, 5.0}});
+  const SurrogateParameters sm;
+  const int brake4 = kFirstAcceleration, brake2 = nearest_acceleration_action(-2.0),
+            accel = nearest_acceleration_action(1.0);
+  const double hard = surrogate_crash_probability(sm, t, 0, 1, brake4, 1.0);
+  const double soft = surrogate_crash_probability(sm, t, 0, 1, brake2, 1.0);
+  const double away = surrogate_crash_probability(sm, t, 0, 1, accel, 1.0);
+  CHECK(hard > soft);
+  CHECK(soft > away);
+  CHECK(hard <= 1.0);
+  CHECK(away >= 0.0);
+  // Vehicle 2 keeping its lane cannot reach the vehicle under test.
+  CHECK(surrogate_crash_probability(sm, t, 0, 2, brake4, 1.0) == 0.0);
+  // Vehicle 2 cutting in right (into lane 0) 7 m ahead, but behind the lead: it becomes the
+  // nearest leader; a cut-in with a positive gap is less than certain.
+  const double cut = surrogate_crash_probability(sm, t, 0, 2, kLaneRight, 1.0);
+  CHECK(cut > 0.0);
+  CHECK(cut < 1.0);
+  // The lead is shielded by vehicle 2 once 2 has cut in? No: 2 is in lane 1 now, so the lead
+  // stays the nearest leader. A vehicle changing left (off the road) has no effect.
+  CHECK(surrogate_crash_probability(sm, t, 0, 2, kLaneLeft, 1.0) == 0.0);
+  // A cut-in into an overlapping position is certain.
+  Traffic level(road, std::vector<Vehicle>{{0.0, 25.0, 0, 5.0}, {2.0, 25.0, 1, 5.0}});
+  CHECK(surrogate_crash_probability(sm, level, 0, 1, kLaneRight, 1.0) == 1.0);
+}
+
+TEST_CASE("surrogate key=value setter", "[cav]") {
+  SurrogateParameters sm;
+  set_surrogate_parameter(sm, "T=1.8");
+  set_surrogate_parameter(sm, "sd=0.3");
+  CHECK(sm.idm.time_headway == 1.8);
+  CHECK(sm.acceleration_sd == 0.3);
+  SAMPO_REQUIRE_THROWS_WITH(set_surrogate_parameter(sm, "sigma=1"), sampo::invalid_argument,
+                            "--surrogate-set", "sigma=1", "unknown key");
+  SAMPO_REQUIRE_THROWS_WITH(set_surrogate_parameter(sm, "horizon=0"), sampo::invalid_argument,
+                            "horizon=0", "(0, 60]");
+}

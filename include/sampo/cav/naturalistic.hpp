@@ -58,7 +58,7 @@ struct ParametricNaturalisticOptions {
   double lane_change_max = 0.2;  ///< P_max in [0, 0.5]: largest probability of one lane change
   double lane_change_intercept = -6.0;  ///< c0: logit of (P/P_max) at zero gain, zero risk
   double lane_change_gain = 2.0;        ///< c1 (s²/m) >= 0: logit per m/s² of acceleration gain
-  double lane_change_risk = 2.0;        ///< c2 (s²/m) >= 0: logit per m/s² of imposed braking beyond b_safe
+  double lane_change_risk = 1.0;        ///< c2 (s²/m) >= 0: logit per m/s² of imposed braking beyond b_safe
   double safe_deceleration = 3.0;       ///< b_safe (m/s²), > 0
 
   /// @throw sampo::invalid_argument naming @p function and the field.
@@ -73,7 +73,8 @@ struct ParametricNaturalisticOptions {
 ///   P(side) = P_max / (1 + exp(−z)),  z = c0 + c1·(a_target − a_own) + c2·min(0, a_nf + b_safe),
 /// with a_target the IDM acceleration behind the target lane's leader, a_own ā before clipping
 /// and a_nf the IDM acceleration the target lane's follower would have behind the vehicle
-/// (gaps clipped below at 0.1 m). The accelerations share 1 − P(left) − P(right).
+/// (gaps clipped below at 0.1 m; the three accelerations clipped below at −10 m/s², so an
+/// unsafe change stays possible, only rare). The accelerations share 1 − P(left) − P(right).
 class ParametricNaturalistic final : public NaturalisticModel {
  public:
   /// @throw sampo::invalid_argument if @p options is invalid.
