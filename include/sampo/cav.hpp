@@ -9,5 +9,6 @@
 #include "sampo/cav/environment.hpp"
 #include "sampo/cav/exact_car_following.hpp"
 #include "sampo/cav/naturalistic.hpp"
+#include "sampo/cav/probability_table.hpp"
 #include "sampo/cav/surrogate.hpp"
 #include "sampo/cav/traffic.hpp"
