@@ -79,12 +79,16 @@ Traffic::Traffic(const RoadGeometry& road, std::span<const Vehicle> vehicles) : 
   x0_ = x_;
   v0_ = v_;
   lane0_ = lane_;
+  order_.resize(n);
+  reset();
 }
 
 void Traffic::reset() noexcept {
   std::copy(x0_.begin(), x0_.end(), x_.begin());
   std::copy(v0_.begin(), v0_.end(), v_.begin());
   std::copy(lane0_.begin(), lane0_.end(), lane_.begin());
+  for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+  sort_lanes();
 }
 
 namespace {
@@ -120,12 +124,34 @@ bool Traffic::overlapping(std::size_t i, std::size_t j) const noexcept {
   return !(x_[i] - length_[i] > x_[j] || x_[j] - length_[j] > x_[i]);
 }
 
+void Traffic::sort_lanes() noexcept {
+  // Insertion sort of order_ by (lane, x, index), warm-started from the last step's order:
+  // O(n) when few vehicles changed lanes or places, O(n²) at worst.
+  auto before = [&](std::size_t a, std::size_t b) {
+    if (lane_[a] != lane_[b]) return lane_[a] < lane_[b];
+    return x_[a] < x_[b] || (x_[a] == x_[b] && a < b);
+  };
+  for (std::size_t k = 1; k < order_.size(); ++k) {
+    const std::size_t v = order_[k];
+    std::size_t j = k;
+    for (; j > 0 && before(v, order_[j - 1]); --j) order_[j] = order_[j - 1];
+    order_[j] = v;
+  }
+}
+
 StepOutcome Traffic::first_overlap(double time) const noexcept {
-  const std::size_t n = x_.size();
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = i + 1; j < n; ++j)
-      if (overlapping(i, j)) return {true, static_cast<int>(i), static_cast<int>(j), time};
-  return {};
+  // Only vehicles adjacent in order_ (same lane) can be the first to touch: order within a
+  // lane cannot change without an overlap between neighbours. Among the overlapping pairs
+  // found at one check time, the one with the lowest (first, second) is reported.
+  StepOutcome best;
+  for (std::size_t k = 1; k < order_.size(); ++k) {
+    const std::size_t a = order_[k - 1], b = order_[k];
+    if (lane_[a] != lane_[b] || !overlapping(a, b)) continue;
+    const int lo = static_cast<int>(std::min(a, b)), hi = static_cast<int>(std::max(a, b));
+    if (!best.collision || lo < best.first || (lo == best.first && hi < best.second))
+      best = {true, lo, hi, time};
+  }
+  return best;
 }
 
 StepOutcome Traffic::advance(std::span<const Command> commands,
@@ -139,6 +165,7 @@ StepOutcome Traffic::advance(std::span<const Command> commands,
     start_x_[i] = x_[i];
     start_v_[i] = v_[i];
   }
+  sort_lanes();
   StepOutcome outcome = first_overlap(0.0);
   const double h = options.step / options.substeps;
   for (int k = 1; k <= options.substeps; ++k) {

@@ -17,7 +17,9 @@
 /// at the start of a step and at t = step·k/substeps, k = 1..substeps: two vehicles that close
 /// at relative speed Δv can interpenetrate unseen only if they separate again within one
 /// substep, which needs Δv·step/substeps > the sum of their lengths (e.g. > 100 m/s with the
-/// defaults), impossible at highway speeds.
+/// defaults), impossible at highway speeds. Only vehicles that are neighbours in a lane at the
+/// start of the step are compared (the order within a lane cannot change without a collision
+/// between neighbours), so a check costs O(vehicles).
 ///
 /// Memory. Traffic holds its state in arrays sized at construction; advance() allocates
 /// nothing.
@@ -107,17 +109,19 @@ class Traffic {
   /// Advances every vehicle by one step under @p commands (one per vehicle), exactly
   /// (constant acceleration, speed clamped to the road's limits; a lane change that would
   /// leave the road is ignored), and reports the first collision found (the earliest check
-  /// time, then the lowest pair). The state is the one at the end of the step even when a
+  /// time, then the lowest pair of lane neighbours). The state is the one at the end of the step even when a
   /// collision occurred. Allocates nothing.
   StepOutcome advance(std::span<const Command> commands, const SimulatorOptions& options) noexcept;
 
  private:
   bool overlapping(std::size_t i, std::size_t j) const noexcept;
+  void sort_lanes() noexcept;
   StepOutcome first_overlap(double time) const noexcept;
 
   RoadGeometry road_;
   std::vector<double> x_, v_, length_, x0_, v0_, a_;
   std::vector<int> lane_, lane0_;
+  std::vector<std::size_t> order_;  // vehicles sorted by (lane, x) at the start of the step
   std::vector<double> start_x_, start_v_;  // state at the start of the current step
 };
 
