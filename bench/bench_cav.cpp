@@ -64,6 +64,25 @@ BENCHMARK_CAPTURE(run_tests_bench, nade_car_following, cav::Scenario::car_follow
 BENCHMARK_CAPTURE(run_tests_bench, nade_cut_in, cav::Scenario::cut_in, cav::Environment::nade);
 BENCHMARK_CAPTURE(run_tests_bench, nade_overtaking, cav::Scenario::overtaking, cav::Environment::nade);
 
+// A batch through run_tests on 1 or 2 threads (wall time: the figure that threads change).
+static void BM_run_tests_threads(benchmark::State& state) {
+  cav::TestOptions o;
+  o.scenario = cav::Scenario::cut_in;
+  o.environment = state.range(1) == 0 ? cav::Environment::nde : cav::Environment::nade;
+  const std::size_t n = o.environment == cav::Environment::nde ? 4000 : 400;
+  sampo::parallel::Options par;
+  par.threads = static_cast<int>(state.range(0));
+  par.block_size = 16;
+  double vehicle_steps = 0.0;
+  for (auto _ : state) {
+    const auto r = cav::run_tests(o, n, par);
+    for (const auto& t : r.tests) vehicle_steps += 4.0 * t.steps;
+  }
+  report(state, vehicle_steps);
+}
+BENCHMARK(BM_run_tests_threads)->Args({1, 0})->Args({2, 0})->Args({1, 1})->Args({2, 1})->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
 // The exact benchmark's construction: four backward DPs over 15 × 80 × 36² states.
 static void BM_exact_car_following(benchmark::State& state) {
   for (auto _ : state) {
