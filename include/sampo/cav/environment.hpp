@@ -141,9 +141,10 @@ struct BatchResult {
   sampo::Run run;                 ///< evaluations = tests run, seconds
 };
 
-/// Runs tests 0 .. n − 1 on sampo::parallel threads (one test per index; block_size of
-/// @p parallel is respected; never over MPI ranks yet). The result is bit-identical for any
-/// thread count.
+/// Runs tests 0 .. n − 1 on sampo::parallel threads: blocks of @p parallel.block_size
+/// consecutive tests, one TestRunner per block, blocks handed to threads one at a time
+/// (`parallel.progress`, if set, advances by one per block). Not split over MPI ranks yet.
+/// The result is bit-identical for any thread count and block size.
 /// @throw sampo::invalid_argument if n == 0 or the options are invalid.
 BatchResult run_tests(const TestOptions& options, std::size_t n,
                       const parallel::Options& parallel = {});
