@@ -176,6 +176,7 @@ struct TestRunner::Impl {
     int ordinal = 0;
     for (int step = 0; step < steps; ++step) {
       commands[0] = cav_command();
+      rec.cav_lane_changes += commands[0].lane_change != 0 ? 1 : 0;
       for (std::size_t i = 1; i < n; ++i) model->action_pmf(observe(traffic, i), pmf[i]);
 
       // NADE: the most critical candidate background vehicle, if above the threshold.

@@ -11,6 +11,7 @@ namespace {
 
 bool same(const TestRecord& a, const TestRecord& b) {
   if (a.crash != b.crash || a.steps != b.steps || a.collision_partner != b.collision_partner ||
+      a.cav_lane_changes != b.cav_lane_changes ||
       a.collision_step != b.collision_step || !(a.likelihood_ratio == b.likelihood_ratio) ||
       a.critical.size() != b.critical.size())
     return false;
@@ -51,6 +52,18 @@ TEST_CASE("scenarios and environments by name", "[cav]") {
   SAMPO_REQUIRE_THROWS_WITH(scenario_from_string("merge"), sampo::invalid_argument, "merge",
                             "car-following");
   SAMPO_REQUIRE_THROWS_WITH(environment_from_string("NDE"), sampo::invalid_argument, "NDE");
+}
+
+TEST_CASE("the vehicle under test overtakes by MOBIL; lane keeping turns it off", "[cav]") {
+  // Overtaking: 28 m/s behind a 20 m/s lead, a faster left lane with room (MOBIL gain ~2 m/s²,
+  // the new follower brakes ~1.5 m/s² < b_safe): the normal preset changes lanes.
+  TestOptions o;
+  o.scenario = Scenario::overtaking;
+  const TestRecord r = run_test(o, 0);
+  CHECK(r.cav_lane_changes >= 1);
+  sampo::cav::set_parameter(o.cav, "lane_changes=0");
+  const TestRecord keep = run_test(o, 0);
+  CHECK(keep.cav_lane_changes == 0);
 }
 
 TEST_CASE("NADE: likelihood ratio is the product of p/q over the critical steps; epsilon = 1 is NDE",

@@ -104,6 +104,7 @@ struct TestRecord {
   int collision_partner = -1;
   int collision_step = -1;     ///< step of that collision, -1: none
   int steps = 0;               ///< decisions simulated
+  int cav_lane_changes = 0;    ///< lane changes the vehicle under test made (MOBIL)
   double likelihood_ratio = 1.0;  ///< Π_j p_j/q_j over the critical steps (1 under NDE)
   std::vector<CriticalStep> critical;  ///< NADE's critical steps in step order (empty under NDE)
 
