@@ -18,14 +18,18 @@ void SurrogateParameters::validate(std::string_view function) const {
   check_positive(function, "surrogate.acceleration_sd", acceleration_sd);
   check_in_range(function, "surrogate.horizon", horizon, 0.0, 60.0);
   check_positive(function, "surrogate.horizon", horizon);
+  mobil.validate(function);
+  check_in_range(function, "surrogate.escape_max", escape_max, 0.0, 1.0);
+  check_positive(function, "surrogate.escape_saturation", escape_saturation);
   if (checks_per_second < 1 || checks_per_second > 1000)
     throw_invalid_argument(function, "surrogate.checks_per_second",
                            std::to_string(checks_per_second), "must be in [1, 1000]");
 }
 
 const std::vector<std::string>& surrogate_parameter_keys() {
-  static const std::vector<std::string> keys{"a_max", "b", "s0", "T", "v0", "delta",
-                                             "max_braking", "sd", "horizon"};
+  static const std::vector<std::string> keys{
+      "a_max", "b", "s0", "T", "v0", "delta", "max_braking", "sd", "horizon", "politeness",
+      "gain_threshold", "b_safe", "lane_changes", "escape_max", "escape_saturation"};
   return keys;
 }
 
@@ -46,9 +50,96 @@ void set_surrogate_parameter(SurrogateParameters& params, std::string_view assig
   else if (key == "max_braking") p.max_braking = num(0.0, 10.0, true);
   else if (key == "sd") p.acceleration_sd = num(0.0, 10.0, true);
   else if (key == "horizon") p.horizon = num(0.0, 60.0, true);
-  else detail::unknown_key(fn, option, assignment, surrogate_parameter_keys());
+  else if (key == "politeness") p.mobil.politeness = num(0.0, 1.0, false);
+  else if (key == "gain_threshold") p.mobil.gain_threshold = num(0.0, 10.0, false);
+  else if (key == "b_safe") p.mobil.safe_deceleration = num(0.0, 10.0, true);
+  else if (key == "escape_max") p.escape_max = num(0.0, 1.0, false);
+  else if (key == "escape_saturation") p.escape_saturation = num(0.0, 10.0, true);
+  else if (key == "lane_changes") {
+    if (value == "1" || value == "true") p.lane_changes = true;
+    else if (value == "0" || value == "false") p.lane_changes = false;
+    else throw_invalid_argument(fn, option, assignment, "the value must be 0, 1, true or false");
+  } else detail::unknown_key(fn, option, assignment, surrogate_parameter_keys());
   params = p;
 }
+
+namespace {
+
+constexpr double kMinGap = 0.1;
+
+double idm_clipped(const IdmParameters& p, double v, double gap, double lead_v) noexcept {
+  return idm_acceleration(p, v, std::max(gap, kMinGap), lead_v);
+}
+
+/// The stochastic-MOBIL escape probability of the surrogate at time t (see the header): cav at
+/// (xc, vc) in its lane behind the threat bv at (xb, vb); every other vehicle moved at
+/// constant speed to t.
+double escape_probability(const SurrogateParameters& params, const Traffic& traffic,
+                          std::size_t cav, std::size_t bv, double t, double xc, double vc,
+                          double xb, double vb) noexcept {
+  const int lane = traffic.lane(cav);
+  const double lc = traffic.length(cav), lb = traffic.length(bv);
+  const IdmParameters& idm = params.idm;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  // The current lane's follower (politeness term).
+  int of = -1;
+  double x_of = -kInf;
+  for (std::size_t k = 0; k < traffic.size(); ++k) {
+    if (k == cav || k == bv || traffic.lane(k) != lane) continue;
+    const double xk = traffic.x(k) + traffic.v(k) * t;
+    if (xk <= xc && xk > x_of) {
+      of = static_cast<int>(k);
+      x_of = xk;
+    }
+  }
+  const double self_current = idm_clipped(idm, vc, xb - lb - xc, vb);
+  double best = 0.0;
+  for (int side : {+1, -1}) {
+    const int target = lane + side;
+    if (target < 0 || target >= traffic.road().lanes) continue;
+    int lead = -1, follow = -1;
+    double x_lead = kInf, x_follow = -kInf;
+    bool blocked = false;
+    for (std::size_t k = 0; k < traffic.size(); ++k) {
+      if (k == cav || k == bv || traffic.lane(k) != target) continue;
+      const double xk = traffic.x(k) + traffic.v(k) * t;
+      if (xk - traffic.length(k) <= xc && xk >= xc - lc) blocked = true;  // alongside
+      if (xk > xc && xk < x_lead) {
+        lead = static_cast<int>(k);
+        x_lead = xk;
+      } else if (xk <= xc && xk > x_follow) {
+        follow = static_cast<int>(k);
+        x_follow = xk;
+      }
+    }
+    if (blocked) continue;
+    MobilInputs in;
+    in.self_current = self_current;
+    const double v_lead = lead >= 0 ? traffic.v(static_cast<std::size_t>(lead)) : 0.0;
+    const double gap_lead = lead >= 0 ? x_lead - traffic.length(static_cast<std::size_t>(lead)) - xc : kInf;
+    in.self_target = std::isinf(gap_lead) ? idm_acceleration(idm, vc, kInf, 0.0)
+                                          : idm_clipped(idm, vc, gap_lead, v_lead);
+    if (follow >= 0) {
+      const double vf = traffic.v(static_cast<std::size_t>(follow));
+      in.new_follower_before =
+          lead >= 0 ? idm_clipped(idm, vf, x_lead - traffic.length(static_cast<std::size_t>(lead)) - x_follow, v_lead)
+                    : idm_acceleration(idm, vf, kInf, 0.0);
+      in.new_follower_after = idm_clipped(idm, vf, xc - lc - x_follow, vc);
+    }
+    if (of >= 0) {
+      const double vo = traffic.v(static_cast<std::size_t>(of));
+      in.old_follower_before = idm_clipped(idm, vo, xc - lc - x_of, vc);
+      in.old_follower_after = idm_clipped(idm, vo, xb - lb - x_of, vb);
+    }
+    if (in.new_follower_after < -params.mobil.safe_deceleration) continue;
+    const double excess = mobil_incentive(params.mobil, in, side < 0) - params.mobil.gain_threshold;
+    if (!(excess > 0.0)) continue;
+    best = std::max(best, params.escape_max * std::min(1.0, excess / params.escape_saturation));
+  }
+  return best;
+}
+
+}  // namespace
 
 double surrogate_crash_probability(const SurrogateParameters& params, const Traffic& traffic,
                                    std::size_t cav, std::size_t bv, int action,
@@ -103,7 +194,22 @@ double surrogate_crash_probability(const SurrogateParameters& params, const Traf
     const double g = bv_ahead ? xbt - lb - xct : xct - lc - xbt;
     worst = std::min(worst, 2.0 * g / (sigma * t * t));
   }
-  return 0.5 * std::erfc(worst / std::sqrt(2.0));
+  const double in_lane = 0.5 * std::erfc(worst / std::sqrt(2.0));
+  if (!bv_ahead || !params.lane_changes || params.escape_max == 0.0 || !(in_lane > 0.0))
+    return in_lane;
+  // The state at t = step on the surrogate's own rollout (first decision segment).
+  const double t1 = std::min(step, params.horizon);
+  double xb1, vb1, xc1, vc1;
+  constant_acceleration_motion(xb, vb0, ab, t1, road.speed_min, road.speed_max, xb1, vb1);
+  {
+    double xb0s, vb0s;  // the surrogate's first decision, as in the rollout
+    constant_acceleration_motion(xb, vb0, ab, 0.0, road.speed_min, road.speed_max, xb0s, vb0s);
+    const double a0 = std::max(idm_acceleration(params.idm, vc0, std::max(xb0s - lb - xc, 0.1), vb0s),
+                               -params.max_braking);
+    constant_acceleration_motion(xc, vc0, a0, t1, road.speed_min, road.speed_max, xc1, vc1);
+  }
+  const double escape = escape_probability(params, traffic, cav, bv, t1, xc1, vc1, xb1, vb1);
+  return (1.0 - escape) * in_lane;
 }
 
 }  // namespace sampo::cav

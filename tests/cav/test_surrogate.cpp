@@ -37,12 +37,43 @@ TEST_CASE("surrogate crash probability-to-go", "[cav]") {
   CHECK(surrogate_crash_probability(sm, level, 0, 1, kLaneRight, 1.0) == 1.0);
 }
 
+TEST_CASE("surrogate: stochastic MOBIL escape lowers the crash probability only where a lane is free",
+          "[cav]") {
+  RoadGeometry road;
+  road.lanes = 2;
+  SurrogateParameters sm;
+  SurrogateParameters keep = sm;
+  keep.lane_changes = false;
+  const int brake4 = kFirstAcceleration;
+  // A lead 10 m ahead braking at 4 m/s²; the left lane empty: a large MOBIL gain, escape_max.
+  Traffic open(road, std::vector<Vehicle>{{0.0, 25.0, 0, 5.0}, {15.0, 25.0, 0, 5.0}});
+  const double v_keep = surrogate_crash_probability(keep, open, 0, 1, brake4, 1.0);
+  const double v_escape = surrogate_crash_probability(sm, open, 0, 1, brake4, 1.0);
+  REQUIRE(v_keep > 0.0);
+  // Gain well above threshold + saturation: P_escape = escape_max = 0.9 (rounding: 1e-15).
+  CHECK(v_escape == Approx((1.0 - sm.escape_max) * v_keep).epsilon(1e-12));
+  // A vehicle alongside in the left lane (at t = 1 s, both at 25 m/s) blocks the escape.
+  Traffic blocked(road, std::vector<Vehicle>{{0.0, 25.0, 0, 5.0}, {15.0, 25.0, 0, 5.0}, {2.0, 25.0, 1, 5.0}});
+  CHECK(surrogate_crash_probability(sm, blocked, 0, 1, brake4, 1.0) ==
+        surrogate_crash_probability(keep, blocked, 0, 1, brake4, 1.0));
+  // One lane: nowhere to go.
+  RoadGeometry one;
+  Traffic single(one, std::vector<Vehicle>{{0.0, 25.0, 0, 5.0}, {15.0, 25.0, 0, 5.0}});
+  CHECK(surrogate_crash_probability(sm, single, 0, 1, brake4, 1.0) == v_keep);
+}
+
 TEST_CASE("surrogate key=value setter", "[cav]") {
   SurrogateParameters sm;
   set_surrogate_parameter(sm, "T=1.8");
   set_surrogate_parameter(sm, "sd=0.3");
   CHECK(sm.idm.time_headway == 1.8);
   CHECK(sm.acceleration_sd == 0.3);
+  set_surrogate_parameter(sm, "lane_changes=false");
+  set_surrogate_parameter(sm, "escape_max=0.5");
+  CHECK_FALSE(sm.lane_changes);
+  CHECK(sm.escape_max == 0.5);
+  SAMPO_REQUIRE_THROWS_WITH(set_surrogate_parameter(sm, "escape_max=2"), sampo::invalid_argument,
+                            "escape_max=2", "[0, 1]");
   SAMPO_REQUIRE_THROWS_WITH(set_surrogate_parameter(sm, "sigma=1"), sampo::invalid_argument,
                             "--surrogate-set", "sigma=1", "unknown key");
   SAMPO_REQUIRE_THROWS_WITH(set_surrogate_parameter(sm, "horizon=0"), sampo::invalid_argument,

@@ -22,12 +22,18 @@ struct SurrogateParameters {
   double acceleration_sd = 0.5;   ///< σ_SM (m/s²), > 0: the surrogate's acceleration error
   double horizon = 3.0;           ///< look-ahead (s), > 0
   int checks_per_second = 10;     ///< gap evaluations per second of look-ahead, >= 1
+  /// The surrogate's MOBIL (stochastic: see escape_max, escape_saturation).
+  MobilParameters mobil{0.0, 0.2, 4.0, 0.0};
+  bool lane_changes = true;        ///< false: the surrogate never escapes by a lane change
+  double escape_max = 0.9;         ///< in [0, 1]: largest probability of escaping to one side
+  double escape_saturation = 1.0;  ///< m/s², > 0: MOBIL incentive above threshold at which escape_max is reached
 
   /// @throw sampo::invalid_argument naming @p function and the field.
   void validate(std::string_view function) const;
 };
 
-/// Keys of set_surrogate_parameter: a_max, b, s0, T, v0, delta, max_braking, sd, horizon.
+/// Keys of set_surrogate_parameter: a_max, b, s0, T, v0, delta, max_braking, sd, horizon,
+/// politeness, gain_threshold, b_safe, lane_changes, escape_max, escape_saturation.
 const std::vector<std::string>& surrogate_parameter_keys();
 
 /// Sets one surrogate parameter from "key=value" (as `--surrogate-set` will); @p params is
@@ -47,6 +53,13 @@ void set_surrogate_parameter(SurrogateParameters& params, std::string_view assig
 /// the minimum over t = k/checks_per_second in (0, horizon]; V = 1 when g <= 0 right after a
 /// lane change. The error term ignores the speed bounds (an approximation of the surrogate;
 /// NADE stays unbiased whatever the surrogate, docs/cav.md).
+///
+/// Stochastic MOBIL (leader case, when lane_changes): at t = step the surrogate may escape to
+/// an adjacent lane. With the other vehicles moved at constant speed to t = step and MOBIL's
+/// inputs taken there (the threat bv as the current leader), a side that exists, is free
+/// alongside and is safe (new follower's IDM acceleration >= −b_safe) gives
+/// P_side = escape_max · clamp((incentive − gain_threshold)/escape_saturation, 0, 1); then
+/// V ← (1 − max_side P_side)·V. In the follower case the surrogate does not escape.
 double surrogate_crash_probability(const SurrogateParameters& params, const Traffic& traffic,
                                    std::size_t cav, std::size_t bv, int action,
                                    double step) noexcept;
