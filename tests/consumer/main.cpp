@@ -179,6 +179,23 @@ int main() {
              difference(back[3], covs[3]) < 1e-12,
          "riemann: tangent_space and its inverse");
 
+  // cav: a NADE batch on the cut-in scenario; its records (vectors of critical steps) are
+  // built in the library and read and freed here.
+  sampo::cav::TestOptions cav_options;
+  cav_options.scenario = sampo::cav::Scenario::cut_in;
+  cav_options.environment = sampo::cav::Environment::nade;
+  const sampo::cav::BatchResult batch = sampo::cav::run_tests(cav_options, 40);
+  bool ratios = true;
+  std::size_t critical = 0;
+  for (const auto& t : batch.tests) {
+    double lr = 1.0;
+    for (const auto& c : t.critical) lr *= c.p / c.q;
+    ratios = ratios && lr == t.likelihood_ratio;
+    critical += t.critical.size();
+  }
+  expect(batch.tests.size() == 40 && ratios && critical > 0 && batch.estimate >= 0.0,
+         "cav: NADE cut-in batch, likelihood ratio = product of p/q");
+
 #ifdef SAMPO_CONSUMER_WITH_ARMADILLO
   // interop: an Armadillo matrix viewed as Eigen, no copy.
   const arma::mat am(a.data(), a.rows(), a.cols());  // a copy owned by Armadillo
