@@ -188,13 +188,12 @@ double ExactCarFollowing::surrogate_value(int t, int gap, int lead_speed, int sp
   return v_sm_[at(t, gap, lead_speed, speed)];
 }
 
-bool ExactCarFollowing::importance_pmf(int t, int g, int vl, int vf,
-                                       std::array<double, 7>& q) const noexcept {
+double ExactCarFollowing::surrogate_values(int t, int g, int vl, int vf,
+                                           std::array<double, 7>& value) const noexcept {
   const int vmax = options_.max_speed, G = options_.max_gap;
   const auto& p = options_.lead_pmf;
   // The surrogate's value after each lead action, from the actual state s.
   const int vf2 = std::clamp(vf + a_sm_[at(0, g, vl, vf)], 0, vmax);
-  std::array<double, 7> value{};
   double c = 0.0;
   for (int k = 0; k < kLeadActions; ++k) {
     const auto kk = static_cast<std::size_t>(k);
@@ -203,6 +202,14 @@ bool ExactCarFollowing::importance_pmf(int t, int g, int vl, int vf,
     value[kk] = g2 <= 0 ? 1.0 : v_sm_[at(t + 1, std::min(g2, G), vl2, vf2)];
     c += p[kk] * value[kk];
   }
+  return c;
+}
+
+bool ExactCarFollowing::importance_pmf(int t, int g, int vl, int vf,
+                                       std::array<double, 7>& q) const noexcept {
+  const auto& p = options_.lead_pmf;
+  std::array<double, 7> value{};
+  const double c = surrogate_values(t, g, vl, vf, value);
   if (!(c > 0.0)) {
     q = p;
     return false;
@@ -217,11 +224,16 @@ DpTest ExactCarFollowing::simulate(std::uint64_t seed, std::uint64_t index, bool
   const auto& p = options_.lead_pmf;
   int g = options_.initial_gap, vl = options_.initial_lead_speed, vf = options_.initial_speed;
   DpTest test;
-  std::array<double, 7> q{};
+  std::array<double, 7> q{}, value{};
+  double c = 0.0;
   for (int t = 0; t < options_.steps; ++t) {
     bool critical = false;
-    if (importance) critical = importance_pmf(t, g, vl, vf, q);
-    else q = p;
+    if (importance) {
+      critical = importance_pmf(t, g, vl, vf, q);
+      if (critical) c = surrogate_values(t, g, vl, vf, value);
+    } else {
+      q = p;
+    }
     parallel::RandomStream stream(seed, index, static_cast<std::uint64_t>(t));
     const double target = stream.uniform();
     double total = 0.0;
@@ -235,9 +247,11 @@ DpTest ExactCarFollowing::simulate(std::uint64_t seed, std::uint64_t index, bool
       if (partial > target * total) break;
     }
     const auto kk = static_cast<std::size_t>(k);
+    test.steps = t + 1;
     if (critical) {
-      ++test.critical_steps;
       test.likelihood_ratio *= p[kk] / q[kk];
+      test.critical.push_back({t, static_cast<int>(test.critical.size()), 1, k, p[kk], q[kk],
+                               options_.epsilon, value[kk], c});
     }
     const int vf2 = std::clamp(vf + a_cav_[at(0, g, vl, vf)], 0, vmax);
     const int vl2 = std::clamp(vl + kLeadMin + k, 0, vmax);

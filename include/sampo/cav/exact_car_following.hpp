@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sampo/cav/environment.hpp"
 #include "sampo/core/termination.hpp"
 
 namespace sampo::cav {
@@ -71,8 +72,12 @@ struct ExactCarFollowingOptions {
 /// One test of the importance-sampling estimator on the benchmark.
 struct DpTest {
   bool crash = false;
+  int steps = 0;                  ///< steps simulated (the crash step included)
   double likelihood_ratio = 1.0;  ///< Π p/q over the critical steps
-  int critical_steps = 0;         ///< steps with C > 0
+  /// The critical steps (C > 0), as the simulator records them: vehicle = 1 (the lead),
+  /// action = index into lead_pmf (a_L = action − 4 m/s²), surrogate_value = V_SM,t(s, u) of
+  /// the sampled u, criticality = C. Under sample_naturalistic() this is empty.
+  std::vector<CriticalStep> critical;
   [[nodiscard]] double result() const noexcept { return crash ? likelihood_ratio : 0.0; }
 };
 
@@ -114,6 +119,7 @@ class ExactCarFollowing {
 
  private:
   [[nodiscard]] std::size_t at(int t, int g, int vl, int vf) const noexcept;
+  double surrogate_values(int t, int g, int vl, int vf, std::array<double, 7>& value) const noexcept;
   DpTest simulate(std::uint64_t seed, std::uint64_t index, bool importance) const;
 
   ExactCarFollowingOptions options_;
