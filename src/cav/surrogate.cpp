@@ -195,7 +195,8 @@ double surrogate_crash_probability(const SurrogateParameters& params, const Traf
     worst = std::min(worst, 2.0 * g / (sigma * t * t));
   }
   const double in_lane = 0.5 * std::erfc(worst / std::sqrt(2.0));
-  if (!bv_ahead || !params.lane_changes || params.escape_max == 0.0 || !(in_lane > 0.0))
+  if (!bv_ahead || !params.lane_changes || params.escape_max == 0.0 || !(in_lane > 0.0) ||
+      road.lanes == 1)
     return in_lane;
   // The state at t = step on the surrogate's own rollout (first decision segment).
   const double t1 = std::min(step, params.horizon);

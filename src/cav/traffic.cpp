@@ -26,22 +26,6 @@ void SimulatorOptions::validate(std::string_view function) const {
                            "must be in [1, 10000]");
 }
 
-void constant_acceleration_motion(double x, double v, double a, double t, double v_min,
-                                  double v_max, double& x_out, double& v_out) noexcept {
-  const double bound = a < 0.0 ? v_min : v_max;
-  if (a != 0.0) {
-    const double t_bound = (bound - v) / a;  // time at which the speed reaches the bound
-    if (t_bound < t) {
-      const double tb = std::max(0.0, t_bound);
-      x_out = x + v * tb + 0.5 * a * tb * tb + bound * (t - tb);
-      v_out = bound;
-      return;
-    }
-  }
-  x_out = x + v * t + 0.5 * a * t * t;
-  v_out = v + a * t;
-}
-
 Traffic::Traffic(const RoadGeometry& road, std::span<const Vehicle> vehicles) : road_(road) {
   constexpr const char* fn = "sampo::cav::Traffic";
   road.validate(fn);
