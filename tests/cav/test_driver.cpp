@@ -38,7 +38,8 @@ TEST_CASE("IDM closed forms", "[cav]") {
 }
 
 TEST_CASE("MOBIL decisions on constructed cases", "[cav]") {
-  MobilParameters m;  // p 0, threshold 0.2, b_safe 4, bias 0
+  MobilParameters m;  // threshold 0.2, b_safe 4, bias 0
+  m.politeness = 0.0;
   MobilInputs in;
   in.self_current = -1.0;
   in.self_target = 0.5;  // gain 1.5 > 0.2
@@ -55,7 +56,7 @@ TEST_CASE("MOBIL decisions on constructed cases", "[cav]") {
   CHECK(mobil_changes_lane(m, in, true));
   CHECK_FALSE(mobil_changes_lane(m, in, false));
   // Politeness: the new follower's loss of 1 m/s² counts with weight p.
-  m = {};
+  m.keep_right_bias = 0.0;
   m.politeness = 1.0;
   in.self_target = 0.5;  // own gain 1.5, follower loss −1, old follower gain 0
   CHECK(mobil_incentive(m, in, false) == Approx(0.5).epsilon(1e-15));
@@ -73,6 +74,7 @@ TEST_CASE("driver presets span safer to riskier and the key=value setter", "[cav
     CHECK(riskier.idm.time_headway < safer.idm.time_headway);
     CHECK(riskier.idm.min_gap < safer.idm.min_gap);
     CHECK(riskier.mobil.gain_threshold < safer.mobil.gain_threshold);
+    CHECK(riskier.mobil.politeness < safer.mobil.politeness);
     CHECK(riskier.mobil.safe_deceleration >= safer.mobil.safe_deceleration);
     CHECK_NOTHROW(riskier.validate("test"));
   }

@@ -41,7 +41,7 @@ double idm_equilibrium_gap(const IdmParameters& p, double speed);
 
 /// MOBIL parameters.
 struct MobilParameters {
-  double politeness = 0.0;         ///< p, in [0, 1]: weight of the other drivers' gains
+  double politeness = 0.2;         ///< p, in [0, 1]: weight of the other drivers' gains
   double gain_threshold = 0.2;     ///< Δa_th (m/s²), >= 0: least incentive to change lanes
   double safe_deceleration = 4.0;  ///< b_safe (m/s²), > 0: most braking imposed on the new follower
   double keep_right_bias = 0.0;    ///< Δa_bias (m/s²), >= 0: added to the incentive to move right
