@@ -5,11 +5,10 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 #include "sampo/core/error.hpp"
 #include "sampo/linalg/qp.hpp"
-#include "sampo/parallel/random_stream.hpp"
+#include "sampo/learn/folds.hpp"
 
 namespace sampo::mc::detail {
 
@@ -42,14 +41,8 @@ parallel::Options parallel_options(const EstimatorOptions& options) {
 }
 
 std::vector<int> kfold(std::size_t n, int folds, std::uint64_t seed) {
-  std::vector<std::size_t> perm(n);
-  std::iota(perm.begin(), perm.end(), std::size_t{0});
-  // Fisher–Yates with counter-based draws: stream 0x6d63 ("mc"), sample 0.
-  parallel::RandomStream rs(seed, 0x6d63, 0);
-  for (std::size_t i = n; i > 1; --i) std::swap(perm[i - 1], perm[rs.uniform_int(i)]);
-  std::vector<int> fold(n, 0);
-  for (std::size_t r = 0; r < n; ++r) fold[perm[r]] = static_cast<int>(r % std::size_t(folds));
-  return fold;
+  if (folds == 1) return std::vector<int>(n, 0);
+  return learn::kfold(n, folds, seed);
 }
 
 Eigen::VectorXd regression_slope(const Moments& m, Eigen::Index d, double rank_tolerance,

@@ -32,8 +32,8 @@ struct Moments {
 /// The parallel options of an estimator run (local to the process: the log is in memory).
 parallel::Options parallel_options(const EstimatorOptions& options);
 
-/// Fold index in [0, folds) of each of n items: a seeded random permutation dealt round-robin,
-/// so fold sizes differ by at most one. folds = 1: all zero.
+/// Fold index in [0, folds) of each of n items: sampo::learn::kfold (a seeded shuffle dealt
+/// round-robin, fold sizes differ by at most one); folds = 1: all zero (in-sample fits).
 std::vector<int> kfold(std::size_t n, int folds, std::uint64_t seed);
 
 /// y and controls h (size d) of item t.
