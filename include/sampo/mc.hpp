@@ -7,6 +7,7 @@
 
 #include "sampo/mc/control_variates.hpp"
 #include "sampo/mc/estimate.hpp"
+#include "sampo/mc/gaussian_benchmark.hpp"
 #include "sampo/mc/importance_sampling.hpp"
 #include "sampo/mc/log_io.hpp"
 #include "sampo/mc/multi_surrogate.hpp"

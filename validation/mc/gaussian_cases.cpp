@@ -17,25 +17,20 @@ namespace {
 using sampo::validation::Outcome;
 
 constexpr int kDim = 4;
-constexpr double kZ90 = 1.6448536269514722;
 
-/// A log of n mean-shifted IS tests in dimension kDim, a = (1, ..., 1): test i from stream
-/// (seed, 1, i). L = exp(−β t + β²/2) with t = aᵀx/‖a‖ (the shift is along a).
+/// A log of n mean-shifted IS tests in dimension kDim (sampo::mc::gaussian_limit_state_log).
 sampo::mc::TestLog shifted_log(double beta, std::size_t n, std::uint64_t seed) {
-  sampo::mc::TestLogBuilder b;
-  const double norm = std::sqrt(double(kDim));
-  for (std::size_t i = 0; i < n; ++i) {
-    sampo::parallel::RandomStream rs(seed, 1, i);
-    double t = 0;
-    for (int k = 0; k < kDim; ++k) t += (rs.normal() + beta / norm) / norm;
-    b.end_test(t >= beta ? 1.0 : 0.0, std::exp(-beta * t + 0.5 * beta * beta));
-  }
-  return std::move(b).finish();
+  sampo::mc::GaussianLimitStateOptions g;
+  g.beta = beta;
+  g.dim = kDim;
+  g.tests = n;
+  g.seed = seed;
+  g.sampling = sampo::mc::GaussianSampling::shifted;
+  return sampo::mc::gaussian_limit_state_log(g);
 }
 
 double exact_relative_variance(double beta) {
-  const double p = sampo::linalg::normal_cdf(-beta);
-  return std::exp(beta * beta) * sampo::linalg::normal_cdf(-2 * beta) / (p * p) - 1.0;
+  return sampo::mc::gaussian_limit_state_exact(beta).shifted_relative_variance;
 }
 
 std::string fmt(double x) {
@@ -134,9 +129,9 @@ SAMPO_VALIDATION_GROUP(mc_gaussian) {
       const double mean = s / reps, se = std::sqrt((s2 / reps - mean * mean) / reps);
       Outcome o = sampo::validation::compare_absolute(
           m.cv_relvar, mean, 4 * se,
-          "relative variance of the cross-fitted control-variate estimator (mean over 100 seeds "
-          "of 4000 tests) against the optimal-CV value by quadrature; 4 standard errors. Plain "
-          std::string("mixture IS: ") + fmt(m.is_relvar) + std::string("; Owen–Zhou bound σ²_shift/(1−α) = ") +
+          std::string("relative variance of the cross-fitted control-variate estimator (mean over "
+                      "100 seeds of 4000 tests) against the optimal-CV value by quadrature; 4 "
+                      "standard errors. Plain mixture IS: ") + fmt(m.is_relvar) + std::string("; Owen–Zhou bound σ²_shift/(1−α) = ") +
           fmt(exact_relative_variance(m.beta) / (1 - m.alpha)));
       o.measured = std::string("relative variance ") + fmt(mean) + std::string(" ± ") + fmt(se);
       return o;
