@@ -1,5 +1,6 @@
 #include "sampo/mc/multi_surrogate.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "engine.hpp"
@@ -51,8 +52,8 @@ MultiSurrogateResult multi_surrogate(const TestLog& log, const MultiSurrogateOpt
   r.r_squared = is_var > 0 ? 1.0 - r.variance / is_var : 0.0;
   r.single_variance.resize(d);
   for (Eigen::Index k = 0; k < d; ++k)  // Var(y − H_k) = Var y − 2 Cov(y, H_k) + Var H_k
-    r.single_variance(k) =
-        (fit.total.m2(d, d) - 2 * fit.total.m2(k, d) + fit.total.m2(k, k)) / (fit.total.n - 1);
+    r.single_variance(k) = std::max(
+        0.0, (fit.total.m2(d, d) - 2 * fit.total.m2(k, d) + fit.total.m2(k, k)) / (fit.total.n - 1));
   r.qp_run = fit.qp_run;
   r.run.iterations = 2;
   r.run.evaluations = n;

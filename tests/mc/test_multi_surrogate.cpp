@@ -4,6 +4,7 @@
 
 #include "mc_fixtures.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/mc/importance_sampling.hpp"
 #include "sampo/testing/fixtures.hpp"
 #include "sampo_test.hpp"
 #include "thread_count.hpp"
@@ -26,7 +27,9 @@ TEST_CASE("multi-surrogate: the exact model as a surrogate gives zero variance",
   CHECK(r.weights.sum() == Approx(1.0).epsilon(1e-14));
   CHECK(r.estimate == Approx(mu).epsilon(1e-10));
   CHECK(r.standard_error < 1e-10 * mu);
-  CHECK(r.single_variance(0) < 1e-20);
+  // single_variance = (S_yy − 2S_ky + S_kk)/(n − 1) cancels to 0: what remains is the rounding of
+  // moments accumulated over n = 2000 tests (~n·eps relative to S_yy), hence 1e-10 of Var(Y·L).
+  CHECK(std::abs(r.single_variance(0)) < 1e-10 * importance_sampling(log).variance);
   CHECK(r.qp_run.converged());
 }
 
