@@ -50,7 +50,7 @@ std::vector<std::string> split_names(const std::string& text) {
 struct MethodSettings {
   std::string method;
   int order = 1, folds = 5, positions = 3;
-  bool folds_given = false, no_features = false;
+  bool folds_given = false, no_features = false, weighted = false;
   std::string controls;
   double rhw = 0.3, confidence = 0.90;
 };
@@ -100,6 +100,7 @@ int run_method(const std::string& cmd, const sampo::mc::TestLog& log, const Meth
     opt.order = order;
     opt.positions = positions;
     opt.use_features = !no_features;
+    opt.weighted = s.weighted;
     opt.seed = global.seed;
     if (method == "scv-stratified") {
       opt.stratification = Stratification::by_critical_count;
@@ -207,7 +208,7 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   std::string log_path, method = "scv", csv, controls;
   int order = 1, folds = 5, positions = 3;
   double rhw = 0.3, confidence = 0.90;
-  bool no_features = false;
+  bool no_features = false, weighted = false;
   po::options_description desc("sampo mc estimate options");
   desc.add_options()
       ("log", po::value(&log_path)->required(), "test log: a CSV file or an NPY directory (docs/mc.md)")
@@ -220,6 +221,7 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       ("folds", sampo::cli::integer(cmd, "--folds", &folds, 1, 1000),
        "cross-fitting folds (1: in-sample coefficients; scv-stratified defaults to 1, as published)")
       ("no-features", po::bool_switch(&no_features), "scv: leave out the step features")
+      ("weighted", po::bool_switch(&weighted), "scv: add the controls L_{j-1}(w_j - 1) (unbiased, heavy-tailed: for large logs)")
       ("controls", po::value(&controls)->default_value(""), "cv: comma-separated control names (default: all)")
       ("rhw", po::value(&rhw)->default_value(rhw), "target relative half-width for the tests-to-target count")
       ("confidence", po::value(&confidence)->default_value(confidence), "confidence of the interval and the RHW")
@@ -236,7 +238,7 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
     sampo::throw_invalid_argument(cmd, "--confidence", number_text(confidence), "must be in (0, 1)");
   const bool scv = method == "scv" || method == "scv-stratified";
   const bool fitted = scv || method == "cv" || method == "multi-surrogate";
-  if (!scv) sampo::cli::reject_options(cmd, *vm, {"order", "positions", "no-features"}, "applies only to --method scv and scv-stratified");
+  if (!scv) sampo::cli::reject_options(cmd, *vm, {"order", "positions", "no-features", "weighted"}, "applies only to --method scv and scv-stratified");
   if (!fitted) sampo::cli::reject_options(cmd, *vm, {"folds"}, "applies only to the fitted methods (cv, scv, scv-stratified, multi-surrogate)");
   if (method != "cv") sampo::cli::reject_options(cmd, *vm, {"controls"}, "applies only to --method cv");
   sampo::cli::check_distinct_outputs(cmd, {{"--csv", csv}, {"--json", global.json}});
@@ -248,6 +250,7 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   settings.positions = positions;
   settings.folds_given = !(*vm)["folds"].defaulted();
   settings.no_features = no_features;
+  settings.weighted = weighted;
   settings.controls = controls;
   settings.rhw = rhw;
   settings.confidence = confidence;

@@ -35,6 +35,7 @@ struct ControlPlan {
   int limit = 1;         // positions used (G, or the stratum's K)
   bool tail = true;      // the last position sums every step from it on
   std::size_t features = 0;
+  bool weighted = false;  // add L_{j−1}(w_j − 1) per position
   std::vector<std::vector<int>> subsets;  // positions (0-based) of each product, size >= 2
   std::vector<std::string> names;
   Eigen::Index d = 0;
@@ -61,8 +62,10 @@ std::string position_name(int g, bool tail_bucket) {
   return s;
 }
 
-ControlPlan make_plan(const TestLog& log, int limit, bool tail, int order, bool features) {
+ControlPlan make_plan(const TestLog& log, int limit, bool tail, int order, bool features,
+                      bool weighted) {
   ControlPlan plan;
+  plan.weighted = weighted;
   plan.limit = limit;
   plan.tail = tail;
   plan.features = features ? log.schema().features.size() : 0;
@@ -80,6 +83,12 @@ ControlPlan make_plan(const TestLog& log, int limit, bool tail, int order, bool 
     for (int g : s) name.append("(").append(position_name(g, false)).append(")");
     plan.names.push_back(name);
   }
+  if (weighted)
+    for (int g = 0; g < limit; ++g) {
+      std::string name = "L*(";
+      name.append(position_name(g, tail && g == limit - 1)).append(")");
+      plan.names.push_back(name);
+    }
   plan.d = Eigen::Index(plan.names.size());
   return plan;
 }
@@ -90,6 +99,8 @@ void fill_controls(const TestLog& log, std::size_t i, const ControlPlan& plan,
   h.setZero();
   const std::size_t first = log.first_step(i), count = log.step_count(i);
   const auto limit = std::size_t(plan.limit);
+  const auto weighted_at = Eigen::Index(limit * (1 + plan.features) + plan.subsets.size());
+  double before = 1.0;  // L_{j−1}, the product of the earlier steps' ratios
   for (std::size_t j = 0; j < count; ++j) {
     std::size_t g = std::min(j, limit - 1);
     if (j >= limit && !plan.tail) break;
@@ -97,6 +108,8 @@ void fill_controls(const TestLog& log, std::size_t i, const ControlPlan& plan,
     h(Eigen::Index(g)) += dw;
     for (std::size_t f = 0; f < plan.features; ++f)
       h(Eigen::Index(limit * (1 + f) + g)) += log.feature(first + j, f) * dw;
+    if (plan.weighted) h(weighted_at + Eigen::Index(g)) += before * dw;
+    before *= log.step_weight(first + j);
   }
   Eigen::Index k = Eigen::Index(limit * (1 + plan.features));
   for (const auto& s : plan.subsets) {
@@ -137,7 +150,7 @@ SparseControlVariateResult sparse_control_variates(const TestLog& log,
   if (options.stratification == Stratification::none) {
     detail::check_min_tests(function, n, options.folds);
     const ControlPlan plan = make_plan(log, options.positions, true, options.order,
-                                       options.use_features);
+                                       options.use_features, options.weighted);
     const detail::ItemFn item = [&](std::size_t t, double& y, Eigen::Ref<Eigen::VectorXd> h) {
       y = log.result(t) * log.weight(t);
       fill_controls(log, t, plan, h);
@@ -182,7 +195,7 @@ SparseControlVariateResult sparse_control_variates(const TestLog& log,
         continue;
       }
       const ControlPlan plan =
-          make_plan(log, int(k), k == strata_count - 1, options.order, false);
+          make_plan(log, int(k), k == strata_count - 1, options.order, false, false);
       const detail::ItemFn item = [&](std::size_t t, double& y, Eigen::Ref<Eigen::VectorXd> h) {
         const std::size_t i = idx[t];
         y = log.result(i) * log.weight(i);
