@@ -70,10 +70,12 @@ std::string row_place(const std::filesystem::path& path, std::size_t row) {
   throw_io_error("sampo::mc::read_test_log", path.string(), msg);
 }
 
-std::size_t as_index(const std::filesystem::path& path, const std::string& where,
+/// @p where: a callable giving the place (it rescans the file: called only on failure).
+template <class Where>
+std::size_t as_index(const std::filesystem::path& path, const Where& where,
                      std::string_view field, double x) {
   if (!(x >= 0 && x <= 9007199254740992.0 && x == std::floor(x)))
-    fail(path, where, field, "'" + format_value(x) + "' is not a non-negative integer");
+    fail(path, where(), field, "'" + format_value(x) + "' is not a non-negative integer");
   return std::size_t(x);
 }
 
@@ -275,7 +277,7 @@ TestLog read_test_log_csv(const std::filesystem::path& path) {
       stepless = true;
       continue;
     }
-    const std::size_t step = as_index(path, place(), "step", step_raw);
+    const std::size_t step = as_index(path, place, "step", step_raw);
     if (step != next_step)
       fail(path, place(), "step",
            std::to_string(step) + " where step " + std::to_string(next_step) + " was expected");
@@ -286,7 +288,7 @@ TestLog read_test_log_csv(const std::filesystem::path& path) {
       means[k] = d(r, mean_for[k]);
     }
     const double ord = d(r, *col_ordinal);
-    const std::size_t ordinal = as_index(path, place(), "ordinal", ord);
+    const std::size_t ordinal = as_index(path, place, "ordinal", ord);
     try {
       builder.step(d(r, *col_p), d(r, *col_q), std::int64_t(ordinal), d(r, *col_epsilon),
                    features, values, means);

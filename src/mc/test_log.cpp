@@ -43,11 +43,12 @@ std::string at_note(std::string_view what, const std::string& at) {
   return s;
 }
 
-void need_finite(std::string_view function, std::string_view name, double x,
-                 const std::string& at) {
+/// @p at: a callable giving "test i, step j", called only on failure (it allocates).
+template <class At>
+void need_finite(std::string_view function, std::string_view name, double x, const At& at) {
   if (!std::isfinite(x)) {
     std::string what = "must be finite (";
-    what.append(at).append(")");
+    what.append(at()).append(")");
     throw_invalid_argument(function, name, format_value(x), what);
   }
 }
@@ -83,33 +84,34 @@ TestLogBuilder& TestLogBuilder::step(double p, double q, std::int64_t ordinal, d
                                      std::span<const double> surrogate_values,
                                      std::span<const double> surrogate_means) {
   constexpr std::string_view function = "sampo::mc::TestLogBuilder::step";
-  const std::string at = where(log_.tests(), open_steps());
+  const auto at = [&] { return where(log_.tests(), open_steps()); };
   const TestLogSchema& schema = log_.schema_;
   if (!(p >= 0.0 && p <= 1.0))
-    throw_invalid_argument(function, "p", format_value(p), at_note("must be in [0, 1] ", at));
+    throw_invalid_argument(function, "p", format_value(p), at_note("must be in [0, 1] ", at()));
   if (!(q >= 0.0 && q <= 1.0))
-    throw_invalid_argument(function, "q", format_value(q), at_note("must be in [0, 1] ", at));
+    throw_invalid_argument(function, "q", format_value(q), at_note("must be in [0, 1] ", at()));
   if (q == 0.0)
     throw_invalid_argument(function, "q", "0",
-                           at_note("an action of importance probability 0 cannot have been sampled ", at));
+                           at_note("an action of importance probability 0 cannot have been sampled ", at()));
   if (ordinal < 0)
     throw_invalid_argument(function, "ordinal", std::to_string(ordinal),
-                           at_note("must be >= 0 ", at));
+                           at_note("must be >= 0 ", at()));
   if (!(epsilon >= 0.0 && epsilon <= 1.0))
     throw_invalid_argument(function, "epsilon", format_value(epsilon),
-                           at_note("must be in [0, 1] ", at));
+                           at_note("must be in [0, 1] ", at()));
   auto check_span = [&](std::span<const double> v, std::size_t expected, std::string_view name) {
     if (v.size() != expected) {
       std::string what = "has ";
       what.append(std::to_string(v.size())).append(" values, the schema has ");
-      what.append(std::to_string(expected)).append(" (").append(at).append(")");
+      what.append(std::to_string(expected)).append(" (").append(at()).append(")");
       throw_invalid_argument(function, name, "", what);
     }
-    for (std::size_t k = 0; k < v.size(); ++k) {
-      std::string name_k(name);
-      name_k.append("[").append(std::to_string(k)).append("]");
-      need_finite(function, name_k, v[k], at);
-    }
+    for (std::size_t k = 0; k < v.size(); ++k)
+      if (!std::isfinite(v[k])) {
+        std::string name_k(name);
+        name_k.append("[").append(std::to_string(k)).append("]");
+        need_finite(function, name_k, v[k], at);
+      }
   };
   check_span(features, schema.features.size(), "features");
   check_span(surrogate_values, schema.surrogates.size(), "surrogate_values");
@@ -129,12 +131,14 @@ TestLogBuilder& TestLogBuilder::step(double p, double q, std::int64_t ordinal, d
 TestLogBuilder& TestLogBuilder::end_test(double result, double weight,
                                          std::span<const double> controls) {
   constexpr std::string_view function = "sampo::mc::TestLogBuilder::end_test";
-  std::string at = "test ";
-  at.append(std::to_string(log_.tests()));
+  const auto at = [&] {
+    std::string s = "test ";
+    return s.append(std::to_string(log_.tests()));
+  };
   need_finite(function, "result", result, at);
   if (std::isnan(weight) || (weight >= 0.0 && !std::isfinite(weight)))
     throw_invalid_argument(function, "weight", format_value(weight),
-                           at_note("must be finite and >= 0 ", at));
+                           at_note("must be finite and >= 0 ", at()));
   if (weight < 0.0) {
     weight = 1.0;
     for (std::size_t s = log_.offset_.back(); s < log_.p_.size(); ++s)
@@ -143,7 +147,7 @@ TestLogBuilder& TestLogBuilder::end_test(double result, double weight,
   if (controls.size() != log_.schema_.controls.size()) {
     std::string what = "has ";
     what.append(std::to_string(controls.size())).append(" values, the schema has ");
-    what.append(std::to_string(log_.schema_.controls.size())).append(" (").append(at).append(")");
+    what.append(std::to_string(log_.schema_.controls.size())).append(" (").append(at()).append(")");
     throw_invalid_argument(function, "controls", "", what);
   }
   for (std::size_t k = 0; k < controls.size(); ++k)
