@@ -7,5 +7,6 @@
 #include "sampo/io.hpp"
 #include "sampo/knots.hpp"
 #include "sampo/linalg.hpp"
+#include "sampo/mc.hpp"
 #include "sampo/parallel.hpp"
 #include "sampo/riemann.hpp"

@@ -10,7 +10,8 @@
 #include "sampo/core/error.hpp"
 #include "sampo/core/termination.hpp"
 #include "sampo/parallel/map_reduce.hpp"
-#include "sampo/parallel/random_stream.hpp"
+#include "sampo/learn/folds.hpp"
+#include "sampo/learn/labels.hpp"
 #include "sampo/riemann/tangent_space.hpp"
 
 namespace sampo::riemann {
@@ -53,31 +54,6 @@ void summarize(CrossValidationResult& r) {
 }
 
 }  // namespace
-
-std::vector<int> stratified_folds(const std::vector<int>& labels, int folds, std::uint64_t seed) {
-  constexpr const char* fn = "sampo::riemann::stratified_folds";
-  if (folds < 2) throw_invalid_argument(fn, "folds", std::to_string(folds), "must be >= 2");
-  const std::vector<int> classes = detail::class_list(fn, labels.size(), labels);
-  std::vector<int> out(labels.size(), -1);
-  std::size_t next = 0;
-  for (std::size_t k = 0; k < classes.size(); ++k) {
-    const int c = classes[k];
-    std::vector<std::size_t> members;
-    for (std::size_t i = 0; i < labels.size(); ++i)
-      if (labels[i] == c) members.push_back(i);
-    if (members.size() < static_cast<std::size_t>(folds))
-      throw_invalid_argument(fn, "labels", std::to_string(c),
-                             "class has " + std::to_string(members.size()) +
-                                 " trials, fewer than " + std::to_string(folds) + " folds");
-    // Fisher-Yates on the class's own stream (seed, k): k-th class in ascending label order.
-    parallel::RandomStream stream(seed, k);
-    for (std::size_t i = members.size() - 1; i > 0; --i)
-      std::swap(members[i], members[stream.uniform_int(i + 1)]);
-    for (std::size_t i : members)
-      out[i] = static_cast<int>(next++ % static_cast<std::size_t>(folds));
-  }
-  return out;
-}
 
 double roc_auc(const Eigen::Ref<const Eigen::VectorXd>& scores, const std::vector<int>& labels,
                int positive) {
@@ -152,8 +128,8 @@ CrossValidationResult cross_validate_covariances(const std::vector<Eigen::Matrix
   cv.validate();
   pipeline.validate();
   const std::vector<int> classes =
-      detail::class_list("sampo::riemann::cross_validate", covs.size(), labels);
-  const std::vector<int> folds = stratified_folds(labels, cv.folds, cv.seed);
+      learn::class_list("sampo::riemann::cross_validate", covs.size(), labels, "matrices");
+  const std::vector<int> folds = learn::stratified_folds(labels, cv.folds, cv.seed);
   CrossValidationResult r;
   r.metric = classes.size() == 2 ? "roc_auc" : "accuracy";
   std::vector<std::size_t> train, test;
@@ -195,8 +171,8 @@ CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::Matrix
   if (!svm && pipeline.kind != PipelineKind::acm_mdm)
     throw_invalid_argument(fn, "pipeline.kind", to_string(pipeline.kind),
                            "grid search is for acm-ts-svm and acm-mdm");
-  const std::vector<int> classes = detail::class_list(fn, trials.size(), labels);
-  const std::vector<int> folds = stratified_folds(labels, cv.folds, cv.seed);
+  const std::vector<int> classes = learn::class_list(fn, trials.size(), labels, "trials");
+  const std::vector<int> folds = learn::stratified_folds(labels, cv.folds, cv.seed);
   struct Point {
     int order, lag;
   };
@@ -215,7 +191,7 @@ CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::Matrix
     split(folds, f, train, test);
     const std::vector<Eigen::MatrixXd> tr_trials = pick(trials, train);
     const std::vector<int> tr_labels = pick(labels, train);
-    const std::vector<int> inner = stratified_folds(tr_labels, grid.inner_folds, cv.seed + 1 + f);
+    const std::vector<int> inner = learn::stratified_folds(tr_labels, grid.inner_folds, cv.seed + 1 + f);
     // inner score of (point p, classifier setting q); NaN = unusable
     std::vector<double> score(points.size() * n_clf, std::nan(""));
     // The shortest training trial decides whether an (order, lag) leaves the augmented

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "sampo/learn/labels.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/riemann/covariance.hpp"
@@ -35,7 +36,7 @@ Eigen::MatrixXd lda_coefficients(const Eigen::Ref<const Eigen::MatrixXd>& x,
                                  const std::vector<int>& labels) {
   constexpr const char* fn = "sampo::riemann::lda_coefficients";
   check_finite(fn, "x", x);
-  const std::vector<int> classes = detail::class_list(fn, static_cast<std::size_t>(x.rows()), labels);
+  const std::vector<int> classes = learn::class_list(fn, static_cast<std::size_t>(x.rows()), labels, "rows");
   const Eigen::Index d = x.cols(), k = static_cast<Eigen::Index>(classes.size());
   Eigen::MatrixXd means(d, k);
   Eigen::MatrixXd within = Eigen::MatrixXd::Zero(d, d);
@@ -67,7 +68,7 @@ Eigen::MatrixXd lda_coefficients(const Eigen::Ref<const Eigen::MatrixXd>& x,
 Fgda::Fgda(MeanOptions mean) : mean_(std::move(mean)) { mean_.validate(); }
 
 void Fgda::fit(const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& labels) {
-  detail::class_list("sampo::riemann::Fgda::fit", covs.size(), labels);
+  (void)learn::class_list("sampo::riemann::Fgda::fit", covs.size(), labels, "matrices");
   Eigen::MatrixXd reference = mean_riemann(covs, mean_).mean;
   const Eigen::MatrixXd ts = tangent_space(covs, reference);
   const Eigen::MatrixXd w = lda_coefficients(ts, labels);  // K' x d

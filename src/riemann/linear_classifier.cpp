@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "sampo/learn/labels.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/riemann/mdm.hpp"
@@ -113,7 +114,7 @@ void LogisticRegression::fit(const Eigen::Ref<const Eigen::MatrixXd>& x,
                              const std::vector<int>& labels) {
   constexpr const char* fn = "sampo::riemann::LogisticRegression::fit";
   check_features(fn, x, x.cols());
-  classes_ = detail::class_list(fn, static_cast<std::size_t>(x.rows()), labels);
+  classes_ = learn::class_list(fn, static_cast<std::size_t>(x.rows()), labels, "rows");
   silence_engines();
   auto model = std::make_unique<Model>();
   model->features = x.cols();
@@ -209,7 +210,7 @@ Svm& Svm::operator=(Svm&&) noexcept = default;
 void Svm::fit(const Eigen::Ref<const Eigen::MatrixXd>& x, const std::vector<int>& labels) {
   constexpr const char* fn = "sampo::riemann::Svm::fit";
   check_features(fn, x, x.cols());
-  classes_ = detail::class_list(fn, static_cast<std::size_t>(x.rows()), labels);
+  classes_ = learn::class_list(fn, static_cast<std::size_t>(x.rows()), labels, "rows");
   silence_engines();
   auto model = std::make_unique<Model>();
   model->features = x.cols();

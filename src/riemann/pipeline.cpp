@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "sampo/learn/labels.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/riemann/tangent_space.hpp"
 
@@ -64,7 +65,7 @@ void Pipeline::fit(const std::vector<Eigen::MatrixXd>& trials, const std::vector
 
 void Pipeline::fit_covariances(const std::vector<Eigen::MatrixXd>& covs,
                                const std::vector<int>& labels) {
-  classes_ = detail::class_list("sampo::riemann::Pipeline::fit", covs.size(), labels);
+  classes_ = learn::class_list("sampo::riemann::Pipeline::fit", covs.size(), labels, "matrices");
   mdm_.reset();
   fgmdm_.reset();
   lr_.reset();

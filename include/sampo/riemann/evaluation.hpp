@@ -4,12 +4,9 @@
 /// two classes and accuracy otherwise, and the nested grid search of the ACM paper (inner
 /// stratified 3-fold over order x lag x SVM C x kernel).
 ///
-/// Folds: the trials of each class are shuffled (Fisher-Yates with the exactly unbiased
-/// sampo::parallel::RandomStream::uniform_int) on the counter-based stream (seed, k) of the
-/// k-th class in ascending label order, and dealt round-robin to the folds, continuing across
-/// classes. The folds are therefore the same on every platform and standard library, but not
-/// scikit-learn's StratifiedKFold(shuffle=True) folds: per-fold scores differ from MOABB's;
-/// the averages are comparable.
+/// Folds: sampo::learn::stratified_folds (sampo/learn/folds.hpp), the same on every platform
+/// and standard library, but not scikit-learn's StratifiedKFold(shuffle=True) folds: per-fold
+/// scores differ from MOABB's; the averages are comparable.
 
 #include <cstdint>
 #include <string>
@@ -19,14 +16,6 @@
 #include "sampo/riemann/pipeline.hpp"
 
 namespace sampo::riemann {
-
-/// Fold index (0..folds-1) of each trial; every class is spread evenly over the folds (the
-/// counts of a class in two folds differ by at most 1), shuffled as described above.
-/// @param labels class label of each trial. @param folds k (>= 2). @param seed shuffle seed.
-/// @return one fold index per trial.
-/// @throw sampo::invalid_argument if folds < 2 or a class has fewer than @p folds trials.
-[[nodiscard]] std::vector<int> stratified_folds(const std::vector<int>& labels, int folds,
-                                                std::uint64_t seed);
 
 /// Area under the ROC curve of @p scores for the class @p positive (ties count 1/2:
 /// the Mann-Whitney statistic, equal to scikit-learn's roc_auc_score).
