@@ -3,7 +3,7 @@
 /// Umbrella header of sampo::cav: testing automated vehicles in simulation — the highway
 /// micro-simulator, the IDM/MOBIL vehicle under test and its presets, naturalistic behaviour
 /// models and probability tables, the surrogate, the NDE/NADE test environments and the exact
-/// dynamic-programming car-following benchmark (docs/cav.md).
+/// dynamic-programming car-following benchmark, and their sampo::mc test logs (docs/cav.md).
 #include "sampo/cav/action.hpp"
 #include "sampo/cav/driver.hpp"
 #include "sampo/cav/environment.hpp"
@@ -11,4 +11,5 @@
 #include "sampo/cav/naturalistic.hpp"
 #include "sampo/cav/probability_table.hpp"
 #include "sampo/cav/surrogate.hpp"
+#include "sampo/cav/test_log.hpp"
 #include "sampo/cav/traffic.hpp"

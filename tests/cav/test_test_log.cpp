@@ -1,0 +1,130 @@
+#include <cmath>
+#include <vector>
+
+#include "sampo/cav/test_log.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/mc/importance_sampling.hpp"
+#include "sampo/mc/log_io.hpp"
+#include "sampo/mc/multi_surrogate.hpp"
+#include "sampo/mc/sparse_control_variates.hpp"
+#include "sampo/testing/fixtures.hpp"
+#include "sampo_test.hpp"
+#include "thread_count.hpp"
+
+using namespace sampo::cav;
+
+namespace {
+TestOptions nade_cut_in() {
+  // The default cut-in with NADE: critical steps of varying number, a few crashes.
+  TestOptions o;
+  o.scenario = Scenario::cut_in;
+  o.cav = driver_preset("aggressive");
+  o.environment = Environment::nade;
+  o.epsilon = 0.1;
+  o.seed = sampo::testing::fixture_seed(3);  // $SAMPO_TEST_SEED redraws
+  return o;
+}
+}  // namespace
+
+TEST_CASE("cav test log: one test per record, weight = the product of its steps' p/q", "[cav]") {
+  const TestOptions o = nade_cut_in();
+  const auto batch = run_tests(o, 200);
+  const sampo::mc::TestLog log = to_test_log(batch.tests);
+  REQUIRE(log.tests() == 200);
+  CHECK(log.schema() == test_log_schema());
+  std::size_t steps = 0;
+  for (std::size_t i = 0; i < log.tests(); ++i) {
+    const TestRecord& r = batch.tests[i];
+    REQUIRE(log.step_count(i) == r.critical.size());
+    CHECK(log.result(i) == (r.crash ? 1.0 : 0.0));
+    // The same products in the same order as the simulator's: exact equality.
+    double product = 1.0;
+    for (std::size_t s = log.first_step(i); s < log.first_step(i) + log.step_count(i); ++s) {
+      const CriticalStep& c = r.critical[s - log.first_step(i)];
+      CHECK(log.p(s) == c.p);
+      CHECK(log.q(s) == c.q);
+      CHECK(log.ordinal(s) == c.step);
+      CHECK(log.epsilon(s) == c.epsilon);
+      CHECK(log.feature(s, 0) == c.criticality);
+      CHECK(log.surrogate_value(s, 0) == c.surrogate_value);
+      CHECK(log.surrogate_mean(s, 0) == c.criticality);
+      product *= log.step_weight(s);
+    }
+    CHECK(log.weight(i) == product);
+    CHECK(log.weight(i) == r.likelihood_ratio);
+    steps += r.critical.size();
+  }
+  CHECK(log.steps() == steps);
+  CHECK(steps > 200);  // NADE controls a vehicle at several steps of most tests
+  // run_test_log is the same log, computed in blocks.
+  CHECK(run_test_log(o, 200) == log);
+  // NDE: no steps, weight 1.
+  TestOptions nde = o;
+  nde.environment = Environment::nde;
+  const auto plain = run_test_log(nde, 50);
+  CHECK(plain.steps() == 0);
+  CHECK(plain.naturalistic());
+}
+
+TEST_CASE("cav test log: bit-identical for 1 and 2 threads and any block size", "[cav]") {
+  const TestOptions o = nade_cut_in();
+  sampo::parallel::Options par;
+  par.block_size = 7;
+  const auto one = sampo::test::with_threads(1, [&] { return run_test_log(o, 150, par); });
+  const auto two = sampo::test::with_threads(2, [&] { return run_test_log(o, 150, par); });
+  CHECK(one == two);
+  par.block_size = 64;
+  CHECK(sampo::test::with_threads(2, [&] { return run_test_log(o, 150, par); }) == one);
+  CHECK_THROWS_AS(run_test_log(o, 0), sampo::invalid_argument);
+  TestOptions bad = o;
+  bad.epsilon = 0.0;
+  CHECK_THROWS_WITH(run_test_log(bad, 10), Catch::Contains("epsilon"));
+}
+
+TEST_CASE("cav test log: CSV and NPY round trips are exact", "[cav]") {
+  const sampo::mc::TestLog log = run_test_log(nade_cut_in(), 100);
+  sampo::test::TempDir dir;
+  sampo::mc::write_test_log_csv(dir.path() / "log.csv", log);
+  sampo::mc::write_test_log_npy(dir.path() / "log.npy", log);
+  CHECK(sampo::mc::read_test_log_csv(dir.path() / "log.csv") == log);
+  CHECK(sampo::mc::read_test_log_npy(dir.path() / "log.npy") == log);
+}
+
+TEST_CASE("cav test log: mc's estimators on the exact car-following benchmark agree with the exact P",
+          "[cav]") {
+  // NADE-IS on the DP benchmark at ε = 0.5: relative variance 36.92 exactly, so with n = 20000
+  // the IS mean has relative SE sqrt(36.92 / 20000) = 4.3 % and the per-test weights are
+  // bounded (w_j <= 1/ε = 2), so the CLT holds well. k = 4 standard errors: a false alarm
+  // probability of about 6e-5 per check under the normal approximation, while a bias of a few
+  // per cent of P (e.g. a wrong weight in the conversion) would be seen.
+  ExactCarFollowingOptions eo;
+  eo.epsilon = 0.5;
+  const ExactCarFollowing dp(eo);
+  const std::uint64_t seed = sampo::testing::fixture_seed(17);  // $SAMPO_TEST_SEED redraws
+  constexpr std::size_t n = 20000;
+  std::vector<DpTest> tests;
+  tests.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) tests.push_back(dp.sample(seed, i));
+  const sampo::mc::TestLog log = to_test_log(tests);
+  const double p = dp.crash_probability();
+  // IS against the exact standard error (from the DP's exact second moment).
+  const double exact_se = std::sqrt((dp.is_second_moment() - p * p) / static_cast<double>(n));
+  const auto is = sampo::mc::importance_sampling(log);
+  INFO("seed " << seed << ", IS " << is.estimate << " +- " << is.standard_error << ", P " << p);
+  CHECK(std::abs(is.estimate - p) <= 4 * exact_se);
+  // Its estimated SE against the exact one: the sample variance of 20000 bounded values with
+  // relative variance 37 is within a few per cent; 25 % leaves room for the heavy upper tail.
+  CHECK(std::abs(is.standard_error - exact_se) <= 0.25 * exact_se);
+  // The unbiased sparse control variates and the multi-surrogate estimator (cross-fitted, so
+  // unbiased): within 4 of their own standard errors (estimated, as above).
+  sampo::mc::SparseControlVariateOptions so;
+  so.seed = seed;
+  const auto scv = sampo::mc::sparse_control_variates(log, so);
+  INFO("SCV " << scv.estimate << " +- " << scv.standard_error);
+  CHECK(std::abs(scv.estimate - p) <= 4 * scv.standard_error);
+  sampo::mc::MultiSurrogateOptions mo;
+  mo.seed = seed;
+  const auto ms = sampo::mc::multi_surrogate(log, mo);
+  INFO("multi-surrogate " << ms.estimate << " +- " << ms.standard_error);
+  CHECK(std::abs(ms.estimate - p) <= 4 * ms.standard_error);
+}
