@@ -14,6 +14,8 @@
 #include "sampo/core/error.hpp"
 #include "sampo/linalg/symmetric.hpp"
 
+#include "gram_unchecked.hpp"
+
 namespace sampo::linalg {
 namespace {
 

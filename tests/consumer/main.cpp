@@ -12,6 +12,7 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <sampo/io/json.hpp>  // opt-in: not in sampo.hpp (needs nlohmann-json)
 #include <sampo/sampo.hpp>
 #include <string>
 #include <vector>
