@@ -50,7 +50,7 @@ constexpr std::size_t kBlock = 8;  // fixed reduction blocks: same sum with any 
 /// sum is bit-identical for any thread count. Local to the process (no MPI).
 template <typename F>
 Eigen::MatrixXd weighted_sum(std::size_t n, Eigen::Index dim, const Eigen::VectorXd& w, F f) {
-  parallel::Options options;
+  parallel::MapReduceOptions options;
   options.block_size = kBlock;
   options.use_mpi = false;
   return parallel::map_reduce(
