@@ -132,7 +132,7 @@ int main() {
   std::filesystem::remove_all(dir);
 
   // knots: an adaptive spline evaluated at a vector of points.
-  sampo::knots::Options opt;
+  sampo::knots::FitOptions opt;
   opt.rtol = 1e-8;
   opt.atol = 1.0;  // absolute tolerance 1e-8: sin(0) = 0 admits no relative one
   const auto fit = sampo::knots::fit([](double x) { return std::sin(x); }, 0.0, 3.0, opt);
