@@ -5,8 +5,10 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 #include "sampo/core/error.hpp"
+#include "sampo/core/log.hpp"
 #include "sampo_test.hpp"
 
 using namespace sampo::knots;
@@ -296,6 +298,24 @@ TEST_CASE("fit reports progress per evaluation and stops on its cancellation fla
   }
 }
 
+TEST_CASE("the Options-in, Result-out example of docs/conventions.md", "[knots][fit][docs]") {
+  // Kept word for word as in docs/conventions.md ("Options in, Result out"), so it compiles.
+  // clang-format off
+  sampo::knots::FitOptions options;  // defaults written once, in the struct
+  options.rtol = 1e-10;
+  sampo::CancellationFlag stop;      // another thread (or a signal handler) may raise it
+  options.cancel = &stop;
+  const sampo::knots::FitResult r =
+      sampo::knots::fit([](double x) { return std::exp(-x * x); }, -3.0, 3.0, options);
+  if (!r.run.converged())            // an outcome, not an exception
+    sampo::log(sampo::LogLevel::warning, "fit: " + r.run.brief_report() + ": " + r.run.message);
+  const double g = r.interpolant(0.5);  // the answer; r.error_estimate is its error estimate
+  // clang-format on
+  CHECK(r.run.converged());
+  // rtol = 1e-10 relative to |f| ~ 0.78 at x = 0.5; the estimate bounds the fit's error.
+  CHECK(std::abs(g - std::exp(-0.25)) <= 10 * 1e-10 * std::exp(-0.25));
+}
+
 TEST_CASE("fit rejects bad input with clear messages", "[knots][fit]") {
   auto f = [](double x) { return x; };
   using sampo::invalid_argument;
@@ -434,3 +454,10 @@ TEST_CASE("a root at a knot with atol = 0 is no discontinuity", "[knots][fit]") 
         CHECK(worst <= 10.0 * rtol);
       }
 }
+
+// The names before the Options -> Result rule still compile (deprecated, removed in 0.2).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static_assert(std::is_same_v<sampo::knots::Options, sampo::knots::FitOptions>);
+static_assert(std::is_same_v<sampo::knots::Result, sampo::knots::FitResult>);
+#pragma GCC diagnostic pop

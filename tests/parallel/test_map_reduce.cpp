@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "sampo/core/error.hpp"
@@ -298,3 +299,12 @@ TEST_CASE("bad sizes and options are rejected", "[parallel][map_reduce]") {
                             "'threads' = -2");
   CHECK_NOTHROW(par::MapReduceOptions{}.validate());
 }
+
+// The name before the Options -> Result rule still compiles (deprecated, removed in 0.2), and
+// the hooks are core's types under their parallel names.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static_assert(std::is_same_v<sampo::parallel::Options, sampo::parallel::MapReduceOptions>);
+#pragma GCC diagnostic pop
+static_assert(std::is_same_v<sampo::parallel::Progress, sampo::Progress>);
+static_assert(std::is_same_v<sampo::parallel::CancellationFlag, sampo::CancellationFlag>);
