@@ -142,7 +142,7 @@ std::vector<Point> curves(const std::vector<Target>& ts) {
                       M{"high_order(10)", Strategy::high_order, 10, false},
                       M{"high_order(14)", Strategy::high_order, 14, false}}) {
       for (double rtol : rtols) {
-        Options o;
+        FitOptions o;
         o.rtol = rtol;
         o.atol = t.atol;
         o.scale = t.scale;
@@ -150,7 +150,7 @@ std::vector<Point> curves(const std::vector<Target>& ts) {
         o.order = m.order;
         o.verify = m.verify;
         o.max_knots = 200000;
-        const Result r = fit(t.f, t.a, t.b, o);
+        const FitResult r = fit(t.f, t.a, t.b, o);
         if (!r.run.converged()) continue;  // budget exhausted: no point on the curve
         pts.push_back({t.name, m.name, rtol, r.run.evaluations, achieved(t, r.interpolant)});
       }
@@ -253,13 +253,13 @@ void write_svg(const std::string& path, const std::vector<Point>& pts, const std
 // Google Benchmark.
 void BM_overhead(benchmark::State& state) {
   // f = sin(30 x) on [0, 10] (~15 ns a call): the time is the algorithm's own.
-  Options o;
+  FitOptions o;
   o.rtol = std::pow(10.0, -static_cast<double>(state.range(0)));
   o.atol = 1.0;
   o.strategy = state.range(1) ? Strategy::high_order : Strategy::autoknots;
   std::size_t knots = 0;
   for (auto _ : state) {
-    const Result r = fit([](double x) { return std::sin(30 * x); }, 0.0, 10.0, o);
+    const FitResult r = fit([](double x) { return std::sin(30 * x); }, 0.0, 10.0, o);
     knots = r.run.evaluations;
     benchmark::DoNotOptimize(r.error_estimate);
   }
@@ -279,14 +279,14 @@ void BM_parallel_midpoints(benchmark::State& state) {
     }
     return std::exp(-x * x) * std::cos(40 * x);
   };
-  Options o;
+  FitOptions o;
   o.rtol = 1e-6;
   o.atol = 1.0;
   o.threads = static_cast<int>(state.range(0));
   o.strategy = state.range(1) ? Strategy::high_order : Strategy::autoknots;
   std::size_t knots = 0;
   for (auto _ : state) {
-    const Result r = fit(f, -3.0, 3.0, o);
+    const FitResult r = fit(f, -3.0, 3.0, o);
     knots = r.run.evaluations;
   }
   state.counters["knots"] = static_cast<double>(knots);

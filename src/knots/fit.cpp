@@ -11,10 +11,7 @@
 
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "sampo/parallel/map_reduce.hpp"
 
 namespace sampo::knots {
 namespace {
@@ -35,46 +32,39 @@ constexpr double kRoundoff = 1e3 * kEps;
 constexpr long kReach = 3;
 
 // ---------------------------------------------------------------------------------------
-// Evaluation of f: counting, optional OpenMP, errors that name x.
+// Evaluation of f: counting, optional threads (sampo::parallel::parallel_for, one point per
+// block), progress, errors that name x.
 class Evaluator {
  public:
-  Evaluator(const std::function<double(double)>& f, int threads) : f_(f), threads_(threads) {}
+  Evaluator(const std::function<double(double)>& f, int threads, Progress* progress)
+      : f_(f) {
+    loop_.block_size = 1;  // each f(x) is a coarse item: points go to threads one at a time
+    loop_.threads = threads;
+    loop_.use_mpi = false;
+    loop_.progress = progress;  // advanced by one per evaluated point
+  }
 
+  // ys[k] = f(xs[k]). Each point is evaluated alone, so ys does not depend on the thread count;
+  // a failure is reported for the lowest k that failed (f threw or returned NaN/Inf), whatever
+  // the schedule, and points after it may be skipped.
   void operator()(const std::vector<double>& xs, std::vector<double>& ys) {
-    const auto n = static_cast<long>(xs.size());
     ys.assign(xs.size(), 0.0);
-    std::vector<std::exception_ptr> errors(xs.size());
-    int threads = threads_;
-#ifdef _OPENMP
-    if (threads == 0) threads = omp_get_max_threads();
-#endif
-    if (threads > 1 && n > 1) {
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-      for (long k = 0; k < n; ++k) {
-        try {
-          ys[static_cast<std::size_t>(k)] = f_(xs[static_cast<std::size_t>(k)]);
-        } catch (...) {
-          errors[static_cast<std::size_t>(k)] = std::current_exception();
-        }
-      }
-    } else {
-      for (long k = 0; k < n; ++k) {
-        try {
-          ys[static_cast<std::size_t>(k)] = f_(xs[static_cast<std::size_t>(k)]);
-        } catch (...) {
-          errors[static_cast<std::size_t>(k)] = std::current_exception();
-          break;  // serial: stop at the first failure, as a plain loop would
-        }
-      }
-    }
+    parallel::parallel_for(
+        xs.size(),
+        [&](std::size_t k) {
+          double y = 0.0;
+          try {
+            y = f_(xs[k]);
+          } catch (...) {
+            rethrow_with_x(std::current_exception(), xs[k]);
+          }
+          if (!std::isfinite(y))
+            throw_invalid_argument(kFn, "f(x)", format_value(y),
+                                   "f returned a non-finite value at x = " + format_value(xs[k]));
+          ys[k] = y;
+        },
+        loop_);
     count_ += xs.size();
-    // Report the first failure in x order, whatever the thread schedule.
-    for (std::size_t k = 0; k < xs.size(); ++k) {
-      if (errors[k]) rethrow_with_x(errors[k], xs[k]);
-      if (!std::isfinite(ys[k]))
-        throw_invalid_argument(kFn, "f(x)", format_value(ys[k]),
-                               "f returned a non-finite value at x = " + format_value(xs[k]));
-    }
   }
 
   [[nodiscard]] std::size_t count() const noexcept { return count_; }
@@ -92,7 +82,7 @@ class Evaluator {
   }
 
   const std::function<double(double)>& f_;
-  int threads_;
+  parallel::MapReduceOptions loop_;
   std::size_t count_ = 0;
 };
 
@@ -148,7 +138,7 @@ struct State {
 // Keeps, of the intervals in `split`, as many as the knot budget allows, the most urgent
 // first (`before`), in increasing order again. False, with the termination set, when none fits.
 template <class Before>
-bool fit_budget(std::vector<std::size_t>& split, const Options& opt, State& st, Before before,
+bool fit_budget(std::vector<std::size_t>& split, const FitOptions& opt, State& st, Before before,
                 bool& truncated) {
   truncated = false;
   const std::size_t room = opt.max_knots > st.t.size() ? opt.max_knots - st.t.size() : 0;
@@ -161,6 +151,14 @@ bool fit_budget(std::vector<std::size_t>& split, const Options& opt, State& st, 
   st.termination = Termination::max_evaluations;
   st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached";
   return false;
+}
+
+// True, with the termination set, when opt.cancel has been raised (polled before each pass).
+bool stop_requested(const FitOptions& opt, State& st) {
+  if (!cancel_requested(opt.cancel)) return false;
+  st.termination = Termination::user_stopped;
+  st.message = "stopped by the cancellation flag after " + std::to_string(st.passes) + " passes";
+  return true;
 }
 
 // The split points t_i + theta_k (t_{i+1} - t_i), in t and in x, of the intervals i = split[k]
@@ -216,7 +214,7 @@ double split_fraction(const std::vector<double>& t, std::size_t i) {
 /// What a test at a new knot decided for the two halves of the interval it split.
 struct Verdict {
   char ok;       // the interval meets the tolerance
-  char checked;  // its off-grid check (Options::verify) is done
+  char checked;  // its off-grid check (FitOptions::verify) is done
   double err;    // its scaled error estimate
 };
 
@@ -260,7 +258,7 @@ std::size_t insert_knots(State& st, std::vector<char>& ok, std::vector<double>& 
   return failures;
 }
 
-double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State& st) {
+double run_autoknots(const Domain& d, const FitOptions& opt, Evaluator& eval, State& st) {
   st.t = uniform_t(d, opt.min_knots);
   std::vector<double> xs(st.t.size());
   for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = d.x_of(st.t[i]);
@@ -301,7 +299,7 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
               truncated))
         break;
       std::vector<double> tm, xm, ym;
-      if (!midpoints(d, pending, st, tm, xm)) break;
+      if (!midpoints(d, pending, st, tm, xm) || stop_requested(opt, st)) break;
       ++st.passes;
       eval(xm, ym);  // the spline s is the previous pass's: the points are independent
 
@@ -374,7 +372,7 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
       break;
     std::vector<double> theta(pending.size()), tm, xm, ym;
     for (std::size_t k = 0; k < pending.size(); ++k) theta[k] = split_fraction(st.t, pending[k]);
-    if (!split_points(d, pending, theta, st, tm, xm)) break;
+    if (!split_points(d, pending, theta, st, tm, xm) || stop_requested(opt, st)) break;
     ++st.passes;
     eval(xm, ym);
     const std::size_t failures = insert_knots(
@@ -513,7 +511,7 @@ ErrorCurve error_curve(const std::vector<double>& t, const std::vector<double>& 
 // under-sampled oscillation) and the estimate is inflated by (kGain / gain)^1.5.
 Estimate estimate_interval(const std::vector<double>& t, const std::vector<double>& y,
                            const std::vector<double>& dd_hi, const std::vector<double>& dd_lo,
-                           std::size_t i, std::size_t order, const Options& opt) {
+                           std::size_t i, std::size_t order, const FitOptions& opt) {
   const Stencil s = stencil_for(i, t.size(), order);
   const ErrorCurve hi = error_curve(t, dd_hi, i, order), lo = error_curve(t, dd_lo, i, order - 2);
   Estimate est{0.0, 0.0, split_fraction(t, i), 0.0};
@@ -547,7 +545,7 @@ double predict_at(const std::vector<double>& t, const std::vector<double>& y, st
   return barycentric(v, y.data() + s.start, 2.0 * theta - 1.0);
 }
 
-double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, State& st) {
+double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, State& st) {
   const auto order = static_cast<std::size_t>(opt.order);
   st.t = uniform_t(d, std::max(opt.min_knots, order + 1));
   std::vector<double> xs(st.t.size());
@@ -601,7 +599,7 @@ double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, Stat
       break;
     std::vector<double> theta(failing.size()), tm, xm, ym;
     for (std::size_t k = 0; k < failing.size(); ++k) theta[k] = est[failing[k]].theta;
-    if (!split_points(d, failing, theta, st, tm, xm)) break;
+    if (!split_points(d, failing, theta, st, tm, xm) || stop_requested(opt, st)) break;
     std::vector<double> pm(failing.size()), em(failing.size());
     for (std::size_t k = 0; k < failing.size(); ++k) {
       pm[k] = predict_at(st.t, st.y, failing[k], order, theta[k]);
@@ -695,8 +693,8 @@ Strategy strategy_from_string(std::string_view name) {
                          "is not a strategy (autoknots, high_order)");
 }
 
-void Options::validate() const {
-  constexpr const char* fn = "sampo::knots::Options";
+void FitOptions::validate() const {
+  constexpr const char* fn = "sampo::knots::FitOptions";
   check_positive(fn, "rtol", rtol);
   check_nonnegative(fn, "atol", atol);
   if (min_knots < 3)
@@ -715,14 +713,14 @@ void Options::validate() const {
                                " for the high_order strategy");
 }
 
-std::string Result::brief_report() const {
+std::string FitResult::brief_report() const {
   char buf[128];
   std::snprintf(buf, sizeof buf, "%zu knots, error estimate %.3g, ", run.evaluations,
                 error_estimate);
   return std::string(buf) + run.brief_report();
 }
 
-Result fit(const std::function<double(double)>& f, double a, double b, const Options& opt) {
+FitResult fit(const std::function<double(double)>& f, double a, double b, const FitOptions& opt) {
   const Stopwatch clock;
   opt.validate();
   if (!f) throw_invalid_argument(kFn, "f", "", "is empty");
@@ -755,9 +753,9 @@ Result fit(const std::function<double(double)>& f, double a, double b, const Opt
                                  " distinct knots in double precision; widen it or shift and "
                                  "rescale x");
 
-  Evaluator eval(f, opt.threads);
+  Evaluator eval(f, opt.threads, opt.progress);
   State st;
-  Result r;
+  FitResult r;
   if (opt.strategy == Strategy::autoknots) {
     r.error_estimate = run_autoknots(d, opt, eval, st);
     r.interpolant = Interpolant(opt.scale, CubicSpline(to_eigen(st.t), to_eigen(st.y)).piecewise());

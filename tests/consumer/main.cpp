@@ -110,7 +110,7 @@ int main() {
              eig.values.minCoeff() >= 1.0 - 1e-13,
          "linalg: symmetric_eigen reconstructs S");
   const Eigen::VectorXd b = Eigen::VectorXd::LinSpaced(5, 1.0, 5.0);
-  const sampo::linalg::CholeskySolve chol = sampo::linalg::cholesky_solve(s, b);
+  const sampo::linalg::CholeskyResult chol = sampo::linalg::cholesky_solve(s, b);
   expect(chol.ok() && difference(s * chol.solution, b) < 1e-13, "linalg: cholesky_solve");
   const sampo::linalg::ThinQr thin = sampo::linalg::thin_qr(a);
   expect(difference(thin.q * thin.r, a) < 1e-13, "linalg: thin_qr");
@@ -133,7 +133,7 @@ int main() {
   std::filesystem::remove_all(dir);
 
   // knots: an adaptive spline evaluated at a vector of points.
-  sampo::knots::Options opt;
+  sampo::knots::FitOptions opt;
   opt.rtol = 1e-8;
   opt.atol = 1.0;  // absolute tolerance 1e-8: sin(0) = 0 admits no relative one
   const auto fit = sampo::knots::fit([](double x) { return std::sin(x); }, 0.0, 3.0, opt);
