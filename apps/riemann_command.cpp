@@ -27,6 +27,7 @@
 #include "sampo/io/eeg.hpp"
 #include "sampo/io/json.hpp"
 #include "sampo/io/npy.hpp"
+#include "sampo/learn/svm.hpp"
 #include "sampo/riemann.hpp"
 
 namespace po = boost::program_options;
@@ -372,10 +373,12 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   go.cs = number_list<double>(grid_c, "--grid-c");
   go.kernels.clear();
   for (const std::string& k : split(grid_kernels, "--grid-kernels")) {
-    if (k != "linear" && k != "rbf")
+    try {
+      go.kernels.push_back(sampo::learn::kernel_from_string(k));
+    } catch (const sampo::invalid_argument&) {
       sampo::throw_invalid_argument(kCmd, "--grid-kernels", grid_kernels,
                                     "lists a kernel that is not linear or rbf");
-    go.kernels.push_back(k == "linear" ? rm::Kernel::linear : rm::Kernel::rbf);
+    }
   }
   if (eeg.edf.empty()) {
     for (const auto& [name, value] :
@@ -403,14 +406,14 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
                                            : rm::cross_validate(trials, y, po_, cv);
   if (!global.quiet) {
     std::cout << pipeline << ": " << trials.size() << " trials, " << folds << "-fold " << r.metric
-              << " = " << r.mean << " +- " << r.stddev << " (" << r.seconds << " s)\n  folds:";
+              << " = " << r.mean << " +- " << r.stddev << " (" << r.run.seconds << " s)\n  folds:";
     for (double s : r.fold_scores) std::cout << " " << s;
     std::cout << "\n";
     for (std::size_t f = 0; f < r.chosen.size(); ++f)
       std::cout << "  fold " << f << ": order " << r.chosen[f].order << ", lag " << r.chosen[f].lag
                 << (po_.kind == rm::PipelineKind::acm_ts_svm
                         ? ", C " + sampo::format_value(r.chosen[f].svm.c) +
-                              (r.chosen[f].svm.kernel == rm::Kernel::linear ? ", linear" : ", rbf")
+                              std::string(", ").append(sampo::learn::to_string(r.chosen[f].svm.kernel))
                         : std::string())
                 << "\n";
   }
@@ -421,7 +424,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
                                         {"mean", r.mean},
                                         {"stddev", r.stddev},
                                         {"fold_scores", r.fold_scores},
-                                        {"seconds", r.seconds}});
+                                        {"seconds", r.run.seconds}});
   return 0;
 }
 

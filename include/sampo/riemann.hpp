@@ -12,7 +12,6 @@
 #include "sampo/riemann/fgmdm.hpp"
 #include "sampo/riemann/filter.hpp"
 #include "sampo/riemann/geodesic.hpp"
-#include "sampo/riemann/linear_classifier.hpp"
 #include "sampo/riemann/mdm.hpp"
 #include "sampo/riemann/mean.hpp"
 #include "sampo/riemann/metric.hpp"

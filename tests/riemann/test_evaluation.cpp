@@ -28,20 +28,6 @@ CrossValidationOptions cv(int folds, std::uint64_t seed) {
 }
 }  // namespace
 
-TEST_CASE("ROC-AUC and accuracy", "[riemann][evaluation]") {
-  // scikit-learn's roc_auc_score documentation example: 0.75.
-  CHECK(roc_auc(Eigen::Vector4d(0.1, 0.4, 0.35, 0.8), {0, 0, 1, 1}, 1) == 0.75);
-  CHECK(roc_auc(Eigen::Vector4d(1, 2, 3, 4), {0, 0, 1, 1}, 1) == 1.0);
-  CHECK(roc_auc(Eigen::Vector4d(1, 2, 3, 4), {0, 0, 1, 1}, 0) == 0.0);
-  CHECK(roc_auc(Eigen::Vector4d(1, 1, 1, 1), {0, 1, 0, 1}, 1) == 0.5);   // ties count 1/2
-  CHECK(roc_auc(Eigen::Vector3d(0.2, 0.2, 0.9), {5, 9, 9}, 9) == 0.75);  // one tie: (0.5 + 1) / 2
-  SAMPO_REQUIRE_THROWS_WITH(roc_auc(Eigen::Vector2d(1, 2), {1, 1}, 1), invalid_argument, "both");
-  SAMPO_REQUIRE_THROWS_WITH(roc_auc(Eigen::Vector2d(1, 2), {1}, 1), invalid_argument,
-                            "1 entries for 2");
-  CHECK(accuracy({1, 2, 3, 4}, {1, 2, 0, 4}) == 0.75);
-  SAMPO_REQUIRE_THROWS_WITH(accuracy({1}, {1, 2}), invalid_argument, "1 entries for 2");
-}
-
 TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluation]") {
   const Trials two = make_trials(15, 2, 4, 120, 120, 0.6);
   for (PipelineKind k : {PipelineKind::mdm, PipelineKind::ts_lr, PipelineKind::ts_svm}) {
@@ -65,7 +51,7 @@ TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluati
   g.orders = {1, 2};
   g.lags = {1, 3};
   g.cs = {1.0};
-  g.kernels = {Kernel::linear};
+  g.kernels = {sampo::learn::Kernel::linear};
   PipelineOptions acm;
   acm.kind = PipelineKind::acm_ts_svm;
   const CrossValidationResult gs = grid_search_cross_validate(two.x, two.y, acm, g, cv(3, 7));
@@ -92,7 +78,7 @@ TEST_CASE("ACM grid search: same scores with 1 and 2 threads; real errors are no
   g.orders = {1, 2, 30};  // order 30: 90 x 90 ACMs from 70 samples (lag 1) are not SPD, and
   g.lags = {1, 2};        // lag 2 leaves 100 - 60 = 40 samples: both skipped
   g.cs = {0.5, 1.0};
-  g.kernels = {Kernel::linear};
+  g.kernels = {sampo::learn::Kernel::linear};
   PipelineOptions acm;
   acm.kind = PipelineKind::acm_ts_svm;
   for (PipelineKind k : {PipelineKind::acm_ts_svm, PipelineKind::acm_mdm}) {

@@ -94,7 +94,7 @@ Outcome judge(const Data& d, const rm::CrossValidationResult& r, const std::stri
   o.note = what + ": 5-fold ROC-AUC " + sampo::io::format_number(r.mean, 3) + " +- " +
            sampo::io::format_number(r.stddev, 3) + " (folds " + folds + "), " +
            std::to_string(d.labels.size()) + " trials; reference = 95 % chance bound; " +
-           sampo::io::format_number(r.seconds, 3) + " s";
+           sampo::io::format_number(r.run.seconds, 3) + " s";
   return o;
 }
 
@@ -136,7 +136,7 @@ SAMPO_VALIDATION_GROUP(eegmmidb) {
            g.orders = {1, 2, 4, 6, 8};
            g.lags = {1, 2, 4, 8};
            g.cs = {1.0};
-           g.kernels = {rm::Kernel::linear};
+           g.kernels = {sampo::learn::Kernel::linear};
            const auto r = rm::grid_search_cross_validate(d.motor, d.labels, o, g);
            std::string chosen;
            for (const auto& c : r.chosen)
