@@ -24,11 +24,11 @@
 #include "command.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/io/atomic_file.hpp"
-#include "sampo/io/eeg.hpp"
 #include "sampo/io/json.hpp"
 #include "sampo/io/npy.hpp"
 #include "sampo/learn/svm.hpp"
 #include "sampo/riemann.hpp"
+#include "sampo/signal/epochs.hpp"
 
 namespace po = boost::program_options;
 namespace rm = sampo::riemann;
@@ -228,37 +228,20 @@ struct EegOptions {
   }
 };
 
-/// Band-passes each file, keeps the chosen channels and cuts the epochs of every file, pooled.
-rm::Epochs load_epochs(const EegOptions& o) {
-  const auto names = distinct_list(o.events, "--events");
+/// The epochs of the --edf files (sampo::signal::load_epochs), with the options as typed
+/// checked here so that errors name them.
+sampo::signal::Epochs load_epochs(const EegOptions& o) {
+  sampo::signal::EpochLoadOptions lo;
+  lo.events = distinct_list(o.events, "--events");
   const auto edges = number_list<double>(o.band, "--band");
   if (edges.size() != 2) sampo::throw_invalid_argument(kCmd, "--band", o.band, "must be low,high");
-  rm::EpochOptions eo;
-  eo.tmin = o.tmin;
-  eo.tmax = o.tmax;
-  rm::Epochs all;
-  for (const auto& file : o.edf) {
-    const auto rec = sampo::io::read_eeg(file);
-    // Channels first: the filter acts on each channel alone, so only the kept ones are filtered.
-    Eigen::MatrixXd data;
-    if (o.channels.empty()) {
-      data = rec.data;
-    } else {
-      const auto chans = split(o.channels, "--channels");
-      data.resize(static_cast<Eigen::Index>(chans.size()), rec.data.cols());
-      for (std::size_t k = 0; k < chans.size(); ++k)
-        data.row(static_cast<Eigen::Index>(k)) = rec.data.row(rec.channel_index(chans[k]));
-    }
-    const Eigen::MatrixXd sos =
-        rm::butterworth_bandpass(o.filter_order, edges[0], edges[1], rec.sampling_rate);
-    data = rm::sosfiltfilt(sos, data);
-    const rm::Epochs ep = rm::epoch(data, rec.sampling_rate, rec.annotations, names, eo);
-    all.trials.insert(all.trials.end(), ep.trials.begin(), ep.trials.end());
-    all.labels.insert(all.labels.end(), ep.labels.begin(), ep.labels.end());
-    all.onsets.insert(all.onsets.end(), ep.onsets.begin(), ep.onsets.end());
-    all.dropped += ep.dropped;
-  }
-  return all;
+  lo.low = edges[0];
+  lo.high = edges[1];
+  if (!o.channels.empty()) lo.channels = split(o.channels, "--channels");
+  lo.filter_order = o.filter_order;
+  lo.window.tmin = o.tmin;
+  lo.window.tmax = o.tmax;
+  return sampo::signal::load_epochs(o.edf, lo);
 }
 
 int epochs(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
@@ -277,7 +260,7 @@ int epochs(const std::vector<std::string>& args, const sampo::cli::GlobalOptions
   if (eeg.edf.empty()) sampo::throw_invalid_argument(kCmd, "--edf", "", "needs at least one file");
   sampo::cli::check_distinct_outputs(
       cmd, {{"--out", out}, {"--labels-out", labels_out}, {"--json", global.json}});
-  const rm::Epochs ep = load_epochs(eeg);
+  const sampo::signal::Epochs ep = load_epochs(eeg);
   if (ep.trials.empty())
     sampo::throw_invalid_argument(kCmd, "--tmin/--tmax", "", "leave no epoch inside the recordings");
   sampo::io::OutputTransaction outputs;
@@ -396,7 +379,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       std::cout << "classified " << pred.size() << " matrices with " << pipeline << "\n";
     return 0;
   }
-  const rm::Epochs ep = load_epochs(eeg);
+  const sampo::signal::Epochs ep = load_epochs(eeg);
   const std::vector<Eigen::MatrixXd>& trials = ep.trials;
   const std::vector<int>& y = ep.labels;
   rm::CrossValidationOptions cv;

@@ -19,9 +19,9 @@
 #include "registry.hpp"
 #include "sampo/io/eeg.hpp"
 #include "sampo/io/table.hpp"
-#include "sampo/riemann/epochs.hpp"
 #include "sampo/riemann/evaluation.hpp"
-#include "sampo/riemann/filter.hpp"
+#include "sampo/signal/epochs.hpp"
+#include "sampo/signal/filter.hpp"
 
 namespace {
 
@@ -61,9 +61,10 @@ const Data& load(const Task& task) {
       return *slot;
     }
     const auto rec = sampo::io::read_eeg(path);
-    const Eigen::MatrixXd sos = rm::butterworth_bandpass(4, 8.0, 35.0, rec.sampling_rate);
-    const Eigen::MatrixXd filtered = rm::sosfiltfilt(sos, rec.data);
-    const rm::Epochs ep = rm::epoch(filtered, rec.sampling_rate, rec.annotations, {"T1", "T2"});
+    namespace sg = sampo::signal;
+    const Eigen::MatrixXd sos = sg::butterworth_bandpass(4, 8.0, 35.0, rec.sampling_rate);
+    const Eigen::MatrixXd filtered = sg::sosfiltfilt(sos, rec.data);
+    const sg::Epochs ep = sg::epoch(filtered, rec.sampling_rate, rec.annotations, {"T1", "T2"});
     std::vector<Eigen::Index> motor;
     for (const char* ch : kMotor) motor.push_back(rec.channel_index(ch));
     for (std::size_t i = 0; i < ep.trials.size(); ++i) {
