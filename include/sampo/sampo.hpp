@@ -9,3 +9,4 @@
 #include "sampo/linalg.hpp"
 #include "sampo/parallel.hpp"
 #include "sampo/riemann.hpp"
+#include "sampo/signal.hpp"

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "sampo/core/error.hpp"
+#include "sampo/parallel/cancellation.hpp"
+#include "sampo/parallel/progress.hpp"
 #include "sampo/riemann/evaluation.hpp"
 #include "sampo_test.hpp"
 #include "spd_fixtures.hpp"
@@ -62,6 +64,27 @@ TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluati
     CHECK((c.lag == 1 || c.lag == 3));
   }
   CHECK(gs.mean >= 0.8);
+  CHECK(gs.run.converged());
+  CHECK(gs.run.iterations == 3);  // folds
+  // Points scored: 3 per fold ((1, 1), (2, 1), (2, 3); order 1 ignores the lag).
+  CHECK(gs.run.evaluations == 9);
+  // The hooks of GridOptions::search: progress counts grid points; a raised cancellation flag
+  // ends the run with the folds completed (none here) and user_stopped.
+  sampo::parallel::Progress progress(9, "grid", false);
+  GridOptions hooked = g;
+  hooked.search.progress = &progress;
+  CHECK(grid_search_cross_validate(two.x, two.y, acm, hooked, cv(3, 7)).fold_scores ==
+        gs.fold_scores);
+  CHECK(progress.done() == 9);
+  sampo::parallel::CancellationFlag stop;
+  stop.cancel();
+  hooked.search.progress = nullptr;
+  hooked.search.cancel = &stop;
+  const CrossValidationResult cancelled =
+      grid_search_cross_validate(two.x, two.y, acm, hooked, cv(3, 7));
+  CHECK(cancelled.run.termination == sampo::Termination::user_stopped);
+  CHECK(cancelled.fold_scores.empty());
+  CHECK(cancelled.chosen.empty());
   acm.kind = PipelineKind::acm_mdm;
   CHECK(grid_search_cross_validate(two.x, two.y, acm, g, cv(3, 7)).mean >= 0.8);
   g.orders = {40};  // 40 * 4 channels > T': no usable point
