@@ -17,6 +17,7 @@ namespace {
 thread_local EngineOutput* current = nullptr;
 
 void log_line(const char* engine, std::string_view line) {
+  if (log_level() > LogLevel::debug) return;  // below the threshold: not even formatted
   std::string text(engine);
   text.append(": ").append(line);
   sampo::log(LogLevel::debug, text);
