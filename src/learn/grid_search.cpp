@@ -24,7 +24,7 @@ GridSearchResult grid_search(std::size_t points, std::size_t settings, const Poi
   GridSearchResult r;
   r.scores.assign(points * settings, std::numeric_limits<double>::quiet_NaN());
   std::vector<char> scored(points, 0);
-  parallel::Options po;
+  parallel::MapReduceOptions po;
   po.block_size = 1;  // coarse, uneven items: one point per block, handed out dynamically
   po.use_mpi = false;
   po.threads = options.threads;

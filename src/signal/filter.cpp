@@ -17,8 +17,8 @@ namespace {
 /// The row loops' options: one channel per block (uneven, well over a microsecond each),
 /// handed to threads dynamically, never over MPI ranks. Each row writes its own output, so
 /// the result does not depend on the thread count.
-parallel::Options per_row() {
-  parallel::Options options;
+parallel::MapReduceOptions per_row() {
+  parallel::MapReduceOptions options;
   options.block_size = 1;
   options.use_mpi = false;
   return options;
