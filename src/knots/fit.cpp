@@ -27,6 +27,14 @@ constexpr double kMissFactor = 10.0;
 constexpr double kGain = 4.0;
 constexpr double kInflation = 1.5;
 constexpr double kRoundoff = 1e3 * kEps;
+// high_order: an end piece whose |f| + atol at the domain's end is below 1/kGrade of its value
+// at the piece's inner knot is "graded": its relative tolerance binds near the end, where a
+// singularity just outside [a, b] (x^0.9993 on [4.8e-5, 1]) can hide from every estimate. It
+// is accepted only after a passed test at a knot placed deep towards the end: where |f| + atol
+// is about the geometric mean of its two end values (if f is about linear there), at a
+// fraction of the piece between kDeepMin and the golden section.
+constexpr double kGrade = 4.0;
+constexpr double kDeepMin = 1.0 / 64.0;
 // autoknots with verify: a new knot voids the off-grid checks of the intervals within kReach
 // of it (the cubic spline's response to one changed value decays ~3.7x per interval).
 constexpr long kReach = 3;
@@ -511,10 +519,17 @@ ErrorCurve error_curve(const std::vector<double>& t, const std::vector<double>& 
 // under-sampled oscillation) and the estimate is inflated by (kGain / gain)^1.5.
 Estimate estimate_interval(const std::vector<double>& t, const std::vector<double>& y,
                            const std::vector<double>& dd_hi, const std::vector<double>& dd_lo,
-                           std::size_t i, std::size_t order, const FitOptions& opt) {
+                           std::size_t i, std::size_t order, const FitOptions& opt, bool deep) {
   const Stencil s = stencil_for(i, t.size(), order);
   const ErrorCurve hi = error_curve(t, dd_hi, i, order), lo = error_curve(t, dd_lo, i, order - 2);
   Estimate est{0.0, 0.0, split_fraction(t, i), 0.0};
+  if (deep) {  // a graded end piece (kGrade): the test knot goes deep towards the domain's end
+    const bool left = i == 0;
+    const double r_end = std::abs(y[left ? i : i + 1]) + opt.atol;
+    const double r_in = std::abs(y[left ? i + 1 : i]) + opt.atol;
+    const double frac = std::clamp(std::sqrt(r_end / r_in), kDeepMin, 0.38196601125010515);
+    est.theta = left ? frac : 1.0 - frac;
+  }
   double e_hi = 0.0, e_lo = 0.0;
   // The criterion is pointwise, |f - s| <= rtol (|f| + atol), so each probe's error is scaled
   // by |f| + atol at that probe. Probes near the ends (z = +-0.9) catch the peak of the
@@ -553,6 +568,19 @@ double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, S
   eval(xs, st.y);
   std::vector<Estimate> est;
   std::vector<double> dd_hi, dd_lo;
+  // 0: untested; 1: the interval's birth test passed (the interpolant before its knot
+  // predicted f there within tolerance); 2: it passed as a deep test of a graded end piece
+  // (kGrade), on the end side. Near the ends the stencil is one-sided and the estimate an
+  // extrapolation of f[S, e] from the far side of the stencil; there a piece is accepted only
+  // after a passed test, and a graded end piece only after a passed deep test.
+  std::vector<char> tested(st.t.size() - 1, 0);
+  auto graded = [&](std::size_t i) {
+    const std::size_t last = st.t.size() - 2;
+    if (i != 0 && i != last) return false;
+    const std::size_t end = i == 0 ? 0 : last + 1, inner = i == 0 ? 1 : last;
+    return std::abs(st.y[inner]) + opt.atol > kGrade * (std::abs(st.y[end]) + opt.atol);
+  };
+  auto needs_deep = [&](std::size_t i) { return tested[i] < 2 && graded(i); };
   auto estimate_all = [&] {
     const std::size_t n_int = st.t.size() - 1;
     est.resize(n_int);
@@ -563,7 +591,7 @@ double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, S
       dd_lo[i] = extension_dd(st.t, st.y, i, order - 2);
     }
     for (std::size_t i = 0; i < n_int; ++i)
-      est[i] = estimate_interval(st.t, st.y, dd_hi, dd_lo, i, order, opt);
+      est[i] = estimate_interval(st.t, st.y, dd_hi, dd_lo, i, order, opt, needs_deep(i));
   };
   // Intervals split whatever their estimate: all of them in the first pass (every region
   // gets one sample-based test of the interpolant at a point off the initial grid, which
@@ -572,16 +600,13 @@ double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, S
   // new knot the previous interpolant failed to predict within tolerance while the estimate
   // promised much better.
   std::vector<char> force(st.t.size() - 1, 1);
-  // Whether the interval's birth test passed: the interpolant before its knot predicted f at
-  // the knot within tolerance. Near the ends the stencil is one-sided and the estimate an
-  // extrapolation of f[S, e] from the far side of the stencil; there a piece is accepted only
-  // after such a passed test.
-  std::vector<char> tested(st.t.size() - 1, 0);
   auto one_sided = [&](std::size_t i) {
     const Stencil s = stencil_for(i, st.t.size(), order);
     return s.start == 0 || s.start + s.size == st.t.size();
   };
-  auto urgent = [&](std::size_t i) { return force[i] || (one_sided(i) && !tested[i]); };
+  auto urgent = [&](std::size_t i) {
+    return force[i] || (one_sided(i) && !tested[i]) || needs_deep(i);
+  };
   for (;;) {
     estimate_all();
     std::vector<std::size_t> failing;
@@ -601,9 +626,11 @@ double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, S
     for (std::size_t k = 0; k < failing.size(); ++k) theta[k] = est[failing[k]].theta;
     if (!split_points(d, failing, theta, st, tm, xm) || stop_requested(opt, st)) break;
     std::vector<double> pm(failing.size()), em(failing.size());
+    std::vector<char> deep(failing.size());
     for (std::size_t k = 0; k < failing.size(); ++k) {
       pm[k] = predict_at(st.t, st.y, failing[k], order, theta[k]);
       em[k] = est[failing[k]].at_split;
+      deep[k] = static_cast<char>(needs_deep(failing[k]));
     }
     ++st.passes;
     eval(xm, ym);
@@ -624,7 +651,10 @@ double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, S
         nt.push_back(tm[k]);
         ny.push_back(ym[k]);
         nforce.insert(nforce.end(), {static_cast<char>(missed), static_cast<char>(missed)});
-        ntested.insert(ntested.end(), {static_cast<char>(passed), static_cast<char>(passed)});
+        // A passed deep test accepts the graded end piece's end-side part.
+        const char end_side = static_cast<char>(passed ? (deep[k] ? 2 : 1) : 0);
+        const char pass = static_cast<char>(passed);
+        ntested.insert(ntested.end(), {i == 0 ? end_side : pass, i == 0 ? pass : end_side});
         ++k;
       } else {
         nforce.push_back(0);
