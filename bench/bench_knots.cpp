@@ -306,7 +306,7 @@ constexpr Variant kVariants[] = {{"high_order", Strategy::high_order, false},
 void print_sweep() {
   std::printf("| strategy | evaluations | runs above rtol | worst / rtol (at w) | not converged |\n|---|---|---|---|---|\n");
   for (const Variant& v : kVariants) {
-    Options o;
+    FitOptions o;
     o.rtol = 1e-7;
     o.atol = 1.0;
     o.strategy = v.strategy;
@@ -316,7 +316,7 @@ void print_sweep() {
     int worst_w = 0;
     for (int w = 5; w <= 200; w += 5) {
       const auto f = [w](double x) { return std::sin(w * x); };
-      const Result r = fit(f, 0.0, 3.0, o);
+      const FitResult r = fit(f, 0.0, 3.0, o);
       double e = 0.0;
       for (int i = 0; i < 10000; ++i) {
         const double x = 3.0 * i / 9999.0, y = f(x);
@@ -353,14 +353,14 @@ void print_families(const std::vector<std::uint64_t>& seeds, const std::vector<s
           const Family fam = sampo::test::knots::draw_family(kind, static_cast<std::uint64_t>(i), seed);
           for (int k = 4; k <= 10; ++k) {
             const double rtol = std::pow(10.0, -k);
-            Options o;
+            FitOptions o;
             o.strategy = v.strategy;
             o.verify = v.verify;
             o.rtol = rtol;
             o.atol = fam.atol;
             o.scale = fam.scale;
             o.max_knots = 20000;
-            const Result r = fit(fam.f, fam.a, fam.b, o);
+            const FitResult r = fit(fam.f, fam.a, fam.b, o);
             ++runs;
             evaluations += r.run.evaluations;
             if (r.run.termination == sampo::Termination::max_evaluations) ++budget;
