@@ -226,40 +226,59 @@ struct Verdict {
   double err;    // its scaled error estimate
 };
 
-/// Inserts the new knots (tm[k], ym[k]) into the intervals pending[k] (ascending) of st, each
-/// half getting judge(i, k), and carries the per-interval flags of the others. judge sees st as
-/// it was before the insertion. Returns the number of split intervals judged not ok.
-template <class Judge>
-std::size_t insert_knots(State& st, std::vector<char>& ok, std::vector<double>& err,
-                         std::vector<char>& checked, const std::vector<std::size_t>& pending,
-                         const std::vector<double>& tm, const std::vector<double>& ym,
-                         Judge&& judge) {
-  std::vector<double> nt, ny, nerr;
-  std::vector<char> nok, nchecked;
+/// Inserts the new knots (tm[k], ym[k]) into the intervals pending[k] (ascending) of st. In
+/// interval order, split(i, k) is called for each split interval i (it is replaced by its two
+/// halves) and keep(i) for each other one, so that callers rebuild their per-interval flags
+/// alongside; both see st as it was before the insertion. Both strategies use it.
+template <class Split, class Keep>
+void insert_knots(State& st, const std::vector<std::size_t>& pending, const std::vector<double>& tm,
+                  const std::vector<double>& ym, Split&& split, Keep&& keep) {
+  std::vector<double> nt, ny;
   nt.reserve(st.t.size() + pending.size());
-  std::size_t failures = 0, k = 0;
+  ny.reserve(st.t.size() + pending.size());
+  std::size_t k = 0;
   for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
     nt.push_back(st.t[i]);
     ny.push_back(st.y[i]);
     if (k < pending.size() && pending[k] == i) {
-      const Verdict v = judge(i, k);
-      if (!v.ok) ++failures;
+      split(i, k);
       nt.push_back(tm[k]);
       ny.push_back(ym[k]);
-      nok.insert(nok.end(), {v.ok, v.ok});
-      nchecked.insert(nchecked.end(), {v.checked, v.checked});
-      nerr.insert(nerr.end(), {v.err, v.err});
       ++k;
     } else {
-      nok.push_back(ok[i]);
-      nchecked.push_back(checked[i]);
-      nerr.push_back(err[i]);
+      keep(i);
     }
   }
   nt.push_back(st.t.back());
   ny.push_back(st.y.back());
   st.t.swap(nt);
   st.y.swap(ny);
+}
+
+/// autoknots: insert_knots with both halves of a split interval getting judge(i, k), the
+/// flags of the others carried. Returns the number of split intervals judged not ok.
+template <class Judge>
+std::size_t insert_judged(State& st, std::vector<char>& ok, std::vector<double>& err,
+                          std::vector<char>& checked, const std::vector<std::size_t>& pending,
+                          const std::vector<double>& tm, const std::vector<double>& ym,
+                          Judge&& judge) {
+  std::vector<double> nerr;
+  std::vector<char> nok, nchecked;
+  std::size_t failures = 0;
+  insert_knots(
+      st, pending, tm, ym,
+      [&](std::size_t i, std::size_t k) {
+        const Verdict v = judge(i, k);
+        if (!v.ok) ++failures;
+        nok.insert(nok.end(), {v.ok, v.ok});
+        nchecked.insert(nchecked.end(), {v.checked, v.checked});
+        nerr.insert(nerr.end(), {v.err, v.err});
+      },
+      [&](std::size_t i) {
+        nok.push_back(ok[i]);
+        nchecked.push_back(checked[i]);
+        nerr.push_back(err[i]);
+      });
   ok.swap(nok);
   err.swap(nerr);
   checked.swap(nchecked);
@@ -311,7 +330,7 @@ double run_autoknots(const Domain& d, const FitOptions& opt, Evaluator& eval, St
       ++st.passes;
       eval(xm, ym);  // the spline s is the previous pass's: the points are independent
 
-      const std::size_t failures = insert_knots(
+      const std::size_t failures = insert_judged(
           st, ok, err, checked, pending, tm, ym, [&](std::size_t i, std::size_t k) {
             const double t0 = st.t[i], t1 = st.t[i + 1], y0 = st.y[i], y1 = st.y[i + 1];
             const double dt = t1 - t0, y = ym[k];
@@ -383,7 +402,7 @@ double run_autoknots(const Domain& d, const FitOptions& opt, Evaluator& eval, St
     if (!split_points(d, pending, theta, st, tm, xm) || stop_requested(opt, st)) break;
     ++st.passes;
     eval(xm, ym);
-    const std::size_t failures = insert_knots(
+    const std::size_t failures = insert_judged(
         st, ok, err, checked, pending, tm, ym, [&](std::size_t i, std::size_t k) {
           const double diff = std::abs(ym[k] - s(tm[k]));
           const char pass = diff <= opt.rtol * (std::abs(ym[k]) + opt.atol) ? 1 : 0;
@@ -640,41 +659,29 @@ double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, S
     }
     ++st.passes;
     eval(xm, ym);
-    std::vector<double> nt, ny;
     std::vector<char> nforce, ntested;
-    nt.reserve(st.t.size() + failing.size());
-    ny.reserve(st.t.size() + failing.size());
-    std::size_t k = 0;
-    for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
-      nt.push_back(st.t[i]);
-      ny.push_back(st.y[i]);
-      if (k < failing.size() && failing[k] == i) {
-        // The estimator missed: the prediction fails the tolerance *and* is far worse than
-        // the estimate said (an expected failure is not a miss: its halves are fine).
-        const double miss = std::abs(ym[k] - pm[k]);
-        // A deep test probes where |f| is small against the piece's values: a miss at the
-        // level of rounding in evaluating the interpolant (kRoundoff of the piece's largest
-        // |f|) is no evidence of error (a root at the end, (3 - x) e^x at rtol 1e-10).
-        const double noise =
-            deep[k] ? kRoundoff * (std::max(std::abs(st.y[i]), std::abs(st.y[i + 1])) + opt.atol)
-                    : 0.0;
-        const bool passed = miss <= std::max(opt.rtol * (std::abs(ym[k]) + opt.atol), noise);
-        const bool missed = !passed && miss > kMissFactor * em[k];
-        nt.push_back(tm[k]);
-        ny.push_back(ym[k]);
-        nforce.insert(nforce.end(), {static_cast<char>(missed), static_cast<char>(missed)});
-        if (deep[k] && passed) deep_done[i == 0 ? 0 : 1] = true;
-        ntested.insert(ntested.end(), {static_cast<char>(passed), static_cast<char>(passed)});
-        ++k;
-      } else {
-        nforce.push_back(0);
-        ntested.push_back(tested[i]);
-      }
-    }
-    nt.push_back(st.t.back());
-    ny.push_back(st.y.back());
-    st.t.swap(nt);
-    st.y.swap(ny);
+    insert_knots(
+        st, failing, tm, ym,
+        [&](std::size_t i, std::size_t k) {
+          // The estimator missed: the prediction fails the tolerance *and* is far worse than
+          // the estimate said (an expected failure is not a miss: its halves are fine).
+          const double miss = std::abs(ym[k] - pm[k]);
+          // A deep test probes where |f| is small against the piece's values: a miss at the
+          // level of rounding in evaluating the interpolant (kRoundoff of the piece's largest
+          // |f|) is no evidence of error (a root at the end, (3 - x) e^x at rtol 1e-10).
+          const double noise =
+              deep[k] ? kRoundoff * (std::max(std::abs(st.y[i]), std::abs(st.y[i + 1])) + opt.atol)
+                      : 0.0;
+          const bool passed = miss <= std::max(opt.rtol * (std::abs(ym[k]) + opt.atol), noise);
+          const bool missed = !passed && miss > kMissFactor * em[k];
+          nforce.insert(nforce.end(), {static_cast<char>(missed), static_cast<char>(missed)});
+          if (deep[k] && passed) deep_done[i == 0 ? 0 : 1] = true;
+          ntested.insert(ntested.end(), {static_cast<char>(passed), static_cast<char>(passed)});
+        },
+        [&](std::size_t i) {
+          nforce.push_back(0);
+          ntested.push_back(tested[i]);
+        });
     force.swap(nforce);
     tested.swap(ntested);
     if (truncated) {
