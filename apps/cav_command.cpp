@@ -95,7 +95,7 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
   const bool root = sampo::parallel::mpi_rank() == 0;
   sampo::parallel::Progress progress(tests, "cav run",
                                      !global.quiet && sampo::parallel::Progress::terminal_default());
-  sampo::parallel::Options par;
+  sampo::parallel::MapReduceOptions par;
   par.threads = global.threads;
   par.block_size = 64;  // fixed: the log does not depend on it, only the scheduling does
   par.progress = &progress;

@@ -83,10 +83,10 @@ nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::js
 
 SAMPO_CLI_COMMAND(knots, "adaptive table of f(x) to a tolerance (high-order local polynomials or AutoKnots)") {
   using namespace sampo::knots;
-  const Options defaults;
+  const FitOptions defaults;
   std::string expr, scale_name = "linear", strategy_name(to_string(defaults.strategy)), out;
   double a = std::nan(""), b = std::nan("");
-  Options opt;
+  FitOptions opt;
   std::size_t check = 0;
   const std::string cmd = kCmd;
   po::options_description desc("sampo knots options");
@@ -125,7 +125,7 @@ SAMPO_CLI_COMMAND(knots, "adaptive table of f(x) to a tolerance (high-order loca
   sampo::cli::check_distinct_outputs(cmd, {{"--out", out}, {"--json", global.json}});
 
   const Formula formula(expr);
-  const Result r = fit([&](double x) { return formula(x); }, a, b, opt);
+  const FitResult r = fit([&](double x) { return formula(x); }, a, b, opt);
 
   // --check: uniform points in the scaled variable; point i is drawn from the Philox stream
   // (--seed, 0, i), the same on every platform and standard library.

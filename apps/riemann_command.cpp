@@ -24,10 +24,11 @@
 #include "command.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/io/atomic_file.hpp"
-#include "sampo/io/eeg.hpp"
 #include "sampo/io/json.hpp"
 #include "sampo/io/npy.hpp"
+#include "sampo/learn/svm.hpp"
 #include "sampo/riemann.hpp"
+#include "sampo/signal/epochs.hpp"
 
 namespace po = boost::program_options;
 namespace rm = sampo::riemann;
@@ -227,37 +228,20 @@ struct EegOptions {
   }
 };
 
-/// Band-passes each file, keeps the chosen channels and cuts the epochs of every file, pooled.
-rm::Epochs load_epochs(const EegOptions& o) {
-  const auto names = distinct_list(o.events, "--events");
+/// The epochs of the --edf files (sampo::signal::load_epochs), with the options as typed
+/// checked here so that errors name them.
+sampo::signal::Epochs load_epochs(const EegOptions& o) {
+  sampo::signal::EpochLoadOptions lo;
+  lo.events = distinct_list(o.events, "--events");
   const auto edges = number_list<double>(o.band, "--band");
   if (edges.size() != 2) sampo::throw_invalid_argument(kCmd, "--band", o.band, "must be low,high");
-  rm::EpochOptions eo;
-  eo.tmin = o.tmin;
-  eo.tmax = o.tmax;
-  rm::Epochs all;
-  for (const auto& file : o.edf) {
-    const auto rec = sampo::io::read_eeg(file);
-    // Channels first: the filter acts on each channel alone, so only the kept ones are filtered.
-    Eigen::MatrixXd data;
-    if (o.channels.empty()) {
-      data = rec.data;
-    } else {
-      const auto chans = split(o.channels, "--channels");
-      data.resize(static_cast<Eigen::Index>(chans.size()), rec.data.cols());
-      for (std::size_t k = 0; k < chans.size(); ++k)
-        data.row(static_cast<Eigen::Index>(k)) = rec.data.row(rec.channel_index(chans[k]));
-    }
-    const Eigen::MatrixXd sos =
-        rm::butterworth_bandpass(o.filter_order, edges[0], edges[1], rec.sampling_rate);
-    data = rm::sosfiltfilt(sos, data);
-    const rm::Epochs ep = rm::epoch(data, rec.sampling_rate, rec.annotations, names, eo);
-    all.trials.insert(all.trials.end(), ep.trials.begin(), ep.trials.end());
-    all.labels.insert(all.labels.end(), ep.labels.begin(), ep.labels.end());
-    all.onsets.insert(all.onsets.end(), ep.onsets.begin(), ep.onsets.end());
-    all.dropped += ep.dropped;
-  }
-  return all;
+  lo.low = edges[0];
+  lo.high = edges[1];
+  if (!o.channels.empty()) lo.channels = split(o.channels, "--channels");
+  lo.filter_order = o.filter_order;
+  lo.window.tmin = o.tmin;
+  lo.window.tmax = o.tmax;
+  return sampo::signal::load_epochs(o.edf, lo);
 }
 
 int epochs(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
@@ -276,7 +260,7 @@ int epochs(const std::vector<std::string>& args, const sampo::cli::GlobalOptions
   if (eeg.edf.empty()) sampo::throw_invalid_argument(kCmd, "--edf", "", "needs at least one file");
   sampo::cli::check_distinct_outputs(
       cmd, {{"--out", out}, {"--labels-out", labels_out}, {"--json", global.json}});
-  const rm::Epochs ep = load_epochs(eeg);
+  const sampo::signal::Epochs ep = load_epochs(eeg);
   if (ep.trials.empty())
     sampo::throw_invalid_argument(kCmd, "--tmin/--tmax", "", "leave no epoch inside the recordings");
   sampo::io::OutputTransaction outputs;
@@ -299,7 +283,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   std::string train, labels, test, out, pipeline = "mdm";
   EegOptions eeg;
   int order = 1, lag = 1, folds = 5;
-  std::uint64_t fold_seed = 42;
+  std::uint64_t fold_seed = 42;  // --fold-seed: deprecated spelling of --seed
   bool grid = false;
   std::string grid_orders = "1,2,3,4,5,6,7,8,9,10", grid_lags = grid_orders, grid_c = "0.5,1,1.5",
               grid_kernels = "linear,rbf";
@@ -325,7 +309,8 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       "fold-seed",
       sampo::cli::integer<std::uint64_t>(cmd, "--fold-seed", &fold_seed, 0,
                                          std::numeric_limits<std::uint64_t>::max()),
-      "seed of the stratified fold shuffle (MOABB's 42)");
+      "deprecated: use the global --seed, the seed of the stratified fold shuffle (default 42, "
+      "MOABB's, for this command)");
   const auto vm = sampo::cli::parse_command_line(
       "riemann classify", "(--train F --labels F --test F --out F | --edf FILES...) [options]",
       opts, args);
@@ -372,10 +357,12 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   go.cs = number_list<double>(grid_c, "--grid-c");
   go.kernels.clear();
   for (const std::string& k : split(grid_kernels, "--grid-kernels")) {
-    if (k != "linear" && k != "rbf")
+    try {
+      go.kernels.push_back(sampo::learn::kernel_from_string(k));
+    } catch (const sampo::invalid_argument&) {
       sampo::throw_invalid_argument(kCmd, "--grid-kernels", grid_kernels,
                                     "lists a kernel that is not linear or rbf");
-    go.kernels.push_back(k == "linear" ? rm::Kernel::linear : rm::Kernel::rbf);
+    }
   }
   if (eeg.edf.empty()) {
     for (const auto& [name, value] :
@@ -393,24 +380,33 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       std::cout << "classified " << pred.size() << " matrices with " << pipeline << "\n";
     return 0;
   }
-  const rm::Epochs ep = load_epochs(eeg);
+  // One seed option (docs/conventions.md): the global --seed; MOABB's 42 when it is absent.
+  // --fold-seed, the former spelling, is still accepted for one release, with a warning.
+  if (vm->count("fold-seed") && !(*vm)["fold-seed"].defaulted()) {
+    if (global.seed_given && global.seed != fold_seed)
+      sampo::throw_invalid_argument(cmd, "--fold-seed", std::to_string(fold_seed),
+                                    "contradicts --seed " + std::to_string(global.seed) +
+                                        " (--fold-seed is the deprecated spelling of --seed)");
+    std::cerr << cmd << ": warning: --fold-seed is deprecated; use the global --seed\n";
+  }
+  const sampo::signal::Epochs ep = load_epochs(eeg);
   const std::vector<Eigen::MatrixXd>& trials = ep.trials;
   const std::vector<int>& y = ep.labels;
   rm::CrossValidationOptions cv;
   cv.folds = folds;
-  cv.seed = fold_seed;
+  cv.seed = global.seed_given ? global.seed : fold_seed;
   const rm::CrossValidationResult r = grid ? rm::grid_search_cross_validate(trials, y, po_, go, cv)
                                            : rm::cross_validate(trials, y, po_, cv);
   if (!global.quiet) {
     std::cout << pipeline << ": " << trials.size() << " trials, " << folds << "-fold " << r.metric
-              << " = " << r.mean << " +- " << r.stddev << " (" << r.seconds << " s)\n  folds:";
+              << " = " << r.mean << " +- " << r.stddev << " (" << r.run.seconds << " s)\n  folds:";
     for (double s : r.fold_scores) std::cout << " " << s;
     std::cout << "\n";
     for (std::size_t f = 0; f < r.chosen.size(); ++f)
       std::cout << "  fold " << f << ": order " << r.chosen[f].order << ", lag " << r.chosen[f].lag
                 << (po_.kind == rm::PipelineKind::acm_ts_svm
                         ? ", C " + sampo::format_value(r.chosen[f].svm.c) +
-                              (r.chosen[f].svm.kernel == rm::Kernel::linear ? ", linear" : ", rbf")
+                              std::string(", ").append(sampo::learn::to_string(r.chosen[f].svm.kernel))
                         : std::string())
                 << "\n";
   }
@@ -421,7 +417,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
                                         {"mean", r.mean},
                                         {"stddev", r.stddev},
                                         {"fold_scores", r.fold_scores},
-                                        {"seconds", r.seconds}});
+                                        {"seconds", r.run.seconds}});
   return 0;
 }
 

@@ -231,7 +231,7 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
   // Independent cases run concurrently, one case per block handed out dynamically (cases
   // take from milliseconds to seconds); each measures its own time, and a case that throws
   // is a failed row, not an error of the run.
-  sampo::parallel::Options one_case_per_block;
+  sampo::parallel::MapReduceOptions one_case_per_block;
   one_case_per_block.block_size = 1;
   sampo::parallel::parallel_for(
       rows.size(),

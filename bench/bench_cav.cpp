@@ -70,7 +70,7 @@ static void BM_run_tests_threads(benchmark::State& state) {
   o.scenario = cav::Scenario::cut_in;
   o.environment = state.range(1) == 0 ? cav::Environment::nde : cav::Environment::nade;
   const std::size_t n = o.environment == cav::Environment::nde ? 4000 : 400;
-  sampo::parallel::Options par;
+  sampo::parallel::MapReduceOptions par;
   par.threads = static_cast<int>(state.range(0));
   par.block_size = 16;
   double vehicle_steps = 0.0;

@@ -41,7 +41,7 @@ BENCHMARK(BM_stream_per_sample_normal);
 // overhead (block bookkeeping, type-erased call per block, final fold). Arg = threads.
 static void BM_map_reduce_trivial(benchmark::State& state) {
   const std::size_t n = 1 << 22;
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.threads = static_cast<int>(state.range(0));
   opt.use_mpi = false;
   for (auto _ : state)
@@ -67,7 +67,7 @@ BENCHMARK(BM_plain_loop_trivial);
 // map_reduce of a Philox normal per index (one stream per sample). Arg = threads.
 static void BM_map_reduce_normals(benchmark::State& state) {
   const std::size_t n = 1 << 20;
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.threads = static_cast<int>(state.range(0));
   opt.use_mpi = false;
   for (auto _ : state)

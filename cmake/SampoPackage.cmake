@@ -11,7 +11,7 @@ endforeach()
 
 set(SAMPO_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/sampo)
 list(TRANSFORM SAMPO_MODULES PREPEND sampo_ OUTPUT_VARIABLE _sampo_targets)
-install(TARGETS ${_sampo_targets} sampo_sampo sampo_random123 EXPORT sampoTargets
+install(TARGETS ${_sampo_targets} sampo_sampo EXPORT sampoTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}

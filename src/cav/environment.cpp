@@ -259,7 +259,7 @@ TestRecord run_test(const TestOptions& options, std::uint64_t index) {
   return TestRunner(options).run(index);
 }
 
-BatchResult run_tests(const TestOptions& options, std::size_t n, const parallel::Options& par) {
+BatchResult run_tests(const TestOptions& options, std::size_t n, const parallel::MapReduceOptions& par) {
   constexpr const char* fn = "sampo::cav::run_tests";
   sampo::Stopwatch watch;
   if (n == 0) throw_invalid_argument(fn, "n", "0", "must be >= 1 (the number of tests)");
@@ -270,7 +270,7 @@ BatchResult run_tests(const TestOptions& options, std::size_t n, const parallel:
   // time: a test's record depends on its index only, so the thread count changes nothing.
   const std::size_t block = par.block_size;
   const std::size_t blocks = (n + block - 1) / block;
-  parallel::Options p = par;
+  parallel::MapReduceOptions p = par;
   p.use_mpi = false;
   p.block_size = 1;
   parallel::parallel_for(

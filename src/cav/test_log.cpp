@@ -58,7 +58,7 @@ mc::TestLog to_test_log(std::span<const DpTest> tests) {
 }
 
 mc::TestLog run_test_log(const TestOptions& options, std::size_t n,
-                         const parallel::Options& par) {
+                         const parallel::MapReduceOptions& par) {
   constexpr const char* fn = "sampo::cav::run_test_log";
   if (n == 0) throw_invalid_argument(fn, "n", "0", "must be >= 1 (the number of tests)");
   options.validate(fn);
@@ -67,7 +67,7 @@ mc::TestLog run_test_log(const TestOptions& options, std::size_t n,
   const std::size_t blocks = (n + block - 1) / block;
   // map_reduce over blocks of tests (one TestRunner per block, its state reused); the blocks'
   // flattened records are concatenated in block order, whichever thread or rank ran them.
-  parallel::Options p = par;
+  parallel::MapReduceOptions p = par;
   p.block_size = 1;
   p.progress = nullptr;  // advanced here by the tests of a block, not by one per block
   std::vector<double> flat = parallel::map_reduce(

@@ -11,10 +11,7 @@
 
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "sampo/parallel/map_reduce.hpp"
 
 namespace sampo::knots {
 namespace {
@@ -30,51 +27,52 @@ constexpr double kMissFactor = 10.0;
 constexpr double kGain = 4.0;
 constexpr double kInflation = 1.5;
 constexpr double kRoundoff = 1e3 * kEps;
+// high_order: an end piece whose |f| + atol at the domain's end is below 1/kGrade of its value
+// at the piece's inner knot is "graded": its relative tolerance binds near the end, where a
+// singularity just outside [a, b] (x^0.9993 on [4.8e-5, 1]) can hide from every estimate. It
+// is accepted only after a passed test at a knot placed deep towards the end: where |f| + atol
+// is about the geometric mean of its two end values (if f is about linear there), at a
+// fraction of the piece between kDeepMin and the golden section.
+constexpr double kGrade = 4.0;
+constexpr double kDeepMin = 1.0 / 64.0;
 // autoknots with verify: a new knot voids the off-grid checks of the intervals within kReach
 // of it (the cubic spline's response to one changed value decays ~3.7x per interval).
 constexpr long kReach = 3;
 
 // ---------------------------------------------------------------------------------------
-// Evaluation of f: counting, optional OpenMP, errors that name x.
+// Evaluation of f: counting, optional threads (sampo::parallel::parallel_for, one point per
+// block), progress, errors that name x.
 class Evaluator {
  public:
-  Evaluator(const std::function<double(double)>& f, int threads) : f_(f), threads_(threads) {}
+  Evaluator(const std::function<double(double)>& f, int threads, Progress* progress)
+      : f_(f) {
+    loop_.block_size = 1;  // each f(x) is a coarse item: points go to threads one at a time
+    loop_.threads = threads;
+    loop_.use_mpi = false;
+    loop_.progress = progress;  // advanced by one per evaluated point
+  }
 
+  // ys[k] = f(xs[k]). Each point is evaluated alone, so ys does not depend on the thread count;
+  // a failure is reported for the lowest k that failed (f threw or returned NaN/Inf), whatever
+  // the schedule, and points after it may be skipped.
   void operator()(const std::vector<double>& xs, std::vector<double>& ys) {
-    const auto n = static_cast<long>(xs.size());
     ys.assign(xs.size(), 0.0);
-    std::vector<std::exception_ptr> errors(xs.size());
-    int threads = threads_;
-#ifdef _OPENMP
-    if (threads == 0) threads = omp_get_max_threads();
-#endif
-    if (threads > 1 && n > 1) {
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-      for (long k = 0; k < n; ++k) {
-        try {
-          ys[static_cast<std::size_t>(k)] = f_(xs[static_cast<std::size_t>(k)]);
-        } catch (...) {
-          errors[static_cast<std::size_t>(k)] = std::current_exception();
-        }
-      }
-    } else {
-      for (long k = 0; k < n; ++k) {
-        try {
-          ys[static_cast<std::size_t>(k)] = f_(xs[static_cast<std::size_t>(k)]);
-        } catch (...) {
-          errors[static_cast<std::size_t>(k)] = std::current_exception();
-          break;  // serial: stop at the first failure, as a plain loop would
-        }
-      }
-    }
+    parallel::parallel_for(
+        xs.size(),
+        [&](std::size_t k) {
+          double y = 0.0;
+          try {
+            y = f_(xs[k]);
+          } catch (...) {
+            rethrow_with_x(std::current_exception(), xs[k]);
+          }
+          if (!std::isfinite(y))
+            throw_invalid_argument(kFn, "f(x)", format_value(y),
+                                   "f returned a non-finite value at x = " + format_value(xs[k]));
+          ys[k] = y;
+        },
+        loop_);
     count_ += xs.size();
-    // Report the first failure in x order, whatever the thread schedule.
-    for (std::size_t k = 0; k < xs.size(); ++k) {
-      if (errors[k]) rethrow_with_x(errors[k], xs[k]);
-      if (!std::isfinite(ys[k]))
-        throw_invalid_argument(kFn, "f(x)", format_value(ys[k]),
-                               "f returned a non-finite value at x = " + format_value(xs[k]));
-    }
   }
 
   [[nodiscard]] std::size_t count() const noexcept { return count_; }
@@ -92,7 +90,7 @@ class Evaluator {
   }
 
   const std::function<double(double)>& f_;
-  int threads_;
+  parallel::MapReduceOptions loop_;
   std::size_t count_ = 0;
 };
 
@@ -148,7 +146,7 @@ struct State {
 // Keeps, of the intervals in `split`, as many as the knot budget allows, the most urgent
 // first (`before`), in increasing order again. False, with the termination set, when none fits.
 template <class Before>
-bool fit_budget(std::vector<std::size_t>& split, const Options& opt, State& st, Before before,
+bool fit_budget(std::vector<std::size_t>& split, const FitOptions& opt, State& st, Before before,
                 bool& truncated) {
   truncated = false;
   const std::size_t room = opt.max_knots > st.t.size() ? opt.max_knots - st.t.size() : 0;
@@ -161,6 +159,14 @@ bool fit_budget(std::vector<std::size_t>& split, const Options& opt, State& st, 
   st.termination = Termination::max_evaluations;
   st.message = "max_knots = " + std::to_string(opt.max_knots) + " reached";
   return false;
+}
+
+// True, with the termination set, when opt.cancel has been raised (polled before each pass).
+bool stop_requested(const FitOptions& opt, State& st) {
+  if (!cancel_requested(opt.cancel)) return false;
+  st.termination = Termination::user_stopped;
+  st.message = "stopped by the cancellation flag after " + std::to_string(st.passes) + " passes";
+  return true;
 }
 
 // The split points t_i + theta_k (t_{i+1} - t_i), in t and in x, of the intervals i = split[k]
@@ -216,51 +222,70 @@ double split_fraction(const std::vector<double>& t, std::size_t i) {
 /// What a test at a new knot decided for the two halves of the interval it split.
 struct Verdict {
   char ok;       // the interval meets the tolerance
-  char checked;  // its off-grid check (Options::verify) is done
+  char checked;  // its off-grid check (FitOptions::verify) is done
   double err;    // its scaled error estimate
 };
 
-/// Inserts the new knots (tm[k], ym[k]) into the intervals pending[k] (ascending) of st, each
-/// half getting judge(i, k), and carries the per-interval flags of the others. judge sees st as
-/// it was before the insertion. Returns the number of split intervals judged not ok.
-template <class Judge>
-std::size_t insert_knots(State& st, std::vector<char>& ok, std::vector<double>& err,
-                         std::vector<char>& checked, const std::vector<std::size_t>& pending,
-                         const std::vector<double>& tm, const std::vector<double>& ym,
-                         Judge&& judge) {
-  std::vector<double> nt, ny, nerr;
-  std::vector<char> nok, nchecked;
+/// Inserts the new knots (tm[k], ym[k]) into the intervals pending[k] (ascending) of st. In
+/// interval order, split(i, k) is called for each split interval i (it is replaced by its two
+/// halves) and keep(i) for each other one, so that callers rebuild their per-interval flags
+/// alongside; both see st as it was before the insertion. Both strategies use it.
+template <class Split, class Keep>
+void insert_knots(State& st, const std::vector<std::size_t>& pending, const std::vector<double>& tm,
+                  const std::vector<double>& ym, Split&& split, Keep&& keep) {
+  std::vector<double> nt, ny;
   nt.reserve(st.t.size() + pending.size());
-  std::size_t failures = 0, k = 0;
+  ny.reserve(st.t.size() + pending.size());
+  std::size_t k = 0;
   for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
     nt.push_back(st.t[i]);
     ny.push_back(st.y[i]);
     if (k < pending.size() && pending[k] == i) {
-      const Verdict v = judge(i, k);
-      if (!v.ok) ++failures;
+      split(i, k);
       nt.push_back(tm[k]);
       ny.push_back(ym[k]);
-      nok.insert(nok.end(), {v.ok, v.ok});
-      nchecked.insert(nchecked.end(), {v.checked, v.checked});
-      nerr.insert(nerr.end(), {v.err, v.err});
       ++k;
     } else {
-      nok.push_back(ok[i]);
-      nchecked.push_back(checked[i]);
-      nerr.push_back(err[i]);
+      keep(i);
     }
   }
   nt.push_back(st.t.back());
   ny.push_back(st.y.back());
   st.t.swap(nt);
   st.y.swap(ny);
+}
+
+/// autoknots: insert_knots with both halves of a split interval getting judge(i, k), the
+/// flags of the others carried. Returns the number of split intervals judged not ok.
+template <class Judge>
+std::size_t insert_judged(State& st, std::vector<char>& ok, std::vector<double>& err,
+                          std::vector<char>& checked, const std::vector<std::size_t>& pending,
+                          const std::vector<double>& tm, const std::vector<double>& ym,
+                          Judge&& judge) {
+  std::vector<double> nerr;
+  std::vector<char> nok, nchecked;
+  std::size_t failures = 0;
+  insert_knots(
+      st, pending, tm, ym,
+      [&](std::size_t i, std::size_t k) {
+        const Verdict v = judge(i, k);
+        if (!v.ok) ++failures;
+        nok.insert(nok.end(), {v.ok, v.ok});
+        nchecked.insert(nchecked.end(), {v.checked, v.checked});
+        nerr.insert(nerr.end(), {v.err, v.err});
+      },
+      [&](std::size_t i) {
+        nok.push_back(ok[i]);
+        nchecked.push_back(checked[i]);
+        nerr.push_back(err[i]);
+      });
   ok.swap(nok);
   err.swap(nerr);
   checked.swap(nchecked);
   return failures;
 }
 
-double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State& st) {
+double run_autoknots(const Domain& d, const FitOptions& opt, Evaluator& eval, State& st) {
   st.t = uniform_t(d, opt.min_knots);
   std::vector<double> xs(st.t.size());
   for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = d.x_of(st.t[i]);
@@ -301,11 +326,11 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
               truncated))
         break;
       std::vector<double> tm, xm, ym;
-      if (!midpoints(d, pending, st, tm, xm)) break;
+      if (!midpoints(d, pending, st, tm, xm) || stop_requested(opt, st)) break;
       ++st.passes;
       eval(xm, ym);  // the spline s is the previous pass's: the points are independent
 
-      const std::size_t failures = insert_knots(
+      const std::size_t failures = insert_judged(
           st, ok, err, checked, pending, tm, ym, [&](std::size_t i, std::size_t k) {
             const double t0 = st.t[i], t1 = st.t[i + 1], y0 = st.y[i], y1 = st.y[i + 1];
             const double dt = t1 - t0, y = ym[k];
@@ -374,10 +399,10 @@ double run_autoknots(const Domain& d, const Options& opt, Evaluator& eval, State
       break;
     std::vector<double> theta(pending.size()), tm, xm, ym;
     for (std::size_t k = 0; k < pending.size(); ++k) theta[k] = split_fraction(st.t, pending[k]);
-    if (!split_points(d, pending, theta, st, tm, xm)) break;
+    if (!split_points(d, pending, theta, st, tm, xm) || stop_requested(opt, st)) break;
     ++st.passes;
     eval(xm, ym);
-    const std::size_t failures = insert_knots(
+    const std::size_t failures = insert_judged(
         st, ok, err, checked, pending, tm, ym, [&](std::size_t i, std::size_t k) {
           const double diff = std::abs(ym[k] - s(tm[k]));
           const char pass = diff <= opt.rtol * (std::abs(ym[k]) + opt.atol) ? 1 : 0;
@@ -513,10 +538,17 @@ ErrorCurve error_curve(const std::vector<double>& t, const std::vector<double>& 
 // under-sampled oscillation) and the estimate is inflated by (kGain / gain)^1.5.
 Estimate estimate_interval(const std::vector<double>& t, const std::vector<double>& y,
                            const std::vector<double>& dd_hi, const std::vector<double>& dd_lo,
-                           std::size_t i, std::size_t order, const Options& opt) {
+                           std::size_t i, std::size_t order, const FitOptions& opt, bool deep) {
   const Stencil s = stencil_for(i, t.size(), order);
   const ErrorCurve hi = error_curve(t, dd_hi, i, order), lo = error_curve(t, dd_lo, i, order - 2);
   Estimate est{0.0, 0.0, split_fraction(t, i), 0.0};
+  if (deep) {  // a graded end piece (kGrade): the test knot goes deep towards the domain's end
+    const bool left = i == 0;
+    const double r_end = std::abs(y[left ? i : i + 1]) + opt.atol;
+    const double r_in = std::abs(y[left ? i + 1 : i]) + opt.atol;
+    const double frac = std::clamp(std::sqrt(r_end / r_in), kDeepMin, 0.38196601125010515);
+    est.theta = left ? frac : 1.0 - frac;
+  }
   double e_hi = 0.0, e_lo = 0.0;
   // The criterion is pointwise, |f - s| <= rtol (|f| + atol), so each probe's error is scaled
   // by |f| + atol at that probe. Probes near the ends (z = +-0.9) catch the peak of the
@@ -547,7 +579,7 @@ double predict_at(const std::vector<double>& t, const std::vector<double>& y, st
   return barycentric(v, y.data() + s.start, 2.0 * theta - 1.0);
 }
 
-double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, State& st) {
+double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, State& st) {
   const auto order = static_cast<std::size_t>(opt.order);
   st.t = uniform_t(d, std::max(opt.min_knots, order + 1));
   std::vector<double> xs(st.t.size());
@@ -555,6 +587,25 @@ double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, Stat
   eval(xs, st.y);
   std::vector<Estimate> est;
   std::vector<double> dd_hi, dd_lo;
+  // Whether the interval's birth test passed: the interpolant before its knot predicted f at
+  // the knot within tolerance. Near the ends the stencil is one-sided and the estimate an
+  // extrapolation of f[S, e] from the far side of the stencil; there a piece is accepted only
+  // after such a passed test, and a graded end piece (kGrade) only once a deep test at that
+  // end has passed (deep_done[0]: a, [1]: b; once is enough: later pieces there are finer).
+  std::vector<char> tested(st.t.size() - 1, 0);
+  bool deep_done[2] = {false, false};
+  auto graded = [&](std::size_t i) {
+    const std::size_t last = st.t.size() - 2;
+    if (i != 0 && i != last) return false;
+    const std::size_t end = i == 0 ? 0 : last + 1, inner = i == 0 ? 1 : last;
+    return std::abs(st.y[inner]) + opt.atol > kGrade * (std::abs(st.y[end]) + opt.atol);
+  };
+  // A deep test is taken of a graded end piece that passed its ordinary birth test: after a
+  // failed one the piece is refined at its golden section first (refining only towards the
+  // end cannot cure an error that the coarser pieces beside it cause).
+  auto needs_deep = [&](std::size_t i) {
+    return tested[i] && graded(i) && !deep_done[i == 0 ? 0 : 1];
+  };
   auto estimate_all = [&] {
     const std::size_t n_int = st.t.size() - 1;
     est.resize(n_int);
@@ -565,7 +616,7 @@ double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, Stat
       dd_lo[i] = extension_dd(st.t, st.y, i, order - 2);
     }
     for (std::size_t i = 0; i < n_int; ++i)
-      est[i] = estimate_interval(st.t, st.y, dd_hi, dd_lo, i, order, opt);
+      est[i] = estimate_interval(st.t, st.y, dd_hi, dd_lo, i, order, opt, needs_deep(i));
   };
   // Intervals split whatever their estimate: all of them in the first pass (every region
   // gets one sample-based test of the interpolant at a point off the initial grid, which
@@ -574,16 +625,13 @@ double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, Stat
   // new knot the previous interpolant failed to predict within tolerance while the estimate
   // promised much better.
   std::vector<char> force(st.t.size() - 1, 1);
-  // Whether the interval's birth test passed: the interpolant before its knot predicted f at
-  // the knot within tolerance. Near the ends the stencil is one-sided and the estimate an
-  // extrapolation of f[S, e] from the far side of the stencil; there a piece is accepted only
-  // after such a passed test.
-  std::vector<char> tested(st.t.size() - 1, 0);
   auto one_sided = [&](std::size_t i) {
     const Stencil s = stencil_for(i, st.t.size(), order);
     return s.start == 0 || s.start + s.size == st.t.size();
   };
-  auto urgent = [&](std::size_t i) { return force[i] || (one_sided(i) && !tested[i]); };
+  auto urgent = [&](std::size_t i) {
+    return force[i] || (one_sided(i) && !tested[i]) || needs_deep(i);
+  };
   for (;;) {
     estimate_all();
     std::vector<std::size_t> failing;
@@ -601,42 +649,39 @@ double run_high_order(const Domain& d, const Options& opt, Evaluator& eval, Stat
       break;
     std::vector<double> theta(failing.size()), tm, xm, ym;
     for (std::size_t k = 0; k < failing.size(); ++k) theta[k] = est[failing[k]].theta;
-    if (!split_points(d, failing, theta, st, tm, xm)) break;
+    if (!split_points(d, failing, theta, st, tm, xm) || stop_requested(opt, st)) break;
     std::vector<double> pm(failing.size()), em(failing.size());
+    std::vector<char> deep(failing.size());
     for (std::size_t k = 0; k < failing.size(); ++k) {
       pm[k] = predict_at(st.t, st.y, failing[k], order, theta[k]);
       em[k] = est[failing[k]].at_split;
+      deep[k] = static_cast<char>(needs_deep(failing[k]));
     }
     ++st.passes;
     eval(xm, ym);
-    std::vector<double> nt, ny;
     std::vector<char> nforce, ntested;
-    nt.reserve(st.t.size() + failing.size());
-    ny.reserve(st.t.size() + failing.size());
-    std::size_t k = 0;
-    for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
-      nt.push_back(st.t[i]);
-      ny.push_back(st.y[i]);
-      if (k < failing.size() && failing[k] == i) {
-        // The estimator missed: the prediction fails the tolerance *and* is far worse than
-        // the estimate said (an expected failure is not a miss: its halves are fine).
-        const double miss = std::abs(ym[k] - pm[k]);
-        const bool passed = miss <= opt.rtol * (std::abs(ym[k]) + opt.atol);
-        const bool missed = !passed && miss > kMissFactor * em[k];
-        nt.push_back(tm[k]);
-        ny.push_back(ym[k]);
-        nforce.insert(nforce.end(), {static_cast<char>(missed), static_cast<char>(missed)});
-        ntested.insert(ntested.end(), {static_cast<char>(passed), static_cast<char>(passed)});
-        ++k;
-      } else {
-        nforce.push_back(0);
-        ntested.push_back(tested[i]);
-      }
-    }
-    nt.push_back(st.t.back());
-    ny.push_back(st.y.back());
-    st.t.swap(nt);
-    st.y.swap(ny);
+    insert_knots(
+        st, failing, tm, ym,
+        [&](std::size_t i, std::size_t k) {
+          // The estimator missed: the prediction fails the tolerance *and* is far worse than
+          // the estimate said (an expected failure is not a miss: its halves are fine).
+          const double miss = std::abs(ym[k] - pm[k]);
+          // A deep test probes where |f| is small against the piece's values: a miss at the
+          // level of rounding in evaluating the interpolant (kRoundoff of the piece's largest
+          // |f|) is no evidence of error (a root at the end, (3 - x) e^x at rtol 1e-10).
+          const double noise =
+              deep[k] ? kRoundoff * (std::max(std::abs(st.y[i]), std::abs(st.y[i + 1])) + opt.atol)
+                      : 0.0;
+          const bool passed = miss <= std::max(opt.rtol * (std::abs(ym[k]) + opt.atol), noise);
+          const bool missed = !passed && miss > kMissFactor * em[k];
+          nforce.insert(nforce.end(), {static_cast<char>(missed), static_cast<char>(missed)});
+          if (deep[k] && passed) deep_done[i == 0 ? 0 : 1] = true;
+          ntested.insert(ntested.end(), {static_cast<char>(passed), static_cast<char>(passed)});
+        },
+        [&](std::size_t i) {
+          nforce.push_back(0);
+          ntested.push_back(tested[i]);
+        });
     force.swap(nforce);
     tested.swap(ntested);
     if (truncated) {
@@ -695,8 +740,8 @@ Strategy strategy_from_string(std::string_view name) {
                          "is not a strategy (autoknots, high_order)");
 }
 
-void Options::validate() const {
-  constexpr const char* fn = "sampo::knots::Options";
+void FitOptions::validate() const {
+  constexpr const char* fn = "sampo::knots::FitOptions";
   check_positive(fn, "rtol", rtol);
   check_nonnegative(fn, "atol", atol);
   if (min_knots < 3)
@@ -715,14 +760,14 @@ void Options::validate() const {
                                " for the high_order strategy");
 }
 
-std::string Result::brief_report() const {
+std::string FitResult::brief_report() const {
   char buf[128];
   std::snprintf(buf, sizeof buf, "%zu knots, error estimate %.3g, ", run.evaluations,
                 error_estimate);
   return std::string(buf) + run.brief_report();
 }
 
-Result fit(const std::function<double(double)>& f, double a, double b, const Options& opt) {
+FitResult fit(const std::function<double(double)>& f, double a, double b, const FitOptions& opt) {
   const Stopwatch clock;
   opt.validate();
   if (!f) throw_invalid_argument(kFn, "f", "", "is empty");
@@ -755,9 +800,9 @@ Result fit(const std::function<double(double)>& f, double a, double b, const Opt
                                  " distinct knots in double precision; widen it or shift and "
                                  "rescale x");
 
-  Evaluator eval(f, opt.threads);
+  Evaluator eval(f, opt.threads, opt.progress);
   State st;
-  Result r;
+  FitResult r;
   if (opt.strategy == Strategy::autoknots) {
     r.error_estimate = run_autoknots(d, opt, eval, st);
     r.interpolant = Interpolant(opt.scale, CubicSpline(to_eigen(st.t), to_eigen(st.y)).piecewise());

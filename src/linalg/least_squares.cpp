@@ -21,6 +21,7 @@ OlsResult ols(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const
               const OlsOptions& options) {
   constexpr std::string_view fn = "sampo::linalg::ols";
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  const Stopwatch clock;
   options.validate();
   check_nonempty(fn, "y", static_cast<std::size_t>(y.size()));
   if (x.rows() != y.size())
@@ -100,6 +101,14 @@ OlsResult ols(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const
       out.standard_errors(i) = std::sqrt(out.covariance(i, i));
     }
   }
+  // A direct method: it always "converges"; rank deficiency is an outcome, said in words.
+  out.run.termination = Termination::converged;
+  out.run.message = "rank " + std::to_string(r) + " of " + std::to_string(m) + " coefficients";
+  if (out.rank_deficient) {
+    out.run.message += "; aliased (left out):";
+    for (const Eigen::Index k : out.aliased) out.run.message.append(" ").append(std::to_string(k));
+  }
+  out.run.seconds = clock.seconds();
   return out;
 }
 

@@ -8,11 +8,14 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/linalg/symmetric.hpp"
+
+#include "gram_unchecked.hpp"
 
 namespace sampo::linalg {
 namespace {
@@ -172,23 +175,36 @@ LeverageResult leverage_scores(const Eigen::Ref<const Eigen::MatrixXd>& a,
                                std::to_string(a.cols()) + "; leverage scores need rows >= cols");
   check_finite(kFn, "a", a);
 
+  const Stopwatch clock;
   double cond = std::numeric_limits<double>::infinity();
-  switch (options.method) {
-    case LeverageMethod::qr: return by_qr(a, options.rank_tolerance);
-    case LeverageMethod::gram: {
-      auto r = by_gram(a, 0.0, &cond);
-      if (!r)
-        throw_numerical_error(kFn, "the Gram matrix AᵀA is not numerically positive definite "
-                                   "(A is rank deficient or its condition number exceeds about "
-                                   "1e7); use LeverageMethod::qr or automatic");
-      return *r;
+  std::string why;  // why the automatic route took QR
+  LeverageResult r = [&] {
+    switch (options.method) {
+      case LeverageMethod::qr: return by_qr(a, options.rank_tolerance);
+      case LeverageMethod::gram: {
+        auto g = by_gram(a, 0.0, &cond);
+        if (!g)
+          throw_numerical_error(kFn, "the Gram matrix AᵀA is not numerically positive definite "
+                                     "(A is rank deficient or its condition number exceeds "
+                                     "about 1e7); use LeverageMethod::qr or automatic");
+        return std::move(*g);
+      }
+      case LeverageMethod::automatic: break;
     }
-    case LeverageMethod::automatic: {
-      if (auto r = by_gram(a, options.max_gram_error, &cond)) return *r;
-      return by_qr(a, options.rank_tolerance);
-    }
-  }
-  return by_qr(a, options.rank_tolerance);
+    if (auto g = by_gram(a, options.max_gram_error, &cond)) return std::move(*g);
+    why = std::isfinite(cond) ? "automatic: the Gram route's error estimate κ(A)²·eps = " +
+                                    format_value(cond * cond * kEps) + " > max_gram_error, so "
+                              : "automatic: AᵀA is not numerically positive definite, so ";
+    return by_qr(a, options.rank_tolerance);
+  }();
+  // A direct method: it always "converges"; the route, the rank and the conditioning are the
+  // outcome, in words.
+  r.run.termination = Termination::converged;
+  r.run.message = why + std::string(to_string(r.method_used)) + " route, rank " +
+                  std::to_string(r.rank) + " of " + std::to_string(a.cols()) +
+                  ", condition estimate " + format_value(r.condition_estimate);
+  r.run.seconds = clock.seconds();
+  return r;
 }
 
 }  // namespace sampo::linalg

@@ -122,8 +122,13 @@ QpResult solve(std::string_view fn, const Eigen::Ref<const Eigen::MatrixXd>& h_i
       why = Termination::converged;
       break;
     }
+    if (cancel_requested(options.cancel)) {
+      why = Termination::user_stopped;
+      break;
+    }
     if (it >= options.max_iterations) break;
     ++it;
+    if (options.progress != nullptr) options.progress->advance();
     const Eigen::VectorXd x_new = set.project(y - gradient(y) / lip);
     if ((y - x_new).dot(x_new - x) > 0) theta = 1.0;  // restart: momentum points uphill
     const double theta_new = 0.5 * (1.0 + std::sqrt(1.0 + 4.0 * theta * theta));
@@ -157,6 +162,10 @@ QpResult solve(std::string_view fn, const Eigen::Ref<const Eigen::MatrixXd>& h_i
       break;
     case Termination::numerical_failure:
       out.run.message = "the KKT residual became non-finite";
+      break;
+    case Termination::user_stopped:
+      out.run.message = "stopped by the cancellation flag after " + std::to_string(it) +
+                        " iterations with relative KKT residual " + format_value(res);
       break;
     default:
       out.run.message = "max_iterations reached with relative KKT residual " + format_value(res);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "gram_unchecked.hpp"
 #include "kernels.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"

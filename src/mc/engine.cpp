@@ -32,8 +32,8 @@ void Moments::merge(const Moments& other) {
   n = total;
 }
 
-parallel::Options parallel_options(const EstimatorOptions& options) {
-  parallel::Options p;
+parallel::MapReduceOptions parallel_options(const EstimatorOptions& options) {
+  parallel::MapReduceOptions p;
   p.block_size = 1;  // one chunk of options.chunk tests per block
   p.threads = options.threads;
   p.use_mpi = false;
@@ -108,7 +108,7 @@ FitOutput cross_fit(std::size_t items, Eigen::Index d, const ItemFn& item,
                     const EstimatorOptions& options) {
   const std::size_t chunk = options.chunk;
   const std::size_t chunks = (items + chunk - 1) / chunk;
-  const parallel::Options par = parallel_options(options);
+  const parallel::MapReduceOptions par = parallel_options(options);
   const std::size_t k_folds = std::size_t(folds);
 
   // Pass 1: moments of (h, y) per fold.
@@ -156,7 +156,7 @@ FitOutput cross_fit(std::size_t items, Eigen::Index d, const ItemFn& item,
 
   // Pass 2: adjusted values.
   out.values.resize(Eigen::Index(items));
-  parallel::Options par_for = par;
+  parallel::MapReduceOptions par_for = par;
   parallel::parallel_for(
       chunks,
       [&](std::size_t c) {

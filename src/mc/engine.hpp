@@ -30,7 +30,7 @@ struct Moments {
 };
 
 /// The parallel options of an estimator run (local to the process: the log is in memory).
-parallel::Options parallel_options(const EstimatorOptions& options);
+parallel::MapReduceOptions parallel_options(const EstimatorOptions& options);
 
 /// Fold index in [0, folds) of each of n items: sampo::learn::kfold (a seeded shuffle dealt
 /// round-robin, fold sizes differ by at most one); folds = 1: all zero (in-sample fits).

@@ -13,8 +13,8 @@
 
 namespace sampo::parallel {
 
-void Options::validate() const {
-  constexpr const char* fn = "sampo::parallel::Options::validate";
+void MapReduceOptions::validate() const {
+  constexpr const char* fn = "sampo::parallel::MapReduceOptions::validate";
   if (block_size == 0) throw_invalid_argument(fn, "block_size", "0", "must be >= 1");
   if (threads < 0)
     throw_invalid_argument(fn, "threads", std::to_string(threads),
@@ -23,7 +23,7 @@ void Options::validate() const {
 
 namespace detail {
 
-BlockPlan make_plan(const char* function, std::size_t n, const Options& options, bool allow_mpi) {
+BlockPlan make_plan(const char* function, std::size_t n, const MapReduceOptions& options, bool allow_mpi) {
   try {
     options.validate();
   } catch (const sampo::invalid_argument& e) {
@@ -49,7 +49,7 @@ BlockPlan make_plan(const char* function, std::size_t n, const Options& options,
   return plan;
 }
 
-LocalOutcome run_blocks(const BlockPlan& plan, const Options& options, BlockBody body) {
+LocalOutcome run_blocks(const BlockPlan& plan, const MapReduceOptions& options, BlockBody body) {
   const std::size_t local_blocks = plan.local_blocks;
   std::vector<unsigned char> done(local_blocks, 0);
   std::atomic<std::size_t> lowest_failed{SIZE_MAX};
@@ -116,7 +116,7 @@ std::size_t settle(const char* function, const BlockPlan& plan, const LocalOutco
                            "differs between MPI ranks (min " + std::to_string(v[2]) + ", max " +
                                std::to_string(~v[3]) +
                                "); a distributed map_reduce is collective: every rank must pass "
-                               "the same n (or set Options::use_mpi = false)");
+                               "the same n (or set MapReduceOptions::use_mpi = false)");
   if (v[4] != ~v[5])
     throw_invalid_argument(function, "options.block_size", std::to_string(plan.block_size),
                            "differs between MPI ranks; every rank must pass the same block_size");

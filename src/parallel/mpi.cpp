@@ -6,6 +6,7 @@
 
 #include "mpi_collectives.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/parallel/progress.hpp"
 
 #ifdef SAMPO_HAVE_MPI
 #include <mpi.h>
@@ -136,3 +137,12 @@ std::vector<std::byte> allgather_bytes_impl(const std::vector<std::byte>& mine,
 
 }  // namespace detail
 }  // namespace sampo::parallel
+
+namespace sampo::parallel::detail {
+
+bool register_progress_rank() noexcept {
+  sampo::detail::set_progress_rank_query(&mpi_rank);
+  return true;
+}
+
+}  // namespace sampo::parallel::detail

@@ -15,8 +15,8 @@ namespace sampo::riemann::detail {
 /// never over MPI ranks (riemann's functions are local to a process). Each index writes its
 /// own output, so results do not depend on the thread count; if several indices throw, the
 /// exception rethrown is the lowest index's.
-inline parallel::Options one_per_block() {
-  parallel::Options options;
+inline parallel::MapReduceOptions one_per_block() {
+  parallel::MapReduceOptions options;
   options.block_size = 1;
   options.use_mpi = false;
   return options;

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <string>
 
-#include "sampo/learn/labels.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/learn/labels.hpp"
 #include "sampo/riemann/distance.hpp"
 
 namespace sampo::riemann {

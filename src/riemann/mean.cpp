@@ -50,7 +50,7 @@ constexpr std::size_t kBlock = 8;  // fixed reduction blocks: same sum with any 
 /// sum is bit-identical for any thread count. Local to the process (no MPI).
 template <typename F>
 Eigen::MatrixXd weighted_sum(std::size_t n, Eigen::Index dim, const Eigen::VectorXd& w, F f) {
-  parallel::Options options;
+  parallel::MapReduceOptions options;
   options.block_size = kBlock;
   options.use_mpi = false;
   return parallel::map_reduce(
@@ -107,6 +107,10 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
   std::size_t it = 0;
   Termination why = Termination::max_iterations;
   for (; it < options.max_iterations; ++it) {
+    if (cancel_requested(options.cancel)) {
+      why = Termination::user_stopped;
+      break;
+    }
     const linalg::SymmetricEigen em = linalg::symmetric_eigen(result.mean);
     // The iterate must pass the SPD rule that spd_sqrt / spd_invsqrt apply; losing it is an
     // outcome (numerical_failure), not an error.
@@ -123,6 +127,7 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
     linalg::symmetrize_in_place(j);
     result.mean = linalg::congruence(m12, linalg::spd_exp(nu * j));
     crit = j.norm();
+    if (options.progress != nullptr) options.progress->advance();
     const double h = nu * crit;
     if (h < tau) {
       nu *= 0.95;
@@ -160,6 +165,12 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
                                ? "step nu = " + format_value(nu) +
                                      " fell to the tolerance with ||J||_F = " + format_value(crit)
                                : "the iterate lost positive definiteness or ||J|| is not finite";
+      break;
+    case Termination::user_stopped:
+      result.run.message = "stopped by the cancellation flag after " + std::to_string(it) +
+                           " iterations" +
+                           (it == 0 ? std::string(" (||J||_F not computed)")
+                                    : ", ||J||_F = " + format_value(crit));
       break;
     default:
       // Reported in the Result (termination, message), not logged: callers decide (the CLI

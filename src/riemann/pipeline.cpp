@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "sampo/learn/labels.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/learn/labels.hpp"
 #include "sampo/riemann/tangent_space.hpp"
 
 namespace sampo::riemann {
@@ -71,6 +71,7 @@ void Pipeline::fit_covariances(const std::vector<Eigen::MatrixXd>& covs,
   lr_.reset();
   svm_.reset();
   reference_.resize(0, 0);
+  classifier_run_ = sampo::Run{};
   if (is_mdm(options_.kind)) {
     MdmOptions mo;
     mo.mean = options_.mean;
@@ -87,11 +88,11 @@ void Pipeline::fit_covariances(const std::vector<Eigen::MatrixXd>& covs,
   reference_ = mean_riemann(covs, options_.mean).mean;
   const Eigen::MatrixXd ts = tangent_space(covs, reference_);
   if (options_.kind == PipelineKind::ts_lr) {
-    lr_ = std::make_unique<LogisticRegression>(options_.logistic);
-    lr_->fit(ts, labels);
+    lr_ = std::make_unique<learn::LogisticRegression>(options_.logistic);
+    classifier_run_ = lr_->fit(ts, labels).run;
   } else {
-    svm_ = std::make_unique<Svm>(options_.svm);
-    svm_->fit(ts, labels);
+    svm_ = std::make_unique<learn::Svm>(options_.svm);
+    classifier_run_ = svm_->fit(ts, labels).run;
   }
 }
 

@@ -109,7 +109,7 @@ TEST_CASE("run_tests: bit-identical for 1 and 2 threads", "[cav]") {
     TestOptions o = risky_cut_in(env);
     o.steps = 0;
     o.seed = sampo::testing::fixture_seed(42);
-    sampo::parallel::Options par;
+    sampo::parallel::MapReduceOptions par;
     par.block_size = 7;
     const auto one = sampo::test::with_threads(1, [&] { return run_tests(o, 300, par); });
     const auto two = sampo::test::with_threads(2, [&] { return run_tests(o, 300, par); });

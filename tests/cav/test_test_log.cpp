@@ -68,7 +68,7 @@ TEST_CASE("cav test log: one test per record, weight = the product of its steps'
 
 TEST_CASE("cav test log: bit-identical for 1 and 2 threads and any block size", "[cav]") {
   const TestOptions o = nade_cut_in();
-  sampo::parallel::Options par;
+  sampo::parallel::MapReduceOptions par;
   par.block_size = 7;
   const auto one = sampo::test::with_threads(1, [&] { return run_test_log(o, 150, par); });
   const auto two = sampo::test::with_threads(2, [&] { return run_test_log(o, 150, par); });

@@ -1,11 +1,14 @@
 #include "sampo/knots/fit.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 #include "sampo/core/error.hpp"
+#include "sampo/core/log.hpp"
 #include "sampo_test.hpp"
 
 using namespace sampo::knots;
@@ -14,7 +17,7 @@ using sampo::Termination;
 namespace {
 // max over m uniform points of |g - f| / (|f| + atol): the quantity the tolerance bounds.
 template <class F>
-double achieved(const Result& r, F f, double a, double b, double atol, int m = 20001) {
+double achieved(const FitResult& r, F f, double a, double b, double atol, int m = 20001) {
   double e = 0.0;
   for (int i = 0; i < m; ++i) {
     const double x = a + (b - a) * i / (m - 1.0);
@@ -37,11 +40,11 @@ TEST_CASE("autoknots reproduces the reference knot counts of NumCosmo's algorith
   } cases[] = {{1e-5, 0, 149}, {1e-8, 0, 645}, {1e-10, 0, 2557},
                {1e-5, std::exp(5.0), 55}, {1e-8, std::exp(5.0), 261}, {1e-10, std::exp(5.0), 815}};
   for (const auto& c : cases) {
-    Options o;
+    FitOptions o;
     o.strategy = Strategy::autoknots;
     o.rtol = c.rtol;
     o.atol = c.atol;
-    const Result r = fit(&expo, -5.0, 5.0, o);
+    const FitResult r = fit(&expo, -5.0, 5.0, o);
     CHECK(r.run.evaluations == c.knots);
     CHECK(static_cast<std::size_t>(r.x.size()) == c.knots);
     CHECK(r.run.converged());
@@ -59,11 +62,11 @@ TEST_CASE("autoknots knots are the evaluations, sorted, with exact ends", "[knot
     ++calls;
     return std::sin(3 * x);
   };
-  Options o;
+  FitOptions o;
   o.strategy = Strategy::autoknots;
   o.rtol = 1e-6;
   o.atol = 1.0;
-  const Result r = fit(f, 0.0, 2.0, o);
+  const FitResult r = fit(f, 0.0, 2.0, o);
   CHECK(calls == r.run.evaluations);
   CHECK(r.x.size() == static_cast<Eigen::Index>(calls));
   CHECK(r.x(0) == 0.0);
@@ -84,9 +87,9 @@ TEST_CASE("autoknots converges in one pass on a cubic", "[knots][fit]") {
   // 6 uniform knots determine the cubic exactly; the 5 midpoints pass; uniform spacing has
   // no outlier, so refine stops: 11 evaluations, 1 pass.
   auto cubic = [](double x) { return 2 - x + 0.5 * x * x - 0.3 * x * x * x; };
-  Options o;
+  FitOptions o;
   o.strategy = Strategy::autoknots;
-  const Result r = fit(cubic, -1.0, 2.0, o);
+  const FitResult r = fit(cubic, -1.0, 2.0, o);
   CHECK(r.run.evaluations == 11);
   CHECK(r.run.iterations == 1);
   CHECK(r.run.converged());
@@ -98,18 +101,18 @@ TEST_CASE("log and asinh scales build the spline in the scaled variable", "[knot
   // f = (ln x)^3 is a cubic in t = ln x and asinh(x)^3 a cubic in t = asinh x: reproduced
   // after the first pass, up to rounding (|f| <= ~300: 1e-12 absolute is ~10 ulp * scale).
   // atol = 1: both f vanish at x = 1 (a midpoint), where a purely relative test cannot pass.
-  Options o;
+  FitOptions o;
   o.strategy = Strategy::autoknots;
   o.atol = 1.0;
   o.scale = Scale::log;
   auto lf = [](double x) { return std::pow(std::log(x), 3); };
-  const Result r = fit(lf, 1e-3, 1e3, o);
+  const FitResult r = fit(lf, 1e-3, 1e3, o);
   CHECK(r.run.evaluations == 11);
   for (double x : {2e-3, 0.5, 7.0, 900.0}) CHECK(r.interpolant(x) == Approx(lf(x)).margin(1e-12));
   CHECK(r.t(3) == Approx(std::log(r.x(3))).epsilon(1e-15));
   o.scale = Scale::asinh;
   auto af = [](double x) { return std::pow(std::asinh(x), 3); };
-  const Result q = fit(af, -50.0, 200.0, o);
+  const FitResult q = fit(af, -50.0, 200.0, o);
   CHECK(q.run.evaluations == 11);
   for (double x : {-40.0, -0.3, 0.0, 3.0, 150.0})
     CHECK(q.interpolant(x) == Approx(af(x)).margin(1e-12));
@@ -117,11 +120,11 @@ TEST_CASE("log and asinh scales build the spline in the scaled variable", "[knot
 
 TEST_CASE("max_knots is a termination honoured exactly", "[knots][fit]") {
   for (Strategy s : {Strategy::autoknots, Strategy::high_order}) {
-    Options o;
+    FitOptions o;
     o.strategy = s;
     o.rtol = 1e-12;
     o.max_knots = 40;
-    const Result r = fit([](double x) { return std::sin(20 * x); }, 0.0, 3.0, o);
+    const FitResult r = fit([](double x) { return std::sin(20 * x); }, 0.0, 3.0, o);
     CHECK(r.run.termination == Termination::max_evaluations);
     CHECK(r.run.evaluations == 40);
     CHECK(r.x.size() == 40);
@@ -134,14 +137,14 @@ TEST_CASE("max_knots is a termination honoured exactly", "[knots][fit]") {
 TEST_CASE("autoknots' off-grid check adds knots, keeps the budget and keeps NumCosmo's knots",
           "[knots][fit]") {
   auto f = [](double x) { return std::sin(3 * x); };
-  Options o;
+  FitOptions o;
   o.strategy = Strategy::autoknots;
   o.rtol = 1e-6;
   o.atol = 1.0;
-  const Result plain = fit(f, 0.0, 2.0, o);
+  const FitResult plain = fit(f, 0.0, 2.0, o);
   REQUIRE(plain.run.converged());
   o.verify = true;
-  const Result checked = fit(f, 0.0, 2.0, o);
+  const FitResult checked = fit(f, 0.0, 2.0, o);
   CHECK(checked.run.converged());
   // Every interval of the converged table gets one check; on this smooth f none misses, so
   // the knots are NumCosmo's plus exactly one per interval.
@@ -150,7 +153,7 @@ TEST_CASE("autoknots' off-grid check adds knots, keeps the budget and keeps NumC
   CHECK(achieved(checked, f, 0, 2, 1.0) <= achieved(plain, f, 0, 2, 1.0));
   // A budget that the check does not fit: honoured exactly, reported, not converged.
   o.max_knots = plain.run.evaluations + 5;
-  const Result cut = fit(f, 0.0, 2.0, o);
+  const FitResult cut = fit(f, 0.0, 2.0, o);
   CHECK(cut.run.termination == Termination::max_evaluations);
   CHECK(cut.run.evaluations == o.max_knots);
   CHECK(cut.run.message.find("off-grid check") != std::string::npos);
@@ -159,10 +162,10 @@ TEST_CASE("autoknots' off-grid check adds knots, keeps the budget and keeps NumC
 TEST_CASE("a jump is reported as a suspected discontinuity with its location",
           "[knots][fit]") {
   for (Strategy s : {Strategy::autoknots, Strategy::high_order}) {
-    Options o;
+    FitOptions o;
     o.strategy = s;
     o.atol = 1.0;
-    const Result r = fit([](double x) { return x < 0.3 ? 0.0 : 1.0; }, 0.0, 1.0, o);
+    const FitResult r = fit([](double x) { return x < 0.3 ? 0.0 : 1.0; }, 0.0, 1.0, o);
     CHECK(r.run.termination == Termination::discontinuity_suspected);
     // Bisection stops when the half-spacing reaches 100 ulp of the domain length 1.
     CHECK(r.discontinuity_at == Approx(0.3).margin(1e-12));
@@ -178,19 +181,19 @@ TEST_CASE("refine is what resolves a step centred on a knot", "[knots][fit]") {
   // NumCosmo's documented weak spot: the midpoint test at x = 0.5 passes by symmetry; without
   // the spacing-outlier refine step the step is never resolved.
   auto step = [](double x) { return 1.0 / (1.0 + std::exp(-(x - 0.5) / 0.005)); };
-  Options o;
+  FitOptions o;
   o.strategy = Strategy::autoknots;
   o.rtol = 1e-8;
   o.atol = 1.0;
   o.refine = 0;
-  const Result bad = fit(step, 0.0, 1.0, o);
+  const FitResult bad = fit(step, 0.0, 1.0, o);
   CHECK(achieved(bad, step, 0, 1, 1.0) > 1e-2);
   o.refine = 1;
-  const Result good = fit(step, 0.0, 1.0, o);
+  const FitResult good = fit(step, 0.0, 1.0, o);
   CHECK(achieved(good, step, 0, 1, 1.0) <= o.rtol);
   CHECK(good.run.evaluations > bad.run.evaluations);
   o.strategy = Strategy::high_order;  // its first pass tests every initial interval
-  const Result ho = fit(step, 0.0, 1.0, o);
+  const FitResult ho = fit(step, 0.0, 1.0, o);
   CHECK(achieved(ho, step, 0, 1, 1.0) <= 2 * o.rtol);  // estimate-based: factor 2 (see docs)
 }
 
@@ -199,10 +202,10 @@ TEST_CASE("high_order is exact on polynomials of degree < order and needs fewer 
   auto poly = [](double x) {
     return 1 - 2 * x + 3 * std::pow(x, 3) - 0.5 * std::pow(x, 7) + 0.1 * std::pow(x, 9);
   };
-  Options o;
+  FitOptions o;
   o.strategy = Strategy::high_order;
   o.atol = 1.0;
-  const Result r = fit(poly, -1.0, 1.5, o);
+  const FitResult r = fit(poly, -1.0, 1.5, o);
   // order 10 = degree 9: exact after the first verification pass (11 + 10 knots); rounding
   // of the stencil interpolation ~ a few hundred ulp of max|f| ~ 8 (Lebesgue constant).
   CHECK(r.run.evaluations == 21);
@@ -211,13 +214,13 @@ TEST_CASE("high_order is exact on polynomials of degree < order and needs fewer 
   // times fewer evaluations than autoknots (deterministic counts, not a timing).
   auto g = [](double x) { return std::exp(-x) * std::sin(5 * x); };
   for (double rtol : {1e-6, 1e-10}) {
-    Options a;
+    FitOptions a;
     a.strategy = Strategy::autoknots;
     a.rtol = rtol;
     a.atol = 1.0;
-    Options h = a;
+    FitOptions h = a;
     h.strategy = Strategy::high_order;
-    const Result ra = fit(g, 0.0, 4.0, a), rh = fit(g, 0.0, 4.0, h);
+    const FitResult ra = fit(g, 0.0, 4.0, a), rh = fit(g, 0.0, 4.0, h);
     CHECK(rh.run.converged());
     // The a-posteriori estimate is probed at 3 points per piece: allow a factor 2.
     CHECK(achieved(rh, g, 0, 4, 1.0) <= 2 * rtol);
@@ -234,16 +237,84 @@ TEST_CASE("high_order is exact on polynomials of degree < order and needs fewer 
 TEST_CASE("threads give the same knots as one thread", "[knots][fit]") {
   auto f = [](double x) { return std::tanh(10 * (x - 0.2)) + 0.1 * x * x; };
   for (Strategy s : {Strategy::autoknots, Strategy::high_order}) {
-    Options o;
+    FitOptions o;
     o.strategy = s;
     o.atol = 1.0;
-    const Result one = fit(f, -1.0, 1.0, o);
+    const FitResult one = fit(f, -1.0, 1.0, o);
     o.threads = 2;
-    const Result two = fit(f, -1.0, 1.0, o);
+    const FitResult two = fit(f, -1.0, 1.0, o);
     CHECK(one.x == two.x);
+    CHECK(one.t == two.t);
     CHECK(one.y == two.y);
+    CHECK(one.error_estimate == two.error_estimate);
     CHECK(one.run.evaluations == two.run.evaluations);
+    CHECK(one.run.iterations == two.run.iterations);
   }
+}
+
+TEST_CASE("fit reports progress per evaluation and stops on its cancellation flag",
+          "[knots][fit]") {
+  auto f = [](double x) { return std::sin(40 * x); };
+  for (Strategy s : {Strategy::autoknots, Strategy::high_order}) {
+    FitOptions o;
+    o.strategy = s;
+    o.atol = 1.0;
+    o.rtol = 1e-8;
+    sampo::Progress progress(o.max_knots, "knots", false);
+    o.progress = &progress;
+    const FitResult full = fit(f, 0.0, 3.0, o);
+    REQUIRE(full.run.converged());
+    CHECK(progress.done() == full.run.evaluations);
+
+    // Raised before the call: only the initial grid is evaluated.
+    sampo::CancellationFlag flag;
+    flag.cancel();
+    o.progress = nullptr;
+    o.cancel = &flag;
+    const FitResult none = fit(f, 0.0, 3.0, o);
+    CHECK(none.run.termination == Termination::user_stopped);
+    CHECK(none.run.iterations == 0);
+    CHECK(none.run.evaluations == static_cast<std::size_t>(none.x.size()));
+    CHECK(none.run.evaluations <= std::max<std::size_t>(o.min_knots, 11));  // the first grid
+    CHECK(none.run.message.find("cancellation flag") != std::string::npos);
+    CHECK(std::isfinite(none.interpolant(1.0)));
+
+    // Raised by f during a pass (one thread: a fixed call order): that pass completes and the
+    // run ends before the next, with every evaluation kept as a knot.
+    flag.reset();
+    std::size_t calls = 0;
+    auto g = [&](double x) {
+      if (++calls == 40) flag.cancel();
+      return f(x);
+    };
+    const FitResult cut = fit(g, 0.0, 3.0, o);
+    CHECK(cut.run.termination == Termination::user_stopped);
+    CHECK(cut.run.evaluations >= 40);
+    CHECK(cut.run.evaluations < full.run.evaluations);
+    CHECK(cut.run.iterations >= 1);
+    CHECK(cut.run.iterations < full.run.iterations);
+    CHECK(cut.run.evaluations == static_cast<std::size_t>(cut.x.size()));
+    CHECK(std::isfinite(cut.interpolant(1.0)));
+  }
+}
+
+TEST_CASE("the Options-in, Result-out example of docs/conventions.md", "[knots][fit][docs]") {
+  // Kept word for word as in docs/conventions.md ("Options in, Result out"), so it compiles.
+  // clang-format off
+  sampo::knots::FitOptions options;  // defaults written once, in the struct
+  options.rtol = 1e-10;
+  sampo::CancellationFlag stop;      // another thread (or a signal handler) may raise it
+  options.cancel = &stop;
+  const sampo::knots::FitResult r =
+      sampo::knots::fit([](double x) { return std::exp(-x * x); }, -3.0, 3.0, options);
+  if (!r.run.converged())            // an outcome, not an exception
+    sampo::log(sampo::LogLevel::warning, "fit: " + r.run.brief_report() + ": " + r.run.message);
+  const double g = r.interpolant(0.5);  // the answer; r.error_estimate is its error estimate
+  // clang-format on
+  CHECK(r.run.converged());
+  // A converged fit meets |g - f| <= rtol |f| (atol = 0) wherever the error estimate holds;
+  // the factor 10 leaves room for an estimate that is an estimate, not a bound.
+  CHECK(std::abs(g - std::exp(-0.25)) <= 10 * 1e-10 * std::exp(-0.25));
 }
 
 TEST_CASE("fit rejects bad input with clear messages", "[knots][fit]") {
@@ -254,31 +325,31 @@ TEST_CASE("fit rejects bad input with clear messages", "[knots][fit]") {
   SAMPO_REQUIRE_THROWS_WITH(fit(f, 2.0, 1.0), invalid_argument, "'b' = 1");
   SAMPO_REQUIRE_THROWS_WITH(fit(f, std::nan(""), 1.0), invalid_argument, "'a' = nan");
   SAMPO_REQUIRE_THROWS_WITH(fit(f, 0.0, INFINITY), invalid_argument, "'b' = inf");
-  Options o;
+  FitOptions o;
   o.rtol = 0.0;
   SAMPO_REQUIRE_THROWS_WITH(fit(f, 0.0, 1.0, o), invalid_argument, "'rtol' = 0");
   o.rtol = -1e-3;
   SAMPO_REQUIRE_THROWS_WITH(fit(f, 0.0, 1.0, o), invalid_argument, "'rtol' = -0.001");
-  o = Options{};
+  o = FitOptions{};
   o.scale = Scale::log;
   SAMPO_REQUIRE_THROWS_WITH(fit(f, 0.0, 1.0, o), invalid_argument, "'a' = 0", "log scale");
   SAMPO_REQUIRE_THROWS_WITH(fit(f, -2.0, 1.0, o), invalid_argument, "'a' = -2");
-  o = Options{};
+  o = FitOptions{};
   o.atol = -1;
   SAMPO_REQUIRE_THROWS_WITH(o.validate(), invalid_argument, "'atol' = -1");
-  o = Options{};
+  o = FitOptions{};
   o.min_knots = 2;
   SAMPO_REQUIRE_THROWS_WITH(o.validate(), invalid_argument, "'min_knots' = 2");
-  o = Options{};
+  o = FitOptions{};
   o.max_knots = 5;
   SAMPO_REQUIRE_THROWS_WITH(o.validate(), invalid_argument, "'max_knots' = 5", "min_knots = 6");
-  o = Options{};
+  o = FitOptions{};
   o.order = 7;
   SAMPO_REQUIRE_THROWS_WITH(o.validate(), invalid_argument, "'order' = 7", "even");
-  o = Options{};
+  o = FitOptions{};
   o.threads = -1;
   SAMPO_REQUIRE_THROWS_WITH(o.validate(), invalid_argument, "'threads' = -1");
-  o = Options{};
+  o = FitOptions{};
   o.refine = -1;
   SAMPO_REQUIRE_THROWS_WITH(o.validate(), invalid_argument, "'refine' = -1");
   SAMPO_REQUIRE_THROWS_WITH(fit(std::function<double(double)>{}, 0.0, 1.0), invalid_argument,
@@ -304,7 +375,7 @@ TEST_CASE("fit blames the interval, not f or the spline, when [a, b] is unusable
   for (const auto strategy : {Strategy::autoknots, Strategy::high_order})
     for (const auto scale : {Scale::linear, Scale::log, Scale::asinh})
       for (const double b : {std::nextafter(1.0, 2.0), 1.0 + 4 * 2.220446049250313e-16}) {
-        Options o;
+        FitOptions o;
         o.strategy = strategy;
         o.scale = scale;
         SAMPO_REQUIRE_THROWS_WITH(fit(f, 1.0, b, o), invalid_argument, "'b' = 1.0000000000000",
@@ -312,13 +383,13 @@ TEST_CASE("fit blames the interval, not f or the spline, when [a, b] is unusable
       }
   CHECK(calls == 0);  // refused before f is evaluated
   // Narrow but representable: fine.
-  const Result r = fit(f, 1.0, 1.0 + 1e-9);
+  const FitResult r = fit(f, 1.0, 1.0 + 1e-9);
   CHECK(r.run.converged());
 }
 
 TEST_CASE("f returning NaN/Inf or throwing is reported with x", "[knots][fit]") {
   for (int threads : {1, 2}) {
-    Options o;
+    FitOptions o;
     o.strategy = Strategy::autoknots;
     o.threads = threads;
     // The initial knots on [0, 1] are 0, 0.2, ..., 1: x = 0.6 is the first one above 0.55.
@@ -365,13 +436,13 @@ TEST_CASE("a root at a knot with atol = 0 is no discontinuity", "[knots][fit]") 
     for (const double rtol : {1e-6, 1e-8, 1e-10})
       for (const auto& [name, f] : fs) {
         CAPTURE(name, rtol, to_string(strategy));
-        Options o;
+        FitOptions o;
         o.strategy = strategy;
         o.rtol = rtol;
         // autoknots as NumCosmo codes it tests midpoints only and may miss the criterion near
         // a root by more than 10x (x^3 at 1e-10: 26x); its off-grid check is the guard.
         o.verify = strategy == Strategy::autoknots;
-        const Result r = fit(f, 0.0, 3.0, o);
+        const FitResult r = fit(f, 0.0, 3.0, o);
         REQUIRE(r.run.termination == sampo::Termination::converged);
         // Measured on 2000 points off the knots: within the property test's bound (10 rtol)
         // of the pointwise criterion.
@@ -384,3 +455,10 @@ TEST_CASE("a root at a knot with atol = 0 is no discontinuity", "[knots][fit]") 
         CHECK(worst <= 10.0 * rtol);
       }
 }
+
+// The names before the Options -> Result rule still compile (deprecated, removed in 0.2).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static_assert(std::is_same_v<sampo::knots::Options, sampo::knots::FitOptions>);
+static_assert(std::is_same_v<sampo::knots::Result, sampo::knots::FitResult>);
+#pragma GCC diagnostic pop

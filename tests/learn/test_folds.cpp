@@ -95,7 +95,8 @@ TEST_CASE("k-fold folds are balanced, seeded and shuffled", "[learn][folds]") {
       INFO("item " << i);
       CHECK(std::abs(h - 100) <= 45);
     }
-  SAMPO_REQUIRE_THROWS_WITH(kfold(10, 1, 0), invalid_argument, "sampo::learn::kfold", "'folds' = 1");
+  SAMPO_REQUIRE_THROWS_WITH(kfold(10, 1, 0), invalid_argument, "sampo::learn::kfold",
+                            "'folds' = 1");
   SAMPO_REQUIRE_THROWS_WITH(kfold(3, 4, 0), invalid_argument, "'n' = 3", "fewer than 4 folds");
 }
 
@@ -110,8 +111,8 @@ TEST_CASE("stratified folds keep their numbers", "[learn][folds]") {
 
 TEST_CASE("class_list sorts and checks the labels", "[learn][labels]") {
   CHECK(class_list("f", 5, {3, -1, 3, 7, -1}) == std::vector<int>{-1, 3, 7});
-  SAMPO_REQUIRE_THROWS_WITH(class_list("f", 3, {1, 2}, "rows"), invalid_argument, "f:",
-                            "'labels'", "2 entries for 3 rows");
+  SAMPO_REQUIRE_THROWS_WITH(class_list("f", 3, {1, 2}, "rows"), invalid_argument, "f:", "'labels'",
+                            "2 entries for 3 rows");
   SAMPO_REQUIRE_THROWS_WITH(class_list("f", 2, {4, 4}), invalid_argument, "'labels' = 4",
                             "single class");
   SAMPO_REQUIRE_THROWS_WITH(class_list("f", 0, {}), invalid_argument, "'labels'");

@@ -2,6 +2,7 @@
 
 #include <Eigen/Dense>
 #include <limits>
+#include <type_traits>
 
 #include "linalg_test_util.hpp"
 #include "sampo/core/error.hpp"
@@ -24,9 +25,10 @@ TEST_CASE("cholesky_solve solves a small system exactly", "[linalg][cholesky]") 
   Eigen::Matrix2d a;
   a << 4, 2, 2, 3;  // L = [2 0; 1 √2]
   Eigen::Vector2d b(2, 5);  // solution (-0.5, 2): 4·(-0.5) + 2·2 = 2, 2·(-0.5) + 3·2 = 5
-  const CholeskySolve s = cholesky_solve(a, b);
+  const CholeskyResult s = cholesky_solve(a, b);
   REQUIRE(s.ok());
-  CHECK(s.message.empty());
+  CHECK(s.run.converged());
+  CHECK(s.run.message.find("<= max_condition") != std::string::npos);
   // κ₁(A) = 4.5: error O(κ·eps).
   CHECK(std::abs(s.solution(0, 0) + 0.5) <= 10 * kEps);
   CHECK(std::abs(s.solution(1, 0) - 2.0) <= 10 * kEps);
@@ -43,7 +45,7 @@ TEST_CASE("cholesky_solve: residuals of several right-hand sides", "[linalg][cho
   const Eigen::MatrixXd q = sampo::test::orthogonal_matrix(n, 21);
   const Eigen::MatrixXd a = sampo::test::with_spectrum(q, sampo::test::log_spaced(n, 1e4));
   const Eigen::MatrixXd b = sampo::test::gaussian_matrix(n, 3, 22);
-  const CholeskySolve s = cholesky_solve(a, b);
+  const CholeskyResult s = cholesky_solve(a, b);
   REQUIRE(s.ok());
   REQUIRE(s.solution.cols() == 3);
   // Backward stable: ‖A X - B‖ <= c·n·eps·‖A‖‖X‖.
@@ -58,10 +60,11 @@ TEST_CASE("cholesky_solve flags ill-conditioning instead of throwing", "[linalg]
   // Hilbert 10: κ₂ ≈ 1.6e13, positive definite in floating point.
   const Eigen::MatrixXd h = hilbert(10);
   const Eigen::VectorXd b = h * Eigen::VectorXd::Ones(10);
-  const CholeskySolve s = cholesky_solve(h, b);
+  const CholeskyResult s = cholesky_solve(h, b);
   CHECK_FALSE(s.ok());
   CHECK(s.condition_estimate > 1e12);
-  CHECK(s.message.find("ill-conditioned") != std::string::npos);
+  CHECK(s.run.termination == sampo::Termination::numerical_failure);
+  CHECK(s.run.message.find("ill-conditioned") != std::string::npos);
   REQUIRE(s.solution.rows() == 10);  // still computed: the caller decides
   // Hilbert 6 (κ ≈ 1.5e7) passes the default guard but not a stricter one.
   const Eigen::MatrixXd h6 = hilbert(6);
@@ -93,3 +96,9 @@ TEST_CASE("cholesky_solve rejects bad input", "[linalg][cholesky]") {
       CholeskyOptions{std::numeric_limits<double>::infinity()}.validate(), invalid_argument,
       "max_condition");
 }
+
+// The name before the Options -> Result rule still compiles (deprecated, removed in 0.2).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static_assert(std::is_same_v<sampo::linalg::CholeskySolve, sampo::linalg::CholeskyResult>);
+#pragma GCC diagnostic pop

@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "linalg_test_util.hpp"
 #include "sampo/core/error.hpp"
@@ -48,6 +49,8 @@ TEST_CASE("ols reproduces the NIST StRD Longley certified values", "[linalg][lea
   const OlsResult r = ols(data.rightCols(6), data.col(0));
   REQUIRE(r.rank == 7);
   CHECK_FALSE(r.rank_deficient);
+  CHECK(r.run.converged());
+  CHECK(r.run.message == "rank 7 of 7 coefficients");
   CHECK(r.degrees_of_freedom == 9);
   // Tolerance: the first-order bound for QR least squares is
   //   c·eps·(κ + κ²‖r‖/(‖D S‖‖z‖)) ≈ 3e-11·c  (normwise, in the equilibrated variables z)
@@ -118,7 +121,10 @@ TEST_CASE("ols reports rank deficiency instead of throwing", "[linalg][least_squ
   const OlsResult r = ols(x, y);
   CHECK(r.rank == 2);
   CHECK(r.rank_deficient);
+  CHECK(r.run.converged());  // rank deficiency is an outcome, said in the message
   REQUIRE(r.aliased.size() == 1);
+  CHECK(r.run.message == "rank 2 of 3 coefficients; aliased (left out): " +
+                             std::to_string(r.aliased[0]));
   const Eigen::Index gone = r.aliased[0], kept = 3 - gone;
   REQUIRE((gone == 1 || gone == 2));
   CHECK(r.coefficients(gone) == 0.0);

@@ -99,11 +99,15 @@ TEST_CASE("automatic route falls back to QR when the Gram route is unsafe", "[li
   const LeverageResult au = leverage_scores(a);
   CHECK(au.method_used == LeverageMethod::qr);
   CHECK(au.condition_estimate == Approx(1e6).epsilon(1e-6));  // σ(R) = σ(A) to O(κ·eps)
+  CHECK(au.run.converged());  // a direct method: the route is the outcome, said in words
+  CHECK(au.run.message.find("automatic") != std::string::npos);
+  CHECK(au.run.message.find("> max_gram_error, so qr route, rank 6 of 6") != std::string::npos);
   CHECK(au.scores.sum() == Approx(6.0).epsilon(1e-10));
   // The forced Gram route still runs (G is positive definite) but is less accurate:
   // its error is O(κ²·eps) ≈ 2e-4 relative; the QR route's is O(κ·eps) at worst.
   const LeverageResult g = leverage_scores(a, with(LeverageMethod::gram));
   CHECK(g.method_used == LeverageMethod::gram);
+  CHECK(g.run.message.rfind("gram route, rank 6 of 6", 0) == 0);
   CHECK(g.condition_estimate > 1e5);
   CHECK((g.scores - au.scores).cwiseAbs().maxCoeff() <= 1e6 * 1e6 * kEps);
   // A stricter max_gram_error turns even a mildly conditioned matrix over to QR.

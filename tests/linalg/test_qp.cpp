@@ -154,6 +154,36 @@ TEST_CASE("qp reports non-convergence in the result", "[linalg][qp]") {
   CHECK(std::abs(r.x.sum() - 1.0) <= 10 * kEps);  // still feasible
 }
 
+TEST_CASE("qp reports progress per iteration and stops on its cancellation flag",
+          "[linalg][qp]") {
+  const Eigen::MatrixXd b = sampo::test::gaussian_matrix(30, 30, 82);
+  const Eigen::MatrixXd h = b * b.transpose();
+  const Eigen::VectorXd g = Eigen::VectorXd::Ones(30);
+  QpOptions o;
+  Progress progress(o.max_iterations, "qp", false);
+  o.progress = &progress;
+  const QpResult r = qp_simplex(h, g, o);
+  REQUIRE(r.run.converged());
+  CHECK(progress.done() == r.run.iterations);
+
+  // Raised before the call: the feasible starting point comes back, reported, not thrown.
+  CancellationFlag flag;
+  flag.cancel();
+  QpOptions c;
+  c.cancel = &flag;
+  for (const QpResult& s :
+       {qp_simplex(h, g, c), qp_box(h, -g, Eigen::VectorXd::Zero(30), Eigen::VectorXd::Ones(30), c)}) {
+    CHECK(s.run.termination == Termination::user_stopped);
+    CHECK(s.run.iterations == 0);
+    CHECK(s.run.message.find("cancellation flag") != std::string::npos);
+    CHECK(s.x.allFinite());
+  }
+  CHECK(std::abs(qp_simplex(h, g, c).x.sum() - 1.0) <= 10 * kEps);  // still feasible
+  // Lowered again: the same run as without a flag.
+  flag.reset();
+  CHECK(qp_simplex(h, g, c).x == qp_simplex(h, g).x);
+}
+
 TEST_CASE("qp rejects bad input", "[linalg][qp]") {
   const Eigen::MatrixXd h = Eigen::MatrixXd::Identity(3, 3);
   const Eigen::VectorXd g = Eigen::VectorXd::Zero(3);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "sampo/core/error.hpp"
@@ -44,7 +45,7 @@ struct Failure : std::runtime_error {
 
 TEST_CASE("map_reduce is bit-identical for 1, 2 and 4 threads", "[parallel][map_reduce]") {
   const std::size_t n = 100'003;  // not a multiple of the block size: a short last block
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.threads = 1;
   const double one = par::map_reduce(n, normal_of, plus, opt);
   CHECK(same_bits(one, blocked_sum(n, opt.block_size)));
@@ -71,7 +72,7 @@ TEST_CASE("map_reduce with Eigen vector partials", "[parallel][map_reduce]") {
     a += b;
     return a;
   };
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.block_size = 64;
   opt.threads = 1;
   const Eigen::VectorXd ref = par::map_reduce(5000, draw, add, opt);
@@ -90,7 +91,7 @@ TEST_CASE("map_reduce combines in index order, also for a non-commutative reduce
     a.insert(a.end(), b.begin(), b.end());
     return a;
   };
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.block_size = 7;
   opt.threads = 4;
   const auto order = par::map_reduce(1000, single, concat, opt);
@@ -107,7 +108,7 @@ TEST_CASE("map_reduce combines in index order, also for a non-commutative reduce
 }
 
 TEST_CASE("map_reduce_partial reports a complete run", "[parallel][map_reduce]") {
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.block_size = 100;
   const auto r = par::map_reduce_partial(1050, normal_of, plus, opt);
   REQUIRE(r.value.has_value());
@@ -127,7 +128,7 @@ TEST_CASE("exceptions from fn reach the caller: the lowest failing block wins",
     if (i == 1500 || i == 300 || i == 2999) throw Failure(i);
     return 1.0;
   };
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.block_size = 100;
   for (int threads : {1, 2, 4}) {
     opt.threads = threads;
@@ -159,7 +160,7 @@ TEST_CASE("parallel_for with one index per block: the lowest failing index wins"
           "[parallel][map_reduce]") {
   // The loop over coarse items (matrices, trials, grid points, validation cases) that the
   // modules use: block_size = 1, so blocks are indices and are handed out dynamically.
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.block_size = 1;
   for (int threads : {1, 2, 4}) {
     opt.threads = threads;
@@ -182,7 +183,7 @@ TEST_CASE("parallel_for with one index per block: the lowest failing index wins"
 TEST_CASE("cancellation: map_reduce throws, map_reduce_partial returns the completed prefix",
           "[parallel][map_reduce]") {
   par::CancellationFlag flag;
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.block_size = 256;
   opt.cancel = &flag;
   // fn raises the flag at index 5000 (block 19). With one thread, block 19 finishes (the flag
@@ -232,7 +233,7 @@ TEST_CASE("cancellation: map_reduce throws, map_reduce_partial returns the compl
 
 TEST_CASE("progress is advanced by the indices of every block", "[parallel][map_reduce]") {
   par::Progress progress(12345, "test", false);
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.progress = &progress;
   opt.threads = 2;
   opt.block_size = 100;
@@ -244,7 +245,7 @@ TEST_CASE("progress is advanced by the indices of every block", "[parallel][map_
 
 TEST_CASE("inside a parallel region map_reduce runs serially, with the same result",
           "[parallel][map_reduce]") {
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.threads = 4;
   const double outside = par::map_reduce(20'000, normal_of, plus, opt);
   std::atomic<int> deepest{0};
@@ -269,7 +270,7 @@ TEST_CASE("inside a parallel region map_reduce runs serially, with the same resu
 TEST_CASE("parallel_for visits every index exactly once", "[parallel][map_reduce]") {
   const std::size_t n = 10'007;
   std::vector<std::atomic<int>> visits(n);
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.threads = 4;
   opt.block_size = 64;
   par::parallel_for(n, [&visits](std::size_t i) { ++visits[i]; }, opt);
@@ -286,7 +287,7 @@ TEST_CASE("bad sizes and options are rejected", "[parallel][map_reduce]") {
                             "sampo::parallel::map_reduce", "'n' = 0");
   SAMPO_REQUIRE_THROWS_WITH(par::map_reduce_partial(0, normal_of, plus), sampo::invalid_argument,
                             "sampo::parallel::map_reduce_partial", "'n' = 0");
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.block_size = 0;
   SAMPO_REQUIRE_THROWS_WITH(opt.validate(), sampo::invalid_argument, "'block_size' = 0");
   SAMPO_REQUIRE_THROWS_WITH(par::map_reduce(10, normal_of, plus, opt), sampo::invalid_argument,
@@ -296,5 +297,14 @@ TEST_CASE("bad sizes and options are rejected", "[parallel][map_reduce]") {
   SAMPO_REQUIRE_THROWS_WITH(par::parallel_for(10, [](std::size_t) {}, opt),
                             sampo::invalid_argument, "sampo::parallel::parallel_for",
                             "'threads' = -2");
-  CHECK_NOTHROW(par::Options{}.validate());
+  CHECK_NOTHROW(par::MapReduceOptions{}.validate());
 }
+
+// The name before the Options -> Result rule still compiles (deprecated, removed in 0.2), and
+// the hooks are core's types under their parallel names.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static_assert(std::is_same_v<sampo::parallel::Options, sampo::parallel::MapReduceOptions>);
+#pragma GCC diagnostic pop
+static_assert(std::is_same_v<sampo::parallel::Progress, sampo::Progress>);
+static_assert(std::is_same_v<sampo::parallel::CancellationFlag, sampo::CancellationFlag>);

@@ -17,8 +17,8 @@ void ensure_mpi() { static par::MpiSession session; }
 double normal_of(std::size_t i) { return par::RandomStream(11, 0, i).normal(); }
 double plus(double a, double b) { return a + b; }
 
-par::Options serial() {
-  par::Options opt;
+par::MapReduceOptions serial() {
+  par::MapReduceOptions opt;
   opt.use_mpi = false;
   opt.threads = 1;
   return opt;
@@ -47,9 +47,9 @@ TEST_CASE("distributed sums of normals equal the single-process sum bit for bit"
   // 1001 blocks of 100 (the last one short): an odd block count, so ranks own
   // different numbers of blocks.
   const std::size_t n = 100'050;
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.block_size = 100;
-  par::Options reference = serial();
+  par::MapReduceOptions reference = serial();
   reference.block_size = 100;
   const double expected = par::map_reduce(n, normal_of, plus, reference);
   for (int threads : {1, 2}) {
@@ -70,7 +70,7 @@ TEST_CASE("distributed Eigen-vector partials and block order", "[parallel][mpi]"
     a += b;
     return a;
   };
-  par::Options opt = serial();
+  par::MapReduceOptions opt = serial();
   opt.block_size = 33;
   const Eigen::VectorXd expected = par::map_reduce(2000, draw, add, opt);
   opt.use_mpi = true;
@@ -97,7 +97,7 @@ TEST_CASE("an exception on one rank reaches every rank", "[parallel][mpi]") {
     if (i == 350 || i == 720) throw Failure("bad sample " + std::to_string(i));
     return 1.0;
   };
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.block_size = 100;
   const int owner = 3 % par::mpi_size();
   bool original = false, remote = false;
@@ -121,7 +121,7 @@ TEST_CASE("cancellation on one rank stops the prefix on every rank", "[parallel]
   ensure_mpi();
   par::CancellationFlag flag;
   if (par::mpi_rank() == 1) flag.cancel();  // rank 1 runs nothing; it owns block 1
-  par::Options opt;
+  par::MapReduceOptions opt;
   opt.block_size = 50;
   opt.cancel = &flag;
   const auto r = par::map_reduce_partial(1000, normal_of, plus, opt);

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "sampo/core/error.hpp"
+#include "sampo/parallel/cancellation.hpp"
+#include "sampo/parallel/progress.hpp"
 #include "sampo/riemann/evaluation.hpp"
 #include "sampo_test.hpp"
 #include "spd_fixtures.hpp"
@@ -15,11 +17,6 @@ using namespace sampo::test;
 using sampo::invalid_argument;
 
 namespace {
-PipelineOptions of(PipelineKind k) {
-  PipelineOptions o;
-  o.kind = k;
-  return o;
-}
 CrossValidationOptions cv(int folds, std::uint64_t seed) {
   CrossValidationOptions o;
   o.folds = folds;
@@ -27,20 +24,6 @@ CrossValidationOptions cv(int folds, std::uint64_t seed) {
   return o;
 }
 }  // namespace
-
-TEST_CASE("ROC-AUC and accuracy", "[riemann][evaluation]") {
-  // scikit-learn's roc_auc_score documentation example: 0.75.
-  CHECK(roc_auc(Eigen::Vector4d(0.1, 0.4, 0.35, 0.8), {0, 0, 1, 1}, 1) == 0.75);
-  CHECK(roc_auc(Eigen::Vector4d(1, 2, 3, 4), {0, 0, 1, 1}, 1) == 1.0);
-  CHECK(roc_auc(Eigen::Vector4d(1, 2, 3, 4), {0, 0, 1, 1}, 0) == 0.0);
-  CHECK(roc_auc(Eigen::Vector4d(1, 1, 1, 1), {0, 1, 0, 1}, 1) == 0.5);   // ties count 1/2
-  CHECK(roc_auc(Eigen::Vector3d(0.2, 0.2, 0.9), {5, 9, 9}, 9) == 0.75);  // one tie: (0.5 + 1) / 2
-  SAMPO_REQUIRE_THROWS_WITH(roc_auc(Eigen::Vector2d(1, 2), {1, 1}, 1), invalid_argument, "both");
-  SAMPO_REQUIRE_THROWS_WITH(roc_auc(Eigen::Vector2d(1, 2), {1}, 1), invalid_argument,
-                            "1 entries for 2");
-  CHECK(accuracy({1, 2, 3, 4}, {1, 2, 0, 4}) == 0.75);
-  SAMPO_REQUIRE_THROWS_WITH(accuracy({1}, {1, 2}), invalid_argument, "1 entries for 2");
-}
 
 TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluation]") {
   const Trials two = make_trials(15, 2, 4, 120, 120, 0.6);
@@ -57,7 +40,7 @@ TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluati
     CHECK(cross_validate(two.x, two.y, o).fold_scores == r.fold_scores);
   }
   const Trials three = make_trials(10, 3, 4, 120, 121);
-  const CrossValidationResult r3 = cross_validate(three.x, three.y, of(PipelineKind::mdm));
+  const CrossValidationResult r3 = cross_validate(three.x, three.y, pipeline_of(PipelineKind::mdm));
   CHECK(r3.metric == "accuracy");
   CHECK(r3.mean >= 0.8);
 
@@ -65,7 +48,7 @@ TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluati
   g.orders = {1, 2};
   g.lags = {1, 3};
   g.cs = {1.0};
-  g.kernels = {Kernel::linear};
+  g.kernels = {sampo::learn::Kernel::linear};
   PipelineOptions acm;
   acm.kind = PipelineKind::acm_ts_svm;
   const CrossValidationResult gs = grid_search_cross_validate(two.x, two.y, acm, g, cv(3, 7));
@@ -76,12 +59,33 @@ TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluati
     CHECK((c.lag == 1 || c.lag == 3));
   }
   CHECK(gs.mean >= 0.8);
+  CHECK(gs.run.converged());
+  CHECK(gs.run.iterations == 3);  // folds
+  // Points scored: 3 per fold ((1, 1), (2, 1), (2, 3); order 1 ignores the lag).
+  CHECK(gs.run.evaluations == 9);
+  // The hooks of GridOptions::search: progress counts grid points; a raised cancellation flag
+  // ends the run with the folds completed (none here) and user_stopped.
+  sampo::parallel::Progress progress(9, "grid", false);
+  GridOptions hooked = g;
+  hooked.search.progress = &progress;
+  CHECK(grid_search_cross_validate(two.x, two.y, acm, hooked, cv(3, 7)).fold_scores ==
+        gs.fold_scores);
+  CHECK(progress.done() == 9);
+  sampo::parallel::CancellationFlag stop;
+  stop.cancel();
+  hooked.search.progress = nullptr;
+  hooked.search.cancel = &stop;
+  const CrossValidationResult cancelled =
+      grid_search_cross_validate(two.x, two.y, acm, hooked, cv(3, 7));
+  CHECK(cancelled.run.termination == sampo::Termination::user_stopped);
+  CHECK(cancelled.fold_scores.empty());
+  CHECK(cancelled.chosen.empty());
   acm.kind = PipelineKind::acm_mdm;
   CHECK(grid_search_cross_validate(two.x, two.y, acm, g, cv(3, 7)).mean >= 0.8);
   g.orders = {40};  // 40 * 4 channels > T': no usable point
   SAMPO_REQUIRE_THROWS_WITH(grid_search_cross_validate(two.x, two.y, acm, g, cv(3, 7)),
                             invalid_argument, "no (order, lag)");
-  SAMPO_REQUIRE_THROWS_WITH(grid_search_cross_validate(two.x, two.y, of(PipelineKind::mdm), {}, {}),
+  SAMPO_REQUIRE_THROWS_WITH(grid_search_cross_validate(two.x, two.y, pipeline_of(PipelineKind::mdm), {}, {}),
                             invalid_argument, "acm-ts-svm and acm-mdm");
 }
 
@@ -92,7 +96,7 @@ TEST_CASE("ACM grid search: same scores with 1 and 2 threads; real errors are no
   g.orders = {1, 2, 30};  // order 30: 90 x 90 ACMs from 70 samples (lag 1) are not SPD, and
   g.lags = {1, 2};        // lag 2 leaves 100 - 60 = 40 samples: both skipped
   g.cs = {0.5, 1.0};
-  g.kernels = {Kernel::linear};
+  g.kernels = {sampo::learn::Kernel::linear};
   PipelineOptions acm;
   acm.kind = PipelineKind::acm_ts_svm;
   for (PipelineKind k : {PipelineKind::acm_ts_svm, PipelineKind::acm_mdm}) {

@@ -203,6 +203,35 @@ TEST_CASE("Riemannian mean: pyRiemann's defaults, weights, reporting", "[riemann
   SAMPO_REQUIRE_THROWS_WITH(mean_riemann(xs, badtol), invalid_argument, "tolerance");
 }
 
+TEST_CASE("Riemannian mean: progress per iteration, cancellation ends the run",
+          "[riemann][mean]") {
+  const auto xs = random_spd(8, 5, 61);
+  MeanOptions o;
+  sampo::Progress progress(o.max_iterations, "mean", false);
+  o.progress = &progress;
+  const MeanResult r = mean_riemann(xs, o);
+  REQUIRE(r.run.converged());
+  CHECK(progress.done() == r.run.iterations);
+
+  // Raised before the call: the initial guess (the Euclidean mean) is returned, reported as
+  // stopped by the user, not thrown.
+  sampo::CancellationFlag flag;
+  flag.cancel();
+  MeanOptions c;
+  c.cancel = &flag;
+  const MeanResult stopped = mean_riemann(xs, c);
+  CHECK(stopped.run.termination == sampo::Termination::user_stopped);
+  CHECK(stopped.run.iterations == 0);
+  CHECK(stopped.run.evaluations == 0);
+  CHECK(stopped.run.message.find("cancellation flag") != std::string::npos);
+  MeanOptions zero;
+  zero.max_iterations = 0;
+  CHECK(stopped.mean == mean_riemann(xs, zero).mean);
+  // Lowered again: the same run as without a flag.
+  flag.reset();
+  CHECK(mean_riemann(xs, c).mean == mean_riemann(xs).mean);
+}
+
 TEST_CASE("means give the same bits with 1 and 2 threads", "[riemann][mean]") {
   // The header promises a result independent of the thread count: the sum over matrices is
   // reduced in fixed blocks of 8 in block order. 43 matrices = 6 blocks (the last partial),

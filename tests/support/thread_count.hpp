@@ -10,8 +10,8 @@
 namespace sampo::test {
 
 /// f() run with omp_set_num_threads(threads): the team size of every OpenMP region it opens
-/// and of sampo::parallel loops with Options::threads = 0. The previous setting is restored,
-/// also when f throws.
+/// and of sampo::parallel loops with MapReduceOptions::threads = 0. The previous setting is
+/// restored, also when f throws.
 template <class F>
 decltype(auto) with_threads(int threads, F&& f) {
   struct Restore {

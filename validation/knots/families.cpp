@@ -81,8 +81,8 @@ Family make_family(const std::string& kind, std::uint64_t seed) {
           }, 0.0, 1.0};
 }
 
-Outcome check_fit(const Family& fam, const Options& opt, double factor, const char* why) {
-  const Result r = fit(fam.f, fam.a, fam.b, opt);
+Outcome check_fit(const Family& fam, const FitOptions& opt, double factor, const char* why) {
+  const FitResult r = fit(fam.f, fam.a, fam.b, opt);
   const double worst = normalized_error(r, fam.f, fam.a, fam.b, opt.rtol, opt.atol);
   char note[600];
   std::snprintf(note, sizeof note,
@@ -112,7 +112,7 @@ SAMPO_VALIDATION_GROUP(knots_families) {
         const std::string name = std::string("family/") + kind + "/seed=" +
                                  std::to_string(seed) + "/" + std::string(to_string(strategy));
         sampo::validation::register_case({"knots", name, [kind, seed, strategy] {
-                                            Options opt;
+                                            FitOptions opt;
                                             opt.rtol = 1e-8;
                                             opt.atol = 1.0;
                                             opt.strategy = strategy;
@@ -128,7 +128,7 @@ SAMPO_VALIDATION_GROUP(knots_families) {
     for (int refine : {0, 1}) {
       const std::string name = std::string(step.name) + "/autoknots/refine=" + std::to_string(refine);
       sampo::validation::register_case({"knots", name, [step, refine] {
-        Options opt;
+        FitOptions opt;
         opt.strategy = Strategy::autoknots;
         opt.rtol = 1e-8;
         opt.atol = 1.0;
@@ -139,7 +139,7 @@ SAMPO_VALIDATION_GROUP(knots_families) {
         // The documented weak spot, reproduced: the midpoint test at the step's centre passes
         // by symmetry and, without refine, the step is never resolved. Passes when the error
         // is at least 1e6 x the tolerance (i.e. when the faithful behaviour is reproduced).
-        const Result r = fit(fam.f, 0.0, 1.0, opt);
+        const FitResult r = fit(fam.f, 0.0, 1.0, opt);
         const double worst = normalized_error(r, fam.f, 0.0, 1.0, opt.rtol, opt.atol);
         char note[400];
         std::snprintf(note, sizeof note,
@@ -158,7 +158,7 @@ SAMPO_VALIDATION_GROUP(knots_families) {
     }
     const std::string name = std::string(step.name) + "/high_order";
     sampo::validation::register_case({"knots", name, [step] {
-      Options opt;
+      FitOptions opt;
       opt.rtol = 1e-8;
       opt.atol = 1.0;
       opt.strategy = Strategy::high_order;

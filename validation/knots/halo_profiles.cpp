@@ -34,12 +34,12 @@ Outcome run_case(const Target& target, Strategy strategy, double rtol) {
     return target.mass ? halo::cylinder_mass(target.profile, X)
                        : halo::surface_density(target.profile, X);
   };
-  Options opt;
+  FitOptions opt;
   opt.rtol = rtol;
   opt.atol = 1.0;  // see the note: ln f crosses 0 where f = 1
   opt.scale = Scale::log;
   opt.strategy = strategy;
-  const Result r = fit(expensive, 1e-4, 1e4, opt);
+  const FitResult r = fit(expensive, 1e-4, 1e4, opt);
   double worst = 0.0, max_rel = 0.0;
   sampo::validation::Series error{"|g/f - 1|", {}, {}}, knots{"knots", {}, {}};
   for (int i = 0; i < 10000; ++i) {

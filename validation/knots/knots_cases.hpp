@@ -13,7 +13,7 @@ namespace sampo::validation::knots {
 
 /// max over 10^4 points uniform in [a, b] of |g - f| / (rtol (|f| + atol)): the achieved
 /// error in units of the tolerance fit was asked for (1 = exactly the tolerance).
-inline double normalized_error(const sampo::knots::Result& r,
+inline double normalized_error(const sampo::knots::FitResult& r,
                                const std::function<double(double)>& f, double a, double b,
                                double rtol, double atol) {
   double worst = 0.0;
@@ -25,7 +25,7 @@ inline double normalized_error(const sampo::knots::Result& r,
 }
 
 /// "achieved max|g-f|/(|f|+atol) / rtol = 0.26 (rtol 1e-08); 322 evaluations, converged".
-inline std::string measured_text(double ratio, double rtol, const sampo::knots::Result& r) {
+inline std::string measured_text(double ratio, double rtol, const sampo::knots::FitResult& r) {
   char buf[200];
   std::snprintf(buf, sizeof buf,
                 "achieved max|g-f|/(|f|+atol) / rtol = %.3g (rtol %.0e); %zu evaluations, %s",

@@ -33,8 +33,8 @@ constexpr Variant kVariants[] = {{"high_order", Strategy::high_order, false},
                                  {"autoknots", Strategy::autoknots, false},
                                  {"autoknots+verify", Strategy::autoknots, true}};
 
-Options options(const Variant& v, double rtol) {
-  Options o;
+FitOptions options(const Variant& v, double rtol) {
+  FitOptions o;
   o.rtol = rtol;
   o.atol = 1.0;
   o.strategy = v.strategy;
@@ -58,8 +58,8 @@ SAMPO_VALIDATION_GROUP(knots_oscillatory) {
           {"knots", name, [fr, v] {
              const double w = fr.w;
              const auto f = [w](double x) { return std::exp(-x) * std::cos(w * x); };
-             const Options o = options(v, 1e-8);
-             const Result r = fit(f, 0.0, 3.0, o);
+             const FitOptions o = options(v, 1e-8);
+             const FitResult r = fit(f, 0.0, 3.0, o);
              const double worst = normalized_error(r, f, 0.0, 3.0, o.rtol, o.atol);
              char note[400];
              std::snprintf(
@@ -80,7 +80,7 @@ SAMPO_VALIDATION_GROUP(knots_oscillatory) {
     const std::string name = std::string("sweep/sin(wx),w=5..200/") + v.name;
     sampo::validation::register_case(
         {"knots", name, [v] {
-           const Options o = options(v, 1e-7);
+           const FitOptions o = options(v, 1e-7);
            std::size_t total = 0, above = 0, not_converged = 0;
            double worst = 0.0;
            int worst_w = 0;
@@ -88,7 +88,7 @@ SAMPO_VALIDATION_GROUP(knots_oscillatory) {
                errs{std::string(v.name) + " max error / rtol", {}, {}};
            for (int w = 5; w <= 200; w += 5) {
              const auto f = [w](double x) { return std::sin(w * x); };
-             const Result r = fit(f, 0.0, 3.0, o);
+             const FitResult r = fit(f, 0.0, 3.0, o);
              const double e = normalized_error(r, f, 0.0, 3.0, o.rtol, o.atol);
              total += r.run.evaluations;
              if (!r.run.converged()) ++not_converged;

@@ -148,6 +148,6 @@ struct BatchResult {
 /// The result is bit-identical for any thread count and block size.
 /// @throw sampo::invalid_argument if n == 0 or the options are invalid.
 BatchResult run_tests(const TestOptions& options, std::size_t n,
-                      const parallel::Options& parallel = {});
+                      const parallel::MapReduceOptions& parallel = {});
 
 }  // namespace sampo::cav

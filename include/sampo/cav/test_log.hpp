@@ -43,6 +43,6 @@ mc::TestLog to_test_log(std::span<const DpTest> tests);
 /// `parallel.progress`, if set, advances by the tests of each finished block.
 /// @throw sampo::invalid_argument if n == 0 or the options are invalid.
 mc::TestLog run_test_log(const TestOptions& options, std::size_t n,
-                         const parallel::Options& parallel = {});
+                         const parallel::MapReduceOptions& parallel = {});
 
 }  // namespace sampo::cav

@@ -11,7 +11,9 @@
 #include <string>
 #include <string_view>
 
+#include "sampo/core/cancellation.hpp"
 #include "sampo/core/eigen.hpp"
+#include "sampo/core/progress.hpp"
 #include "sampo/core/termination.hpp"
 #include "sampo/knots/cubic_spline.hpp"
 #include "sampo/knots/interpolant.hpp"
@@ -46,7 +48,7 @@ Strategy strategy_from_string(std::string_view name);
 /// |f - s| <= rtol (|f| + atol), i.e. `atol` is an absolute *scale* (NumCosmo's `scale`): the
 /// absolute tolerance is rtol * atol. With atol = 0 the test is purely relative and cannot be
 /// met where f crosses zero; give atol ~ the size of f there.
-struct Options {
+struct FitOptions {
   double rtol = 1e-8;                  ///< relative tolerance, > 0
   double atol = 0.0;                   ///< absolute scale, >= 0 (absolute tolerance rtol*atol)
   Scale scale = Scale::linear;         ///< variable in which knots are spaced and s is built
@@ -62,16 +64,24 @@ struct Options {
   /// always places its new knots off the lattice.
   bool verify = false;
   int threads = 1;                     ///< threads evaluating one pass's new points (0: all);
-                                       ///< f must then be thread-safe
+                                       ///< f must then be thread-safe. The result does not
+                                       ///< depend on it (each point is evaluated alone).
   Strategy strategy = Strategy::high_order;  ///< see Strategy (docs/knots.md: why this default)
   int order = 10;                      ///< high_order: knots per local polynomial, even, 4..16
+  /// Advanced by the number of evaluations of f after each batch (the initial grid, then one
+  /// per pass); max_knots bounds the total. Not owned; null: no progress.
+  Progress* progress = nullptr;
+  /// Polled before each pass: once raised, fit returns the interpolant through the knots so far
+  /// with run.termination = Termination::user_stopped (the initial grid is always evaluated).
+  /// Not owned; null: never cancelled.
+  const CancellationFlag* cancel = nullptr;
 
   /// @throw sampo::invalid_argument naming the first bad field and its value.
   void validate() const;
 };
 
 /// The interpolant and how it was obtained.
-struct Result {
+struct FitResult {
   /// g(x) ~ f(x) on [a, b]: evaluate, differentiate, integrate (see Interpolant).
   Interpolant interpolant;
   /// Every evaluation of f, sorted: x (user variable), t = T(x) and y = f(x). size = evaluations.
@@ -86,8 +96,8 @@ struct Result {
   /// Where knots closed in on a suspected discontinuity (NaN unless
   /// run.termination == Termination::discontinuity_suspected).
   double discontinuity_at = std::numeric_limits<double>::quiet_NaN();
-  /// termination (converged | max_evaluations | discontinuity_suspected), message,
-  /// iterations (= passes), evaluations (= knots), seconds.
+  /// termination (converged | max_evaluations | discontinuity_suspected | user_stopped),
+  /// message, iterations (= passes), evaluations (= knots), seconds.
   Run run;
 
   /// The not-a-knot cubic spline in t through all knots (for autoknots: exactly the pieces
@@ -102,14 +112,19 @@ struct Result {
 /// @param f the function; called only inside [a, b] (ends included), possibly concurrently
 ///          when opt.threads != 1
 /// @param a, b the interval, finite, a < b (a > 0 for the log scale)
-/// @param opt settings, see Options (validated first)
+/// @param opt settings, see FitOptions (validated first)
 /// @return the interpolant and the run; running out of opt.max_knots or closing in on a
 ///         discontinuity (knots closer than 100 ulp relative) is reported in
-///         Result::run.termination, never thrown.
+///         FitResult::run.termination, never thrown; so is a raised opt.cancel.
 /// @throw sampo::invalid_argument on bad a, b or options, or if f returns NaN/Inf (the
 ///        message names x).
 /// @throw sampo::numerical_error if f throws: the message names x and repeats the original
 ///        message, and the original exception is nested (std::rethrow_if_nested).
-Result fit(const std::function<double(double)>& f, double a, double b, const Options& opt = {});
+FitResult fit(const std::function<double(double)>& f, double a, double b, const FitOptions& opt = {});
+
+/// The former names of FitOptions and FitResult, deprecated: kept through the 0.1 series,
+/// removed in 0.2.
+using Options [[deprecated("renamed sampo::knots::FitOptions")]] = FitOptions;
+using Result [[deprecated("renamed sampo::knots::FitResult")]] = FitResult;
 
 }  // namespace sampo::knots

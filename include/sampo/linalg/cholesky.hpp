@@ -7,13 +7,14 @@
 /// non-symmetric A, a B of the wrong height, or an A that is not numerically positive definite
 /// (sampo::invalid_argument with A's smallest eigenvalue, via sampo::throw_not_spd). *Ill-
 /// conditioning* is an outcome: the solution is still computed and returned, and
-/// `CholeskySolve::well_conditioned` is false with a message giving the estimated condition
-/// number. Callers that cannot use an inaccurate answer check `ok()`. The relative error of X
+/// `CholeskyResult::well_conditioned` is false, run.termination numerical_failure and
+/// run.message gives the estimated condition number. Callers that cannot use an inaccurate answer check `ok()`. The relative error of X
 /// is about κ₁(A)·eps, where κ₁(A) ≈ 1/rcond is LAPACK's 1-norm condition estimate.
 
 #include <string>
 
 #include "sampo/core/eigen.hpp"
+#include "sampo/core/termination.hpp"
 
 namespace sampo::linalg {
 
@@ -28,13 +29,19 @@ struct CholeskyOptions {
 };
 
 /// Result of cholesky_solve.
-struct CholeskySolve {
+struct CholeskyResult {
   Eigen::MatrixXd solution;       ///< X with A X = B (same columns as B)
   Eigen::MatrixXd factor;         ///< L, lower triangular, A = L Lᵀ
   double rcond = 0.0;             ///< reciprocal 1-norm condition estimate (Eigen::LLT::rcond)
   double condition_estimate = 0;  ///< 1 / rcond (+inf when rcond == 0)
   bool well_conditioned = false;  ///< condition_estimate <= options.max_condition
-  std::string message;            ///< empty when well conditioned; else why not
+  /// termination: converged when well conditioned, numerical_failure when not (the solution is
+  /// still there); message: the condition estimate against max_condition (and, when ill
+  /// conditioned, the expected relative error); iterations = evaluations = 0; seconds.
+  Run run;
+  /// Empty when well conditioned, else run.message. Deprecated: read run.message; removed in
+  /// 0.2. (Not marked [[deprecated]]: GCC would then warn in every copy of the struct.)
+  std::string message;
 
   /// True when the solution can be trusted to about log10(eps·κ) digits.
   [[nodiscard]] bool ok() const noexcept { return well_conditioned; }
@@ -48,8 +55,11 @@ struct CholeskySolve {
 /// @return the solution, the factor and the conditioning verdict (see the file comment).
 /// @throw sampo::invalid_argument on bad shapes, non-finite entries, non-symmetric @p a, an
 ///        @p a that is not positive definite (message: smallest eigenvalue), or bad @p options.
-[[nodiscard]] CholeskySolve cholesky_solve(const Eigen::Ref<const Eigen::MatrixXd>& a,
+[[nodiscard]] CholeskyResult cholesky_solve(const Eigen::Ref<const Eigen::MatrixXd>& a,
                                            const Eigen::Ref<const Eigen::MatrixXd>& b,
                                            const CholeskyOptions& options = {});
+
+/// The former name of CholeskyResult, deprecated: kept through the 0.1 series, removed in 0.2.
+using CholeskySolve [[deprecated("renamed sampo::linalg::CholeskyResult")]] = CholeskyResult;
 
 }  // namespace sampo::linalg

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "sampo/core/eigen.hpp"
+#include "sampo/core/termination.hpp"
 
 namespace sampo::linalg {
 
@@ -52,6 +53,9 @@ struct OlsResult {
   std::vector<Eigen::Index> aliased;  ///< indices of coefficients left out (rank deficiency)
   Eigen::Index degrees_of_freedom = 0;  ///< n - rank
   Eigen::VectorXd residuals;        ///< y - D β
+  /// termination = converged (a direct method; rank deficiency is the outcome above);
+  /// message: the rank and the aliased coefficients; iterations = evaluations = 0; seconds.
+  Run run;
 };
 
 /// Ordinary least squares min ‖y - D β‖₂ with D = [1, X] (add_intercept) or X.

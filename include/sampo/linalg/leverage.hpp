@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "sampo/core/eigen.hpp"
+#include "sampo/core/termination.hpp"
 
 namespace sampo::linalg {
 
@@ -60,6 +61,10 @@ struct LeverageResult {
   /// κ₂(A) = σ_max/σ_min from R on the QR route (+inf if rank deficient); sqrt(1/rcond(G)),
   /// a 1-norm based estimate, on the Gram route.
   double condition_estimate = 0.0;
+  /// termination = converged (a direct method; rank and conditioning are the outcome);
+  /// message: the route taken (and why, for automatic), the rank and the condition estimate;
+  /// iterations = evaluations = 0; seconds.
+  Run run;
 };
 
 /// Exact leverage scores of a tall matrix (see the file comment for the routes).

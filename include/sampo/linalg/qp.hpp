@@ -22,7 +22,9 @@
 
 #include <cstddef>
 
+#include "sampo/core/cancellation.hpp"
 #include "sampo/core/eigen.hpp"
+#include "sampo/core/progress.hpp"
 #include "sampo/core/termination.hpp"
 
 namespace sampo::linalg {
@@ -31,6 +33,11 @@ namespace sampo::linalg {
 struct QpOptions {
   double tolerance = 1e-12;            ///< on kkt_residual (see the file comment)
   std::size_t max_iterations = 20000;  ///< projected-gradient iterations
+  /// Advanced by one per iteration (max_iterations bounds the total). Not owned; null: none.
+  Progress* progress = nullptr;
+  /// Polled before each iteration: once raised, the run returns its current (feasible) iterate
+  /// with run.termination = Termination::user_stopped. Not owned; null: never cancelled.
+  const CancellationFlag* cancel = nullptr;
 
   /// @throw sampo::invalid_argument if tolerance is not finite and > 0 or max_iterations = 0.
   void validate() const;
@@ -41,7 +48,9 @@ struct QpResult {
   Eigen::VectorXd x;          ///< the minimizer (feasible: on the simplex up to rounding)
   double objective = 0;       ///< f(x)
   double kkt_residual = 0;    ///< relative KKT residual at x (see the file comment)
-  Run run;                    ///< termination, iterations, evaluations (products H·v), seconds
+  /// termination (converged | max_iterations | numerical_failure | user_stopped), message,
+  /// iterations, evaluations (products H·v), seconds.
+  Run run;
 };
 
 /// Euclidean projection of @p v onto the probability simplex {x >= 0, Σx = 1}

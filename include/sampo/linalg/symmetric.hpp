@@ -40,9 +40,4 @@ void symmetrize_in_place(Eigen::Ref<Eigen::MatrixXd> a);
 /// @throw sampo::invalid_argument if @p a is empty or has a non-finite entry.
 [[nodiscard]] Eigen::MatrixXd gram(const Eigen::Ref<const Eigen::MatrixXd>& a);
 
-namespace detail {
-/// gram() without the argument checks (for callers that have checked @p a).
-Eigen::MatrixXd gram_unchecked(const Eigen::Ref<const Eigen::MatrixXd>& a);
-}  // namespace detail
-
 }  // namespace sampo::linalg

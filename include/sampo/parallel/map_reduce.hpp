@@ -3,7 +3,7 @@
 /// The reproducible batch runner: map_reduce, map_reduce_partial and parallel_for over an
 /// index range, on OpenMP threads and (map_reduce) MPI ranks.
 ///
-/// Determinism. [0, n) is cut into fixed blocks of Options::block_size consecutive indices
+/// Determinism. [0, n) is cut into fixed blocks of MapReduceOptions::block_size consecutive indices
 /// (block b = [b·B, min(n, (b+1)·B)) ), a partition that depends on n and B only. Each block's
 /// partial is fn(lo) ⊕ fn(lo+1) ⊕ ... in index order, and the result is
 /// ((p0 ⊕ p1) ⊕ p2) ⊕ ... in block order. Threads and ranks only decide *where* a block is
@@ -33,9 +33,10 @@
 
 namespace sampo::parallel {
 
-/// How a batch run is cut into blocks and scheduled. None of these fields changes the
-/// result of map_reduce except block_size (which fixes the summation order).
-struct Options {
+/// How a batch run (map_reduce, map_reduce_partial, parallel_for) is cut into blocks and
+/// scheduled. None of these fields changes the result of map_reduce except block_size (which
+/// fixes the summation order). map_reduce_partial returns the matching MapReduceResult.
+struct MapReduceOptions {
   /// Indices per block (>= 1). Fixes the reduction order, so the result depends on it;
   /// it is also the granularity of scheduling, progress and cancellation.
   std::size_t block_size = 256;
@@ -54,6 +55,9 @@ struct Options {
   /// @throw sampo::invalid_argument naming the field if block_size == 0 or threads < 0.
   void validate() const;
 };
+
+/// The former name of MapReduceOptions, deprecated: kept through the 0.1 series, removed in 0.2.
+using Options [[deprecated("renamed sampo::parallel::MapReduceOptions")]] = MapReduceOptions;
 
 /// What map_reduce_partial returns.
 template <class T>
@@ -100,7 +104,7 @@ struct BlockPlan {
 /// Validates @p options (for @p function) and lays out the blocks; distributed when
 /// @p allow_mpi, options.use_mpi, mpi_active() and not inside an OpenMP parallel region
 /// (where the run is also single-threaded, to avoid nested oversubscription).
-BlockPlan make_plan(const char* function, std::size_t n, const Options& options, bool allow_mpi);
+BlockPlan make_plan(const char* function, std::size_t n, const MapReduceOptions& options, bool allow_mpi);
 
 /// A type-erased "compute local block j" callback (may throw).
 struct BlockBody {
@@ -118,7 +122,7 @@ struct LocalOutcome {
 /// Runs the local blocks on plan.threads OpenMP threads (dynamic schedule, one block at a
 /// time). A block is skipped when the cancel flag is up or a lower block has already thrown
 /// (so the exception kept is always the one of the lowest failing block).
-LocalOutcome run_blocks(const BlockPlan& plan, const Options& options, BlockBody body);
+LocalOutcome run_blocks(const BlockPlan& plan, const MapReduceOptions& options, BlockBody body);
 
 /// Agrees on the outcome (collectively when plan.distributed): rethrows the exception of the
 /// lowest failing block on the rank that ran it (remote_error elsewhere); throws
@@ -146,7 +150,7 @@ using map_result_t = std::decay_t<std::invoke_result_t<Fn&, std::size_t>>;
 
 template <class T, class Fn, class Reduce>
 MapReduceResult<T> map_reduce_impl(const char* function, std::size_t n, Fn& fn, Reduce& reduce,
-                                   const Options& options, bool allow_partial) {
+                                   const MapReduceOptions& options, bool allow_partial) {
   static_assert(std::is_invocable_r_v<T, Reduce&, T&&, T&&>,
                 "sampo::parallel::map_reduce: reduce must be callable as reduce(T, T) -> T, "
                 "where T is the (decayed) return type of fn(std::size_t)");
@@ -228,7 +232,7 @@ MapReduceResult<T> map_reduce_impl(const char* function, std::size_t n, Fn& fn, 
 ///        the caller's thread; other MPI ranks throw remote_error with its message).
 template <class Fn, class Reduce>
 detail::map_result_t<Fn> map_reduce(std::size_t n, Fn&& fn, Reduce&& reduce,
-                                    const Options& options = {}) {
+                                    const MapReduceOptions& options = {}) {
   using T = detail::map_result_t<Fn>;
   auto r = detail::map_reduce_impl<T>("sampo::parallel::map_reduce", n, fn, reduce, options,
                                       false);
@@ -243,7 +247,7 @@ detail::map_result_t<Fn> map_reduce(std::size_t n, Fn&& fn, Reduce&& reduce,
 template <class Fn, class Reduce>
 MapReduceResult<detail::map_result_t<Fn>> map_reduce_partial(std::size_t n, Fn&& fn,
                                                              Reduce&& reduce,
-                                                             const Options& options = {}) {
+                                                             const MapReduceOptions& options = {}) {
   using T = detail::map_result_t<Fn>;
   return detail::map_reduce_impl<T>("sampo::parallel::map_reduce_partial", n, fn, reduce,
                                     options, true);
@@ -255,7 +259,7 @@ MapReduceResult<detail::map_result_t<Fn>> map_reduce_partial(std::size_t n, Fn&&
 /// @throw sampo::invalid_argument on invalid options; cancelled_error if options.cancel was
 ///        raised before every block had run; the exception of the lowest failing block.
 template <class Fn>
-void parallel_for(std::size_t n, Fn&& fn, const Options& options = {}) {
+void parallel_for(std::size_t n, Fn&& fn, const MapReduceOptions& options = {}) {
   static_assert(std::is_invocable_v<Fn&, std::size_t>,
                 "sampo::parallel::parallel_for: fn must be callable as fn(std::size_t)");
   constexpr const char* function = "sampo::parallel::parallel_for";

@@ -1,62 +1,22 @@
 #pragma once
 /// @file
-/// A thread-safe progress bar on stderr.
+/// The progress bar of batch runs: sampo::Progress (sampo/core/progress.hpp, where every
+/// long-running algorithm finds it) under its parallel name, drawn on MPI rank 0 only.
 
-#include <atomic>
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <mutex>
-#include <string>
+#include "sampo/core/progress.hpp"
 
 namespace sampo::parallel {
 
-/// Counts finished work units and, when enabled, redraws one line on stderr at most ten
-/// times a second: "label [=====>    ]  45.0%  450/1000  1.2e+03/s  ETA 0:00:04".
-///
-/// Disabled (counting only, never writing) unless stderr is a terminal and this process is
-/// MPI rank 0; passing enabled = true forces drawing, but still only on rank 0.
-/// advance() is thread-safe and cheap (an atomic add, plus a clock read when enabled), so
-/// workers may call it directly; map_reduce / parallel_for call it once per block.
-class Progress {
- public:
-  /// A bar for @p total units labelled @p label.
-  /// @param enabled draw on stderr (default: terminal_default()).
-  Progress(std::size_t total, std::string label, bool enabled = terminal_default());
-  /// Calls finish() if it has not been called.
-  ~Progress();
-  Progress(const Progress&) = delete;
-  Progress& operator=(const Progress&) = delete;
+/// The same type as sampo::Progress; map_reduce / parallel_for advance it once per block.
+using sampo::Progress;
 
-  /// Records @p k more finished units (thread-safe); redraws if enabled and the last
-  /// redraw is 0.1 s old.
-  void advance(std::size_t k = 1) noexcept;
-  /// Draws the final state and a newline, once (later calls do nothing).
-  void finish() noexcept;
-
-  /// Units recorded so far (may exceed total() if callers over-count).
-  [[nodiscard]] std::size_t done() const noexcept { return done_.load(std::memory_order_relaxed); }
-  /// The total given to the constructor.
-  [[nodiscard]] std::size_t total() const noexcept { return total_; }
-  /// Whether this bar writes to stderr.
-  [[nodiscard]] bool enabled() const noexcept { return enabled_; }
-  /// The line as it would be drawn now (without the leading carriage return).
-  [[nodiscard]] std::string line() const;
-
-  /// True when stderr is a terminal and mpi_rank() == 0.
-  static bool terminal_default() noexcept;
-
- private:
-  void draw(bool final) noexcept;
-
-  std::size_t total_;
-  std::string label_;
-  bool enabled_;
-  std::chrono::steady_clock::time_point start_;
-  std::atomic<std::size_t> done_{0};
-  std::atomic<std::int64_t> next_draw_ns_{0};
-  std::atomic<bool> finished_{false};
-  std::mutex draw_mutex_;
-};
+namespace detail {
+/// Makes sampo::Progress ask mpi_rank() for this process's rank (so that only rank 0 draws);
+/// returns true. Called once per program through progress_rank_registered.
+bool register_progress_rank() noexcept;
+/// Every program that includes this header (map_reduce.hpp does) registers the rank query
+/// before main().
+inline const bool progress_rank_registered = register_progress_rank();
+}  // namespace detail
 
 }  // namespace sampo::parallel

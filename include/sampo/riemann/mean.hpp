@@ -14,7 +14,9 @@
 #include <cstddef>
 #include <vector>
 
+#include "sampo/core/cancellation.hpp"
 #include "sampo/core/eigen.hpp"
+#include "sampo/core/progress.hpp"
 #include "sampo/core/termination.hpp"
 #include "sampo/riemann/metric.hpp"
 
@@ -26,6 +28,11 @@ struct MeanOptions {
   std::size_t max_iterations = 50;  ///< iteration budget (0: return the initial guess)
   /// Initial guess; empty (default) means the weighted Euclidean mean.
   Eigen::MatrixXd init;
+  /// Advanced by one per iteration (max_iterations bounds the total). Not owned; null: none.
+  Progress* progress = nullptr;
+  /// Polled before each iteration: once raised, mean_riemann returns the current iterate with
+  /// run.termination = Termination::user_stopped. Not owned; null: never cancelled.
+  const CancellationFlag* cancel = nullptr;
   /// @throw sampo::invalid_argument naming the field (tolerance <= 0 or not finite).
   void validate() const;
 };
@@ -34,7 +41,8 @@ struct MeanOptions {
 struct MeanResult {
   Eigen::MatrixXd mean;  ///< the mean matrix (symmetric)
   /// converged: ||J||_F <= tolerance; numerical_failure: the step nu fell to the tolerance
-  /// first (pyRiemann's second stop rule, taken silently there); max_iterations otherwise.
+  /// first (pyRiemann's second stop rule, taken silently there); user_stopped: options.cancel
+  /// was raised; max_iterations otherwise.
   /// iterations = passes made; evaluations = matrix logarithms taken; message: final ||J||_F
   /// and nu.
   sampo::Run run;

@@ -1,4 +1,4 @@
-#include "sampo/parallel/progress.hpp"
+#include "sampo/core/progress.hpp"
 
 #include <unistd.h>
 
@@ -6,11 +6,16 @@
 #include <cmath>
 #include <cstdio>
 
-#include "sampo/parallel/mpi.hpp"
-
-namespace sampo::parallel {
+namespace sampo {
 
 namespace {
+std::atomic<detail::RankQuery> rank_query{nullptr};
+
+int process_rank() noexcept {
+  const detail::RankQuery query = rank_query.load(std::memory_order_acquire);
+  return query != nullptr ? query() : 0;
+}
+
 constexpr std::int64_t kRedrawNs = 100'000'000;  // at most ten redraws a second
 constexpr int kBarWidth = 30;
 
@@ -26,13 +31,13 @@ std::string clock_text(double seconds) {
 Progress::Progress(std::size_t total, std::string label, bool enabled)
     : total_(total),
       label_(std::move(label)),
-      enabled_(enabled && mpi_rank() == 0),
+      enabled_(enabled && process_rank() == 0),
       start_(std::chrono::steady_clock::now()) {}
 
 Progress::~Progress() { finish(); }
 
 bool Progress::terminal_default() noexcept {
-  return ::isatty(::fileno(stderr)) == 1 && mpi_rank() == 0;
+  return ::isatty(::fileno(stderr)) == 1 && process_rank() == 0;
 }
 
 void Progress::advance(std::size_t k) noexcept {
@@ -81,4 +86,10 @@ void Progress::draw(bool final) noexcept {
   }
 }
 
-}  // namespace sampo::parallel
+namespace detail {
+void set_progress_rank_query(RankQuery query) noexcept {
+  rank_query.store(query, std::memory_order_release);
+}
+}  // namespace detail
+
+}  // namespace sampo

@@ -1,0 +1,11 @@
+#pragma once
+// linalg-internal: the Gram matrix without argument checks, for linalg's own callers that have
+// checked their input (leverage scores by the normal equations).
+#include "sampo/core/eigen.hpp"
+
+namespace sampo::linalg::detail {
+
+/// gram() without the argument checks (@p a is non-empty and finite).
+Eigen::MatrixXd gram_unchecked(const Eigen::Ref<const Eigen::MatrixXd>& a);
+
+}  // namespace sampo::linalg::detail
