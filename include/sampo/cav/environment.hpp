@@ -144,7 +144,8 @@ struct BatchResult {
 
 /// Runs tests 0 .. n − 1 on sampo::parallel threads: blocks of @p parallel.block_size
 /// consecutive tests, one TestRunner per block, blocks handed to threads one at a time
-/// (`parallel.progress`, if set, advances by one per block). Not split over MPI ranks yet.
+/// (`parallel.progress`, if set, advances by one per block). Not split over MPI ranks (for that,
+/// run_test_log in test_log.hpp).
 /// The result is bit-identical for any thread count and block size.
 /// @throw sampo::invalid_argument if n == 0 or the options are invalid.
 BatchResult run_tests(const TestOptions& options, std::size_t n,
