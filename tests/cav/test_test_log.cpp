@@ -128,3 +128,22 @@ TEST_CASE("cav test log: mc's estimators on the exact car-following benchmark ag
   INFO("multi-surrogate " << ms.estimate << " +- " << ms.standard_error);
   CHECK(std::abs(ms.estimate - p) <= 4 * ms.standard_error);
 }
+
+TEST_CASE("cav test log: the oracle surrogate at epsilon = 0 gives mc a zero-variance IS estimate",
+          "[cav]") {
+  // Surrogate = vehicle under test and ε = 0: q is the zero-variance importance distribution,
+  // every test crashes with Y·L = P up to the rounding of ~15 factors (1e-11 relative, as in
+  // test_exact_car_following.cpp); mc's mean and standard error see the same.
+  ExactCarFollowingOptions eo;
+  eo.epsilon = 0.0;
+  eo.surrogate = eo.cav;
+  const ExactCarFollowing oracle(eo);
+  std::vector<DpTest> tests;
+  for (std::uint64_t i = 0; i < 200; ++i) tests.push_back(oracle.sample(sampo::testing::fixture_seed(23), i));
+  const sampo::mc::TestLog log = to_test_log(tests);
+  const double p = oracle.crash_probability();
+  const auto is = sampo::mc::importance_sampling(log);
+  CHECK(std::abs(is.estimate - p) <= 1e-11 * p);
+  CHECK(is.standard_error <= 1e-11 * p);
+  for (std::size_t s = 0; s < log.steps(); ++s) CHECK(log.epsilon(s) == 0.0);
+}
