@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sampo/core/error.hpp"
+#include "sampo/core/progress.hpp"
 #include "sampo/io/atomic_file.hpp"
 #include "sampo/io/csv.hpp"
 #include "sampo/io/json.hpp"
@@ -385,7 +386,13 @@ struct TestLogCsvStream::Impl {
   std::size_t data_rows = 0, tests_before = 0, handed = 0;
   std::uintmax_t bytes = 0, size = 0;
   bool done = false;
+  sampo::Progress* progress = nullptr;
+  std::uintmax_t reported = 0;
 
+  void report() {
+    if (progress && bytes > reported) progress->advance(std::size_t(bytes - reported));
+    reported = bytes;
+  }
   bool getline(std::string& line) {
     if (!std::getline(in, line)) return false;
     bytes += line.size() + 1;
@@ -470,6 +477,22 @@ const TestLogSchema& TestLogCsvStream::schema() const noexcept { return impl_->c
 std::size_t TestLogCsvStream::tests_before() const noexcept { return impl_->tests_before; }
 std::uintmax_t TestLogCsvStream::bytes_read() const noexcept { return impl_->bytes; }
 std::uintmax_t TestLogCsvStream::file_size() const noexcept { return impl_->size; }
+void TestLogCsvStream::set_progress(sampo::Progress* progress) noexcept {
+  impl_->progress = progress;
+  impl_->reported = 0;
+}
+
+TestLog read_test_log_csv(const std::filesystem::path& path, sampo::Progress* progress) {
+  TestLogCsvStream s(path, std::numeric_limits<std::size_t>::max());
+  s.set_progress(progress);
+  TestLog log;
+  if (!s.next(log)) log = TestLog();
+  if (log.empty()) {
+    // No tests: the schema of the header, as read_test_log_csv gives it.
+    return read_test_log_csv(path);
+  }
+  return log;
+}
 
 bool TestLogCsvStream::next(TestLog& batch) {
   Impl& m = *impl_;
@@ -487,8 +510,9 @@ bool TestLogCsvStream::next(TestLog& batch) {
     if (Impl::skip(line)) continue;
     m.parse_row(line);
     m.parser->row(m.data_rows, m.row.data());
-    ++m.data_rows;
+    if (++m.data_rows % 4096 == 0) m.report();
   }
+  m.report();
   batch = std::move(*m.parser->ready);
   m.parser->ready.reset();
   m.handed += batch.tests();

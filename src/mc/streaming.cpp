@@ -247,8 +247,7 @@ StreamingResult StreamingEstimator::result() const {
                      : options_.method == StreamMethod::importance_sampling
                          ? "importance sampling"
                          : "control variates (fixed coefficients)";
-  r.run.message = std::string("streaming ").append(name).append(" over ")
-                      .append(std::to_string(s.tests)).append(" tests");
+  r.run.message = std::string("streaming ").append(name);
   return r;
 }
 
@@ -344,13 +343,6 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
     }
   }
   const auto d = Eigen::Index(pick.size());
-  std::uintmax_t reported = 0;
-  auto advance = [&](const TestLogCsvStream& s) {
-    if (!progress) return;
-    const std::uintmax_t now = s.bytes_read();
-    if (now > reported) progress->advance(std::size_t(now - reported));
-    reported = now;
-  };
 
   StreamingOptions so = options;
   Eigen::VectorXd beta_all;
@@ -358,6 +350,7 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
     // Pass 1: moments of (h, Y·L) per fold.
     std::vector<detail::Moments> per_fold(std::size_t(options.folds), detail::Moments(d + 1));
     TestLogCsvStream s(path, options.batch_tests);
+    s.set_progress(progress);
     TestLog batch;
     Eigen::VectorXd z(d + 1);
     while (s.next(batch)) {
@@ -370,7 +363,6 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
         per_fold[std::size_t(stream_fold(options.seed, s.tests_before() + i, options.folds))]
             .push(z);
       }
-      advance(s);
     }
     detail::Moments all(d + 1);
     for (const auto& m : per_fold) all.merge(m);
@@ -391,9 +383,9 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
   }
 
   // The values, in order.
-  reported = 0;  // a new pass over the file
   StreamingEstimator e(so);
   TestLogCsvStream s(path, options.batch_tests);
+  s.set_progress(progress);
   TestLog batch;
   std::vector<double> h(static_cast<std::size_t>(d));
   const int rows = cv ? int(so.fold_coefficients.rows()) : 1;
@@ -403,13 +395,15 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
       const int fold = rows > 1 ? stream_fold(options.seed, s.tests_before() + i, rows) : 0;
       e.add(batch.result(i), batch.weight(i), h, fold);
     }
-    advance(s);
   }
   if (e.tests() == 0) throw_invalid_argument(function, "log", "", "has no tests");
   StreamingResult r = e.result();
   r.coefficients = beta_all;
   r.control_names = std::move(names);
   r.run.iterations = fit ? 2 : 1;
+  if (fit)
+    r.run.message = "streaming control variates, cross-fitted in 2 passes over the file (" +
+                    std::to_string(options.folds) + " counter-based folds)";
   r.run.seconds = watch.seconds();
   return r;
 }

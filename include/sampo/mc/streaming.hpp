@@ -179,6 +179,9 @@ class TestLogCsvStream {
   /// Bytes of the file consumed so far, and its size (for progress).
   [[nodiscard]] std::uintmax_t bytes_read() const noexcept;
   [[nodiscard]] std::uintmax_t file_size() const noexcept;
+  /// @p progress (may be null; not owned) advances by the bytes consumed, every few thousand
+  /// rows and at the end of each batch.
+  void set_progress(sampo::Progress* progress) noexcept;
 
  private:
   struct Impl;
