@@ -81,6 +81,7 @@ int stream_fold(std::uint64_t seed, std::size_t i, int folds) {
 StreamingEstimator::StreamingEstimator(StreamingOptions options, std::size_t first_test)
     : options_(std::move(options)) {
   options_.validate();
+  z_ = confidence_z(options_.confidence);
   state_.first_test = first_test;
 }
 
@@ -153,7 +154,7 @@ void StreamingEstimator::add(double result, double weight, std::span<const doubl
   push(s.yl_chunk, result * weight);
   if (s.in_order) {
     push(s.scan, v);
-    const double z = confidence_z(options_.confidence);
+    const double z = z_;
     const double n = s.scan.n;
     const double rhw = n >= 2 ? z * std::sqrt(s.scan.m2 / (n - 1) / n) / std::abs(s.scan.mean)
                               : std::numeric_limits<double>::infinity();

@@ -128,6 +128,7 @@ class StreamingEstimator {
  private:
   StreamingOptions options_;
   StreamingState state_;
+  double z_ = 0;  // confidence_z(options_.confidence), once
 };
 
 /// One test as a streaming source hands it over.
