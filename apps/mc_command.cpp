@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "command.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/core/progress.hpp"
 #include "sampo/io/atomic_file.hpp"
 #include "sampo/io/csv.hpp"
 #include "sampo/io/json.hpp"
@@ -54,6 +56,15 @@ struct MethodSettings {
   std::string controls;
   double rhw = 0.3, confidence = 0.90;
 };
+
+int report(const std::string& cmd, const std::string& method, const sampo::mc::Estimate& e,
+           const nlohmann::json& diag, const std::string& csv,
+           const sampo::cli::GlobalOptions& global, const nlohmann::json& extra);
+
+/// A progress bar on the terminal unless --quiet.
+bool show_progress(const sampo::cli::GlobalOptions& global) {
+  return !global.quiet && sampo::Progress::terminal_default();
+}
 
 /// Runs @p s.method on @p log, writes --csv / --json (both or neither; @p extra is merged into
 /// the JSON) and prints the report. Returns the exit status.
@@ -139,6 +150,14 @@ int run_method(const std::string& cmd, const sampo::mc::TestLog& log, const Meth
                                   "is not crude, is, cv, scv, scv-stratified or multi-surrogate");
   }
 
+  return report(cmd, method, e, diag, csv, global, extra);
+}
+
+/// Writes --csv / --json (both or neither; @p extra is merged into the JSON) and prints the
+/// report of @p e. Returns the exit status.
+int report(const std::string& cmd, const std::string& method, const sampo::mc::Estimate& e,
+           const nlohmann::json& diag, const std::string& csv,
+           const sampo::cli::GlobalOptions& global, const nlohmann::json& extra) {
   const std::vector<std::string> header{"method", "estimate", "standard_error", "ci_lower",
                                         "ci_upper", "confidence", "n", "relative_half_width",
                                         "rhw_target", "tests_to_target", "tests_needed",
@@ -208,7 +227,7 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   std::string log_path, method = "scv", csv, controls;
   int order = 1, folds = 5, positions = 3;
   double rhw = 0.3, confidence = 0.90;
-  bool no_features = false, weighted = false;
+  bool no_features = false, weighted = false, stream = false;
   po::options_description desc("sampo mc estimate options");
   desc.add_options()
       ("log", po::value(&log_path)->required(), "test log: a CSV file or an NPY directory (docs/mc.md)")
@@ -225,13 +244,23 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       ("controls", po::value(&controls)->default_value(""), "cv: comma-separated control names (default: all)")
       ("rhw", po::value(&rhw)->default_value(rhw), "target relative half-width for the tests-to-target count")
       ("confidence", po::value(&confidence)->default_value(confidence), "confidence of the interval and the RHW")
-      ("csv", po::value(&csv)->default_value(""), "write the result as a one-row CSV table");
+      ("csv", po::value(&csv)->default_value(""), "write the result as a one-row CSV table")
+      ("stream", po::bool_switch(&stream),
+       "crude, is, cv on a CSV file: read the log test by test without loading it (cv: "
+       "coefficients cross-fitted in two passes with counter-based folds, docs/mc.md)");
   const auto vm = sampo::cli::parse_command_line(
       "mc estimate",
       "--log FILE --method crude|is|cv|scv|scv-stratified|multi-surrogate [--order K] "
-      "[--folds K] [--rhw R] [--csv F] [--json F]",
+      "[--folds K] [--rhw R] [--stream] [--csv F] [--json F]",
       desc, args);
   if (!vm) return 0;
+  if (stream && method != "crude" && method != "is" && method != "cv")
+    sampo::throw_invalid_argument(cmd, "--stream", method,
+                                  "streams --method crude, is and cv only (the others build "
+                                  "their controls from the steps of the whole log)");
+  if (stream && std::filesystem::is_directory(log_path))
+    sampo::throw_invalid_argument(cmd, "--stream", log_path,
+                                  "streams a CSV file, not an NPY directory");
   if (!(rhw > 0 && std::isfinite(rhw)))
     sampo::throw_invalid_argument(cmd, "--rhw", number_text(rhw), "must be finite and > 0");
   if (!(confidence > 0 && confidence < 1))
@@ -257,6 +286,45 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   nlohmann::json extra;
   extra["command"] = "mc estimate";
   extra["log"] = log_path;
+  const bool csv_file = !std::filesystem::is_directory(log_path);
+  if (stream) {
+    StreamFileOptions opt;
+    opt.confidence = confidence;
+    opt.rhw_target = rhw;
+    opt.threads = global.threads;
+    opt.method = method == "crude" ? StreamMethod::crude
+                 : method == "is"  ? StreamMethod::importance_sampling
+                                   : StreamMethod::control_variates;
+    opt.folds = folds;
+    opt.seed = global.seed;
+    opt.controls = split_names(controls);
+    if (method == "cv" && folds < 2)
+      sampo::throw_invalid_argument(cmd, "--folds", std::to_string(folds),
+                                    "must be >= 2 with --stream (cross-fitting)");
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(log_path, ec);
+    sampo::Progress bar(std::size_t(ec ? 0 : bytes) * (method == "cv" ? 2 : 1),
+                        "mc estimate (bytes)", show_progress(global));
+    const StreamingResult r = stream_estimate_csv(log_path, opt, &bar);
+    bar.finish();
+    nlohmann::json diag = nlohmann::json::object();
+    diag["streamed"] = true;
+    diag["max_weight"] = r.max_weight;
+    diag["effective_sample_size"] = r.effective_sample_size;
+    if (method == "cv") {
+      diag["controls"] = r.control_names;
+      diag["coefficients"] = sampo::io::vector_to_json(r.coefficients);
+    }
+    return report(cmd, method, r, diag, csv, global, extra);
+  }
+  if (csv_file && show_progress(global)) {
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(log_path, ec);
+    sampo::Progress bar(std::size_t(ec ? 0 : bytes), "reading the log (bytes)", true);
+    TestLog log = read_test_log_csv(log_path, &bar);
+    bar.finish();
+    return run_method(cmd, log, settings, csv, global, extra);
+  }
   return run_method(cmd, read_test_log(log_path), settings, csv, global, extra);
 }
 
@@ -293,6 +361,8 @@ int gaussian(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   if (method != "crude" && method != "is" && method != "cv")
     sampo::throw_invalid_argument(cmd, "--method", method, "is not crude, is or cv");
   sampo::cli::check_distinct_outputs(cmd, {{"--csv", csv}, {"--json", global.json}, {"--log-out", log_out}});
+  sampo::Progress bar(tests, "mc gaussian (tests)", show_progress(global));
+  g.progress = &bar;
   const TestLog log = [&] {
     try {
       return gaussian_limit_state_log(g);
@@ -307,6 +377,7 @@ int gaussian(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       throw sampo::invalid_argument(msg);
     }
   }();
+  bar.finish();
   const GaussianLimitStateExact exact = gaussian_limit_state_exact(g.beta);
   MethodSettings settings;
   settings.method = method;

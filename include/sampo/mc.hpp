@@ -12,4 +12,5 @@
 #include "sampo/mc/log_io.hpp"
 #include "sampo/mc/multi_surrogate.hpp"
 #include "sampo/mc/sparse_control_variates.hpp"
+#include "sampo/mc/streaming.hpp"
 #include "sampo/mc/test_log.hpp"

@@ -1,5 +1,7 @@
 #include "sampo/mc/gaussian_benchmark.hpp"
 
+#include "sampo/core/progress.hpp"
+
 #include <cmath>
 #include <string>
 
@@ -69,6 +71,7 @@ TestLog gaussian_limit_state_log(const GaussianLimitStateOptions& options) {
         break;
       }
     }
+    if (options.progress) options.progress->advance();
   }
   return std::move(b).finish();
 }

@@ -1,6 +1,10 @@
 #include "sampo/mc/log_io.hpp"
+#include "sampo/mc/streaming.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
+#include <memory>
 #include <cmath>
 #include <fstream>
 #include <optional>
@@ -9,6 +13,7 @@
 #include <vector>
 
 #include "sampo/core/error.hpp"
+#include "sampo/core/progress.hpp"
 #include "sampo/io/atomic_file.hpp"
 #include "sampo/io/csv.hpp"
 #include "sampo/io/json.hpp"
@@ -133,41 +138,45 @@ void write_test_log_csv(const std::filesystem::path& path, const TestLog& log) {
   });
 }
 
-TestLog read_test_log_csv(const std::filesystem::path& path) {
-  // Line 1: the magic and the version.
-  {
-    std::ifstream in(path);
-    if (!in) throw_io_error("sampo::mc::read_test_log", path.string(), "cannot open the file");
-    std::string first;
-    std::getline(in, first);
-    if (first.rfind("\xEF\xBB\xBF", 0) == 0) first.erase(0, 3);
-    while (!first.empty() && (first.back() == '\r' || first.back() == ' ')) first.pop_back();
-    if (first.rfind(kMagic, 0) != 0)
-      throw_io_error("sampo::mc::read_test_log", path.string(),
-                     "line 1: expected '# sampo-mc-log <version>' (a sampo mc test log)");
-    const std::string v = first.substr(kMagic.size() + (first.size() > kMagic.size() ? 1 : 0));
-    int version = 0;
-    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), version);
-    if (ec != std::errc{} || end != v.data() + v.size() || version < 1)
-      throw_io_error("sampo::mc::read_test_log", path.string(),
-                     "line 1: version '" + v + "' is not a positive integer");
-    if (version > kTestLogVersion)
-      throw_io_error("sampo::mc::read_test_log", path.string(),
-                     "line 1: version " + v + " is newer than this library reads (" +
-                         std::to_string(kTestLogVersion) + ")");
-  }
-  io::CsvOptions csv;
-  csv.text_columns = false;
-  const io::CsvTable table = io::read_csv(path, csv);
+namespace {
 
-  // Columns.
+/// Line 1 of a CSV log: the magic and a version this library reads.
+void check_version_line(const std::filesystem::path& path, std::string first) {
+  if (first.rfind("\xEF\xBB\xBF", 0) == 0) first.erase(0, 3);
+  while (!first.empty() && (first.back() == '\r' || first.back() == ' ')) first.pop_back();
+  if (first.rfind(kMagic, 0) != 0)
+    throw_io_error("sampo::mc::read_test_log", path.string(),
+                   "line 1: expected '# sampo-mc-log <version>' (a sampo mc test log)");
+  const std::string v = first.substr(kMagic.size() + (first.size() > kMagic.size() ? 1 : 0));
+  int version = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), version);
+  if (ec != std::errc{} || end != v.data() + v.size() || version < 1)
+    throw_io_error("sampo::mc::read_test_log", path.string(),
+                   "line 1: version '" + v + "' is not a positive integer");
+  if (version > kTestLogVersion)
+    throw_io_error("sampo::mc::read_test_log", path.string(),
+                   "line 1: version " + v + " is newer than this library reads (" +
+                       std::to_string(kTestLogVersion) + ")");
+}
+
+/// The columns of a CSV log, from its header line.
+struct CsvColumns {
+  std::vector<std::string> header;
   TestLogSchema schema;
+  Eigen::Index test = 0, result = 0, weight = 0, step = 0, p = 0, q = 0, ordinal = 0, epsilon = 0;
+  std::vector<Eigen::Index> control, feature, value, mean_for;
+};
+
+CsvColumns parse_header(const std::filesystem::path& path, std::vector<std::string> header) {
+  CsvColumns c;
+  c.header = std::move(header);
+  TestLogSchema& schema = c.schema;
   std::optional<Eigen::Index> col_test, col_result, col_weight, col_step, col_p, col_q,
       col_ordinal, col_epsilon;
-  std::vector<Eigen::Index> col_control, col_feature, col_value, col_mean;
+  std::vector<Eigen::Index> col_mean;
   std::vector<std::string> mean_names;
-  for (Eigen::Index k = 0; k < Eigen::Index(table.header.size()); ++k) {
-    const std::string& h = table.header[std::size_t(k)];
+  for (Eigen::Index k = 0; k < Eigen::Index(c.header.size()); ++k) {
+    const std::string& h = c.header[std::size_t(k)];
     auto prefixed = [&](std::string_view prefix) { return h.rfind(prefix, 0) == 0; };
     if (h == "test") col_test = k;
     else if (h == "result") col_result = k;
@@ -177,9 +186,9 @@ TestLog read_test_log_csv(const std::filesystem::path& path) {
     else if (h == "q") col_q = k;
     else if (h == "ordinal") col_ordinal = k;
     else if (h == "epsilon") col_epsilon = k;
-    else if (prefixed("control:")) { schema.controls.push_back(h.substr(8)); col_control.push_back(k); }
-    else if (prefixed("feature:")) { schema.features.push_back(h.substr(8)); col_feature.push_back(k); }
-    else if (prefixed("value:")) { schema.surrogates.push_back(h.substr(6)); col_value.push_back(k); }
+    else if (prefixed("control:")) { schema.controls.push_back(h.substr(8)); c.control.push_back(k); }
+    else if (prefixed("feature:")) { schema.features.push_back(h.substr(8)); c.feature.push_back(k); }
+    else if (prefixed("value:")) { schema.surrogates.push_back(h.substr(6)); c.value.push_back(k); }
     else if (prefixed("mean:")) { mean_names.push_back(h.substr(5)); col_mean.push_back(k); }
     else
       throw_io_error("sampo::mc::read_test_log", path.string(),
@@ -193,8 +202,16 @@ TestLog read_test_log_csv(const std::filesystem::path& path) {
     if (!*col)
       throw_io_error("sampo::mc::read_test_log", path.string(),
                      std::string("line 2: the required column '").append(name).append("' is missing"));
+  c.test = *col_test;
+  c.result = *col_result;
+  c.weight = *col_weight;
+  c.step = *col_step;
+  c.p = *col_p;
+  c.q = *col_q;
+  c.ordinal = *col_ordinal;
+  c.epsilon = *col_epsilon;
   // Every surrogate needs its value and its mean, in the same order.
-  std::vector<Eigen::Index> mean_for(schema.surrogates.size(), -1);
+  c.mean_for.assign(schema.surrogates.size(), -1);
   for (std::size_t a = 0; a < mean_names.size(); ++a) {
     std::size_t b = 0;
     while (b < schema.surrogates.size() && schema.surrogates[b] != mean_names[a]) ++b;
@@ -202,10 +219,10 @@ TestLog read_test_log_csv(const std::filesystem::path& path) {
       throw_io_error("sampo::mc::read_test_log", path.string(),
                      "line 2: column 'mean:" + mean_names[a] + "' has no 'value:" +
                          mean_names[a] + "'");
-    mean_for[b] = col_mean[a];
+    c.mean_for[b] = col_mean[a];
   }
   for (std::size_t b = 0; b < schema.surrogates.size(); ++b)
-    if (mean_for[b] < 0)
+    if (c.mean_for[b] < 0)
       throw_io_error("sampo::mc::read_test_log", path.string(),
                      "line 2: column 'value:" + schema.surrogates[b] + "' has no 'mean:" +
                          schema.surrogates[b] + "'");
@@ -214,90 +231,292 @@ TestLog read_test_log_csv(const std::filesystem::path& path) {
   } catch (const sampo::invalid_argument& e) {
     throw_io_error("sampo::mc::read_test_log", path.string(), std::string("line 2: ") + e.what());
   }
+  return c;
+}
 
-  TestLogBuilder builder(schema);
-  const Eigen::MatrixXd& d = table.data;
-  std::vector<double> controls(schema.controls.size()), features(schema.features.size()),
-      values(schema.surrogates.size()), means(schema.surrogates.size());
-  std::size_t current = 0, next_step = 0;
-  bool open = false, stepless = false;
-  Eigen::Index open_row = 0;
-  auto close = [&](Eigen::Index r) {
-    for (std::size_t c = 0; c < controls.size(); ++c) controls[c] = d(open_row, col_control[c]);
-    try {
-      builder.end_test(d(open_row, *col_result), d(open_row, *col_weight), controls);
-    } catch (const sampo::invalid_argument& e) {
-      fail(path, row_place(path, std::size_t(open_row)), "result/weight/control", e.what());
-    }
-    (void)r;
-  };
-  for (Eigen::Index r = 0; r < d.rows(); ++r) {
-    auto place = [&] { return row_place(path, std::size_t(r)); };
-    const double t_raw = d(r, *col_test);
+/// Checks the data rows of a CSV log one at a time and builds their tests. With a batch
+/// limit, every time a test closes and the builder holds that many tests they are moved to
+/// `ready`, so a reader can hand them over and keep O(batch) memory.
+class CsvRowParser {
+ public:
+  CsvRowParser(const std::filesystem::path& path, const CsvColumns& cols, std::size_t batch_limit)
+      : path_(path), c_(cols), batch_limit_(batch_limit), builder_(cols.schema),
+        controls_(cols.schema.controls.size()), features_(cols.schema.features.size()),
+        values_(cols.schema.surrogates.size()), means_(cols.schema.surrogates.size()),
+        open_values_(cols.header.size()) {}
+
+  /// Data row @p r (0-based over the file), one value per column (NaN: empty).
+  void row(std::size_t r, const double* d) {
+    auto place = [&] { return row_place(path_, r); };
+    const double t_raw = d[c_.test];
     if (!(t_raw >= 0 && t_raw == std::floor(t_raw) && t_raw < 9007199254740992.0))
-      fail(path, place(), "test", "'" + format_value(t_raw) + "' is not a non-negative integer");
+      fail(path_, place(), "test", "'" + format_value(t_raw) + "' is not a non-negative integer");
     const auto t = std::size_t(t_raw);
     bool starts = false;
-    if (!open) {
-      if (t != 0) fail(path, place(), "test", "the first test must be 0, not " + std::to_string(t));
-      open = starts = true;
-    } else if (t == current + 1) {
-      close(r);
-      current = t;
+    if (!open_) {
+      if (t != 0) fail(path_, place(), "test", "the first test must be 0, not " + std::to_string(t));
+      open_ = starts = true;
+    } else if (t == current_ + 1) {
+      close();
+      current_ = t;
       starts = true;
-    } else if (t != current) {
-      fail(path, place(), "test",
-           std::to_string(t) + " follows test " + std::to_string(current) +
+    } else if (t != current_) {
+      fail(path_, place(), "test",
+           std::to_string(t) + " follows test " + std::to_string(current_) +
                " (tests are numbered 0, 1, ... with their rows together)");
     }
     if (starts) {
-      open_row = r;
-      next_step = 0;
-      stepless = false;
-      if (d(r, *col_weight) < 0)
-        fail(path, place(), "weight", "'" + format_value(d(r, *col_weight)) + "' is negative");
+      open_row_ = r;
+      std::copy(d, d + open_values_.size(), open_values_.begin());
+      next_step_ = 0;
+      stepless_ = false;
+      if (d[c_.weight] < 0)
+        fail(path_, place(), "weight", "'" + format_value(d[c_.weight]) + "' is negative");
     } else {
       // Same test: the test fields must agree with its first row.
-      if (stepless)
-        fail(path, place(), "step", "a test with an empty step (no critical step) has one row only");
-      const std::pair<const char*, Eigen::Index> same_cols[] = {{"result", *col_result},
-                                                                {"weight", *col_weight}};
+      if (stepless_)
+        fail(path_, place(), "step", "a test with an empty step (no critical step) has one row only");
+      const std::pair<const char*, Eigen::Index> same_cols[] = {{"result", c_.result},
+                                                                {"weight", c_.weight}};
       for (const auto& [name, col] : same_cols)
-        if (!same(d(r, col), d(open_row, col)))
-          fail(path, place(), name, "differs between the rows of test " + std::to_string(t));
-      for (std::size_t c = 0; c < col_control.size(); ++c)
-        if (!same(d(r, col_control[c]), d(open_row, col_control[c])))
-          fail(path, place(), table.header[std::size_t(col_control[c])],
+        if (!same(d[col], open_values_[std::size_t(col)]))
+          fail(path_, place(), name, "differs between the rows of test " + std::to_string(t));
+      for (std::size_t k = 0; k < c_.control.size(); ++k)
+        if (!same(d[c_.control[k]], open_values_[std::size_t(c_.control[k])]))
+          fail(path_, place(), c_.header[std::size_t(c_.control[k])],
                "differs between the rows of test " + std::to_string(t));
     }
-    const double step_raw = d(r, *col_step);
+    const double step_raw = d[c_.step];
     if (std::isnan(step_raw)) {
-      if (next_step != 0)
-        fail(path, place(), "step", "is empty on a later row of a test with critical steps");
-      stepless = true;
-      continue;
+      if (next_step_ != 0)
+        fail(path_, place(), "step", "is empty on a later row of a test with critical steps");
+      stepless_ = true;
+      return;
     }
-    const std::size_t step = as_index(path, place, "step", step_raw);
-    if (step != next_step)
-      fail(path, place(), "step",
-           std::to_string(step) + " where step " + std::to_string(next_step) + " was expected");
-    ++next_step;
-    for (std::size_t f = 0; f < features.size(); ++f) features[f] = d(r, col_feature[f]);
-    for (std::size_t k = 0; k < values.size(); ++k) {
-      values[k] = d(r, col_value[k]);
-      means[k] = d(r, mean_for[k]);
+    const std::size_t step = as_index(path_, place, "step", step_raw);
+    if (step != next_step_)
+      fail(path_, place(), "step",
+           std::to_string(step) + " where step " + std::to_string(next_step_) + " was expected");
+    ++next_step_;
+    for (std::size_t f = 0; f < features_.size(); ++f) features_[f] = d[c_.feature[f]];
+    for (std::size_t k = 0; k < values_.size(); ++k) {
+      values_[k] = d[c_.value[k]];
+      means_[k] = d[c_.mean_for[k]];
     }
-    const double ord = d(r, *col_ordinal);
-    const std::size_t ordinal = as_index(path, place, "ordinal", ord);
+    const std::size_t ordinal = as_index(path_, place, "ordinal", d[c_.ordinal]);
     try {
-      builder.step(d(r, *col_p), d(r, *col_q), std::int64_t(ordinal), d(r, *col_epsilon),
-                   features, values, means);
+      builder_.step(d[c_.p], d[c_.q], std::int64_t(ordinal), d[c_.epsilon], features_, values_,
+                    means_);
     } catch (const sampo::invalid_argument& e) {
-      fail(path, place(), "p/q/epsilon/feature/surrogate", e.what());
+      fail(path_, place(), "p/q/epsilon/feature/surrogate", e.what());
     }
   }
-  if (open) close(d.rows());
-  return std::move(builder).finish();
+
+  /// Closes the last test (end of the data).
+  void end() {
+    if (open_) close();
+    open_ = false;
+  }
+
+  /// The tests built since the last take (whole tests only).
+  TestLog take() {
+    TestLog log = std::move(builder_).finish();
+    builder_ = TestLogBuilder(c_.schema);
+    return log;
+  }
+  /// A batch moved aside by the batch limit, if any.
+  std::optional<TestLog> ready;
+
+ private:
+  void close() {
+    for (std::size_t k = 0; k < controls_.size(); ++k)
+      controls_[k] = open_values_[std::size_t(c_.control[k])];
+    try {
+      builder_.end_test(open_values_[std::size_t(c_.result)],
+                        open_values_[std::size_t(c_.weight)], controls_);
+    } catch (const sampo::invalid_argument& e) {
+      fail(path_, row_place(path_, open_row_), "result/weight/control", e.what());
+    }
+    if (batch_limit_ > 0 && builder_.tests() >= batch_limit_) ready = take();
+  }
+
+  const std::filesystem::path& path_;
+  const CsvColumns& c_;
+  std::size_t batch_limit_;
+  TestLogBuilder builder_;
+  std::vector<double> controls_, features_, values_, means_, open_values_;
+  std::size_t current_ = 0, next_step_ = 0, open_row_ = 0;
+  bool open_ = false, stepless_ = false;
+};
+
+}  // namespace
+
+TestLog read_test_log_csv(const std::filesystem::path& path) {
+  {
+    std::ifstream in(path);
+    if (!in) throw_io_error("sampo::mc::read_test_log", path.string(), "cannot open the file");
+    std::string first;
+    std::getline(in, first);
+    check_version_line(path, first);
+  }
+  io::CsvOptions csv;
+  csv.text_columns = false;
+  const io::CsvTable table = io::read_csv(path, csv);
+  const CsvColumns cols = parse_header(path, table.header);
+  CsvRowParser parser(path, cols, 0);
+  // Row-major copy of one row at a time (the table is column-major).
+  std::vector<double> row(cols.header.size());
+  const Eigen::MatrixXd& d = table.data;
+  for (Eigen::Index r = 0; r < d.rows(); ++r) {
+    for (Eigen::Index k = 0; k < d.cols(); ++k) row[std::size_t(k)] = d(r, k);
+    parser.row(std::size_t(r), row.data());
+  }
+  parser.end();
+  return parser.take();
+}
+
+// ---- TestLogCsvStream ----------------------------------------------------------------------
+
+struct TestLogCsvStream::Impl {
+  std::filesystem::path path;
+  std::ifstream in;
+  CsvColumns cols;
+  std::unique_ptr<CsvRowParser> parser;
+  std::vector<double> row;
+  std::size_t data_rows = 0, tests_before = 0, handed = 0;
+  std::uintmax_t bytes = 0, size = 0;
+  bool done = false;
+  sampo::Progress* progress = nullptr;
+  std::uintmax_t reported = 0;
+
+  void report() {
+    if (progress && bytes > reported) progress->advance(std::size_t(bytes - reported));
+    reported = bytes;
+  }
+  bool getline(std::string& line) {
+    if (!std::getline(in, line)) return false;
+    bytes += line.size() + 1;
+    return true;
+  }
+  static bool skip(const std::string& line) {
+    const auto first = line.find_first_not_of(" \t\r");
+    return first == std::string::npos || line[first] == '#';
+  }
+  static std::vector<std::string> split(const std::string& line) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+      const auto comma = line.find(',', start);
+      std::string field = line.substr(start, comma == std::string::npos ? std::string::npos
+                                                                        : comma - start);
+      const auto a = field.find_first_not_of(" \t\r");
+      const auto b = field.find_last_not_of(" \t\r");
+      out.push_back(a == std::string::npos ? std::string() : field.substr(a, b - a + 1));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    return out;
+  }
+  void parse_row(const std::string& line) {
+    const std::size_t width = row.size();
+    const auto fields = std::size_t(std::count(line.begin(), line.end(), ',')) + 1;
+    if (fields != width)
+      fail(path, row_place(path, data_rows), "row",
+           std::to_string(fields) + " fields where the header has " + std::to_string(width));
+    std::size_t start = 0;
+    for (std::size_t k = 0; k < width; ++k) {
+      const auto comma = line.find(',', start);
+      std::size_t a = start, b = comma == std::string::npos ? line.size() : comma;
+      while (a < b && (line[a] == ' ' || line[a] == '\t' || line[a] == '\r')) ++a;
+      while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t' || line[b - 1] == '\r')) --b;
+      if (a == b) {
+        row[k] = std::numeric_limits<double>::quiet_NaN();
+      } else {
+        const char* first = line.data() + a;
+        if (*first == '+') ++first;
+        const auto [end, ec] = std::from_chars(first, line.data() + b, row[k]);
+        if (ec != std::errc{} || end != line.data() + b)
+          fail(path, row_place(path, data_rows), cols.header[k],
+               "'" + line.substr(a, b - a) + "' is not a number");
+      }
+      start = comma + 1;
+    }
+  }
+};
+
+TestLogCsvStream::TestLogCsvStream(const std::filesystem::path& path, std::size_t batch_tests)
+    : impl_(std::make_unique<Impl>()) {
+  if (batch_tests == 0)
+    throw_invalid_argument("sampo::mc::TestLogCsvStream", "batch_tests", "0", "must be >= 1");
+  Impl& m = *impl_;
+  m.path = path;
+  m.in.open(path);
+  if (!m.in) throw_io_error("sampo::mc::read_test_log", path.string(), "cannot open the file");
+  std::error_code ec;
+  m.size = std::filesystem::file_size(path, ec);
+  std::string line;
+  m.getline(line);
+  check_version_line(path, line);
+  bool header = false;
+  while (m.getline(line))
+    if (!Impl::skip(line)) {
+      header = true;
+      break;
+    }
+  if (!header) throw_io_error("sampo::mc::read_test_log", path.string(), "has no header line");
+  m.cols = parse_header(path, Impl::split(line));
+  m.row.resize(m.cols.header.size());
+  m.parser = std::make_unique<CsvRowParser>(m.path, m.cols, batch_tests);
+}
+
+TestLogCsvStream::~TestLogCsvStream() = default;
+TestLogCsvStream::TestLogCsvStream(TestLogCsvStream&&) noexcept = default;
+TestLogCsvStream& TestLogCsvStream::operator=(TestLogCsvStream&&) noexcept = default;
+
+const TestLogSchema& TestLogCsvStream::schema() const noexcept { return impl_->cols.schema; }
+std::size_t TestLogCsvStream::tests_before() const noexcept { return impl_->tests_before; }
+std::uintmax_t TestLogCsvStream::bytes_read() const noexcept { return impl_->bytes; }
+std::uintmax_t TestLogCsvStream::file_size() const noexcept { return impl_->size; }
+void TestLogCsvStream::set_progress(sampo::Progress* progress) noexcept {
+  impl_->progress = progress;
+  impl_->reported = 0;
+}
+
+TestLog read_test_log_csv(const std::filesystem::path& path, sampo::Progress* progress) {
+  TestLogCsvStream s(path, std::numeric_limits<std::size_t>::max());
+  s.set_progress(progress);
+  TestLog log;
+  if (!s.next(log)) log = TestLog();
+  if (log.empty()) {
+    // No tests: the schema of the header, as read_test_log_csv gives it.
+    return read_test_log_csv(path);
+  }
+  return log;
+}
+
+bool TestLogCsvStream::next(TestLog& batch) {
+  Impl& m = *impl_;
+  m.tests_before = m.handed;
+  batch = TestLog();
+  if (m.done) return false;
+  std::string line;
+  while (!m.parser->ready) {
+    if (!m.getline(line)) {
+      m.parser->end();
+      m.done = true;
+      m.parser->ready = m.parser->take();
+      break;
+    }
+    if (Impl::skip(line)) continue;
+    m.parse_row(line);
+    m.parser->row(m.data_rows, m.row.data());
+    if (++m.data_rows % 4096 == 0) m.report();
+  }
+  m.report();
+  batch = std::move(*m.parser->ready);
+  m.parser->ready.reset();
+  m.handed += batch.tests();
+  return !batch.empty();
 }
 
 void write_test_log_npy(const std::filesystem::path& directory, const TestLog& log) {

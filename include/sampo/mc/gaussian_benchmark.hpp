@@ -16,6 +16,10 @@
 
 #include "sampo/mc/test_log.hpp"
 
+namespace sampo {
+class Progress;
+}
+
 namespace sampo::mc {
 
 /// How the benchmark's tests are drawn.
@@ -34,6 +38,8 @@ struct GaussianLimitStateOptions {
   std::uint64_t seed = 0;     ///< test i is drawn from RandomStream(seed, 0, i)
   GaussianSampling sampling = GaussianSampling::shifted;
   double alpha = 0.1;         ///< mixture: weight of the naturalistic component, in (0, 1)
+  /// Advanced by one per test drawn (may be null; not owned). Never changes the log.
+  sampo::Progress* progress = nullptr;
   /// @throw sampo::invalid_argument naming the field.
   void validate() const;
 };

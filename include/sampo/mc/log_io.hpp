@@ -22,6 +22,10 @@
 
 #include "sampo/mc/test_log.hpp"
 
+namespace sampo {
+class Progress;
+}
+
 namespace sampo::mc {
 
 /// Writes @p log as CSV, atomically. @throw sampo::io_error if the file cannot be written.
@@ -33,6 +37,12 @@ void write_test_log_csv(const std::filesystem::path& path, const TestLog& log);
 ///        of order, test fields that differ between a test's rows, a step number out of order,
 ///        or a value the builder refuses (p outside [0, 1], q = 0, NaN, ...).
 [[nodiscard]] TestLog read_test_log_csv(const std::filesystem::path& path);
+
+/// The same log as read_test_log_csv(path), read through TestLogCsvStream (streaming.hpp) so
+/// that @p progress (may be null) advances by the bytes consumed; a malformed row is named
+/// as that stream names it.
+[[nodiscard]] TestLog read_test_log_csv(const std::filesystem::path& path,
+                                        sampo::Progress* progress);
 
 /// Writes @p log as an NPY directory (created if needed), atomically as a set.
 /// @throw sampo::io_error if a file cannot be written.
