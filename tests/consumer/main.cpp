@@ -196,6 +196,14 @@ int main() {
   }
   expect(batch.tests.size() == 40 && ratios && critical > 0 && batch.estimate >= 0.0,
          "cav: NADE cut-in batch, likelihood ratio = product of p/q");
+  // cav -> mc: the batch as a test log (built in the library, read here); its IS estimate is
+  // the batch's mean result: 40 non-negative terms summed in another order, so equal to
+  // 40 * 2^-53 relative (1e-12 leaves room).
+  const sampo::mc::TestLog cav_log = sampo::cav::to_test_log(batch.tests);
+  const double cav_is = sampo::mc::importance_sampling(cav_log).estimate;
+  expect(cav_log.tests() == 40 && cav_log.steps() == critical &&
+             std::abs(cav_is - batch.estimate) <= 1e-12 * batch.estimate,
+         "cav: the batch as an mc test log, IS estimate = the batch mean");
 
   // learn: stratified folds, a LIBLINEAR logistic regression on the tangent vectors, ROC-AUC.
   const std::vector<int> folds = sampo::learn::stratified_folds(labels, 4, 42);
