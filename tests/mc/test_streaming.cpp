@@ -10,6 +10,7 @@
 #include "sampo/core/error.hpp"
 #include "sampo/core/progress.hpp"
 #include "sampo/mc/control_variates.hpp"
+#include "sampo/mc/gaussian_benchmark.hpp"
 #include "sampo/mc/importance_sampling.hpp"
 #include "sampo/mc/log_io.hpp"
 #include "sampo/testing/fixtures.hpp"
@@ -352,4 +353,29 @@ TEST_CASE("A bad CSV row in a stream names the data row, its line and the field"
   cv.folds = 1;
   SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate_csv(write("0,1,1,,,,,\n"), cv),
                             sampo::invalid_argument, "options.folds");
+}
+
+TEST_CASE("The Gaussian benchmark advances a progress bar once per test, without changing the log",
+          "[mc][streaming]") {
+  GaussianLimitStateOptions g;
+  g.tests = 500;
+  g.beta = 3;
+  const TestLog plain = gaussian_limit_state_log(g);
+  sampo::Progress bar(g.tests, "gaussian", false);
+  g.progress = &bar;
+  CHECK(gaussian_limit_state_log(g) == plain);
+  CHECK(bar.done() == 500);
+}
+
+TEST_CASE("read_test_log_csv with a progress bar reads the same log and counts every byte",
+          "[mc][streaming]") {
+  testkit::Ladder ladder;
+  const TestLog log = ladder.log(300, sampo::testing::fixture_seed(), 4);
+  sampo::test::TempDir dir;
+  write_test_log_csv(dir / "log.csv", log);
+  const auto bytes = std::filesystem::file_size(dir / "log.csv");
+  sampo::Progress bar(std::size_t(bytes), "read", false);
+  CHECK(read_test_log_csv(dir / "log.csv", &bar) == log);
+  CHECK(bar.done() == bytes);
+  CHECK(read_test_log_csv(dir / "log.csv", nullptr) == log);
 }
