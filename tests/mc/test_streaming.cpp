@@ -318,6 +318,12 @@ TEST_CASE("Streaming refuses bad input, naming the test and the argument", "[mc]
   zero.chunk = 0;
   SAMPO_REQUIRE_THROWS_WITH(StreamingEstimator{zero}, sampo::invalid_argument, "options.chunk");
   SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate(TestLog{}, o), sampo::invalid_argument, "log");
+  const TestLog small = controlled_log(10);
+  SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate(small, cv), sampo::invalid_argument,
+                            "argument 'fold' = empty", "2 rows");
+  const std::vector<int> short_fold(3, 0);
+  SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate(small, cv, short_fold), sampo::invalid_argument,
+                            "argument 'fold' = 3 entries");
 }
 
 TEST_CASE("A bad CSV row in a stream names the data row, its line and the field",
