@@ -341,7 +341,12 @@ TEST_CASE("A bad CSV row in a stream names the data row, its line and the field"
     }
   };
   SAMPO_REQUIRE_THROWS_WITH(drain(write("0,1,1,,,,,\n1,0,1,0,0.5,0,3,0.1\n")), sampo::io_error,
-                            "data row 1 (line 4)", "argument 'q' = 0");
+                            "data row 1 (line 4)", "argument 'q' = 0", "(test 1, step 0)");
+  // The file's test number, not the batch's (batches of one test here).
+  SAMPO_REQUIRE_THROWS_WITH(drain(write("0,1,1,,,,,\n1,0,1,,,,,\n2,0,1,0,0.5,0.5,1,0.1\n"
+                                        "2,0,1,1,1.5,0.5,2,0.1\n")),
+                            sampo::io_error, "data row 3 (line 6)", "argument 'p' = 1.5",
+                            "(test 2, step 1)");
   SAMPO_REQUIRE_THROWS_WITH(drain(write("0,1,1,,,,\n")), sampo::io_error, "data row 0 (line 3)",
                             "7 fields where the header has 8");
   SAMPO_REQUIRE_THROWS_WITH(drain(write("0,x,1,,,,,\n")), sampo::io_error, "field 'result'",
