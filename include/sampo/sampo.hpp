@@ -8,3 +8,4 @@
 #include "sampo/linalg.hpp"
 #include "sampo/parallel.hpp"
 #include "sampo/riemann.hpp"
+#include "sampo/sketch.hpp"
