@@ -1,6 +1,8 @@
 #include "sampo/sketch/regression.hpp"
 
 #include <cmath>
+#include <limits>
+#include <vector>
 #include <string>
 
 #include "common.hpp"
@@ -56,6 +58,48 @@ LpRegressionResult lp_regression(const Eigen::Ref<const Eigen::MatrixXd>& a,
   out.run.message = "certified relative gap ";
   out.run.message.append(format_value(out.relative_gap));
   out.run.seconds = watch.seconds();
+  return out;
+}
+
+RegressionRatioResult regression_error_ratio(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                             const Eigen::Ref<const Eigen::VectorXd>& b,
+                                             const std::vector<Eigen::Index>& indices,
+                                             const Eigen::Ref<const Eigen::VectorXd>& weights,
+                                             double p, const LpRegressionOptions& options) {
+  constexpr std::string_view kFn = "sampo::sketch::regression_error_ratio";
+  const auto m = static_cast<Eigen::Index>(indices.size());
+  if (weights.size() != m) {
+    std::string what = "must have one entry per index (";
+    what.append(std::to_string(m)).append(")");
+    throw_invalid_argument(kFn, "weights.size()", std::to_string(weights.size()), what);
+  }
+  if (m < a.cols()) {
+    std::string what = "must hold at least as many rows as a has columns (";
+    what.append(std::to_string(a.cols())).append(")");
+    throw_invalid_argument(kFn, "indices.size()", std::to_string(m), what);
+  }
+  Eigen::MatrixXd sa(m, a.cols());
+  Eigen::VectorXd sb(m);
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const Eigen::Index i = indices[static_cast<std::size_t>(k)];
+    std::string name = "indices[";
+    name.append(std::to_string(k)).append("]");
+    if (i < 0 || i >= a.rows() || i >= b.size())
+      throw_invalid_argument(kFn, name, std::to_string(i), "must be a row of a");
+    if (!(weights(k) > 0.0) || !std::isfinite(weights(k))) {
+      std::string wname = "weights(";
+      wname.append(std::to_string(k)).append(")");
+      throw_invalid_argument(kFn, wname, format_value(weights(k)), "must be finite and > 0");
+    }
+    sa.row(k) = weights(k) * a.row(i);
+    sb(k) = weights(k) * b(i);
+  }
+  RegressionRatioResult out;
+  out.full = lp_regression(a, b, p, options);
+  out.sampled = lp_regression(sa, sb, p, options);
+  const double achieved = detail::lp_norm(a * out.sampled.x - b, p);
+  out.ratio = out.full.objective > 0.0 ? achieved / out.full.objective
+                                       : (achieved == 0.0 ? 1.0 : std::numeric_limits<double>::infinity());
   return out;
 }
 

@@ -66,3 +66,27 @@ TEST_CASE("lp regression: bad input names the argument", "[sketch][regression]")
   SAMPO_REQUIRE_THROWS_WITH(lp_regression(a, Eigen::VectorXd::Ones(5), 0.0),
                             sampo::invalid_argument, "'p'");
 }
+
+TEST_CASE("regression error ratio of a sample", "[sketch][regression]") {
+  const Eigen::MatrixXd a = sampo::test::heavy_tailed(120, 3, sampo::testing::fixture_seed(19));
+  const Eigen::VectorXd b = sampo::testing::normal_matrix(120, 1, sampo::testing::fixture_seed(19), 7);
+  // Every row with weight 1: the sampled problem is the full one, ratio 1 (two identical solves).
+  std::vector<Eigen::Index> all(120);
+  for (Eigen::Index i = 0; i < 120; ++i) all[static_cast<std::size_t>(i)] = i;
+  const RegressionRatioResult same = regression_error_ratio(a, b, all, Eigen::VectorXd::Ones(120), 1.5);
+  CHECK(same.ratio == Approx(1.0).epsilon(1e-12));
+  // Half the rows: x̃ is feasible for the full problem, so the ratio is >= 1 − the certified gap.
+  std::vector<Eigen::Index> half;
+  for (Eigen::Index i = 0; i < 120; i += 2) half.push_back(i);
+  const RegressionRatioResult r =
+      regression_error_ratio(a, b, half, Eigen::VectorXd::Constant(60, std::pow(2.0, 1 / 1.5)), 1.5);
+  CHECK(r.ratio >= 1.0 - 1e-8);
+  CHECK(r.full.run.converged());
+  CHECK(r.sampled.run.converged());
+  SAMPO_REQUIRE_THROWS_WITH(regression_error_ratio(a, b, {0, 1, 500}, Eigen::VectorXd::Ones(3), 1.0),
+                            sampo::invalid_argument, "indices[2]", "500");
+  SAMPO_REQUIRE_THROWS_WITH(regression_error_ratio(a, b, {0, 1}, Eigen::VectorXd::Ones(2), 1.0),
+                            sampo::invalid_argument, "indices.size()", "2");
+  SAMPO_REQUIRE_THROWS_WITH(regression_error_ratio(a, b, {0, 1, 2}, Eigen::VectorXd::Ones(2), 1.0),
+                            sampo::invalid_argument, "weights.size()", "2");
+}

@@ -17,6 +17,7 @@
 /// (objective − lower_bound)/objective is <= tolerance.
 
 #include <cstddef>
+#include <vector>
 
 #include "sampo/core/eigen.hpp"
 #include "sampo/core/termination.hpp"
@@ -52,5 +53,23 @@ struct LpRegressionResult {
 [[nodiscard]] LpRegressionResult lp_regression(const Eigen::Ref<const Eigen::MatrixXd>& a,
                                                const Eigen::Ref<const Eigen::VectorXd>& b,
                                                double p, const LpRegressionOptions& options = {});
+
+/// What a sample costs in regression: x̃ = argmin ‖S(Ax − b)‖_p against x* = argmin ‖Ax − b‖_p.
+struct RegressionRatioResult {
+  /// ‖Ax̃ − b‖_p / ‖Ax* − b‖_p: >= 1 up to the two solves' certified gaps; 1 for a perfect sample.
+  double ratio = 1.0;
+  LpRegressionResult full;     ///< the full problem's solve (x*)
+  LpRegressionResult sampled;  ///< the sampled problem's solve (x̃)
+};
+
+/// The regression-error ratio of an ℓp sample (rows @p indices of A and b, each rescaled by its
+/// @p weights entry, as sample_rows returns them).
+/// @throw sampo::invalid_argument on bad input (naming the argument): an index outside
+///        [0, n), weights not positive or of another length than indices, fewer sampled rows
+///        than columns.
+[[nodiscard]] RegressionRatioResult regression_error_ratio(
+    const Eigen::Ref<const Eigen::MatrixXd>& a, const Eigen::Ref<const Eigen::VectorXd>& b,
+    const std::vector<Eigen::Index>& indices, const Eigen::Ref<const Eigen::VectorXd>& weights,
+    double p, const LpRegressionOptions& options = {});
 
 }  // namespace sampo::sketch
