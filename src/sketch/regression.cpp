@@ -67,6 +67,7 @@ RegressionRatioResult regression_error_ratio(const Eigen::Ref<const Eigen::Matri
                                              const Eigen::Ref<const Eigen::VectorXd>& weights,
                                              double p, const LpRegressionOptions& options) {
   constexpr std::string_view kFn = "sampo::sketch::regression_error_ratio";
+  Stopwatch watch;
   const auto m = static_cast<Eigen::Index>(indices.size());
   if (weights.size() != m) {
     std::string what = "must have one entry per index (";
@@ -100,6 +101,14 @@ RegressionRatioResult regression_error_ratio(const Eigen::Ref<const Eigen::Matri
   const double achieved = detail::lp_norm(a * out.sampled.x - b, p);
   out.ratio = out.full.objective > 0.0 ? achieved / out.full.objective
                                        : (achieved == 0.0 ? 1.0 : std::numeric_limits<double>::infinity());
+  out.run.iterations = out.full.run.iterations + out.sampled.run.iterations;
+  out.run.evaluations = 2;
+  const bool ok = out.full.run.converged() && out.sampled.run.converged();
+  out.run.termination = ok ? Termination::converged : Termination::max_iterations;
+  out.run.message = ok ? "both solves certified" : "a solve did not reach its tolerance: ";
+  if (!ok)
+    out.run.message.append(out.full.run.converged() ? out.sampled.run.message : out.full.run.message);
+  out.run.seconds = watch.seconds();
   return out;
 }
 

@@ -83,6 +83,7 @@ TEST_CASE("regression error ratio of a sample", "[sketch][regression]") {
   CHECK(r.ratio >= 1.0 - 1e-8);
   CHECK(r.full.run.converged());
   CHECK(r.sampled.run.converged());
+  CHECK(r.run.converged());
   SAMPO_REQUIRE_THROWS_WITH(regression_error_ratio(a, b, {0, 1, 500}, Eigen::VectorXd::Ones(3), 1.0),
                             sampo::invalid_argument, "indices[2]", "500");
   SAMPO_REQUIRE_THROWS_WITH(regression_error_ratio(a, b, {0, 1}, Eigen::VectorXd::Ones(2), 1.0),

@@ -11,7 +11,8 @@
 /// every p). η = 0 for p >= 2. For p < 2, and p = 1 in particular (an LP, where plain IRLS
 /// weights |r|^{p−2} blow up at zero residuals), η starts at the RMS ℓ2 residual and is divided
 /// by 10 per stage down to the floor smoothing_floor·RMS: the smoothing changes the objective by
-/// at most n·η^p, and the certificate below measures what is left.
+/// at most n·η^p, and the certificate below measures what is left. For p = 1 each stage also
+/// tries the vertex fitting the r smallest residuals exactly, with its exact LP dual.
 /// Certificate: for any u with Uᵀu = 0, ‖Ux − b‖_p >= −uᵀb/‖u‖_q (Hölder, 1/p + 1/q = 1); u is
 /// the gradient φ'(r) projected onto null(Uᵀ). The run converges when the relative gap
 /// (objective − lower_bound)/objective is <= tolerance.
@@ -60,6 +61,8 @@ struct RegressionRatioResult {
   double ratio = 1.0;
   LpRegressionResult full;     ///< the full problem's solve (x*)
   LpRegressionResult sampled;  ///< the sampled problem's solve (x̃)
+  /// iterations of both solves; converged iff both converged; seconds of the call.
+  Run run;
 };
 
 /// The regression-error ratio of an ℓp sample (rows @p indices of A and b, each rescaled by its

@@ -16,9 +16,10 @@
 /// (p = 1 is an LP; the smoothing keeps Newton usable and its effect is measured by the
 /// certificate, never assumed). **Certificate**: for any u with Uᵀu = λu_i, Hölder gives
 /// ‖Uy‖_p >= λ/‖u‖_q (1/p + 1/q = 1) for every feasible y; u is the gradient at the iterate,
-/// projected. So each row gets certified bounds lower_i <= σ_i <= upper_i, and a row has
-/// converged when (min^{1/p} upper − min^{1/p} lower) <= tolerance · min^{1/p} upper, i.e. the
-/// relative gap on the norm. Rows are solved in parallel (sampo::parallel::parallel_for, one
+/// projected. With L <= min ‖Ax‖_p <= U (U attained by a feasible x, L from u) each row gets
+/// certified bounds 1/U^p <= σ_i <= 1/L^p, and it has converged when U − L <= tolerance·U.
+/// For p = 1 (an LP) each stage also tries the vertex whose active set is the r − 1 smallest
+/// residuals, with its exact LP dual, which usually closes the gap to rounding. Rows are solved in parallel (sampo::parallel::parallel_for, one
 /// row per block); each row's computation is serial, so the result is bit-for-bit the same for
 /// any thread count. Cost: about (Newton iterations) · n·d² per row, so Θ(n²d²) in all: meant
 /// for n up to ~10⁴.
