@@ -92,7 +92,7 @@ SensitivityResult lp_sensitivities(const Eigen::Ref<const Eigen::MatrixXd>& a, d
   std::vector<std::size_t> iterations(static_cast<std::size_t>(n), 0);
   std::vector<char> converged(static_cast<std::size_t>(n), 1);
   const Eigen::VectorXd empty;
-  parallel::Options po;
+  parallel::MapReduceOptions po;
   po.block_size = 1;
   po.threads = options.threads;
   parallel::parallel_for(
