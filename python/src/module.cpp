@@ -2,6 +2,7 @@
 // in their own file (knots.cpp, riemann.cpp) as a submodule (sampo._sampo.knots, ...); the
 // Python package (python/sampo/) re-exports them with the scikit-learn estimators.
 #include "common.hpp"
+#include "sampo/core/error.hpp"
 #include "sampo/core/version.hpp"
 
 PYBIND11_MODULE(_sampo, m) {
@@ -24,4 +25,12 @@ PYBIND11_MODULE(_sampo, m) {
                             symmetric ? sp::Layout::symmetric : sp::Layout::general);
     return !arg.copied();
   }, py::arg("a"), py::arg("symmetric") = false);
+  // Test hook: throws the C++ exception @p kind with @p message (the translator's test).
+  m.def("_throw", [](const std::string& kind, const std::string& message) {
+    if (kind == "invalid_argument") throw sampo::invalid_argument(message);
+    if (kind == "not_spd_error") throw sampo::not_spd_error(message);
+    if (kind == "io_error") throw sampo::io_error(message);
+    if (kind == "numerical_error") throw sampo::numerical_error(message);
+    throw std::logic_error(message);
+  });
 }

@@ -34,6 +34,17 @@ def test_numerical_error_is_an_arithmetic_error():
     assert issubclass(sampo.NumericalError, ArithmeticError)
 
 
+@pytest.mark.parametrize("kind, python_type", [
+    ("invalid_argument", ValueError), ("not_spd_error", sampo.NotSPDError),
+    ("io_error", OSError), ("numerical_error", sampo.NumericalError)])
+def test_every_cpp_exception_maps_with_its_message(kind, python_type):
+    message = f"f: argument 'x' = 1: {kind}"
+    with pytest.raises(python_type) as info:
+        _sampo._throw(kind, message)
+    assert str(info.value) == message
+    assert type(info.value) is python_type  # the most specific type, not a base
+
+
 def test_wrong_dtype_is_a_type_error_naming_the_argument():
     with pytest.raises(TypeError, match=r"sampo.riemann.distance: argument 'b' has dtype int64"):
         sampo.riemann.distance(np.eye(2), np.eye(2, dtype=np.int64))
