@@ -24,10 +24,11 @@
 #include "command.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/io/atomic_file.hpp"
-#include "sampo/io/eeg.hpp"
 #include "sampo/io/json.hpp"
 #include "sampo/io/npy.hpp"
+#include "sampo/learn/svm.hpp"
 #include "sampo/riemann.hpp"
+#include "sampo/signal/epochs.hpp"
 
 namespace po = boost::program_options;
 namespace rm = sampo::riemann;
@@ -227,37 +228,20 @@ struct EegOptions {
   }
 };
 
-/// Band-passes each file, keeps the chosen channels and cuts the epochs of every file, pooled.
-rm::Epochs load_epochs(const EegOptions& o) {
-  const auto names = distinct_list(o.events, "--events");
+/// The epochs of the --edf files (sampo::signal::load_epochs), with the options as typed
+/// checked here so that errors name them.
+sampo::signal::Epochs load_epochs(const EegOptions& o) {
+  sampo::signal::EpochLoadOptions lo;
+  lo.events = distinct_list(o.events, "--events");
   const auto edges = number_list<double>(o.band, "--band");
   if (edges.size() != 2) sampo::throw_invalid_argument(kCmd, "--band", o.band, "must be low,high");
-  rm::EpochOptions eo;
-  eo.tmin = o.tmin;
-  eo.tmax = o.tmax;
-  rm::Epochs all;
-  for (const auto& file : o.edf) {
-    const auto rec = sampo::io::read_eeg(file);
-    // Channels first: the filter acts on each channel alone, so only the kept ones are filtered.
-    Eigen::MatrixXd data;
-    if (o.channels.empty()) {
-      data = rec.data;
-    } else {
-      const auto chans = split(o.channels, "--channels");
-      data.resize(static_cast<Eigen::Index>(chans.size()), rec.data.cols());
-      for (std::size_t k = 0; k < chans.size(); ++k)
-        data.row(static_cast<Eigen::Index>(k)) = rec.data.row(rec.channel_index(chans[k]));
-    }
-    const Eigen::MatrixXd sos =
-        rm::butterworth_bandpass(o.filter_order, edges[0], edges[1], rec.sampling_rate);
-    data = rm::sosfiltfilt(sos, data);
-    const rm::Epochs ep = rm::epoch(data, rec.sampling_rate, rec.annotations, names, eo);
-    all.trials.insert(all.trials.end(), ep.trials.begin(), ep.trials.end());
-    all.labels.insert(all.labels.end(), ep.labels.begin(), ep.labels.end());
-    all.onsets.insert(all.onsets.end(), ep.onsets.begin(), ep.onsets.end());
-    all.dropped += ep.dropped;
-  }
-  return all;
+  lo.low = edges[0];
+  lo.high = edges[1];
+  if (!o.channels.empty()) lo.channels = split(o.channels, "--channels");
+  lo.filter_order = o.filter_order;
+  lo.window.tmin = o.tmin;
+  lo.window.tmax = o.tmax;
+  return sampo::signal::load_epochs(o.edf, lo);
 }
 
 int epochs(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
@@ -276,7 +260,7 @@ int epochs(const std::vector<std::string>& args, const sampo::cli::GlobalOptions
   if (eeg.edf.empty()) sampo::throw_invalid_argument(kCmd, "--edf", "", "needs at least one file");
   sampo::cli::check_distinct_outputs(
       cmd, {{"--out", out}, {"--labels-out", labels_out}, {"--json", global.json}});
-  const rm::Epochs ep = load_epochs(eeg);
+  const sampo::signal::Epochs ep = load_epochs(eeg);
   if (ep.trials.empty())
     sampo::throw_invalid_argument(kCmd, "--tmin/--tmax", "", "leave no epoch inside the recordings");
   sampo::io::OutputTransaction outputs;
@@ -372,10 +356,12 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   go.cs = number_list<double>(grid_c, "--grid-c");
   go.kernels.clear();
   for (const std::string& k : split(grid_kernels, "--grid-kernels")) {
-    if (k != "linear" && k != "rbf")
+    try {
+      go.kernels.push_back(sampo::learn::kernel_from_string(k));
+    } catch (const sampo::invalid_argument&) {
       sampo::throw_invalid_argument(kCmd, "--grid-kernels", grid_kernels,
                                     "lists a kernel that is not linear or rbf");
-    go.kernels.push_back(k == "linear" ? rm::Kernel::linear : rm::Kernel::rbf);
+    }
   }
   if (eeg.edf.empty()) {
     for (const auto& [name, value] :
@@ -393,7 +379,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       std::cout << "classified " << pred.size() << " matrices with " << pipeline << "\n";
     return 0;
   }
-  const rm::Epochs ep = load_epochs(eeg);
+  const sampo::signal::Epochs ep = load_epochs(eeg);
   const std::vector<Eigen::MatrixXd>& trials = ep.trials;
   const std::vector<int>& y = ep.labels;
   rm::CrossValidationOptions cv;
@@ -403,14 +389,14 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
                                            : rm::cross_validate(trials, y, po_, cv);
   if (!global.quiet) {
     std::cout << pipeline << ": " << trials.size() << " trials, " << folds << "-fold " << r.metric
-              << " = " << r.mean << " +- " << r.stddev << " (" << r.seconds << " s)\n  folds:";
+              << " = " << r.mean << " +- " << r.stddev << " (" << r.run.seconds << " s)\n  folds:";
     for (double s : r.fold_scores) std::cout << " " << s;
     std::cout << "\n";
     for (std::size_t f = 0; f < r.chosen.size(); ++f)
       std::cout << "  fold " << f << ": order " << r.chosen[f].order << ", lag " << r.chosen[f].lag
                 << (po_.kind == rm::PipelineKind::acm_ts_svm
                         ? ", C " + sampo::format_value(r.chosen[f].svm.c) +
-                              (r.chosen[f].svm.kernel == rm::Kernel::linear ? ", linear" : ", rbf")
+                              std::string(", ").append(sampo::learn::to_string(r.chosen[f].svm.kernel))
                         : std::string())
                 << "\n";
   }
@@ -421,7 +407,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
                                         {"mean", r.mean},
                                         {"stddev", r.stddev},
                                         {"fold_scores", r.fold_scores},
-                                        {"seconds", r.seconds}});
+                                        {"seconds", r.run.seconds}});
   return 0;
 }
 

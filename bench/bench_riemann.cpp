@@ -23,7 +23,7 @@ std::vector<Eigen::MatrixXd> covs(int count, Eigen::Index n, unsigned seed, doub
   mix.col(0) *= 1.0 + boost;
   std::vector<Eigen::MatrixXd> out;
   for (int k = 0; k < count; ++k)
-    out.push_back(sampo::riemann::sample_covariance(mix * gen.normal_matrix(n, 4 * n)));
+    out.push_back(sampo::learn::sample_covariance(mix * gen.normal_matrix(n, 4 * n)));
   return out;
 }
 

@@ -5,6 +5,8 @@
 #include "sampo/core.hpp"
 #include "sampo/io.hpp"
 #include "sampo/knots.hpp"
+#include "sampo/learn.hpp"
 #include "sampo/linalg.hpp"
 #include "sampo/parallel.hpp"
 #include "sampo/riemann.hpp"
+#include "sampo/signal.hpp"

@@ -2,132 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <string>
 
-#include "detail.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/core/termination.hpp"
-#include "sampo/parallel/map_reduce.hpp"
-#include "sampo/parallel/random_stream.hpp"
+#include "sampo/learn/folds.hpp"
+#include "sampo/learn/labels.hpp"
+#include "sampo/learn/metrics.hpp"
+#include "sampo/parallel/cancellation.hpp"
 #include "sampo/riemann/tangent_space.hpp"
 
 namespace sampo::riemann {
-namespace {
 
-template <typename T>
-std::vector<T> pick(const std::vector<T>& v, const std::vector<std::size_t>& idx) {
-  std::vector<T> out;
-  out.reserve(idx.size());
-  for (std::size_t i : idx) out.push_back(v[i]);
-  return out;
-}
-
-void split(const std::vector<int>& folds, int f, std::vector<std::size_t>& train,
-           std::vector<std::size_t>& test) {
-  train.clear();
-  test.clear();
-  for (std::size_t i = 0; i < folds.size(); ++i) (folds[i] == f ? test : train).push_back(i);
-}
-
-/// ROC-AUC of classes[1] (two classes) or accuracy.
-double fold_score(const std::vector<int>& classes, const Eigen::MatrixXd& scores,
-                  const std::vector<int>& truth) {
-  if (classes.size() == 2) return roc_auc(scores.col(1), truth, classes[1]);
-  std::vector<int> pred(truth.size());
-  for (Eigen::Index i = 0; i < scores.rows(); ++i) {
-    Eigen::Index k;
-    scores.row(i).maxCoeff(&k);
-    pred[static_cast<std::size_t>(i)] = classes[static_cast<std::size_t>(k)];
-  }
-  return accuracy(pred, truth);
-}
-
-void summarize(CrossValidationResult& r) {
-  const double n = static_cast<double>(r.fold_scores.size());
-  r.mean = std::accumulate(r.fold_scores.begin(), r.fold_scores.end(), 0.0) / n;
-  double ss = 0;
-  for (double s : r.fold_scores) ss += (s - r.mean) * (s - r.mean);
-  r.stddev = n > 1 ? std::sqrt(ss / (n - 1)) : 0.0;
-}
-
-}  // namespace
-
-std::vector<int> stratified_folds(const std::vector<int>& labels, int folds, std::uint64_t seed) {
-  constexpr const char* fn = "sampo::riemann::stratified_folds";
-  if (folds < 2) throw_invalid_argument(fn, "folds", std::to_string(folds), "must be >= 2");
-  const std::vector<int> classes = detail::class_list(fn, labels.size(), labels);
-  std::vector<int> out(labels.size(), -1);
-  std::size_t next = 0;
-  for (std::size_t k = 0; k < classes.size(); ++k) {
-    const int c = classes[k];
-    std::vector<std::size_t> members;
-    for (std::size_t i = 0; i < labels.size(); ++i)
-      if (labels[i] == c) members.push_back(i);
-    if (members.size() < static_cast<std::size_t>(folds))
-      throw_invalid_argument(fn, "labels", std::to_string(c),
-                             "class has " + std::to_string(members.size()) +
-                                 " trials, fewer than " + std::to_string(folds) + " folds");
-    // Fisher-Yates on the class's own stream (seed, k): k-th class in ascending label order.
-    parallel::RandomStream stream(seed, k);
-    for (std::size_t i = members.size() - 1; i > 0; --i)
-      std::swap(members[i], members[stream.uniform_int(i + 1)]);
-    for (std::size_t i : members)
-      out[i] = static_cast<int>(next++ % static_cast<std::size_t>(folds));
-  }
-  return out;
-}
-
-double roc_auc(const Eigen::Ref<const Eigen::VectorXd>& scores, const std::vector<int>& labels,
-               int positive) {
-  constexpr const char* fn = "sampo::riemann::roc_auc";
-  if (static_cast<std::size_t>(scores.size()) != labels.size())
-    throw_invalid_argument(fn, "labels", {},
-                           "has " + std::to_string(labels.size()) + " entries for " +
-                               std::to_string(scores.size()) + " scores");
-  check_finite(fn, "scores", Eigen::MatrixXd(scores));
-  const std::size_t n = labels.size();
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return scores(static_cast<Eigen::Index>(a)) < scores(static_cast<Eigen::Index>(b));
-  });
-  double rank_sum = 0, pos = 0;
-  for (std::size_t i = 0; i < n;) {
-    std::size_t j = i;
-    while (j < n && scores(static_cast<Eigen::Index>(order[j])) ==
-                        scores(static_cast<Eigen::Index>(order[i])))
-      ++j;
-    const double avg_rank = 0.5 * static_cast<double>(i + 1 + j);  // ranks i+1..j averaged
-    for (std::size_t k = i; k < j; ++k)
-      if (labels[order[k]] == positive) rank_sum += avg_rank, pos += 1;
-    i = j;
-  }
-  const double neg = static_cast<double>(n) - pos;
-  if (pos == 0 || neg == 0)
-    throw_invalid_argument(fn, "labels", std::to_string(positive),
-                           "ROC-AUC needs both the positive class and another class");
-  return (rank_sum - pos * (pos + 1) / 2) / (pos * neg);
-}
-
-double accuracy(const std::vector<int>& predicted, const std::vector<int>& truth) {
-  constexpr const char* fn = "sampo::riemann::accuracy";
-  check_nonempty(fn, "truth", truth.size());
-  if (predicted.size() != truth.size())
-    throw_invalid_argument(fn, "predicted", {},
-                           "has " + std::to_string(predicted.size()) + " entries for " +
-                               std::to_string(truth.size()) + " labels");
-  std::size_t hit = 0;
-  for (std::size_t i = 0; i < truth.size(); ++i) hit += predicted[i] == truth[i];
-  return static_cast<double>(hit) / static_cast<double>(truth.size());
-}
-
-void CrossValidationOptions::validate() const {
-  if (folds < 2)
-    throw_invalid_argument("sampo::riemann::CrossValidationOptions", "folds", std::to_string(folds),
-                           "must be >= 2");
-}
+using learn::pick;
 
 void GridOptions::validate() const {
   constexpr const char* fn = "sampo::riemann::GridOptions";
@@ -142,30 +30,27 @@ void GridOptions::validate() const {
   for (double c : cs) check_positive(fn, "cs", c);
   if (inner_folds < 2)
     throw_invalid_argument(fn, "inner_folds", std::to_string(inner_folds), "must be >= 2");
+  search.validate();
 }
 
 CrossValidationResult cross_validate_covariances(const std::vector<Eigen::MatrixXd>& covs,
                                                  const std::vector<int>& labels,
                                                  const PipelineOptions& pipeline,
                                                  const CrossValidationOptions& cv) {
-  Stopwatch watch;
   cv.validate();
   pipeline.validate();
   const std::vector<int> classes =
-      detail::class_list("sampo::riemann::cross_validate", covs.size(), labels);
-  const std::vector<int> folds = stratified_folds(labels, cv.folds, cv.seed);
+      learn::class_list("sampo::riemann::cross_validate", covs.size(), labels, "matrices");
   CrossValidationResult r;
-  r.metric = classes.size() == 2 ? "roc_auc" : "accuracy";
-  std::vector<std::size_t> train, test;
-  for (int f = 0; f < cv.folds; ++f) {
-    split(folds, f, train, test);
-    Pipeline p(pipeline);
-    p.fit_covariances(pick(covs, train), pick(labels, train));
-    r.fold_scores.push_back(
-        fold_score(classes, p.scores_covariances(pick(covs, test)), pick(labels, test)));
-  }
-  summarize(r);
-  r.seconds = watch.seconds();
+  static_cast<learn::CrossValidationResult&>(r) = learn::cross_validate(
+      labels,
+      [&](int, const learn::FoldSplit& s) {
+        Pipeline p(pipeline);
+        p.fit_covariances(pick(covs, s.train), pick(labels, s.train));
+        return learn::classification_score(classes, p.scores_covariances(pick(covs, s.test)),
+                                           pick(labels, s.test));
+      },
+      learn::classification_metric(classes.size()), cv);
   return r;
 }
 
@@ -173,13 +58,60 @@ CrossValidationResult cross_validate(const std::vector<Eigen::MatrixXd>& trials,
                                      const std::vector<int>& labels,
                                      const PipelineOptions& pipeline,
                                      const CrossValidationOptions& cv) {
-  Stopwatch watch;
+  const Stopwatch watch;
   // A trial's covariance does not depend on the fold: compute all once.
   CrossValidationResult r =
       cross_validate_covariances(Pipeline(pipeline).features(trials), labels, pipeline, cv);
-  r.seconds = watch.seconds();
+  r.run.seconds = watch.seconds();
   return r;
 }
+
+namespace {
+
+/// The score of each classifier setting (C x kernel, or MDM's one) at one (order, lag) point:
+/// the mean over the inner folds @p inner of the training trials.
+std::vector<double> inner_scores(const std::vector<Eigen::MatrixXd>& covs,
+                                 const std::vector<int>& labels, const std::vector<int>& inner,
+                                 const std::vector<int>& classes, const PipelineOptions& pipeline,
+                                 const GridOptions& grid, std::size_t n_clf) {
+  const bool svm = pipeline.kind == PipelineKind::acm_ts_svm;
+  std::vector<double> sum(n_clf, 0.0);
+  for (int g = 0; g < grid.inner_folds; ++g) {
+    const learn::FoldSplit s = learn::fold_split(inner, g);
+    const auto ctr = pick(covs, s.train), cte = pick(covs, s.test);
+    const auto ltr = pick(labels, s.train), lte = pick(labels, s.test);
+    if (!svm) {
+      PipelineOptions po = pipeline;
+      po.kind = PipelineKind::mdm;
+      Pipeline p(po);
+      p.fit_covariances(ctr, ltr);
+      sum[0] += learn::classification_score(classes, p.scores_covariances(cte), lte);
+      continue;
+    }
+    const Eigen::MatrixXd ref = mean_riemann(ctr, pipeline.mean).mean;
+    const Eigen::MatrixXd xtr = tangent_space(ctr, ref), xte = tangent_space(cte, ref);
+    for (std::size_t ci = 0; ci < grid.cs.size(); ++ci)
+      for (std::size_t ki = 0; ki < grid.kernels.size(); ++ki) {
+        learn::SvmOptions so = pipeline.svm;
+        so.c = grid.cs[ci];
+        so.kernel = grid.kernels[ki];
+        learn::Svm s(so);
+        (void)s.fit(xtr, ltr);
+        const Eigen::MatrixXd d = s.decision_function(xte);
+        Eigen::MatrixXd sc = d;
+        if (d.cols() == 1) {
+          sc.resize(d.rows(), 2);
+          sc.col(0) = -d.col(0);
+          sc.col(1) = d.col(0);
+        }
+        sum[ci * grid.kernels.size() + ki] += learn::classification_score(classes, sc, lte);
+      }
+  }
+  for (double& v : sum) v /= grid.inner_folds;
+  return sum;
+}
+
+}  // namespace
 
 CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::MatrixXd>& trials,
                                                  const std::vector<int>& labels,
@@ -187,7 +119,6 @@ CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::Matrix
                                                  const GridOptions& grid,
                                                  const CrossValidationOptions& cv) {
   constexpr const char* fn = "sampo::riemann::grid_search_cross_validate";
-  Stopwatch watch;
   cv.validate();
   grid.validate();
   pipeline.validate();
@@ -195,8 +126,7 @@ CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::Matrix
   if (!svm && pipeline.kind != PipelineKind::acm_mdm)
     throw_invalid_argument(fn, "pipeline.kind", to_string(pipeline.kind),
                            "grid search is for acm-ts-svm and acm-mdm");
-  const std::vector<int> classes = detail::class_list(fn, trials.size(), labels);
-  const std::vector<int> folds = stratified_folds(labels, cv.folds, cv.seed);
+  const std::vector<int> classes = learn::class_list(fn, trials.size(), labels, "trials");
   struct Point {
     int order, lag;
   };
@@ -209,75 +139,39 @@ CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::Matrix
   const std::size_t n_clf = svm ? grid.cs.size() * grid.kernels.size() : 1;
 
   CrossValidationResult r;
-  r.metric = classes.size() == 2 ? "roc_auc" : "accuracy";
-  std::vector<std::size_t> train, test;
-  for (int f = 0; f < cv.folds; ++f) {
-    split(folds, f, train, test);
-    const std::vector<Eigen::MatrixXd> tr_trials = pick(trials, train);
-    const std::vector<int> tr_labels = pick(labels, train);
-    const std::vector<int> inner = stratified_folds(tr_labels, grid.inner_folds, cv.seed + 1 + f);
-    // inner score of (point p, classifier setting q); NaN = unusable
-    std::vector<double> score(points.size() * n_clf, std::nan(""));
+  std::size_t scored = 0;
+  auto outer = [&](int f, const learn::FoldSplit& split) {
+    const std::vector<Eigen::MatrixXd> tr_trials = pick(trials, split.train);
+    const std::vector<int> tr_labels = pick(labels, split.train);
+    const std::vector<int> inner = learn::stratified_folds(
+        tr_labels, grid.inner_folds, cv.seed + 1 + static_cast<std::uint64_t>(f));
     // The shortest training trial decides whether an (order, lag) leaves the augmented
     // trials the 2 samples a covariance needs.
     Eigen::Index shortest = tr_trials.front().cols();
     for (const auto& t : tr_trials) shortest = std::min(shortest, t.cols());
-    // A point whose ACM cannot be SPD is skipped (its score stays NaN): the augmented trials
-    // are shorter than 2 samples, or an ACM fails the SPD rule (not_spd_error). Any other
-    // error propagates: the lowest point's, whatever the thread count.
-    auto score_point = [&](std::size_t pi) {
-      const Point pt = points[pi];
-      if (pt.order > 1 && shortest - static_cast<Eigen::Index>(pt.order) * pt.lag < 2) return;
-      std::vector<Eigen::MatrixXd> covs;
-      try {
-        covs = augmented_covariances(tr_trials, pt.order, pt.lag, pipeline.covariance);
-      } catch (const sampo::not_spd_error&) {
-        return;
-      }
-      std::vector<double> sum(n_clf, 0.0);
-      std::vector<std::size_t> itr, ite;
-      for (int g = 0; g < grid.inner_folds; ++g) {
-        split(inner, g, itr, ite);
-        const auto ctr = pick(covs, itr), cte = pick(covs, ite);
-        const auto ltr = pick(tr_labels, itr), lte = pick(tr_labels, ite);
-        if (!svm) {
-          PipelineOptions po = pipeline;
-          po.kind = PipelineKind::mdm;
-          Pipeline p(po);
-          p.fit_covariances(ctr, ltr);
-          sum[0] += fold_score(classes, p.scores_covariances(cte), lte);
-          continue;
-        }
-        const Eigen::MatrixXd ref = mean_riemann(ctr, pipeline.mean).mean;
-        const Eigen::MatrixXd xtr = tangent_space(ctr, ref), xte = tangent_space(cte, ref);
-        for (std::size_t ci = 0; ci < grid.cs.size(); ++ci)
-          for (std::size_t ki = 0; ki < grid.kernels.size(); ++ki) {
-            SvmOptions so = pipeline.svm;
-            so.c = grid.cs[ci];
-            so.kernel = grid.kernels[ki];
-            Svm s(so);
-            s.fit(xtr, ltr);
-            const Eigen::MatrixXd d = s.decision_function(xte);
-            Eigen::MatrixXd sc = d;
-            if (d.cols() == 1) {
-              sc.resize(d.rows(), 2);
-              sc.col(0) = -d.col(0);
-              sc.col(1) = d.col(0);
-            }
-            sum[ci * grid.kernels.size() + ki] += fold_score(classes, sc, lte);
-          }
-      }
-      for (std::size_t q = 0; q < n_clf; ++q) score[pi * n_clf + q] = sum[q] / grid.inner_folds;
-    };
-    parallel::parallel_for(points.size(), score_point, detail::one_per_block());
-    std::size_t best = score.size();
-    for (std::size_t k = 0; k < score.size(); ++k)
-      if (!std::isnan(score[k]) && (best == score.size() || score[k] > score[best])) best = k;
-    if (best == score.size())
+    // A point whose ACM cannot be SPD is skipped: the augmented trials are shorter than 2
+    // samples (an empty score list), or an ACM fails the SPD rule (not_spd_error, which
+    // learn::grid_search skips). Any other error propagates: the lowest point's.
+    const learn::GridSearchResult g = learn::grid_search(
+        points.size(), n_clf,
+        [&](std::size_t pi) -> std::vector<double> {
+          const Point pt = points[pi];
+          if (pt.order > 1 && shortest - static_cast<Eigen::Index>(pt.order) * pt.lag < 2)
+            return {};
+          const std::vector<Eigen::MatrixXd> covs =
+              augmented_covariances(tr_trials, pt.order, pt.lag, pipeline.covariance);
+          return inner_scores(covs, tr_labels, inner, classes, pipeline, grid, n_clf);
+        },
+        grid.search);
+    scored += g.run.evaluations;
+    if (g.run.termination == Termination::user_stopped)
+      throw parallel::cancelled_error(g.run.message);
+    if (!g.best)
       throw_invalid_argument(fn, "grid", {},
                              "no (order, lag) gives SPD augmented covariances on the training "
                              "trials of fold " +
                                  std::to_string(f) + "; use smaller orders / lags or shrinkage");
+    const std::size_t best = *g.best;
     PipelineOptions chosen = pipeline;
     chosen.order = points[best / n_clf].order;
     chosen.lag = points[best / n_clf].lag;
@@ -287,11 +181,14 @@ CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::Matrix
     }
     Pipeline p(chosen);
     p.fit(tr_trials, tr_labels);
-    r.fold_scores.push_back(fold_score(classes, p.scores(pick(trials, test)), pick(labels, test)));
     r.chosen.push_back(chosen);
-  }
-  summarize(r);
-  r.seconds = watch.seconds();
+    return learn::classification_score(classes, p.scores(pick(trials, split.test)),
+                                       pick(labels, split.test));
+  };
+  static_cast<learn::CrossValidationResult&>(r) =
+      learn::cross_validate(labels, outer, learn::classification_metric(classes.size()), cv);
+  r.run.evaluations = scored;
+  r.chosen.resize(r.fold_scores.size());
   return r;
 }
 

@@ -5,31 +5,15 @@
 
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/learn/labels.hpp"
 #include "sampo/riemann/distance.hpp"
 
 namespace sampo::riemann {
 
-namespace detail {
-std::vector<int> class_list(const char* function, std::size_t n, const std::vector<int>& labels) {
-  check_nonempty(function, "labels", labels.size());
-  if (labels.size() != n)
-    throw_invalid_argument(
-        function, "labels", {},
-        "has " + std::to_string(labels.size()) + " entries for " + std::to_string(n) + " matrices");
-  std::vector<int> classes(labels);
-  std::sort(classes.begin(), classes.end());
-  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
-  if (classes.size() < 2)
-    throw_invalid_argument(function, "labels", std::to_string(classes[0]),
-                           "hold a single class; a classifier needs at least 2");
-  return classes;
-}
-}  // namespace detail
-
 Mdm::Mdm(MdmOptions options) : options_(std::move(options)) { options_.validate(); }
 
 void Mdm::fit(const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& labels) {
-  classes_ = detail::class_list("sampo::riemann::Mdm::fit", covs.size(), labels);
+  classes_ = learn::class_list("sampo::riemann::Mdm::fit", covs.size(), labels, "matrices");
   means_.clear();
   runs_.clear();
   for (int c : classes_) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "sampo/core/error.hpp"
+#include "sampo/learn/labels.hpp"
 #include "sampo/riemann/tangent_space.hpp"
 
 namespace sampo::riemann {
@@ -64,12 +65,13 @@ void Pipeline::fit(const std::vector<Eigen::MatrixXd>& trials, const std::vector
 
 void Pipeline::fit_covariances(const std::vector<Eigen::MatrixXd>& covs,
                                const std::vector<int>& labels) {
-  classes_ = detail::class_list("sampo::riemann::Pipeline::fit", covs.size(), labels);
+  classes_ = learn::class_list("sampo::riemann::Pipeline::fit", covs.size(), labels, "matrices");
   mdm_.reset();
   fgmdm_.reset();
   lr_.reset();
   svm_.reset();
   reference_.resize(0, 0);
+  classifier_run_ = sampo::Run{};
   if (is_mdm(options_.kind)) {
     MdmOptions mo;
     mo.mean = options_.mean;
@@ -86,11 +88,11 @@ void Pipeline::fit_covariances(const std::vector<Eigen::MatrixXd>& covs,
   reference_ = mean_riemann(covs, options_.mean).mean;
   const Eigen::MatrixXd ts = tangent_space(covs, reference_);
   if (options_.kind == PipelineKind::ts_lr) {
-    lr_ = std::make_unique<LogisticRegression>(options_.logistic);
-    lr_->fit(ts, labels);
+    lr_ = std::make_unique<learn::LogisticRegression>(options_.logistic);
+    classifier_run_ = lr_->fit(ts, labels).run;
   } else {
-    svm_ = std::make_unique<Svm>(options_.svm);
-    svm_->fit(ts, labels);
+    svm_ = std::make_unique<learn::Svm>(options_.svm);
+    classifier_run_ = svm_->fit(ts, labels).run;
   }
 }
 

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "sampo/core/error.hpp"
+#include "sampo/parallel/cancellation.hpp"
+#include "sampo/parallel/progress.hpp"
 #include "sampo/riemann/evaluation.hpp"
 #include "sampo_test.hpp"
 #include "spd_fixtures.hpp"
@@ -27,68 +29,6 @@ CrossValidationOptions cv(int folds, std::uint64_t seed) {
   return o;
 }
 }  // namespace
-
-TEST_CASE("stratified folds are balanced and seeded", "[riemann][evaluation]") {
-  // Properties only (the shuffle itself is whatever the seeded stream gives): every trial in
-  // exactly one fold, the counts of each class in two folds differ by at most 1, the same
-  // seed gives the same folds, another seed other folds.
-  std::vector<int> two;
-  for (int i = 0; i < 23; ++i) two.push_back(i < 13 ? 1 : 2);
-  std::vector<int> three;  // interleaved, unsorted labels of unequal class sizes
-  for (int i = 0; i < 31; ++i) three.push_back(i % 3 == 0 ? 7 : (i % 2 == 0 ? -4 : 5));
-  for (const std::vector<int>& y : {two, three})
-    for (int k : {2, 3, 5})
-      for (std::uint64_t seed : {0u, 1u, 42u, 12345u}) {
-        INFO("classes " << (y == two ? 2 : 3) << ", folds " << k << ", seed " << seed);
-        const std::vector<int> f = stratified_folds(y, k, seed);
-        REQUIRE(f.size() == y.size());
-        CHECK(std::all_of(f.begin(), f.end(), [k](int v) { return v >= 0 && v < k; }));
-        for (int c : {1, 2, 7, -4, 5}) {
-          std::vector<int> count(static_cast<std::size_t>(k), 0);
-          for (std::size_t i = 0; i < y.size(); ++i)
-            if (y[i] == c) ++count[static_cast<std::size_t>(f[i])];
-          CHECK(*std::max_element(count.begin(), count.end()) -
-                    *std::min_element(count.begin(), count.end()) <=
-                1);
-        }
-        CHECK(f == stratified_folds(y, k, seed));
-        // Independent shuffles give the same folds with probability 1 / (number of distinct
-        // fold assignments), at most 1 / (C(13, 6) C(10, 5)) = 2.3e-6 here (two classes, 2 folds).
-        CHECK(f != stratified_folds(y, k, seed + 1));
-      }
-  // A shuffle, not a fixed order: with 4 classes of 5 trials in 5 folds, a uniform shuffle
-  // puts each trial in each fold with probability 1/5. Over 500 seeds a count is
-  // Binomial(500, 1/5): mean 100, sd 8.9; 5 sd is 45 (an unshuffled deal gives 0 or 500).
-  std::vector<int> even;
-  for (int i = 0; i < 20; ++i) even.push_back(i / 5);
-  std::vector<std::vector<int>> hits(20, std::vector<int>(5, 0));
-  for (std::uint64_t seed = 0; seed < 500; ++seed) {
-    const std::vector<int> f = stratified_folds(even, 5, seed);
-    for (std::size_t i = 0; i < 20; ++i) ++hits[i][static_cast<std::size_t>(f[i])];
-  }
-  for (std::size_t i = 0; i < 20; ++i)
-    for (int h : hits[i]) {
-      INFO("trial " << i);
-      CHECK(std::abs(h - 100) <= 45);
-    }
-  SAMPO_REQUIRE_THROWS_WITH(stratified_folds({1, 1, 2, 2, 2}, 3, 1), invalid_argument,
-                            "class has 2 trials");
-  SAMPO_REQUIRE_THROWS_WITH(stratified_folds(two, 1, 1), invalid_argument, "'folds' = 1");
-}
-
-TEST_CASE("ROC-AUC and accuracy", "[riemann][evaluation]") {
-  // scikit-learn's roc_auc_score documentation example: 0.75.
-  CHECK(roc_auc(Eigen::Vector4d(0.1, 0.4, 0.35, 0.8), {0, 0, 1, 1}, 1) == 0.75);
-  CHECK(roc_auc(Eigen::Vector4d(1, 2, 3, 4), {0, 0, 1, 1}, 1) == 1.0);
-  CHECK(roc_auc(Eigen::Vector4d(1, 2, 3, 4), {0, 0, 1, 1}, 0) == 0.0);
-  CHECK(roc_auc(Eigen::Vector4d(1, 1, 1, 1), {0, 1, 0, 1}, 1) == 0.5);   // ties count 1/2
-  CHECK(roc_auc(Eigen::Vector3d(0.2, 0.2, 0.9), {5, 9, 9}, 9) == 0.75);  // one tie: (0.5 + 1) / 2
-  SAMPO_REQUIRE_THROWS_WITH(roc_auc(Eigen::Vector2d(1, 2), {1, 1}, 1), invalid_argument, "both");
-  SAMPO_REQUIRE_THROWS_WITH(roc_auc(Eigen::Vector2d(1, 2), {1}, 1), invalid_argument,
-                            "1 entries for 2");
-  CHECK(accuracy({1, 2, 3, 4}, {1, 2, 0, 4}) == 0.75);
-  SAMPO_REQUIRE_THROWS_WITH(accuracy({1}, {1, 2}), invalid_argument, "1 entries for 2");
-}
 
 TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluation]") {
   const Trials two = make_trials(15, 2, 4, 120, 120, 0.6);
@@ -113,7 +53,7 @@ TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluati
   g.orders = {1, 2};
   g.lags = {1, 3};
   g.cs = {1.0};
-  g.kernels = {Kernel::linear};
+  g.kernels = {sampo::learn::Kernel::linear};
   PipelineOptions acm;
   acm.kind = PipelineKind::acm_ts_svm;
   const CrossValidationResult gs = grid_search_cross_validate(two.x, two.y, acm, g, cv(3, 7));
@@ -124,6 +64,27 @@ TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluati
     CHECK((c.lag == 1 || c.lag == 3));
   }
   CHECK(gs.mean >= 0.8);
+  CHECK(gs.run.converged());
+  CHECK(gs.run.iterations == 3);  // folds
+  // Points scored: 3 per fold ((1, 1), (2, 1), (2, 3); order 1 ignores the lag).
+  CHECK(gs.run.evaluations == 9);
+  // The hooks of GridOptions::search: progress counts grid points; a raised cancellation flag
+  // ends the run with the folds completed (none here) and user_stopped.
+  sampo::parallel::Progress progress(9, "grid", false);
+  GridOptions hooked = g;
+  hooked.search.progress = &progress;
+  CHECK(grid_search_cross_validate(two.x, two.y, acm, hooked, cv(3, 7)).fold_scores ==
+        gs.fold_scores);
+  CHECK(progress.done() == 9);
+  sampo::parallel::CancellationFlag stop;
+  stop.cancel();
+  hooked.search.progress = nullptr;
+  hooked.search.cancel = &stop;
+  const CrossValidationResult cancelled =
+      grid_search_cross_validate(two.x, two.y, acm, hooked, cv(3, 7));
+  CHECK(cancelled.run.termination == sampo::Termination::user_stopped);
+  CHECK(cancelled.fold_scores.empty());
+  CHECK(cancelled.chosen.empty());
   acm.kind = PipelineKind::acm_mdm;
   CHECK(grid_search_cross_validate(two.x, two.y, acm, g, cv(3, 7)).mean >= 0.8);
   g.orders = {40};  // 40 * 4 channels > T': no usable point
@@ -140,7 +101,7 @@ TEST_CASE("ACM grid search: same scores with 1 and 2 threads; real errors are no
   g.orders = {1, 2, 30};  // order 30: 90 x 90 ACMs from 70 samples (lag 1) are not SPD, and
   g.lags = {1, 2};        // lag 2 leaves 100 - 60 = 40 samples: both skipped
   g.cs = {0.5, 1.0};
-  g.kernels = {Kernel::linear};
+  g.kernels = {sampo::learn::Kernel::linear};
   PipelineOptions acm;
   acm.kind = PipelineKind::acm_ts_svm;
   for (PipelineKind k : {PipelineKind::acm_ts_svm, PipelineKind::acm_mdm}) {

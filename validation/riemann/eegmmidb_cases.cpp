@@ -19,9 +19,9 @@
 #include "registry.hpp"
 #include "sampo/io/eeg.hpp"
 #include "sampo/io/table.hpp"
-#include "sampo/riemann/epochs.hpp"
 #include "sampo/riemann/evaluation.hpp"
-#include "sampo/riemann/filter.hpp"
+#include "sampo/signal/epochs.hpp"
+#include "sampo/signal/filter.hpp"
 
 namespace {
 
@@ -61,9 +61,10 @@ const Data& load(const Task& task) {
       return *slot;
     }
     const auto rec = sampo::io::read_eeg(path);
-    const Eigen::MatrixXd sos = rm::butterworth_bandpass(4, 8.0, 35.0, rec.sampling_rate);
-    const Eigen::MatrixXd filtered = rm::sosfiltfilt(sos, rec.data);
-    const rm::Epochs ep = rm::epoch(filtered, rec.sampling_rate, rec.annotations, {"T1", "T2"});
+    namespace sg = sampo::signal;
+    const Eigen::MatrixXd sos = sg::butterworth_bandpass(4, 8.0, 35.0, rec.sampling_rate);
+    const Eigen::MatrixXd filtered = sg::sosfiltfilt(sos, rec.data);
+    const sg::Epochs ep = sg::epoch(filtered, rec.sampling_rate, rec.annotations, {"T1", "T2"});
     std::vector<Eigen::Index> motor;
     for (const char* ch : kMotor) motor.push_back(rec.channel_index(ch));
     for (std::size_t i = 0; i < ep.trials.size(); ++i) {
@@ -94,7 +95,7 @@ Outcome judge(const Data& d, const rm::CrossValidationResult& r, const std::stri
   o.note = what + ": 5-fold ROC-AUC " + sampo::io::format_number(r.mean, 3) + " +- " +
            sampo::io::format_number(r.stddev, 3) + " (folds " + folds + "), " +
            std::to_string(d.labels.size()) + " trials; reference = 95 % chance bound; " +
-           sampo::io::format_number(r.seconds, 3) + " s";
+           sampo::io::format_number(r.run.seconds, 3) + " s";
   return o;
 }
 
@@ -136,7 +137,7 @@ SAMPO_VALIDATION_GROUP(eegmmidb) {
            g.orders = {1, 2, 4, 6, 8};
            g.lags = {1, 2, 4, 8};
            g.cs = {1.0};
-           g.kernels = {rm::Kernel::linear};
+           g.kernels = {sampo::learn::Kernel::linear};
            const auto r = rm::grid_search_cross_validate(d.motor, d.labels, o, g);
            std::string chosen;
            for (const auto& c : r.chosen)

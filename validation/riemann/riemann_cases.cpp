@@ -14,10 +14,10 @@
 #include "sampo/core/error.hpp"
 #include "sampo/riemann/covariance.hpp"
 #include "sampo/riemann/distance.hpp"
-#include "sampo/riemann/filter.hpp"
 #include "sampo/riemann/geodesic.hpp"
 #include "sampo/riemann/mean.hpp"
 #include "sampo/riemann/tangent_space.hpp"
+#include "sampo/signal/filter.hpp"
 #include "sampo/testing/fixtures.hpp"
 
 namespace {
@@ -200,11 +200,12 @@ SAMPO_VALIDATION_GROUP(riemann_closed_forms) {
          double worst = 0;
          for (int order : {2, 4, 5})
            for (double fs : {160.0, 250.0, 512.0}) {
-             const Eigen::MatrixXd sos = rm::butterworth_bandpass(order, 8.0, 35.0, fs);
+             namespace sg = sampo::signal;
+             const Eigen::MatrixXd sos = sg::butterworth_bandpass(order, 8.0, 35.0, fs);
              for (double f = 0.25; f < fs / 2; f += 0.25)
                worst = std::max(worst,
-                                std::abs(rm::sos_magnitude(sos, f, fs) -
-                                         rm::butterworth_bandpass_magnitude(order, 8, 35, fs, f)));
+                                std::abs(sg::sos_magnitude(sos, f, fs) -
+                                         sg::butterworth_bandpass_magnitude(order, 8, 35, fs, f)));
            }
          return bound(worst, 1e-10,
                       "max |H_sos(f) - analytic Butterworth |H(f)||, orders 2/4/5, fs 160/250/512, "

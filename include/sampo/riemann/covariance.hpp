@@ -9,7 +9,7 @@
 ///  - `ledoit_wolf`, `oas`: scikit-learn's `ledoit_wolf(X.T)` / `oas(X.T)` (pyRiemann's "lwf",
 ///    "oas"): the rows are centred, S = Xc Xc^T / **T** (not T - 1, as scikit-learn), and the
 ///    result is (1 - s) S + s (tr S / C) I with scikit-learn's shrinkage s (formulas in
-///    docs/riemann.md and in the functions below).
+///    docs/learn.md and sampo/learn/covariance.hpp).
 ///  - `regularized`: numpy.cov(X) + lambda I.
 /// Every estimate is checked to be numerically SPD (see CovarianceOptions::require_spd): a
 /// rank-deficient trial (fewer samples than channels, a flat or duplicated channel, an
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "sampo/core/eigen.hpp"
+#include "sampo/learn/covariance.hpp"
 
 namespace sampo::riemann {
 
@@ -51,33 +52,13 @@ struct CovarianceOptions {
   void validate() const;
 };
 
-/// A shrinkage estimate and the shrinkage coefficient s in [0, 1] that produced it.
-struct ShrunkCovariance {
-  Eigen::MatrixXd covariance;  ///< (1 - s) S + s mu I
-  double shrinkage = 0.0;      ///< s
-};
-
-/// numpy.cov of the rows of @p x (C x T): (X - mean) (X - mean)^T / (T - 1). No SPD check.
-/// @throw sampo::invalid_argument if x has a non-finite entry or T < 2.
-[[nodiscard]] Eigen::MatrixXd sample_covariance(const Eigen::Ref<const Eigen::MatrixXd>& x);
-
-/// scikit-learn's `ledoit_wolf(x.T)`: with Xc the centred data and S = Xc Xc^T / T,
-/// mu = tr S / C, b = sum_ij (Xc.^2 Xc.^2^T)_ij / T, d = ||Xc Xc^T||_F^2 / T^2,
-/// beta = (b - d) / (C T), delta = (d - 2 mu tr S + C mu^2) / C, s = min(beta, delta) / delta
-/// (s = 0 when beta = 0 and for C = 1). No SPD check.
-/// @throw sampo::invalid_argument if x has a non-finite entry or T < 2.
-[[nodiscard]] ShrunkCovariance ledoit_wolf(const Eigen::Ref<const Eigen::MatrixXd>& x);
-
-/// scikit-learn's `oas(x.T)` (versions 1.2 and later): with S and mu as in ledoit_wolf and
-/// alpha = mean(S.^2), s = min(1, (alpha + mu^2) / ((T + 1)(alpha - mu^2 / C))) (s = 1 when the
-/// denominator is 0; s = 0 for C = 1). No SPD check.
-/// @throw sampo::invalid_argument if x has a non-finite entry or T < 2.
-[[nodiscard]] ShrunkCovariance oas(const Eigen::Ref<const Eigen::MatrixXd>& x);
-
-/// sample_covariance(x) + lambda I. No SPD check.
-/// @throw sampo::invalid_argument if lambda < 0 or x is bad as for sample_covariance.
-[[nodiscard]] Eigen::MatrixXd regularized_covariance(const Eigen::Ref<const Eigen::MatrixXd>& x,
-                                                     double lambda);
+// The plain estimators (sample_covariance, ledoit_wolf, oas, regularized_covariance,
+// ShrunkCovariance) are sampo::learn's (sampo/learn/covariance.hpp), used here by name.
+using learn::ledoit_wolf;
+using learn::oas;
+using learn::regularized_covariance;
+using learn::sample_covariance;
+using learn::ShrunkCovariance;
 
 /// The estimate chosen by @p options, checked to be SPD when options.require_spd.
 /// @throw sampo::invalid_argument for bad data; sampo::not_spd_error (a sampo::invalid_argument)

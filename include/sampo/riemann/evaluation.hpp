@@ -1,63 +1,40 @@
 #pragma once
 /// @file
-/// Within-session evaluation as MOABB does it: stratified k-fold cross-validation, ROC-AUC for
-/// two classes and accuracy otherwise, and the nested grid search of the ACM paper (inner
-/// stratified 3-fold over order x lag x SVM C x kernel).
+/// Within-session evaluation of the pipelines as MOABB does it: stratified k-fold
+/// cross-validation, ROC-AUC for two classes and accuracy otherwise
+/// (sampo::learn::classification_score), and the nested grid search of the ACM paper (inner
+/// stratified 3-fold over order x lag x SVM C x kernel), on sampo::learn's generic drivers.
 ///
-/// Folds: the trials of each class are shuffled (Fisher-Yates with the exactly unbiased
-/// sampo::parallel::RandomStream::uniform_int) on the counter-based stream (seed, k) of the
-/// k-th class in ascending label order, and dealt round-robin to the folds, continuing across
-/// classes. The folds are therefore the same on every platform and standard library, but not
-/// scikit-learn's StratifiedKFold(shuffle=True) folds: per-fold scores differ from MOABB's;
-/// the averages are comparable.
+/// Folds: sampo::learn::stratified_folds (sampo/learn/folds.hpp), the same on every platform
+/// and standard library, but not scikit-learn's StratifiedKFold(shuffle=True) folds: per-fold
+/// scores differ from MOABB's; the averages are comparable.
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "sampo/core/eigen.hpp"
+#include "sampo/learn/cross_validation.hpp"
+#include "sampo/learn/grid_search.hpp"
+#include "sampo/learn/svm.hpp"
 #include "sampo/riemann/pipeline.hpp"
 
 namespace sampo::riemann {
 
-/// Fold index (0..folds-1) of each trial; every class is spread evenly over the folds (the
-/// counts of a class in two folds differ by at most 1), shuffled as described above.
-/// @param labels class label of each trial. @param folds k (>= 2). @param seed shuffle seed.
-/// @return one fold index per trial.
-/// @throw sampo::invalid_argument if folds < 2 or a class has fewer than @p folds trials.
-[[nodiscard]] std::vector<int> stratified_folds(const std::vector<int>& labels, int folds,
-                                                std::uint64_t seed);
+/// Cross-validation settings: sampo::learn's (MOABB: 5 folds, seed 42).
+using learn::CrossValidationOptions;
 
-/// Area under the ROC curve of @p scores for the class @p positive (ties count 1/2:
-/// the Mann-Whitney statistic, equal to scikit-learn's roc_auc_score).
-/// @throw sampo::invalid_argument for a size mismatch or when one class is absent.
-[[nodiscard]] double roc_auc(const Eigen::Ref<const Eigen::VectorXd>& scores,
-                             const std::vector<int>& labels, int positive);
-
-/// Fraction of equal entries. @throw sampo::invalid_argument for a size mismatch or empty input.
-[[nodiscard]] double accuracy(const std::vector<int>& predicted, const std::vector<int>& truth);
-
-/// Cross-validation settings (MOABB: 5 folds, seed 42).
-struct CrossValidationOptions {
-  int folds = 5;            ///< k (>= 2)
-  std::uint64_t seed = 42;  ///< fold shuffle seed
-  /// @throw sampo::invalid_argument naming the field.
-  void validate() const;
-};
-
-/// Scores of a cross-validation.
-struct CrossValidationResult {
-  std::string metric;               ///< "roc_auc" (2 classes) or "accuracy"
-  std::vector<double> fold_scores;  ///< one per fold
-  double mean = 0.0;                ///< mean of fold_scores
-  double stddev = 0.0;              ///< sample standard deviation of fold_scores
-  double seconds = 0.0;             ///< wall-clock time
+/// Scores of a cross-validation (learn::CrossValidationResult: metric "roc_auc" for 2 classes,
+/// "accuracy" otherwise, fold scores, mean, stddev, run) and, for the grid search, the
+/// settings chosen in each fold.
+struct CrossValidationResult : learn::CrossValidationResult {
   /// Per fold: the (order, lag, C, kernel) the inner grid search chose (grid search only).
   std::vector<PipelineOptions> chosen;
 };
 
-/// Within-session k-fold cross-validation of one pipeline on raw trials. Folds run one after
-/// another; each step inside is parallel over trials / matrices (sampo::parallel::parallel_for).
+/// Within-session k-fold cross-validation of one pipeline on raw trials
+/// (sampo::learn::cross_validate). Folds run one after another; each step inside is parallel
+/// over trials / matrices (sampo::parallel::parallel_for).
 /// @throw sampo::invalid_argument for bad trials (named), labels or options.
 [[nodiscard]] CrossValidationResult cross_validate(const std::vector<Eigen::MatrixXd>& trials,
                                                    const std::vector<int>& labels,
@@ -73,9 +50,14 @@ struct CrossValidationResult {
 struct GridOptions {
   std::vector<int> orders{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
   std::vector<int> lags{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-  std::vector<double> cs{0.5, 1.0, 1.5};                     ///< SVM C (acm-ts-svm)
-  std::vector<Kernel> kernels{Kernel::linear, Kernel::rbf};  ///< SVM kernels (acm-ts-svm)
-  int inner_folds = 3;                                       ///< inner stratified folds (>= 2)
+  std::vector<double> cs{0.5, 1.0, 1.5};  ///< SVM C (acm-ts-svm)
+  std::vector<learn::Kernel> kernels{learn::Kernel::linear,
+                                     learn::Kernel::rbf};  ///< SVM kernels (acm-ts-svm)
+  int inner_folds = 3;                                     ///< inner stratified folds (>= 2)
+  /// Threads, progress (advanced by 1 per (order, lag) point scored: folds x points in all)
+  /// and cancellation of the inner search. A raised cancellation flag ends the whole
+  /// cross-validation: the result holds the folds completed, run.termination = user_stopped.
+  learn::GridSearchOptions search;
   /// @throw sampo::invalid_argument naming the field (empty list, bad value).
   void validate() const;
 };
@@ -86,8 +68,9 @@ struct GridOptions {
 /// SPD for some training trial: the augmented trial has fewer than 2 samples
 /// (T - order * lag < 2), or the estimate fails the SPD rule (sampo::not_spd_error; with the
 /// sample estimator, order * C >= T - order * lag). Inner work runs in parallel over
-/// (order, lag) (sampo::parallel::parallel_for); every point's score is computed alone, so the
-/// scores and the choice are the same for any thread count.
+/// (order, lag) (sampo::learn::grid_search); every point's score is computed alone, so the
+/// scores and the choice are the same for any thread count. Outer folds through
+/// sampo::learn::cross_validate.
 /// @throw sampo::invalid_argument for bad input, or when no grid point is usable. An error
 ///        while scoring a point that is not a skip propagates: the lowest-index point's,
 ///        whatever the thread count.

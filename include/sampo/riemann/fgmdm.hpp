@@ -3,8 +3,9 @@
 /// Fisher geodesic discriminant analysis (FGDA) and FgMDM (Barachant et al., "Riemannian
 /// geometry applied to BCI classification", LVA/ICA 2010), as pyRiemann's `FGDA` and `FgMDM`:
 ///  1. tangent vectors of the training matrices at their Riemannian mean (pyRiemann's order);
-///  2. scikit-learn's LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto") on them gives
-///     the K' x d coefficients W (K' = 1 for two classes, K otherwise);
+///  2. scikit-learn's LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto") on them
+///     (sampo::learn::lda_coefficients) gives the K' x d coefficients W (K' = 1 for two classes, K
+///     otherwise);
 ///  3. the filter projects every tangent vector onto the span of W's rows,
 ///     P = Wᵀ (W Wᵀ)⁺ W, and maps it back to the manifold;
 ///  4. FgMDM is MDM on the filtered matrices (class means and prediction).
@@ -16,19 +17,6 @@
 #include "sampo/riemann/mean.hpp"
 
 namespace sampo::riemann {
-
-/// scikit-learn's `LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto").fit(x, y).coef_`:
-/// with the class means μ_k, priors π_k = n_k / n and the within-class covariance
-/// Σ = Σ_k π_k Σ_k, where Σ_k is the Ledoit–Wolf estimate of class k's features after
-/// standardizing each feature (centred, divided by its population standard deviation; a constant
-/// feature is left unscaled) and scaled back, the coefficients are the least-squares solution
-/// Σ Bᵀ = [μ_1 … μ_K]: K x d, or for two classes the single row B_2 − B_1.
-/// @param x n x d features (rows are samples). @param labels n labels, at least 2 classes, and at
-///        least 2 samples per class.
-/// @throw sampo::invalid_argument for non-finite features, a size mismatch, a single class, or a
-///        class with fewer than 2 samples.
-[[nodiscard]] Eigen::MatrixXd lda_coefficients(const Eigen::Ref<const Eigen::MatrixXd>& x,
-                                               const std::vector<int>& labels);
 
 /// The FGDA filter (pyRiemann's FGDA with metric "riemann").
 class Fgda {

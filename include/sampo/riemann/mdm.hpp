@@ -58,9 +58,4 @@ class Mdm {
 /// minimum of d^2).
 [[nodiscard]] Eigen::MatrixXd softmax_neg_squared(const Eigen::Ref<const Eigen::MatrixXd>& d);
 
-namespace detail {
-/// Sorted distinct labels; throws (naming @p function) on size mismatch or fewer than 2 classes.
-std::vector<int> class_list(const char* function, std::size_t n, const std::vector<int>& labels);
-}  // namespace detail
-
 }  // namespace sampo::riemann

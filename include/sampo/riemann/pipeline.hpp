@@ -15,9 +15,11 @@
 #include <vector>
 
 #include "sampo/core/eigen.hpp"
+#include "sampo/core/termination.hpp"
+#include "sampo/learn/logistic_regression.hpp"
+#include "sampo/learn/svm.hpp"
 #include "sampo/riemann/covariance.hpp"
 #include "sampo/riemann/fgmdm.hpp"
-#include "sampo/riemann/linear_classifier.hpp"
 #include "sampo/riemann/mdm.hpp"
 #include "sampo/riemann/mean.hpp"
 
@@ -33,13 +35,13 @@ PipelineKind pipeline_from_string(std::string_view name);
 
 /// Everything a pipeline needs.
 struct PipelineOptions {
-  PipelineKind kind = PipelineKind::mdm;  ///< which pipeline
-  CovarianceOptions covariance;           ///< trial -> covariance estimator
-  int order = 1;                          ///< ACM order p (acm-* only; >= 1)
-  int lag = 1;                            ///< ACM lag tau in samples (acm-* only; >= 1)
-  MeanOptions mean;                       ///< Riemannian mean (MDM class means, TS reference)
-  LogisticRegressionOptions logistic;     ///< ts-lr
-  SvmOptions svm;                         ///< ts-svm, acm-ts-svm
+  PipelineKind kind = PipelineKind::mdm;      ///< which pipeline
+  CovarianceOptions covariance;               ///< trial -> covariance estimator
+  int order = 1;                              ///< ACM order p (acm-* only; >= 1)
+  int lag = 1;                                ///< ACM lag tau in samples (acm-* only; >= 1)
+  MeanOptions mean;                           ///< Riemannian mean (MDM class means, TS reference)
+  learn::LogisticRegressionOptions logistic;  ///< ts-lr (sampo/learn/logistic_regression.hpp)
+  learn::SvmOptions svm;                      ///< ts-svm, acm-ts-svm (sampo/learn/svm.hpp)
   /// @throw sampo::invalid_argument naming the field.
   void validate() const;
 };
@@ -78,6 +80,9 @@ class Pipeline {
   [[nodiscard]] const PipelineOptions& options() const noexcept { return options_; }
   /// The tangent-space reference (ts-* and fgmdm pipelines; empty otherwise).
   [[nodiscard]] const Eigen::MatrixXd& reference() const noexcept { return reference_; }
+  /// How the last fit trained its LIBLINEAR / LIBSVM classifier (ts-lr, ts-svm, acm-ts-svm;
+  /// a default Run otherwise): max_iterations when the engine hit its iteration limit.
+  [[nodiscard]] const sampo::Run& classifier_run() const noexcept { return classifier_run_; }
 
  private:
   PipelineOptions options_;
@@ -85,8 +90,9 @@ class Pipeline {
   Eigen::MatrixXd reference_;
   std::unique_ptr<Mdm> mdm_;
   std::unique_ptr<FgMdm> fgmdm_;
-  std::unique_ptr<LogisticRegression> lr_;
-  std::unique_ptr<Svm> svm_;
+  std::unique_ptr<learn::LogisticRegression> lr_;
+  std::unique_ptr<learn::Svm> svm_;
+  sampo::Run classifier_run_;
 };
 
 }  // namespace sampo::riemann

@@ -1,4 +1,4 @@
-#include "sampo/riemann/filter.hpp"
+#include "sampo/signal/filter.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,12 +7,22 @@
 #include <string>
 #include <vector>
 
-#include "detail.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/parallel/map_reduce.hpp"
 
-namespace sampo::riemann {
+namespace sampo::signal {
 namespace {
+
+/// The row loops' options: one channel per block (uneven, well over a microsecond each),
+/// handed to threads dynamically, never over MPI ranks. Each row writes its own output, so
+/// the result does not depend on the thread count.
+parallel::MapReduceOptions per_row() {
+  parallel::MapReduceOptions options;
+  options.block_size = 1;
+  options.use_mpi = false;
+  return options;
+}
 
 using cd = std::complex<double>;
 constexpr double kPi = std::numbers::pi;
@@ -84,7 +94,7 @@ Eigen::MatrixXd step_state(const Eigen::Ref<const Eigen::MatrixXd>& sos) {
 }  // namespace
 
 Eigen::MatrixXd butterworth_bandpass(int order, double low, double high, double fs) {
-  constexpr const char* fn = "sampo::riemann::butterworth_bandpass";
+  constexpr const char* fn = "sampo::signal::butterworth_bandpass";
   check_design(fn, order, low, high, fs);
   const double fs2 = 2.0 * fs;
   const double wl = fs2 * std::tan(kPi * low / fs), wh = fs2 * std::tan(kPi * high / fs);
@@ -127,7 +137,7 @@ Eigen::MatrixXd butterworth_bandpass(int order, double low, double high, double 
 }
 
 double butterworth_bandpass_magnitude(int order, double low, double high, double fs, double f) {
-  constexpr const char* fn = "sampo::riemann::butterworth_bandpass_magnitude";
+  constexpr const char* fn = "sampo::signal::butterworth_bandpass_magnitude";
   check_design(fn, order, low, high, fs);
   check_in_range(fn, "f", f, 0.0, fs / 2);
   if (f == 0.0 || f == fs / 2) return 0.0;
@@ -139,7 +149,7 @@ double butterworth_bandpass_magnitude(int order, double low, double high, double
 }
 
 double sos_magnitude(const Eigen::Ref<const Eigen::MatrixXd>& sos, double f, double fs) {
-  constexpr const char* fn = "sampo::riemann::sos_magnitude";
+  constexpr const char* fn = "sampo::signal::sos_magnitude";
   check_sos(fn, sos);
   check_finite(fn, "f", f);
   check_positive(fn, "fs", fs);
@@ -151,7 +161,7 @@ double sos_magnitude(const Eigen::Ref<const Eigen::MatrixXd>& sos, double f, dou
 
 Eigen::MatrixXd sosfilt(const Eigen::Ref<const Eigen::MatrixXd>& sos,
                         const Eigen::Ref<const Eigen::MatrixXd>& x) {
-  constexpr const char* fn = "sampo::riemann::sosfilt";
+  constexpr const char* fn = "sampo::signal::sosfilt";
   check_sos(fn, sos);
   check_finite(fn, "x", x);
   Eigen::MatrixXd out(x.rows(), x.cols());
@@ -165,13 +175,13 @@ Eigen::MatrixXd sosfilt(const Eigen::Ref<const Eigen::MatrixXd>& sos,
         run(sos, v, zi);
         for (Eigen::Index t = 0; t < x.cols(); ++t) out(row, t) = v[static_cast<std::size_t>(t)];
       },
-      detail::one_per_block());
+      per_row());
   return out;
 }
 
 Eigen::MatrixXd sosfiltfilt(const Eigen::Ref<const Eigen::MatrixXd>& sos,
                             const Eigen::Ref<const Eigen::MatrixXd>& x) {
-  constexpr const char* fn = "sampo::riemann::sosfiltfilt";
+  constexpr const char* fn = "sampo::signal::sosfiltfilt";
   check_sos(fn, sos);
   check_finite(fn, "x", x);
   const Eigen::Index pad = 3 * (2 * sos.rows() + 1), n = x.cols();
@@ -201,8 +211,8 @@ Eigen::MatrixXd sosfiltfilt(const Eigen::Ref<const Eigen::MatrixXd>& sos,
         std::reverse(e.begin(), e.end());
         for (Eigen::Index t = 0; t < n; ++t) out(row, t) = e[static_cast<std::size_t>(pad + t)];
       },
-      detail::one_per_block());
+      per_row());
   return out;
 }
 
-}  // namespace sampo::riemann
+}  // namespace sampo::signal

@@ -1,4 +1,4 @@
-#include "sampo/riemann/epochs.hpp"
+#include "sampo/signal/epochs.hpp"
 
 #include <cmath>
 #include <set>
@@ -6,11 +6,12 @@
 
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/signal/filter.hpp"
 
-namespace sampo::riemann {
+namespace sampo::signal {
 
 void EpochOptions::validate() const {
-  constexpr const char* fn = "sampo::riemann::EpochOptions";
+  constexpr const char* fn = "sampo::signal::EpochOptions";
   check_finite(fn, "tmin", tmin);
   check_finite(fn, "tmax", tmax);
   if (!(tmax > tmin))
@@ -21,7 +22,7 @@ void EpochOptions::validate() const {
 Epochs epoch(const Eigen::Ref<const Eigen::MatrixXd>& data, double fs,
              const std::vector<io::EegAnnotation>& annotations,
              const std::vector<std::string>& events, const EpochOptions& options) {
-  constexpr const char* fn = "sampo::riemann::epoch";
+  constexpr const char* fn = "sampo::signal::epoch";
   options.validate();
   check_positive(fn, "fs", fs);
   check_nonempty(fn, "events", events.size());
@@ -62,4 +63,40 @@ Epochs epoch(const Eigen::Ref<const Eigen::MatrixXd>& data, double fs,
   return out;
 }
 
-}  // namespace sampo::riemann
+void EpochLoadOptions::validate() const {
+  constexpr const char* fn = "sampo::signal::EpochLoadOptions";
+  check_nonempty(fn, "events", events.size());
+  window.validate();  // band and order: butterworth_bandpass checks them against each file's fs
+}
+
+Epochs load_epochs(const std::vector<std::string>& files, const EpochLoadOptions& options) {
+  constexpr const char* fn = "sampo::signal::load_epochs";
+  options.validate();
+  check_nonempty(fn, "files", files.size());
+  Epochs all;
+  for (const auto& file : files) {
+    const io::EegRecording rec = io::read_eeg(file);
+    // Channels first: the filter acts on each channel alone, so only the kept ones are filtered.
+    Eigen::MatrixXd data;
+    if (options.channels.empty()) {
+      data = rec.data;
+    } else {
+      data.resize(static_cast<Eigen::Index>(options.channels.size()), rec.data.cols());
+      for (std::size_t k = 0; k < options.channels.size(); ++k)
+        data.row(static_cast<Eigen::Index>(k)) =
+            rec.data.row(rec.channel_index(options.channels[k]));
+    }
+    const Eigen::MatrixXd sos =
+        butterworth_bandpass(options.filter_order, options.low, options.high, rec.sampling_rate);
+    data = sosfiltfilt(sos, data);
+    const Epochs ep =
+        epoch(data, rec.sampling_rate, rec.annotations, options.events, options.window);
+    all.trials.insert(all.trials.end(), ep.trials.begin(), ep.trials.end());
+    all.labels.insert(all.labels.end(), ep.labels.begin(), ep.labels.end());
+    all.onsets.insert(all.onsets.end(), ep.onsets.begin(), ep.onsets.end());
+    all.dropped += ep.dropped;
+  }
+  return all;
+}
+
+}  // namespace sampo::signal

@@ -3,15 +3,14 @@
 #include <numbers>
 
 #include "sampo/core/error.hpp"
-#include "sampo/riemann/filter.hpp"
+#include "sampo/signal/filter.hpp"
 #include "sampo_test.hpp"
-#include "spd_fixtures.hpp"
 
-using namespace sampo::riemann;
+using namespace sampo::signal;
 using sampo::invalid_argument;
 constexpr double kPi = std::numbers::pi;
 
-TEST_CASE("Butterworth band-pass SOS match the analytic magnitude", "[riemann][filter]") {
+TEST_CASE("Butterworth band-pass SOS match the analytic magnitude", "[signal][filter]") {
   for (int order : {1, 2, 4, 5}) {
     for (double fs : {160.0, 250.0}) {
       const Eigen::MatrixXd sos = butterworth_bandpass(order, 8.0, 35.0, fs);
@@ -42,7 +41,7 @@ TEST_CASE("Butterworth band-pass SOS match the analytic magnitude", "[riemann][f
                             "must exceed low");
 }
 
-TEST_CASE("forward-backward filtering: zero phase, squared magnitude", "[riemann][filter]") {
+TEST_CASE("forward-backward filtering: zero phase, squared magnitude", "[signal][filter]") {
   const double fs = 160.0;
   const Eigen::MatrixXd sos = butterworth_bandpass(4, 8.0, 35.0, fs);
   const Eigen::Index n = 4000;

@@ -20,7 +20,7 @@
 
 #include "sampo/core/eigen.hpp"
 
-namespace sampo::riemann {
+namespace sampo::signal {
 
 /// Butterworth band-pass design: a (order x 6) matrix of sections [b0 b1 b2 a0 a1 a2] (a0 = 1).
 /// @throw sampo::invalid_argument unless 1 <= order <= 20 and 0 < low < high < fs / 2.
@@ -47,4 +47,4 @@ namespace sampo::riemann {
 [[nodiscard]] Eigen::MatrixXd sosfiltfilt(const Eigen::Ref<const Eigen::MatrixXd>& sos,
                                           const Eigen::Ref<const Eigen::MatrixXd>& x);
 
-}  // namespace sampo::riemann
+}  // namespace sampo::signal
