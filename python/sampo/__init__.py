@@ -5,8 +5,10 @@ by module:
 
 - :mod:`sampo.knots`: adaptive tabulation of a Python callable (``sampo.knots.fit``).
 - :mod:`sampo.riemann`: covariance estimators, augmented covariance, SPD distances, means,
-  tangent space, and the scikit-learn estimators ``MDM``, ``TangentSpace``,
-  ``AugmentedCovariance`` and ``Covariances``.
+  tangent space, the scikit-learn estimators ``MDM``, ``TangentSpace``,
+  ``AugmentedCovariance`` and ``Covariances``, and the cross-validation of sampo's pipelines.
+- :mod:`sampo.signal`: Butterworth band-pass filtering and epoching of EEG.
+- :mod:`sampo.learn`: folds, ROC-AUC / accuracy, shrinkage LDA.
 
 Errors: bad input raises ``ValueError`` (a non-SPD matrix: ``sampo.NotSPDError``, a
 ``ValueError``) or ``TypeError`` (a wrong dtype), a file ``OSError``, a computation that
@@ -18,6 +20,7 @@ from ._sampo import NotSPDError, NumericalError, Run
 
 __version__ = _sampo.__version__
 
-from . import knots, riemann  # noqa: E402  (after the extension is loaded)
+from . import knots, learn, riemann, signal  # noqa: E402  (after the extension is loaded)
 
-__all__ = ["__version__", "NotSPDError", "NumericalError", "Run", "knots", "riemann"]
+__all__ = ["__version__", "NotSPDError", "NumericalError", "Run", "knots", "learn", "riemann",
+           "signal"]

@@ -14,7 +14,10 @@ array or a list of C x T arrays):
   ``mean_riemann``, ``mean_logeuclid``, ``mean_euclid``;
 - tangent space: ``upper``, ``unupper``, ``log_map``, ``exp_map``, ``tangent_vector``,
   ``tangent_space``, ``untangent_space``;
-- classifier: ``Mdm`` (integer labels), ``softmax_neg_squared``.
+- classifier: ``Mdm`` (integer labels), ``softmax_neg_squared``;
+- evaluation of sampo's pipelines ('mdm', 'ts-lr', 'ts-svm', 'acm-ts-svm', 'acm-mdm',
+  'fgmdm') as MOABB does it: ``cross_validate``, ``grid_search_cross_validate`` (a
+  ``CrossValidationResult``).
 
 scikit-learn estimators (usable in ``make_pipeline`` and ``cross_val_score``, drop-ins for
 pyRiemann's of the same names): ``Covariances``, ``AugmentedCovariance``, ``TangentSpace``,
@@ -24,11 +27,12 @@ import numpy as np
 
 from ._sampo import riemann as _r
 from ._sampo.riemann import (  # noqa: F401  (re-exported)
-    Mdm, MeanResult, augment, augmented_covariance, augmented_covariances, covariance,
-    covariances, distance, distance_euclid, distance_logeuclid, distance_riemann, distances,
-    exp_map, geodesic, ledoit_wolf, log_map, mean, mean_euclid, mean_logeuclid, mean_riemann,
-    oas, regularized_covariance, sample_covariance, softmax_neg_squared, tangent_space,
-    tangent_vector, untangent_space, unupper, upper)
+    CrossValidationResult, Mdm, MeanResult, augment, augmented_covariance,
+    augmented_covariances, covariance, covariances, cross_validate, distance, distance_euclid,
+    distance_logeuclid, distance_riemann, distances, exp_map, geodesic,
+    grid_search_cross_validate, ledoit_wolf, log_map, mean, mean_euclid, mean_logeuclid,
+    mean_riemann, oas, regularized_covariance, sample_covariance, softmax_neg_squared,
+    tangent_space, tangent_vector, untangent_space, unupper, upper)
 
 try:  # scikit-learn supplies get_params / set_params / clone support and the mixins
     from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin

@@ -13,6 +13,7 @@
 #include "sampo/core/cancellation.hpp"
 #include "sampo/core/eigen.hpp"
 #include "sampo/core/termination.hpp"
+#include "sampo/parallel/cancellation.hpp"
 
 namespace sampo::python {
 
@@ -82,6 +83,25 @@ class Interruptible {
   bool installed_ = false;
 };
 
+/// Runs @p f(flag) with the GIL released under an Interruptible: a Ctrl-C raises the flag, and
+/// KeyboardInterrupt is raised when f returns (its result, cut short, is dropped) or when the
+/// batch runner gives up with parallel::cancelled_error.
+template <class F>
+auto run_interruptible(F&& f) {
+  Interruptible guard;
+  try {
+    auto result = [&] {
+      py::gil_scoped_release release;
+      return f(guard.flag());
+    }();
+    guard.finish();
+    return result;
+  } catch (const sampo::parallel::cancelled_error&) {
+    guard.finish();
+    throw;
+  }
+}
+
 /// Registers the exception classes (sampo.NumericalError, sampo.NotSPDError) and the
 /// translator of sampo's C++ exceptions on @p m.
 void register_exceptions(py::module_& m);
@@ -94,5 +114,8 @@ void bind_run(py::module_& m);
 
 void bind_knots(py::module_& m);
 void bind_riemann(py::module_& m);
+void bind_riemann_evaluation(py::module_& m);
+void bind_learn(py::module_& m);
+void bind_signal(py::module_& m);
 
 }  // namespace sampo::python

@@ -18,6 +18,11 @@ PYBIND11_MODULE(_sampo, m) {
   sp::bind_knots(knots);
   auto riemann = m.def_submodule("riemann", "SPD-matrix geometry for EEG (sampo::riemann).");
   sp::bind_riemann(riemann);
+  sp::bind_riemann_evaluation(riemann);
+  auto learn = m.def_submodule("learn", "Folds, metrics, shrinkage LDA (sampo::learn).");
+  sp::bind_learn(learn);
+  auto signal = m.def_submodule("signal", "Butterworth filtering and epoching (sampo::signal).");
+  sp::bind_signal(signal);
 
   // Test hooks: whether an argument is viewed without a copy (the promise of MatrixArg).
   m.def("_viewed_in_place", [](const py::object& a, bool symmetric) {

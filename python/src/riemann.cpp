@@ -54,15 +54,10 @@ std::string estimator_default() { return std::string(rm::to_string(kCov.estimato
 
 rm::MeanResult run_mean(const std::vector<MatrixXd>& xs, rm::Metric metric, rm::MeanOptions o,
                         const VectorXd& w) {
-  Interruptible guard;
-  o.cancel = guard.flag();
-  rm::MeanResult r;
-  {
-    py::gil_scoped_release release;
-    r = rm::mean(xs, metric, o, w);
-  }
-  guard.finish();
-  return r;
+  return run_interruptible([&](const CancellationFlag* flag) {
+    o.cancel = flag;
+    return rm::mean(xs, metric, o, w);
+  });
 }
 
 }  // namespace
