@@ -97,14 +97,30 @@ def test_pipelines_in_cross_val_score():
 def test_pyriemann_numbers_when_importable():
     pyriemann = pytest.importorskip(
         "pyriemann", reason="pyRiemann is not installed: comparison with its numbers skipped")
+    print(f"comparing with pyRiemann {pyriemann.__version__}")
     from pyriemann.classification import MDM as PyMDM
     from pyriemann.estimation import Covariances as PyCov
     from pyriemann.tangentspace import TangentSpace as PyTS
+    from pyriemann.utils.distance import distance_riemann as py_distance_riemann
+    from pyriemann.utils.mean import mean_logeuclid as py_mean_logeuclid
+    from pyriemann.utils.mean import mean_riemann as py_mean_riemann
     x, y = eeg_like()
+    # Covariance estimators: the same formulas, float64 sums in another order (<= 1e-14).
+    for name in ("cov", "lwf", "oas"):
+        np.testing.assert_allclose(Covariances(name).fit_transform(x),
+                                   PyCov(name).fit_transform(x), rtol=1e-12, atol=1e-14)
     covs = PyCov("cov").fit_transform(x)
-    np.testing.assert_allclose(Covariances("cov").fit_transform(x), covs, rtol=1e-12, atol=1e-12)
+    # Geometry on well-conditioned 4 x 4 matrices (cond < 100): n eps cond, far below 1e-10.
+    np.testing.assert_allclose(sampo.riemann.mean(covs).mean, py_mean_riemann(covs),
+                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(sampo.riemann.mean_logeuclid(covs), py_mean_logeuclid(covs),
+                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(sampo.riemann.distances(covs, covs[0]),
+                               [py_distance_riemann(c, covs[0]) for c in covs],
+                               rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(TangentSpace().fit_transform(covs), PyTS().fit_transform(covs),
-                               rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(MDM().fit(covs, y).predict_proba(covs),
-                               PyMDM().fit(covs, y).predict_proba(covs), rtol=1e-9, atol=1e-9)
-    assert pyriemann.__version__
+                               rtol=1e-9, atol=1e-10)
+    ours, theirs = MDM().fit(covs, y), PyMDM().fit(covs, y)
+    np.testing.assert_allclose(ours.predict_proba(covs), theirs.predict_proba(covs),
+                               rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(ours.predict(covs), theirs.predict(covs))
