@@ -55,6 +55,8 @@ void bind_riemann_evaluation(py::module_& m) {
   const rm::PipelineOptions p;
   const rm::CrossValidationOptions cv;
   const rm::GridOptions g;
+  std::vector<std::string> default_kernels;
+  for (const auto k : g.kernels) default_kernels.emplace_back(learn::to_string(k));
 
   py::class_<rm::CrossValidationResult>(
       m, "CrossValidationResult",
@@ -144,9 +146,10 @@ void bind_riemann_evaluation(py::module_& m) {
             return rm::grid_search_cross_validate(xs, ls, o, grid, c);
           });
         },
-        py::arg("trials"), py::arg("labels"), py::arg("pipeline") = "acm-ts-svm", py::kw_only(),
+        py::arg("trials"), py::arg("labels"), py::arg("pipeline") = std::string(rm::to_string(rm::PipelineKind::acm_ts_svm)),
+        py::kw_only(),
         py::arg("orders") = g.orders, py::arg("lags") = g.lags, py::arg("cs") = g.cs,
-        py::arg("kernels") = std::vector<std::string>{"linear", "rbf"},
+        py::arg("kernels") = default_kernels,
         py::arg("inner_folds") = g.inner_folds, py::arg("threads") = g.search.threads,
         py::arg("folds") = cv.folds, py::arg("seed") = cv.seed,
         py::arg("estimator") = std::string(rm::to_string(p.covariance.estimator)),
