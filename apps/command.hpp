@@ -79,7 +79,12 @@ int finish(const std::string& command, const sampo::Run& run);
 /// Flags every subcommand accepts (parsed by main, anywhere on the line).
 struct GlobalOptions {
   int threads = 0;                 ///< --threads N: OpenMP threads (0: OMP_NUM_THREADS / all cores)
-  std::uint64_t seed = 20261127;   ///< --seed S: master seed of every random stream
+  /// --seed S: the master seed of every random stream of the command (the only seed option:
+  /// docs/conventions.md). When absent, `seed` holds the default and `seed_given` is false: a
+  /// command whose reference protocol fixes its own seed (riemann classify: MOABB's 42) uses
+  /// that one instead, and says so in its --help.
+  std::uint64_t seed = 20261127;
+  bool seed_given = false;  ///< --seed was on the command line
   std::string json;                ///< --json FILE: also write the result as JSON (atomically)
   bool quiet = false;              ///< --quiet: no progress or report on stdout/stderr
 };

@@ -36,9 +36,10 @@ void print_help(std::ostream& out) {
          "  --threads N   OpenMP threads, 1.."
       << sampo::cli::max_threads()
       << " (4x the cores; default: OMP_NUM_THREADS or all cores)\n"
-         "  --seed S      master seed of every random stream (default: "
+         "  --seed S      master seed of every random stream of the command (default: "
       << defaults.seed
-      << ")\n"
+      << ",\n"
+         "                or the command's own where its --help says so)\n"
          "  --json FILE   also write the result as JSON (written atomically)\n"
          "  --quiet       no progress bar or report on the terminal\n"
          "  --version     print the version and exit\n"
@@ -90,6 +91,7 @@ int run_main(int argc, char** argv) {
       } else if (flag == "--seed") {
         global.seed = sampo::cli::parse_integer<std::uint64_t>(
             "sampo", "--seed", std::string(take()), 0, std::numeric_limits<std::uint64_t>::max());
+        global.seed_given = true;
       } else if (flag == "--json") {
         global.json = std::string(take());
         if (global.json.empty()) sampo::throw_invalid_argument("sampo", "--json", "", "needs a file name");

@@ -283,7 +283,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   std::string train, labels, test, out, pipeline = "mdm";
   EegOptions eeg;
   int order = 1, lag = 1, folds = 5;
-  std::uint64_t fold_seed = 42;
+  std::uint64_t fold_seed = 42;  // --fold-seed: deprecated spelling of --seed
   bool grid = false;
   std::string grid_orders = "1,2,3,4,5,6,7,8,9,10", grid_lags = grid_orders, grid_c = "0.5,1,1.5",
               grid_kernels = "linear,rbf";
@@ -309,7 +309,8 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       "fold-seed",
       sampo::cli::integer<std::uint64_t>(cmd, "--fold-seed", &fold_seed, 0,
                                          std::numeric_limits<std::uint64_t>::max()),
-      "seed of the stratified fold shuffle (MOABB's 42)");
+      "deprecated: use the global --seed, the seed of the stratified fold shuffle (default 42, "
+      "MOABB's, for this command)");
   const auto vm = sampo::cli::parse_command_line(
       "riemann classify", "(--train F --labels F --test F --out F | --edf FILES...) [options]",
       opts, args);
@@ -379,12 +380,21 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       std::cout << "classified " << pred.size() << " matrices with " << pipeline << "\n";
     return 0;
   }
+  // One seed option (docs/conventions.md): the global --seed; MOABB's 42 when it is absent.
+  // --fold-seed, the former spelling, is still accepted for one release, with a warning.
+  if (vm->count("fold-seed") && !(*vm)["fold-seed"].defaulted()) {
+    if (global.seed_given && global.seed != fold_seed)
+      sampo::throw_invalid_argument(cmd, "--fold-seed", std::to_string(fold_seed),
+                                    "contradicts --seed " + std::to_string(global.seed) +
+                                        " (--fold-seed is the deprecated spelling of --seed)");
+    std::cerr << cmd << ": warning: --fold-seed is deprecated; use the global --seed\n";
+  }
   const sampo::signal::Epochs ep = load_epochs(eeg);
   const std::vector<Eigen::MatrixXd>& trials = ep.trials;
   const std::vector<int>& y = ep.labels;
   rm::CrossValidationOptions cv;
   cv.folds = folds;
-  cv.seed = fold_seed;
+  cv.seed = global.seed_given ? global.seed : fold_seed;
   const rm::CrossValidationResult r = grid ? rm::grid_search_cross_validate(trials, y, po_, go, cv)
                                            : rm::cross_validate(trials, y, po_, cv);
   if (!global.quiet) {

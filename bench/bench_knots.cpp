@@ -7,7 +7,17 @@
 //                                     evaluations versus achieved error for every strategy, a
 //                                     uniform grid and Chebyshev interpolation on the
 //                                     validation functions; prints the markdown tables of
-//                                     docs/knots.md and writes every run to FILE.csv.
+//                                     docs/knots.md and writes every run to FILE.csv;
+//                                     --ascii=FUNCTION adds the ASCII plot of docs/knots.md.
+//   bench_knots --sweep               the sin(wx) sweep (w = 5, 10, ..., 200 on [0, 3], rtol 1e-7,
+//                                     atol 1): evaluations and achieved error per strategy.
+//   bench_knots --families=SEED[,SEED...] [--strategies=NAME[,NAME...]]
+//                                     the seeded random families of the reliability test
+//                                     (tests/knots/random_families.hpp), 25 draws of each kind
+//                                     at rtol 1e-4 ... 1e-10, max_knots 20000: evaluations,
+//                                     converged runs, false convergences (measured error
+//                                     > 10 rtol), jumps found, per strategy (high_order,
+//                                     autoknots, autoknots+verify; all by default).
 //
 // Achieved error everywhere: max over 10^4 points uniform in the scaled variable of
 // |g - f| / (|f| + atol), the quantity rtol bounds.
@@ -25,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "../tests/knots/random_families.hpp"
 #include "sampo/knots.hpp"
 #include "sampo/parallel/random_stream.hpp"
 
@@ -215,6 +226,36 @@ void print_tables(const std::vector<Point>& pts, const std::vector<Target>& ts) 
     }
 }
 
+// The ASCII plot of docs/knots.md: evaluations (x, 21 columns per decade from 10 to 10^4) versus
+// achieved error (y, 2 rows per decade from 1e-2; larger errors on the top row, smaller than
+// 1e-14 on the bottom one) for one function; '*' where methods overlap.
+void print_ascii(const std::vector<Point>& pts, const std::string& function) {
+  const std::vector<std::pair<std::string, char>> methods = {
+      {"autoknots", 'A'}, {"high_order(10)", 'H'}, {"chebyshev", 'C'}, {"uniform_cubic", 'U'}};
+  constexpr int rows = 25, cols = 64;
+  std::vector<std::string> grid(rows, std::string(cols, ' '));
+  for (const auto& [m, c] : methods)
+    for (const Point& p : pts) {
+      if (p.target != function || p.method != m) continue;
+      const long col = std::lround(21.0 * std::log10(static_cast<double>(p.evaluations) / 10.0));
+      if (col < 0 || col >= cols) continue;
+      const long row = std::clamp<long>(std::lround(-2.0 * std::log10(std::max(p.error, 1e-300)) - 4.0), 0, rows - 1);
+      char& cell = grid[static_cast<std::size_t>(row)][static_cast<std::size_t>(col)];
+      cell = (cell == ' ' || cell == c) ? c : '*';
+    }
+  std::printf("\n%s: evaluations versus achieved error (A autoknots, H high_order(10), C Chebyshev, U uniform "
+              "cubic, * overlap)\n```\n", function.c_str());
+  for (int r = 0; r < rows; ++r) {
+    std::string line = grid[static_cast<std::size_t>(r)];
+    line.erase(line.find_last_not_of(' ') + 1);
+    char label[16] = "";
+    if (r % 4 == 0) std::snprintf(label, sizeof label, "1e-%d", 2 + r / 2);
+    std::printf("%6s |%s\n", label, line.c_str());
+  }
+  std::printf("       +%s\n        1e1                  1e2                  1e3                  1e4    "
+              "evaluations\n```\n", std::string(64, '-').c_str());
+}
+
 // A small log-log SVG: one panel per target, one polyline per method.
 void write_svg(const std::string& path, const std::vector<Point>& pts, const std::vector<Target>& ts) {
   const std::vector<std::pair<std::string, const char*>> methods = {
@@ -247,6 +288,128 @@ void write_svg(const std::string& path, const std::vector<Point>& pts, const std
     lx += 120;
   }
   out << "<text x='" << lx << "' y='" << rows * ph + 20 << "'>x: evaluations, y: achieved max |g-f|/(|f|+atol)</text>\n</svg>\n";
+}
+
+// ---------------------------------------------------------------------------------------
+// The sweep and the seeded families, per strategy (docs/knots.md, Benchmarks).
+struct Variant {
+  const char* name;
+  Strategy strategy;
+  bool verify;
+};
+constexpr Variant kVariants[] = {{"high_order", Strategy::high_order, false},
+                                 {"autoknots", Strategy::autoknots, false},
+                                 {"autoknots+verify", Strategy::autoknots, true}};
+
+// sin(wx) on [0, 3], w = 5, 10, ..., 200, rtol 1e-7, atol 1; error on 10^4 uniform points
+// (as the validation cases sweep/sin(wx),w=5..200/*).
+void print_sweep() {
+  std::printf("| strategy | evaluations | runs above rtol | worst / rtol (at w) | not converged |\n|---|---|---|---|---|\n");
+  for (const Variant& v : kVariants) {
+    FitOptions o;
+    o.rtol = 1e-7;
+    o.atol = 1.0;
+    o.strategy = v.strategy;
+    o.verify = v.verify;
+    std::size_t total = 0, above = 0, not_converged = 0;
+    double worst = 0.0;
+    int worst_w = 0;
+    for (int w = 5; w <= 200; w += 5) {
+      const auto f = [w](double x) { return std::sin(w * x); };
+      const FitResult r = fit(f, 0.0, 3.0, o);
+      double e = 0.0;
+      for (int i = 0; i < 10000; ++i) {
+        const double x = 3.0 * i / 9999.0, y = f(x);
+        e = std::max(e, std::abs(r.interpolant(x) - y) / (o.rtol * (std::abs(y) + o.atol)));
+      }
+      total += r.run.evaluations;
+      if (!r.run.converged()) ++not_converged;
+      if (e > 1.0) ++above;
+      if (e > worst) {
+        worst = e;
+        worst_w = w;
+      }
+    }
+    std::printf("| %s | %zu | %zu of 40 | %.3g (w = %d) | %zu |\n", v.name, total, above, worst, worst_w,
+                not_converged);
+  }
+}
+
+// The reliability test's families (tests/knots/test_fit_reliability.cpp) at 25 draws per kind
+// and 7 tolerances; the measured error is the test's: max over m = clamp(4 n, 4000, 2e5) points
+// stratified in the scaled variable of |g - f| / (rtol (|f| + atol)).
+void print_families(const std::vector<std::uint64_t>& seeds, const std::vector<std::string>& names) {
+  using sampo::test::knots::Family;
+  using sampo::test::knots::Kind;
+  std::printf("| seed | strategy | runs | evaluations | converged | false (> 10 rtol) | worst converged / rtol | "
+              "max_evaluations | jumps at x (of) |\n|---|---|---|---|---|---|---|---|---|\n");
+  for (const std::uint64_t seed : seeds)
+    for (const Variant& v : kVariants) {
+      if (!names.empty() && std::find(names.begin(), names.end(), v.name) == names.end()) continue;
+      std::size_t runs = 0, evaluations = 0, converged = 0, wrong = 0, budget = 0, jumps = 0, jumps_ok = 0;
+      double worst = 0.0;
+      for (const Kind kind : sampo::test::knots::kKinds)
+        for (int i = 0; i < 25; ++i) {
+          const Family fam = sampo::test::knots::draw_family(kind, static_cast<std::uint64_t>(i), seed);
+          for (int k = 4; k <= 10; ++k) {
+            const double rtol = std::pow(10.0, -k);
+            FitOptions o;
+            o.strategy = v.strategy;
+            o.verify = v.verify;
+            o.rtol = rtol;
+            o.atol = fam.atol;
+            o.scale = fam.scale;
+            o.max_knots = 20000;
+            const FitResult r = fit(fam.f, fam.a, fam.b, o);
+            ++runs;
+            evaluations += r.run.evaluations;
+            if (r.run.termination == sampo::Termination::max_evaluations) ++budget;
+            if (kind == Kind::jump) {
+              ++jumps;
+              if (r.run.termination == sampo::Termination::discontinuity_suspected &&
+                  std::abs(r.discontinuity_at - fam.jump_at) <= 1e-10 * (fam.b - fam.a))
+                ++jumps_ok;
+              continue;
+            }
+            if (!r.run.converged()) continue;
+            ++converged;
+            const double ta = to_scaled(fam.scale, fam.a), tb = to_scaled(fam.scale, fam.b);
+            const std::size_t m = std::clamp<std::size_t>(4 * r.run.evaluations, 4000, 200000);
+            sampo::parallel::RandomStream rs(seed, 0x636865636bull, static_cast<std::uint64_t>(i));
+            double e = 0.0;
+            for (std::size_t j = 0; j < m; ++j) {
+              const double t = ta + (tb - ta) * (static_cast<double>(j) + rs.uniform()) / static_cast<double>(m);
+              const double x = std::clamp(from_scaled(fam.scale, t), fam.a, fam.b), y = fam.f(x);
+              e = std::max(e, std::abs(r.interpolant(x) - y) / (rtol * (std::abs(y) + fam.atol)));
+            }
+            worst = std::max(worst, e);
+            if (e > 10.0) {
+              ++wrong;
+              std::fprintf(stderr, "false: %s, rtol %.0e, %s: %zu evaluations, %.3g x rtol\n", v.name, rtol,
+                           fam.description.c_str(), r.run.evaluations, e);
+            }
+          }
+        }
+      std::printf("| %llu | %s | %zu | %zu | %zu | %zu | %.3g | %zu | %zu (%zu) |\n",
+                  static_cast<unsigned long long>(seed), v.name, runs, evaluations, converged, wrong, worst,
+                  budget, jumps_ok, jumps);
+      std::fflush(stdout);
+    }
+}
+
+std::vector<std::string> split(const char* s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (; *s; ++s) {
+    if (*s == ',') {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += *s;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -297,12 +460,28 @@ BENCHMARK(BM_parallel_midpoints)->ArgsProduct({{1, 2}, {0, 1}})->Unit(benchmark:
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string csv, svg;
+  std::string csv, svg, ascii;
   std::vector<char*> rest;
+  std::vector<std::string> families, strategies;
+  bool sweep = false;
   for (int i = 0; i < argc; ++i) {
     if (std::strncmp(argv[i], "--curves=", 9) == 0) csv = argv[i] + 9;
     else if (std::strncmp(argv[i], "--svg=", 6) == 0) svg = argv[i] + 6;
+    else if (std::strncmp(argv[i], "--ascii=", 8) == 0) ascii = argv[i] + 8;
+    else if (std::strcmp(argv[i], "--sweep") == 0) sweep = true;
+    else if (std::strncmp(argv[i], "--families=", 11) == 0) families = split(argv[i] + 11);
+    else if (std::strncmp(argv[i], "--strategies=", 13) == 0) strategies = split(argv[i] + 13);
     else rest.push_back(argv[i]);
+  }
+  if (sweep || !families.empty()) {
+    if (sweep) print_sweep();
+    if (!families.empty()) {
+      std::vector<std::uint64_t> seeds;
+      for (const std::string& s : families) seeds.push_back(std::stoull(s));
+      if (sweep) std::printf("\n");
+      print_families(seeds, strategies);
+    }
+    return 0;
   }
   if (!csv.empty()) {
     const auto ts = targets();
@@ -312,6 +491,7 @@ int main(int argc, char** argv) {
     for (const Point& p : pts)
       out << p.target << "," << p.method << "," << p.parameter << "," << p.evaluations << "," << p.error << "\n";
     print_tables(pts, ts);
+    if (!ascii.empty()) print_ascii(pts, ascii);
     if (!svg.empty()) write_svg(svg, pts, ts);
     return 0;
   }

@@ -7,6 +7,7 @@
 #include "sampo/knots.hpp"
 #include "sampo/learn.hpp"
 #include "sampo/linalg.hpp"
+#include "sampo/mc.hpp"
 #include "sampo/parallel.hpp"
 #include "sampo/riemann.hpp"
 #include "sampo/signal.hpp"

@@ -9,6 +9,7 @@ by module:
   ``AugmentedCovariance`` and ``Covariances``, and the cross-validation of sampo's pipelines.
 - :mod:`sampo.signal`: Butterworth band-pass filtering and epoching of EEG.
 - :mod:`sampo.learn`: folds, ROC-AUC / accuracy, shrinkage LDA.
+- :mod:`sampo.mc`: rare-event estimators over test logs.
 
 Errors: bad input raises ``ValueError`` (a non-SPD matrix: ``sampo.NotSPDError``, a
 ``ValueError``) or ``TypeError`` (a wrong dtype), a file ``OSError``, a computation that
@@ -20,7 +21,7 @@ from ._sampo import NotSPDError, NumericalError, Run
 
 __version__ = _sampo.__version__
 
-from . import knots, learn, riemann, signal  # noqa: E402  (after the extension is loaded)
+from . import knots, learn, mc, riemann, signal  # noqa: E402  (after the extension is loaded)
 
-__all__ = ["__version__", "NotSPDError", "NumericalError", "Run", "knots", "learn", "riemann",
+__all__ = ["__version__", "NotSPDError", "NumericalError", "Run", "knots", "learn", "mc", "riemann",
            "signal"]

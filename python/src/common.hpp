@@ -117,5 +117,6 @@ void bind_riemann(py::module_& m);
 void bind_riemann_evaluation(py::module_& m);
 void bind_learn(py::module_& m);
 void bind_signal(py::module_& m);
+void bind_mc(py::module_& m);
 
 }  // namespace sampo::python

@@ -23,6 +23,8 @@ PYBIND11_MODULE(_sampo, m) {
   sp::bind_learn(learn);
   auto signal = m.def_submodule("signal", "Butterworth filtering and epoching (sampo::signal).");
   sp::bind_signal(signal);
+  auto mc = m.def_submodule("mc", "Rare-event estimators over test logs (sampo::mc).");
+  sp::bind_mc(mc);
 
   // Test hooks: whether an argument is viewed without a copy (the promise of MatrixArg).
   m.def("_viewed_in_place", [](const py::object& a, bool symmetric) {

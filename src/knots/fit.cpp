@@ -27,6 +27,14 @@ constexpr double kMissFactor = 10.0;
 constexpr double kGain = 4.0;
 constexpr double kInflation = 1.5;
 constexpr double kRoundoff = 1e3 * kEps;
+// high_order: an end piece whose |f| + atol at the domain's end is below 1/kGrade of its value
+// at the piece's inner knot is "graded": its relative tolerance binds near the end, where a
+// singularity just outside [a, b] (x^0.9993 on [4.8e-5, 1]) can hide from every estimate. It
+// is accepted only after a passed test at a knot placed deep towards the end: where |f| + atol
+// is about the geometric mean of its two end values (if f is about linear there), at a
+// fraction of the piece between kDeepMin and the golden section.
+constexpr double kGrade = 4.0;
+constexpr double kDeepMin = 1.0 / 64.0;
 // autoknots with verify: a new knot voids the off-grid checks of the intervals within kReach
 // of it (the cubic spline's response to one changed value decays ~3.7x per interval).
 constexpr long kReach = 3;
@@ -218,40 +226,59 @@ struct Verdict {
   double err;    // its scaled error estimate
 };
 
-/// Inserts the new knots (tm[k], ym[k]) into the intervals pending[k] (ascending) of st, each
-/// half getting judge(i, k), and carries the per-interval flags of the others. judge sees st as
-/// it was before the insertion. Returns the number of split intervals judged not ok.
-template <class Judge>
-std::size_t insert_knots(State& st, std::vector<char>& ok, std::vector<double>& err,
-                         std::vector<char>& checked, const std::vector<std::size_t>& pending,
-                         const std::vector<double>& tm, const std::vector<double>& ym,
-                         Judge&& judge) {
-  std::vector<double> nt, ny, nerr;
-  std::vector<char> nok, nchecked;
+/// Inserts the new knots (tm[k], ym[k]) into the intervals pending[k] (ascending) of st. In
+/// interval order, split(i, k) is called for each split interval i (it is replaced by its two
+/// halves) and keep(i) for each other one, so that callers rebuild their per-interval flags
+/// alongside; both see st as it was before the insertion. Both strategies use it.
+template <class Split, class Keep>
+void insert_knots(State& st, const std::vector<std::size_t>& pending, const std::vector<double>& tm,
+                  const std::vector<double>& ym, Split&& split, Keep&& keep) {
+  std::vector<double> nt, ny;
   nt.reserve(st.t.size() + pending.size());
-  std::size_t failures = 0, k = 0;
+  ny.reserve(st.t.size() + pending.size());
+  std::size_t k = 0;
   for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
     nt.push_back(st.t[i]);
     ny.push_back(st.y[i]);
     if (k < pending.size() && pending[k] == i) {
-      const Verdict v = judge(i, k);
-      if (!v.ok) ++failures;
+      split(i, k);
       nt.push_back(tm[k]);
       ny.push_back(ym[k]);
-      nok.insert(nok.end(), {v.ok, v.ok});
-      nchecked.insert(nchecked.end(), {v.checked, v.checked});
-      nerr.insert(nerr.end(), {v.err, v.err});
       ++k;
     } else {
-      nok.push_back(ok[i]);
-      nchecked.push_back(checked[i]);
-      nerr.push_back(err[i]);
+      keep(i);
     }
   }
   nt.push_back(st.t.back());
   ny.push_back(st.y.back());
   st.t.swap(nt);
   st.y.swap(ny);
+}
+
+/// autoknots: insert_knots with both halves of a split interval getting judge(i, k), the
+/// flags of the others carried. Returns the number of split intervals judged not ok.
+template <class Judge>
+std::size_t insert_judged(State& st, std::vector<char>& ok, std::vector<double>& err,
+                          std::vector<char>& checked, const std::vector<std::size_t>& pending,
+                          const std::vector<double>& tm, const std::vector<double>& ym,
+                          Judge&& judge) {
+  std::vector<double> nerr;
+  std::vector<char> nok, nchecked;
+  std::size_t failures = 0;
+  insert_knots(
+      st, pending, tm, ym,
+      [&](std::size_t i, std::size_t k) {
+        const Verdict v = judge(i, k);
+        if (!v.ok) ++failures;
+        nok.insert(nok.end(), {v.ok, v.ok});
+        nchecked.insert(nchecked.end(), {v.checked, v.checked});
+        nerr.insert(nerr.end(), {v.err, v.err});
+      },
+      [&](std::size_t i) {
+        nok.push_back(ok[i]);
+        nchecked.push_back(checked[i]);
+        nerr.push_back(err[i]);
+      });
   ok.swap(nok);
   err.swap(nerr);
   checked.swap(nchecked);
@@ -303,7 +330,7 @@ double run_autoknots(const Domain& d, const FitOptions& opt, Evaluator& eval, St
       ++st.passes;
       eval(xm, ym);  // the spline s is the previous pass's: the points are independent
 
-      const std::size_t failures = insert_knots(
+      const std::size_t failures = insert_judged(
           st, ok, err, checked, pending, tm, ym, [&](std::size_t i, std::size_t k) {
             const double t0 = st.t[i], t1 = st.t[i + 1], y0 = st.y[i], y1 = st.y[i + 1];
             const double dt = t1 - t0, y = ym[k];
@@ -375,7 +402,7 @@ double run_autoknots(const Domain& d, const FitOptions& opt, Evaluator& eval, St
     if (!split_points(d, pending, theta, st, tm, xm) || stop_requested(opt, st)) break;
     ++st.passes;
     eval(xm, ym);
-    const std::size_t failures = insert_knots(
+    const std::size_t failures = insert_judged(
         st, ok, err, checked, pending, tm, ym, [&](std::size_t i, std::size_t k) {
           const double diff = std::abs(ym[k] - s(tm[k]));
           const char pass = diff <= opt.rtol * (std::abs(ym[k]) + opt.atol) ? 1 : 0;
@@ -511,10 +538,17 @@ ErrorCurve error_curve(const std::vector<double>& t, const std::vector<double>& 
 // under-sampled oscillation) and the estimate is inflated by (kGain / gain)^1.5.
 Estimate estimate_interval(const std::vector<double>& t, const std::vector<double>& y,
                            const std::vector<double>& dd_hi, const std::vector<double>& dd_lo,
-                           std::size_t i, std::size_t order, const FitOptions& opt) {
+                           std::size_t i, std::size_t order, const FitOptions& opt, bool deep) {
   const Stencil s = stencil_for(i, t.size(), order);
   const ErrorCurve hi = error_curve(t, dd_hi, i, order), lo = error_curve(t, dd_lo, i, order - 2);
   Estimate est{0.0, 0.0, split_fraction(t, i), 0.0};
+  if (deep) {  // a graded end piece (kGrade): the test knot goes deep towards the domain's end
+    const bool left = i == 0;
+    const double r_end = std::abs(y[left ? i : i + 1]) + opt.atol;
+    const double r_in = std::abs(y[left ? i + 1 : i]) + opt.atol;
+    const double frac = std::clamp(std::sqrt(r_end / r_in), kDeepMin, 0.38196601125010515);
+    est.theta = left ? frac : 1.0 - frac;
+  }
   double e_hi = 0.0, e_lo = 0.0;
   // The criterion is pointwise, |f - s| <= rtol (|f| + atol), so each probe's error is scaled
   // by |f| + atol at that probe. Probes near the ends (z = +-0.9) catch the peak of the
@@ -553,6 +587,25 @@ double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, S
   eval(xs, st.y);
   std::vector<Estimate> est;
   std::vector<double> dd_hi, dd_lo;
+  // Whether the interval's birth test passed: the interpolant before its knot predicted f at
+  // the knot within tolerance. Near the ends the stencil is one-sided and the estimate an
+  // extrapolation of f[S, e] from the far side of the stencil; there a piece is accepted only
+  // after such a passed test, and a graded end piece (kGrade) only once a deep test at that
+  // end has passed (deep_done[0]: a, [1]: b; once is enough: later pieces there are finer).
+  std::vector<char> tested(st.t.size() - 1, 0);
+  bool deep_done[2] = {false, false};
+  auto graded = [&](std::size_t i) {
+    const std::size_t last = st.t.size() - 2;
+    if (i != 0 && i != last) return false;
+    const std::size_t end = i == 0 ? 0 : last + 1, inner = i == 0 ? 1 : last;
+    return std::abs(st.y[inner]) + opt.atol > kGrade * (std::abs(st.y[end]) + opt.atol);
+  };
+  // A deep test is taken of a graded end piece that passed its ordinary birth test: after a
+  // failed one the piece is refined at its golden section first (refining only towards the
+  // end cannot cure an error that the coarser pieces beside it cause).
+  auto needs_deep = [&](std::size_t i) {
+    return tested[i] && graded(i) && !deep_done[i == 0 ? 0 : 1];
+  };
   auto estimate_all = [&] {
     const std::size_t n_int = st.t.size() - 1;
     est.resize(n_int);
@@ -563,7 +616,7 @@ double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, S
       dd_lo[i] = extension_dd(st.t, st.y, i, order - 2);
     }
     for (std::size_t i = 0; i < n_int; ++i)
-      est[i] = estimate_interval(st.t, st.y, dd_hi, dd_lo, i, order, opt);
+      est[i] = estimate_interval(st.t, st.y, dd_hi, dd_lo, i, order, opt, needs_deep(i));
   };
   // Intervals split whatever their estimate: all of them in the first pass (every region
   // gets one sample-based test of the interpolant at a point off the initial grid, which
@@ -572,16 +625,13 @@ double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, S
   // new knot the previous interpolant failed to predict within tolerance while the estimate
   // promised much better.
   std::vector<char> force(st.t.size() - 1, 1);
-  // Whether the interval's birth test passed: the interpolant before its knot predicted f at
-  // the knot within tolerance. Near the ends the stencil is one-sided and the estimate an
-  // extrapolation of f[S, e] from the far side of the stencil; there a piece is accepted only
-  // after such a passed test.
-  std::vector<char> tested(st.t.size() - 1, 0);
   auto one_sided = [&](std::size_t i) {
     const Stencil s = stencil_for(i, st.t.size(), order);
     return s.start == 0 || s.start + s.size == st.t.size();
   };
-  auto urgent = [&](std::size_t i) { return force[i] || (one_sided(i) && !tested[i]); };
+  auto urgent = [&](std::size_t i) {
+    return force[i] || (one_sided(i) && !tested[i]) || needs_deep(i);
+  };
   for (;;) {
     estimate_all();
     std::vector<std::size_t> failing;
@@ -601,40 +651,37 @@ double run_high_order(const Domain& d, const FitOptions& opt, Evaluator& eval, S
     for (std::size_t k = 0; k < failing.size(); ++k) theta[k] = est[failing[k]].theta;
     if (!split_points(d, failing, theta, st, tm, xm) || stop_requested(opt, st)) break;
     std::vector<double> pm(failing.size()), em(failing.size());
+    std::vector<char> deep(failing.size());
     for (std::size_t k = 0; k < failing.size(); ++k) {
       pm[k] = predict_at(st.t, st.y, failing[k], order, theta[k]);
       em[k] = est[failing[k]].at_split;
+      deep[k] = static_cast<char>(needs_deep(failing[k]));
     }
     ++st.passes;
     eval(xm, ym);
-    std::vector<double> nt, ny;
     std::vector<char> nforce, ntested;
-    nt.reserve(st.t.size() + failing.size());
-    ny.reserve(st.t.size() + failing.size());
-    std::size_t k = 0;
-    for (std::size_t i = 0; i + 1 < st.t.size(); ++i) {
-      nt.push_back(st.t[i]);
-      ny.push_back(st.y[i]);
-      if (k < failing.size() && failing[k] == i) {
-        // The estimator missed: the prediction fails the tolerance *and* is far worse than
-        // the estimate said (an expected failure is not a miss: its halves are fine).
-        const double miss = std::abs(ym[k] - pm[k]);
-        const bool passed = miss <= opt.rtol * (std::abs(ym[k]) + opt.atol);
-        const bool missed = !passed && miss > kMissFactor * em[k];
-        nt.push_back(tm[k]);
-        ny.push_back(ym[k]);
-        nforce.insert(nforce.end(), {static_cast<char>(missed), static_cast<char>(missed)});
-        ntested.insert(ntested.end(), {static_cast<char>(passed), static_cast<char>(passed)});
-        ++k;
-      } else {
-        nforce.push_back(0);
-        ntested.push_back(tested[i]);
-      }
-    }
-    nt.push_back(st.t.back());
-    ny.push_back(st.y.back());
-    st.t.swap(nt);
-    st.y.swap(ny);
+    insert_knots(
+        st, failing, tm, ym,
+        [&](std::size_t i, std::size_t k) {
+          // The estimator missed: the prediction fails the tolerance *and* is far worse than
+          // the estimate said (an expected failure is not a miss: its halves are fine).
+          const double miss = std::abs(ym[k] - pm[k]);
+          // A deep test probes where |f| is small against the piece's values: a miss at the
+          // level of rounding in evaluating the interpolant (kRoundoff of the piece's largest
+          // |f|) is no evidence of error (a root at the end, (3 - x) e^x at rtol 1e-10).
+          const double noise =
+              deep[k] ? kRoundoff * (std::max(std::abs(st.y[i]), std::abs(st.y[i + 1])) + opt.atol)
+                      : 0.0;
+          const bool passed = miss <= std::max(opt.rtol * (std::abs(ym[k]) + opt.atol), noise);
+          const bool missed = !passed && miss > kMissFactor * em[k];
+          nforce.insert(nforce.end(), {static_cast<char>(missed), static_cast<char>(missed)});
+          if (deep[k] && passed) deep_done[i == 0 ? 0 : 1] = true;
+          ntested.insert(ntested.end(), {static_cast<char>(passed), static_cast<char>(passed)});
+        },
+        [&](std::size_t i) {
+          nforce.push_back(0);
+          ntested.push_back(tested[i]);
+        });
     force.swap(nforce);
     tested.swap(ntested);
     if (truncated) {

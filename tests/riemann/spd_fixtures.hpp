@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sampo/testing/fixtures.hpp"
+#include "sampo/riemann/pipeline.hpp"
 
 namespace sampo::test {
 
@@ -70,6 +71,13 @@ inline Trials make_trials(int per_class, int classes, Eigen::Index c, Eigen::Ind
 /// Relative Frobenius distance ||a - b|| / ||b||.
 inline double rel_error(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
   return (a - b).norm() / b.norm();
+}
+
+/// Pipeline options of kind @p k, everything else at its default.
+inline sampo::riemann::PipelineOptions pipeline_of(sampo::riemann::PipelineKind k) {
+  sampo::riemann::PipelineOptions o;
+  o.kind = k;
+  return o;
 }
 
 }  // namespace sampo::test

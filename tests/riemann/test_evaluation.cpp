@@ -17,11 +17,6 @@ using namespace sampo::test;
 using sampo::invalid_argument;
 
 namespace {
-PipelineOptions of(PipelineKind k) {
-  PipelineOptions o;
-  o.kind = k;
-  return o;
-}
 CrossValidationOptions cv(int folds, std::uint64_t seed) {
   CrossValidationOptions o;
   o.folds = folds;
@@ -45,7 +40,7 @@ TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluati
     CHECK(cross_validate(two.x, two.y, o).fold_scores == r.fold_scores);
   }
   const Trials three = make_trials(10, 3, 4, 120, 121);
-  const CrossValidationResult r3 = cross_validate(three.x, three.y, of(PipelineKind::mdm));
+  const CrossValidationResult r3 = cross_validate(three.x, three.y, pipeline_of(PipelineKind::mdm));
   CHECK(r3.metric == "accuracy");
   CHECK(r3.mean >= 0.8);
 
@@ -90,7 +85,7 @@ TEST_CASE("cross-validation and the nested ACM grid search", "[riemann][evaluati
   g.orders = {40};  // 40 * 4 channels > T': no usable point
   SAMPO_REQUIRE_THROWS_WITH(grid_search_cross_validate(two.x, two.y, acm, g, cv(3, 7)),
                             invalid_argument, "no (order, lag)");
-  SAMPO_REQUIRE_THROWS_WITH(grid_search_cross_validate(two.x, two.y, of(PipelineKind::mdm), {}, {}),
+  SAMPO_REQUIRE_THROWS_WITH(grid_search_cross_validate(two.x, two.y, pipeline_of(PipelineKind::mdm), {}, {}),
                             invalid_argument, "acm-ts-svm and acm-mdm");
 }
 

@@ -10,14 +10,6 @@ using namespace sampo::riemann;
 using namespace sampo::test;
 using sampo::invalid_argument;
 
-namespace {
-PipelineOptions of(PipelineKind k) {
-  PipelineOptions o;
-  o.kind = k;
-  return o;
-}
-}  // namespace
-
 TEST_CASE("pipelines fit and predict synthetic trials", "[riemann][pipeline]") {
   const Trials tr = make_trials(15, 2, 5, 150, 110);
   const Trials te = make_trials(15, 2, 5, 150, 111);
@@ -47,7 +39,7 @@ TEST_CASE("pipelines fit and predict synthetic trials", "[riemann][pipeline]") {
     }
   }
   // fit_covariances on precomputed covariances is fit on trials.
-  Pipeline a(of(PipelineKind::ts_lr)), b(of(PipelineKind::ts_lr));
+  Pipeline a(pipeline_of(PipelineKind::ts_lr)), b(pipeline_of(PipelineKind::ts_lr));
   a.fit(tr.x, tr.y);
   b.fit_covariances(covariances(tr.x), tr.y);
   CHECK(a.scores(te.x) == b.scores_covariances(covariances(te.x)));
@@ -58,7 +50,7 @@ TEST_CASE("pipelines fit and predict synthetic trials", "[riemann][pipeline]") {
   SAMPO_REQUIRE_THROWS_WITH(Pipeline().predict(te.x), invalid_argument, "not fitted");
   SAMPO_REQUIRE_THROWS_WITH(Pipeline().fit(tr.x, std::vector<int>(30, 1)), invalid_argument,
                             "single class");
-  PipelineOptions acm = of(PipelineKind::acm_ts_svm);
+  PipelineOptions acm = pipeline_of(PipelineKind::acm_ts_svm);
   acm.order = 10;
   acm.lag = 15;
   SAMPO_REQUIRE_THROWS_WITH(Pipeline(acm).fit(tr.x, tr.y), invalid_argument, "trial 0", "T = 150");

@@ -1,0 +1,70 @@
+#include "sampo/mc/multi_surrogate.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "engine.hpp"
+#include "sampo/core/error.hpp"
+
+namespace sampo::mc {
+
+void MultiSurrogateOptions::validate() const {
+  constexpr std::string_view function = "sampo::mc::multi_surrogate";
+  EstimatorOptions::validate(function);
+  if (folds < 1)
+    throw_invalid_argument(function, "options.folds", std::to_string(folds),
+                           "must be >= 1 (1: in-sample weights)");
+}
+
+MultiSurrogateResult multi_surrogate(const TestLog& log, const MultiSurrogateOptions& options) {
+  constexpr std::string_view function = "sampo::mc::multi_surrogate";
+  Stopwatch watch;
+  options.validate();
+  if (log.empty()) throw_invalid_argument(function, "log", "", "has no tests");
+  const std::size_t m = log.schema().surrogates.size();
+  if (m == 0)
+    throw_invalid_argument(function, "log", "", "has no surrogate columns (schema.surrogates)");
+  const std::size_t n = log.tests();
+  detail::check_min_tests(function, n, options.folds);
+  const auto d = Eigen::Index(m);
+  // H_s = Σ_j L_{j−1}(w_j v_js − c_js).
+  const detail::ItemFn item = [&](std::size_t i, double& y, Eigen::Ref<Eigen::VectorXd> h) {
+    y = log.result(i) * log.weight(i);
+    h.setZero();
+    double before = 1.0;
+    for (std::size_t s = log.first_step(i), e = s + log.step_count(i); s < e; ++s) {
+      const double w = log.step_weight(s);
+      for (std::size_t k = 0; k < m; ++k)
+        h(Eigen::Index(k)) += before * (w * log.surrogate_value(s, k) - log.surrogate_mean(s, k));
+      before *= w;
+    }
+  };
+  const std::vector<int> fold = detail::kfold(n, options.folds, options.seed);
+  detail::FitOutput fit = detail::cross_fit(n, d, item, fold, options.folds,
+                                            detail::FitKind::simplex, 0.0, options);
+  MultiSurrogateResult r;
+  const double is_var = fit.total.m2(d, d) / (fit.total.n - 1);
+  detail::summarize(fit.values, options, log.binary_results(), is_var, r);
+  r.surrogate_names = log.schema().surrogates;
+  r.weights = fit.beta;
+  r.fold_weights = fit.fold_beta;
+  r.is_estimate = fit.total.mean(d);
+  r.r_squared = is_var > 0 ? 1.0 - r.variance / is_var : 0.0;
+  r.single_variance.resize(d);
+  for (Eigen::Index k = 0; k < d; ++k)  // Var(y − H_k) = Var y − 2 Cov(y, H_k) + Var H_k
+    r.single_variance(k) = std::max(
+        0.0, (fit.total.m2(d, d) - 2 * fit.total.m2(k, d) + fit.total.m2(k, k)) / (fit.total.n - 1));
+  r.qp_run = fit.qp_run;
+  r.run.iterations = 2;
+  r.run.evaluations = n;
+  r.run.message = std::to_string(options.folds) + "-fold cross-fitted combination of " +
+                  std::to_string(m) + " surrogate control variates (simplex QP)";
+  if (!fit.qp_run.converged()) {
+    r.run.termination = fit.qp_run.termination;
+    r.run.message += "; a weight fit did not converge: " + fit.qp_run.message;
+  }
+  r.run.seconds = watch.seconds();
+  return r;
+}
+
+}  // namespace sampo::mc
