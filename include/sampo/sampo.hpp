@@ -12,3 +12,4 @@
 #include "sampo/parallel.hpp"
 #include "sampo/riemann.hpp"
 #include "sampo/signal.hpp"
+#include "sampo/sketch.hpp"

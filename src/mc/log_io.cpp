@@ -308,7 +308,7 @@ class CsvRowParser {
       builder_.step(d[c_.p], d[c_.q], std::int64_t(ordinal), d[c_.epsilon], features_, values_,
                     means_);
     } catch (const sampo::invalid_argument& e) {
-      fail(path_, place(), "p/q/epsilon/feature/surrogate", e.what());
+      fail(path_, place(), "p/q/epsilon/feature/surrogate", global_test(e.what()));
     }
   }
 
@@ -322,6 +322,7 @@ class CsvRowParser {
   TestLog take() {
     TestLog log = std::move(builder_).finish();
     builder_ = TestLogBuilder(c_.schema);
+    batch_first_ += log.tests();
     return log;
   }
   /// A batch moved aside by the batch limit, if any.
@@ -335,13 +336,25 @@ class CsvRowParser {
       builder_.end_test(open_values_[std::size_t(c_.result)],
                         open_values_[std::size_t(c_.weight)], controls_);
     } catch (const sampo::invalid_argument& e) {
-      fail(path_, row_place(path_, open_row_), "result/weight/control", e.what());
+      fail(path_, row_place(path_, open_row_), "result/weight/control", global_test(e.what()));
     }
     if (batch_limit_ > 0 && builder_.tests() >= batch_limit_) ready = take();
   }
 
+  /// The builder numbers the tests of its batch from 0: "(test k" becomes the file's number.
+  std::string global_test(std::string what) const {
+    const auto at = what.rfind("(test ");
+    if (at == std::string::npos || batch_first_ == 0) return what;
+    std::size_t k = 0, end = at + 6;
+    const auto [ptr, ec] = std::from_chars(what.data() + end, what.data() + what.size(), k);
+    if (ec != std::errc{}) return what;
+    return what.replace(end, std::size_t(ptr - (what.data() + end)),
+                        std::to_string(k + batch_first_));
+  }
+
   const std::filesystem::path& path_;
   const CsvColumns& c_;
+  std::size_t batch_first_ = 0;  // global index of the builder's first test
   std::size_t batch_limit_;
   TestLogBuilder builder_;
   std::vector<double> controls_, features_, values_, means_, open_values_;

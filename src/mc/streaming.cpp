@@ -261,6 +261,11 @@ StreamingResult stream_estimate(const TestLog& log, const StreamingOptions& opti
     throw_invalid_argument(function, "fold", std::to_string(fold.size()) + " entries",
                            "must be empty or have one entry per test (" +
                                std::to_string(log.tests()) + ")");
+  if (fold.empty() && options.method == StreamMethod::control_variates &&
+      options.fold_coefficients.rows() > 1)
+    throw_invalid_argument(function, "fold", "empty",
+                           "needs one fold per test when options.fold_coefficients has " +
+                               std::to_string(options.fold_coefficients.rows()) + " rows");
   StreamingEstimator e(options);
   const std::size_t d = log.schema().controls.size();
   std::vector<double> h(d);

@@ -232,6 +232,15 @@ int main() {
         worst, std::abs(band(0, t) - std::sin(2.0 * 3.141592653589793 * 20.0 * double(t) / fs)));
   expect(worst < 1e-2, "signal: Butterworth band-pass, zero phase (sosfiltfilt)");
 
+  // sketch: one column, where Lewis weights and ℓp sensitivities are |a_i|^p / Σ|a_j|^p.
+  const Eigen::Vector4d column(1.0, -2.0, 0.5, 3.0);
+  const Eigen::VectorXd share = column.array().abs() / column.array().abs().sum();
+  const auto lewis = sampo::sketch::lewis_weights(column, 1.0);
+  const auto sens = sampo::sketch::lp_sensitivities(column, 1.0);
+  expect(lewis.run.converged() && (lewis.weights - share).cwiseAbs().maxCoeff() < 1e-8 &&
+             (sens.sensitivities - share).cwiseAbs().maxCoeff() < 1e-8,
+         "sketch: l1 Lewis weights and sensitivities of one column");
+
 #ifdef SAMPO_CONSUMER_WITH_ARMADILLO
   // interop: an Armadillo matrix viewed as Eigen, no copy.
   const arma::mat am(a.data(), a.rows(), a.cols());  // a copy owned by Armadillo

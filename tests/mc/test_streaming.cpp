@@ -10,6 +10,7 @@
 #include "sampo/core/error.hpp"
 #include "sampo/core/progress.hpp"
 #include "sampo/mc/control_variates.hpp"
+#include "sampo/mc/gaussian_benchmark.hpp"
 #include "sampo/mc/importance_sampling.hpp"
 #include "sampo/mc/log_io.hpp"
 #include "sampo/testing/fixtures.hpp"
@@ -317,6 +318,12 @@ TEST_CASE("Streaming refuses bad input, naming the test and the argument", "[mc]
   zero.chunk = 0;
   SAMPO_REQUIRE_THROWS_WITH(StreamingEstimator{zero}, sampo::invalid_argument, "options.chunk");
   SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate(TestLog{}, o), sampo::invalid_argument, "log");
+  const TestLog small = controlled_log(10);
+  SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate(small, cv), sampo::invalid_argument,
+                            "argument 'fold' = empty", "2 rows");
+  const std::vector<int> short_fold(3, 0);
+  SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate(small, cv, short_fold), sampo::invalid_argument,
+                            "argument 'fold' = 3 entries");
 }
 
 TEST_CASE("A bad CSV row in a stream names the data row, its line and the field",
@@ -334,7 +341,12 @@ TEST_CASE("A bad CSV row in a stream names the data row, its line and the field"
     }
   };
   SAMPO_REQUIRE_THROWS_WITH(drain(write("0,1,1,,,,,\n1,0,1,0,0.5,0,3,0.1\n")), sampo::io_error,
-                            "data row 1 (line 4)", "argument 'q' = 0");
+                            "data row 1 (line 4)", "argument 'q' = 0", "(test 1, step 0)");
+  // The file's test number, not the batch's (batches of one test here).
+  SAMPO_REQUIRE_THROWS_WITH(drain(write("0,1,1,,,,,\n1,0,1,,,,,\n2,0,1,0,0.5,0.5,1,0.1\n"
+                                        "2,0,1,1,1.5,0.5,2,0.1\n")),
+                            sampo::io_error, "data row 3 (line 6)", "argument 'p' = 1.5",
+                            "(test 2, step 1)");
   SAMPO_REQUIRE_THROWS_WITH(drain(write("0,1,1,,,,\n")), sampo::io_error, "data row 0 (line 3)",
                             "7 fields where the header has 8");
   SAMPO_REQUIRE_THROWS_WITH(drain(write("0,x,1,,,,,\n")), sampo::io_error, "field 'result'",
@@ -352,4 +364,29 @@ TEST_CASE("A bad CSV row in a stream names the data row, its line and the field"
   cv.folds = 1;
   SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate_csv(write("0,1,1,,,,,\n"), cv),
                             sampo::invalid_argument, "options.folds");
+}
+
+TEST_CASE("The Gaussian benchmark advances a progress bar once per test, without changing the log",
+          "[mc][streaming]") {
+  GaussianLimitStateOptions g;
+  g.tests = 500;
+  g.beta = 3;
+  const TestLog plain = gaussian_limit_state_log(g);
+  sampo::Progress bar(g.tests, "gaussian", false);
+  g.progress = &bar;
+  CHECK(gaussian_limit_state_log(g) == plain);
+  CHECK(bar.done() == 500);
+}
+
+TEST_CASE("read_test_log_csv with a progress bar reads the same log and counts every byte",
+          "[mc][streaming]") {
+  testkit::Ladder ladder;
+  const TestLog log = ladder.log(300, sampo::testing::fixture_seed(), 4);
+  sampo::test::TempDir dir;
+  write_test_log_csv(dir / "log.csv", log);
+  const auto bytes = std::filesystem::file_size(dir / "log.csv");
+  sampo::Progress bar(std::size_t(bytes), "read", false);
+  CHECK(read_test_log_csv(dir / "log.csv", &bar) == log);
+  CHECK(bar.done() == bytes);
+  CHECK(read_test_log_csv(dir / "log.csv", nullptr) == log);
 }

@@ -142,7 +142,8 @@ struct StreamTest {
 /// The tests of a log, in order, through a StreamingEstimator (crude, importance_sampling, or
 /// control_variates with options.fold_coefficients and @p fold per test; @p fold may be
 /// empty for one row of coefficients). Bit-identical to the in-memory estimator's values.
-/// @throw sampo::invalid_argument on an empty log, bad options, or a bad test.
+/// @throw sampo::invalid_argument on an empty log, bad options, a bad test, or @p fold of the
+///        wrong size (empty with more than one row of coefficients).
 [[nodiscard]] StreamingResult stream_estimate(const TestLog& log, const StreamingOptions& options,
                                               std::span<const int> fold = {});
 

@@ -1,0 +1,60 @@
+#pragma once
+/// @file
+/// ℓp Lewis weights of a tall matrix A (n x d): the unique w >= 0 with
+///     w_i = τ_i(W^{1/2−1/p} A),  equivalently  w_i = (a_iᵀ (Aᵀ W^{1−2/p} A)⁻ a_i)^{p/2},
+/// W = diag(w) (Lewis 1978; Cohen & Peng, STOC 2015). Σ w_i = rank(A); p = 2 gives the
+/// leverage scores. Zero rows have w_i = 0 and are left out of the iteration (for p < 2,
+/// w^{1/2−1/p} would be infinite there).
+///
+/// Method. The map T(w)_i = (w_i^{2/p−1} τ_i(W^{1/2−1/p}A))^{p/2}, each τ by
+/// sampo::linalg::leverage_scores (exact), from w = rank/n' on the n' nonzero rows.
+/// - p < 4: the Cohen–Peng iteration w ← T(w). It contracts by |1 − p/2| per iteration in
+///   d(u, w) = max_i |log(u_i/w_i)| (τ(w) is 1-Lipschitz in that metric), so it converges for
+///   every A; the iterations to accuracy ε grow like log(1/ε)/log(1/|1 − p/2|).
+/// - p >= 4: the plain iteration need not converge (it diverges for p = 6 and 10 on Gaussian
+///   data). sampo uses the damped update log w ← (1 − β) log w + β log T(w) with β = 4/(p + 2),
+///   whose local contraction rate is (p − 2)/(p + 2). **This is a heuristic**: no global
+///   convergence proof is known for it. Its answer is checked by the fixed-point residual below,
+///   and the Result says whether the test was met.
+/// Convergence test: the last change max_i |log w_i^{new} − log w_i| and the fixed-point
+/// residual max_i |log T(w)_i − log w_i| are both <= tolerance.
+
+#include <cstddef>
+
+#include "sampo/core/eigen.hpp"
+#include "sampo/core/termination.hpp"
+#include "sampo/linalg/leverage.hpp"
+
+namespace sampo::sketch {
+
+/// Options of lewis_weights.
+struct LewisOptions {
+  double tolerance = 1e-10;            ///< on the log change and the fixed-point residual
+  std::size_t max_iterations = 1000;   ///< fixed-point iterations
+  /// Damping β of the log-space update; 0 = automatic: 1 for p < 4, 4/(p + 2) for p >= 4.
+  double damping = 0.0;
+  linalg::LeverageOptions leverage;    ///< route of each inner leverage computation
+
+  /// @throw sampo::invalid_argument naming the field if tolerance is not finite and > 0,
+  ///        max_iterations is 0 or damping is not in [0, 1], or leverage is invalid.
+  void validate() const;
+};
+
+/// Result of lewis_weights.
+struct LewisResult {
+  Eigen::VectorXd weights;     ///< w_i, one per row (0 on zero rows)
+  Eigen::Index rank = 0;       ///< numerical rank of A; Σ w_i = rank at the fixed point
+  double damping = 1.0;        ///< β used
+  double residual = 0.0;       ///< max_i |log T(w)_i − log w_i| at the returned w
+  double sum_error = 0.0;      ///< |Σ w_i − rank|
+  Run run;                     ///< iterations (= leverage computations − 1), termination
+};
+
+/// ℓp Lewis weights (see the file comment).
+/// @param a n x d, n >= d, finite, not all zero.
+/// @param p 1 <= p < inf.
+/// @throw sampo::invalid_argument on bad input (naming the argument) or options.
+[[nodiscard]] LewisResult lewis_weights(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
+                                        const LewisOptions& options = {});
+
+}  // namespace sampo::sketch

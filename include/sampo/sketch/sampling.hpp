@@ -1,0 +1,90 @@
+#pragma once
+/// @file
+/// ℓp row sampling: independent Bernoulli sampling with q_i = min{1, s_i/α} for scores s, and
+/// rescaling of every kept row by q_i^{−1/p} (the ℓp sampling matrix of Woodruff & Yasuda 2023,
+/// Def. 6.1.1 of Yasuda's thesis), so that E‖SAx‖_p^p = ‖Ax‖_p^p for every x and
+/// E[rows] = Σ q_i.
+///
+/// Scores: sensitivities (sketch::lp_sensitivities), Lewis weights (sketch::lewis_weights),
+/// root leverage (sketch::root_leverage_scores), leverage (linalg::leverage_scores) or uniform
+/// (s_i = 1); any upper bound s_i >= σ_i keeps the guarantees, with a sample size growing like
+/// Σ s_i. α is chosen for a target expected row count (alpha_for_expected_rows: the exact
+/// solution of Σ min{1, s_i/α} = m), or given.
+///
+/// Reproducibility: row i is kept iff RandomStream(seed, stream, i).uniform() < q_i, a pure
+/// function of (seed, stream, i, q_i): the same sample for any number of threads or ranks, and
+/// a row's fate does not depend on the other rows except through α.
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "sampo/core/eigen.hpp"
+#include "sampo/core/termination.hpp"
+
+namespace sampo::sketch {
+
+/// The scores a sample can be drawn by (sketch::sampling_scores computes them).
+enum class ScoreKind { sensitivity, lewis, root_leverage, leverage, uniform };
+
+/// "sensitivity", "lewis", "root-leverage", "leverage", "uniform".
+[[nodiscard]] std::string_view to_string(ScoreKind kind) noexcept;
+/// Parses the names of to_string(); @throw sampo::invalid_argument otherwise.
+[[nodiscard]] ScoreKind score_kind_from_string(std::string_view name);
+
+/// The scores of @p kind for the ℓp problem on @p a with default options of the underlying
+/// routine (leverage: linalg::leverage_scores; root leverage from those; Lewis weights;
+/// exact sensitivities; uniform: all ones).
+/// @throw sampo::invalid_argument on bad input (naming the argument).
+[[nodiscard]] Eigen::VectorXd sampling_scores(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                              double p, ScoreKind kind);
+
+/// α with Σ_i min{1, s_i/α} = m exactly (up to rounding), for 0 < m < #{s_i > 0}; when
+/// m >= #{s_i > 0} every row with a positive score is kept and α = min positive s_i.
+/// Sort-based, O(n log n).
+/// @throw sampo::invalid_argument if @p scores is empty, negative, non-finite or all zero, or
+///        @p m is not finite and > 0.
+[[nodiscard]] double alpha_for_expected_rows(const Eigen::Ref<const Eigen::VectorXd>& scores,
+                                             double m);
+
+/// α = ε²/(3 ln(2d/δ)): the matrix Chernoff choice (Tropp 2012) that makes Bernoulli sampling
+/// by any s_i >= τ_i (leverage) an ε subspace embedding for p = 2 with probability >= 1 − δ.
+/// For p ≠ 2 the theorems (Woodruff & Yasuda 2023; Cohen & Peng 2015) carry unstated constants
+/// and polylog factors: this α is then a **heuristic** starting point, to be checked with
+/// sketch::distortion.
+/// @throw sampo::invalid_argument unless 0 < ε < 1, 0 < δ < 1 and d >= 1.
+[[nodiscard]] double alpha_for_epsilon(double epsilon, double delta, Eigen::Index d);
+
+/// Options of sample_rows.
+struct SampleOptions {
+  double p = 2.0;              ///< the ℓp norm the sample preserves (rescaling q^{−1/p})
+  double expected_rows = 0.0;  ///< target Σ q_i (> 0), unless alpha is given
+  double alpha = 0.0;          ///< > 0: use this α (then expected_rows must be 0)
+  std::uint64_t seed = 0;      ///< master seed
+  std::uint64_t stream = 0;    ///< stream number (one per independent sample of one seed)
+
+  /// @throw sampo::invalid_argument naming the field if p is not finite and >= 1, or not
+  ///        exactly one of expected_rows and alpha is positive (both finite and >= 0).
+  void validate() const;
+};
+
+/// A sample: the kept rows of A rescaled, their indices and weights.
+struct SampleResult {
+  Eigen::MatrixXd rows;               ///< SA: rows.row(k) = weights(k) · a_{indices[k]}ᵀ
+  Eigen::VectorXd weights;            ///< q_i^{−1/p} of the kept rows
+  std::vector<Eigen::Index> indices;  ///< kept rows of A, increasing
+  Eigen::VectorXd probabilities;      ///< q_i for every row of A
+  double alpha = 0.0;                 ///< α used
+  double expected_rows = 0.0;         ///< Σ q_i
+  Run run;                            ///< converged; evaluations = n; seconds
+};
+
+/// Draws an ℓp sample of the rows of @p a by @p scores (see the file comment).
+/// @param a      n x d, finite, non-empty.
+/// @param scores n non-negative finite scores, not all zero.
+/// @throw sampo::invalid_argument on bad input (naming the argument), e.g. expected_rows > n.
+[[nodiscard]] SampleResult sample_rows(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                       const Eigen::Ref<const Eigen::VectorXd>& scores,
+                                       const SampleOptions& options);
+
+}  // namespace sampo::sketch

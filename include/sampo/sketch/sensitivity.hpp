@@ -1,0 +1,80 @@
+#pragma once
+/// @file
+/// ℓp sensitivities of a tall matrix A (n x d, rows a_iᵀ):
+///     σ_i = sup_{Ax ≠ 0} |a_iᵀx|^p / ‖Ax‖_p^p,   1/σ_i = min_{a_iᵀx = 1} ‖Ax‖_p^p,
+/// and the total sensitivity 𝔖 = Σ σ_i (Woodruff & Yasuda, ICML 2023, Def. 1.1). σ_i depends
+/// only on range(A); 0 <= σ_i <= 1; p = 2 gives the leverage scores and 𝔖 = rank. Zero rows
+/// have σ_i = 0. Bounds (checked by the tests): for p < 2, d^{p/2−1} w_i <= σ_i <= w_i and
+/// σ_i <= τ_i^{p/2}; for p > 2, w_i <= σ_i <= d^{p/2−1} w_i (w the Lewis weights, τ leverage,
+/// d the rank).
+///
+/// Method (exact). With U an orthonormal basis of range(A) (thin QR and SVD of R) the problem
+/// of row i is min ‖Uy‖_p subject to u_iᵀy = 1, a convex problem in rank(A) unknowns, solved by
+/// damped Newton from the ℓ2 solution y = u_i/‖u_i‖² on the smoothed objective
+/// Σ_j ((Uy)_j² + η²)^{p/2}: η = 0 for p >= 2 (the objective is then C²), and for p < 2 a
+/// continuation η → η_min = smoothing_floor·RMS(start residual), dividing η by 10 per stage
+/// (p = 1 is an LP; the smoothing keeps Newton usable and its effect is measured by the
+/// certificate, never assumed). **Certificate**: for any u with Uᵀu = λu_i, Hölder gives
+/// ‖Uy‖_p >= λ/‖u‖_q (1/p + 1/q = 1) for every feasible y; u is the gradient at the iterate,
+/// projected. With L <= min ‖Ax‖_p <= U (U attained by a feasible x, L from u) each row gets
+/// certified bounds 1/U^p <= σ_i <= 1/L^p, and it has converged when U − L <= tolerance·U.
+/// For p = 1 (an LP) each stage also tries the vertex whose active set is the r − 1 smallest
+/// residuals, with its exact LP dual, which usually closes the gap to rounding. Rows are solved in parallel (sampo::parallel::parallel_for, one
+/// row per block); each row's computation is serial, so the result is bit-for-bit the same for
+/// any thread count. Cost: about (Newton iterations) · n·d² per row, so Θ(n²d²) in all: meant
+/// for n up to ~10⁴.
+///
+/// Method (approximate, Options::embedding_rows > 0). The same problems against a small ℓp
+/// embedding SA (Lewis-weight sampling, sample_rows, with that many expected rows):
+/// σ̂_i = sup_x |a_iᵀx|^p/‖SAx‖_p^p. If ‖SAx‖_p^p ∈ (1 ± ε)‖Ax‖_p^p for all x then
+/// σ̂_i ∈ [σ_i/(1+ε), σ_i/(1−ε)] for every row, sampled or not; ε is not known a priori (use
+/// sketch::distortion to measure it). Cost n·poly(d) plus the embedding.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "sampo/core/eigen.hpp"
+#include "sampo/core/termination.hpp"
+
+namespace sampo::sketch {
+
+/// Options of lp_sensitivities.
+struct SensitivityOptions {
+  double tolerance = 1e-8;            ///< certified relative gap on each row's minimum norm
+  std::size_t max_iterations = 400;   ///< Newton iterations per row (all smoothing stages)
+  /// p < 2: the smallest smoothing η relative to the RMS start residual.
+  double smoothing_floor = 1e-12;
+  /// 0 = exact; > 0: approximate, against a Lewis-weight sample with this many expected rows.
+  Eigen::Index embedding_rows = 0;
+  std::uint64_t seed = 0;             ///< approximate only: the sample's seed
+  int threads = 0;                    ///< OpenMP threads (0 = OMP_NUM_THREADS)
+
+  /// @throw sampo::invalid_argument naming the field if tolerance is not in (0, 1),
+  ///        max_iterations = 0, smoothing_floor is not in (0, 1), embedding_rows < 0 or
+  ///        threads < 0.
+  void validate() const;
+};
+
+/// Result of lp_sensitivities.
+struct SensitivityResult {
+  Eigen::VectorXd sensitivities;  ///< σ_i (1/upper-norm^p: attained by a feasible x)
+  Eigen::VectorXd upper_bounds;   ///< certified σ_i upper bounds (1/lower-norm^p; +inf if none)
+  double total = 0.0;             ///< 𝔖 = Σ σ_i
+  Eigen::Index rank = 0;          ///< numerical rank of A
+  double max_relative_gap = 0.0;  ///< max over rows of the certified relative gap on the norm
+  std::size_t unconverged_rows = 0;
+  bool approximate = false;       ///< against an embedding (see the file comment)
+  Eigen::Index embedding_rows = 0;///< rows of the embedding used (approximate only)
+  /// iterations = Newton iterations of all rows, evaluations = rows solved; converged iff
+  /// every row met the tolerance.
+  Run run;
+};
+
+/// ℓp sensitivities (see the file comment).
+/// @param a n x d, n >= d, finite, not all zero.
+/// @param p 1 <= p < inf.
+/// @throw sampo::invalid_argument on bad input (naming the argument) or options.
+[[nodiscard]] SensitivityResult lp_sensitivities(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                                 double p, const SensitivityOptions& options = {});
+
+}  // namespace sampo::sketch

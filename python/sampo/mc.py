@@ -1,0 +1,24 @@
+"""Unbiased rare-event estimators over logged tests (sampo::mc): crude Monte Carlo,
+importance sampling, cross-fitted control variates, the defensive mixture, precision reports.
+
+- ``test_log(results, weights=None, controls=None, control_names=())`` builds a ``TestLog``
+  from arrays; ``read_test_log(path)`` reads a CSV file or an NPY directory;
+  ``write_test_log_csv`` / ``write_test_log_npy`` write one; ``log.to_dict()`` gives the log as
+  a dict of arrays.
+- ``crude(log)``, ``importance_sampling(log)``, ``control_variates(y, h)`` or
+  ``control_variates(log)``, ``defensive_mixture(fp, components, alpha)``: results with
+  ``estimate``, ``standard_error``, ``ci_lower`` / ``ci_upper``, ``relative_half_width``,
+  ``variance``, ``n``, ``precision`` (a ``PrecisionReport``), ``values`` (with
+  ``keep_values=True``) and ``run``. Results are the same for any ``threads``.
+
+See docs/mc.md for the estimators and the log layout.
+"""
+from ._sampo.mc import (  # noqa: F401
+    ControlVariateResult, CrudeResult, Estimate, ImportanceSamplingResult, PrecisionReport,
+    TestLog, confidence_z, control_variates, crude, defensive_mixture, importance_sampling,
+    precision_report, read_test_log, test_log, write_test_log_csv, write_test_log_npy)
+
+__all__ = ["TestLog", "test_log", "read_test_log", "write_test_log_csv", "write_test_log_npy",
+           "crude", "importance_sampling", "control_variates", "defensive_mixture",
+           "confidence_z", "precision_report", "Estimate", "CrudeResult",
+           "ImportanceSamplingResult", "ControlVariateResult", "PrecisionReport"]

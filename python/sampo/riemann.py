@@ -1,0 +1,183 @@
+"""SPD-matrix geometry for EEG classification (sampo::riemann), with scikit-learn estimators.
+
+Functions (NumPy in, NumPy out; a stack of matrices is an (n, C, C) array, trials an (n, C, T)
+array or a list of C x T arrays):
+
+- covariance estimators: ``covariance``, ``covariances`` (estimator 'sample'/'cov',
+  'ledoit_wolf'/'lwf', 'oas', 'regularized'), ``sample_covariance``, ``ledoit_wolf``,
+  ``oas``, ``regularized_covariance``;
+- augmented covariance (MOABB's delay embedding): ``augment``, ``augmented_covariance``,
+  ``augmented_covariances``;
+- distances and geodesics: ``distance``, ``distances``, ``distance_riemann``,
+  ``distance_logeuclid``, ``distance_euclid``, ``geodesic``;
+- means: ``mean`` (a ``MeanResult`` with ``mean``, ``run``, ``gradient_norm``),
+  ``mean_riemann``, ``mean_logeuclid``, ``mean_euclid``;
+- tangent space: ``upper``, ``unupper``, ``log_map``, ``exp_map``, ``tangent_vector``,
+  ``tangent_space``, ``untangent_space``;
+- classifier: ``Mdm`` (integer labels), ``softmax_neg_squared``;
+- evaluation of sampo's pipelines ('mdm', 'ts-lr', 'ts-svm', 'acm-ts-svm', 'acm-mdm',
+  'fgmdm') as MOABB does it: ``cross_validate``, ``grid_search_cross_validate`` (a
+  ``CrossValidationResult``).
+
+scikit-learn estimators (usable in ``make_pipeline`` and ``cross_val_score``, drop-ins for
+pyRiemann's of the same names): ``Covariances``, ``AugmentedCovariance``, ``TangentSpace``,
+``MDM``.
+"""
+import numpy as np
+
+from ._sampo import riemann as _r
+from ._sampo.riemann import (  # noqa: F401  (re-exported)
+    CrossValidationResult, Mdm, MeanResult, augment, augmented_covariance,
+    augmented_covariances, covariance, covariances, cross_validate, distance, distance_euclid,
+    distance_logeuclid, distance_riemann, distances, exp_map, geodesic,
+    grid_search_cross_validate, ledoit_wolf, log_map, mean, mean_euclid, mean_logeuclid,
+    mean_riemann, oas, regularized_covariance, sample_covariance, softmax_neg_squared,
+    tangent_space, tangent_vector, untangent_space, unupper, upper)
+
+try:  # scikit-learn supplies get_params / set_params / clone support and the mixins
+    from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+except ImportError:  # pragma: no cover - the estimators still work alone
+    import inspect
+
+    class BaseEstimator:
+        """get_params / set_params from the __init__ signature (scikit-learn's contract)."""
+
+        def get_params(self, deep=True):
+            names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+            return {n: getattr(self, n) for n in names}
+
+        def set_params(self, **params):
+            for k, v in params.items():
+                setattr(self, k, v)
+            return self
+
+    class ClassifierMixin:
+        def score(self, X, y):
+            return float(np.mean(self.predict(X) == np.asarray(y)))
+
+    class TransformerMixin:
+        def fit_transform(self, X, y=None, **fit_params):
+            return self.fit(X, y, **fit_params).transform(X)
+
+_D = _r._defaults  # the C++ defaults (CovarianceOptions, MeanOptions)
+
+
+class Covariances(TransformerMixin, BaseEstimator):
+    """Trials (n, C, T) -> covariance matrices (n, C, C), as pyRiemann's ``Covariances``.
+
+    estimator: 'cov' / 'sample' (numpy.cov), 'lwf' / 'ledoit_wolf', 'oas', 'regularized'
+    (numpy.cov + regularization * I). Every estimate is checked to be SPD (NotSPDError).
+    """
+
+    def __init__(self, estimator="cov", regularization=_D["regularization"]):
+        self.estimator = estimator
+        self.regularization = regularization
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return covariances(X, estimator=self.estimator, regularization=self.regularization)
+
+
+class AugmentedCovariance(TransformerMixin, BaseEstimator):
+    """Trials (n, C, T) -> augmented covariance matrices (n, order C, order C).
+
+    MOABB's ``AugmentedDataset(order, lag)`` followed by ``Covariances(estimator)``: the
+    delay embedding of Carrara & Papadopoulo (order 1: the plain covariance).
+    """
+
+    def __init__(self, order=1, lag=1, estimator="cov", regularization=_D["regularization"]):
+        self.order = order
+        self.lag = lag
+        self.estimator = estimator
+        self.regularization = regularization
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return augmented_covariances(X, int(self.order), int(self.lag),
+                                     estimator=self.estimator,
+                                     regularization=self.regularization)
+
+
+class TangentSpace(TransformerMixin, BaseEstimator):
+    """SPD matrices (n, C, C) -> tangent vectors (n, C (C + 1) / 2), as pyRiemann's
+    ``TangentSpace``: the reference is the training mean under ``metric`` (pyRiemann's
+    ``metric={"mean": metric, "map": "riemann"}``; the map is the affine-invariant log map
+    with the upper-triangle vectorization, off-diagonal entries times sqrt(2)).
+
+    Attributes after fit: ``reference_`` (C, C), ``mean_run_`` (a sampo.Run).
+    """
+
+    def __init__(self, metric="riemann", tolerance=_D["tolerance"],
+                 max_iterations=_D["max_iterations"]):
+        self.metric = metric
+        self.tolerance = tolerance
+        self.max_iterations = max_iterations
+
+    def fit(self, X, y=None, sample_weight=None):
+        r = mean(X, self.metric, weights=sample_weight, tolerance=self.tolerance,
+                 max_iterations=int(self.max_iterations))
+        self.reference_ = r.mean
+        self.mean_run_ = r.run
+        return self
+
+    def transform(self, X):
+        _check_fitted(self, "reference_")
+        return tangent_space(X, self.reference_)
+
+    def inverse_transform(self, X):
+        _check_fitted(self, "reference_")
+        return untangent_space(X, self.reference_)
+
+
+class MDM(ClassifierMixin, BaseEstimator):
+    """Minimum distance to mean, as pyRiemann's ``MDM``: one mean per class under ``metric``
+    ('riemann', 'logeuclid', 'euclid'); predict gives the class of the nearest mean,
+    predict_proba softmax(-d^2). Labels may be of any type numpy.unique sorts.
+
+    Attributes after fit: ``classes_``, ``covmeans_`` (K, C, C), ``mean_runs_`` (one
+    sampo.Run per class).
+    """
+
+    def __init__(self, metric="riemann", tolerance=_D["tolerance"],
+                 max_iterations=_D["max_iterations"]):
+        self.metric = metric
+        self.tolerance = tolerance
+        self.max_iterations = max_iterations
+
+    def fit(self, X, y):
+        classes, index = np.unique(np.asarray(y), return_inverse=True)
+        model = Mdm(self.metric, tolerance=self.tolerance,
+                    max_iterations=int(self.max_iterations))
+        model.fit(X, index.astype(np.int64))
+        self._mdm = model
+        self.classes_ = classes
+        self.covmeans_ = model.means
+        self.mean_runs_ = model.mean_runs
+        return self
+
+    def transform(self, X):
+        """(n, K) distances to the class means."""
+        _check_fitted(self, "_mdm")
+        return self._mdm.transform(X)
+
+    def predict(self, X):
+        _check_fitted(self, "_mdm")
+        return self.classes_[self._mdm.predict(X)]
+
+    def predict_proba(self, X):
+        _check_fitted(self, "_mdm")
+        return self._mdm.predict_proba(X)
+
+
+def _check_fitted(estimator, attribute):
+    if not hasattr(estimator, attribute):
+        try:
+            from sklearn.exceptions import NotFittedError
+        except ImportError:  # pragma: no cover
+            NotFittedError = ValueError
+        raise NotFittedError(
+            f"{type(estimator).__name__} is not fitted yet: call fit before using it")

@@ -1,0 +1,328 @@
+// sampo.mc: unbiased rare-event estimators over test logs (sampo::mc): a log built from NumPy
+// arrays or read from CSV / NPY, crude Monte Carlo, importance sampling, cross-fitted control
+// variates and the defensive mixture; results as Estimate objects with attributes.
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/mc/control_variates.hpp"
+#include "sampo/mc/estimate.hpp"
+#include "sampo/mc/importance_sampling.hpp"
+#include "sampo/mc/log_io.hpp"
+#include "sampo/mc/test_log.hpp"
+
+namespace sampo::python {
+
+namespace {
+
+namespace mc = sampo::mc;
+
+template <class O>
+O estimator_options(double confidence, double rhw_target, int threads, std::size_t chunk,
+                    bool keep_values) {
+  O o;
+  o.confidence = confidence;
+  o.rhw_target = rhw_target;
+  o.threads = threads;
+  o.chunk = chunk;
+  o.keep_values = keep_values;
+  return o;
+}
+
+py::array_t<double> array_of(const std::vector<double>& v) {
+  return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+mc::TestLog make_log(const py::object& results, const py::object& weights,
+                     const py::object& controls, const std::vector<std::string>& control_names) {
+  constexpr const char* fn = "sampo.mc.test_log";
+  const Eigen::VectorXd y = vector_arg(results, fn, "results");
+  const Eigen::VectorXd w = vector_arg(weights, fn, "weights", true);
+  Eigen::MatrixXd h;
+  if (!controls.is_none()) h = MatrixArg(controls, fn, "controls").ref();
+  const auto n = y.size();
+  if (w.size() != 0 && w.size() != n)
+    throw py::value_error(std::string(fn) + ": argument 'weights' has " +
+                          std::to_string(w.size()) + " entries for " + std::to_string(n) +
+                          " results");
+  if (h.size() != 0 && h.rows() != n)
+    throw py::value_error(std::string(fn) + ": argument 'controls' has " +
+                          std::to_string(h.rows()) + " rows for " + std::to_string(n) +
+                          " results");
+  // The builder reads a negative weight as "the product over the steps" (1 without steps):
+  // from an array, a negative likelihood ratio is an error.
+  for (Eigen::Index i = 0; i < w.size(); ++i)
+    if (w(i) < 0.0)
+      throw py::value_error(std::string(fn) + ": argument 'weights' = " + format_value(w(i)) +
+                            " at [" + std::to_string(i) + "]: a likelihood ratio is >= 0");
+  mc::TestLogSchema schema;
+  if (h.size() != 0) {
+    if (control_names.empty()) {
+      for (Eigen::Index j = 0; j < h.cols(); ++j) schema.controls.push_back("h" + std::to_string(j));
+    } else {
+      schema.controls = control_names;
+    }
+  } else if (!control_names.empty()) {
+    throw py::value_error(std::string(fn) + ": argument 'control_names' given without controls");
+  }
+  mc::TestLogBuilder b(schema);
+  std::vector<double> row(static_cast<std::size_t>(h.cols()));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < h.cols(); ++j) row[static_cast<std::size_t>(j)] = h(i, j);
+    b.end_test(y(i), w.size() != 0 ? w(i) : 1.0, row);
+  }
+  return std::move(b).finish();
+}
+
+py::dict log_dict(const mc::TestLog& log) {
+  const std::size_t n = log.tests(), s = log.steps();
+  const auto& schema = log.schema();
+  std::vector<double> y(n), w(n), p(s), q(s), eps(s);
+  std::vector<std::int64_t> ordinal(s), first(n + 1);
+  py::array_t<double> controls({static_cast<py::ssize_t>(n),
+                                static_cast<py::ssize_t>(schema.controls.size())});
+  auto hc = controls.mutable_unchecked<2>();
+  for (std::size_t i = 0; i < n; ++i) {
+    y[i] = log.result(i);
+    w[i] = log.weight(i);
+    first[i] = static_cast<std::int64_t>(log.first_step(i));
+    for (std::size_t c = 0; c < schema.controls.size(); ++c)
+      hc(static_cast<py::ssize_t>(i), static_cast<py::ssize_t>(c)) = log.control(i, c);
+  }
+  first[n] = static_cast<std::int64_t>(s);
+  for (std::size_t k = 0; k < s; ++k) {
+    p[k] = log.p(k);
+    q[k] = log.q(k);
+    eps[k] = log.epsilon(k);
+    ordinal[k] = log.ordinal(k);
+  }
+  py::dict d;
+  d["results"] = array_of(y);
+  d["weights"] = array_of(w);
+  d["controls"] = controls;
+  d["control_names"] = schema.controls;
+  d["first_step"] = py::array_t<std::int64_t>(static_cast<py::ssize_t>(n + 1), first.data());
+  d["p"] = array_of(p);
+  d["q"] = array_of(q);
+  d["epsilon"] = array_of(eps);
+  d["ordinal"] = py::array_t<std::int64_t>(static_cast<py::ssize_t>(s), ordinal.data());
+  d["features"] = schema.features;
+  d["surrogates"] = schema.surrogates;
+  return d;
+}
+
+std::string estimate_repr(const char* name, const mc::Estimate& e) {
+  std::string s(name);
+  s.append("(estimate=").append(format_value(e.estimate)).append(", standard_error=")
+      .append(format_value(e.standard_error)).append(", ci=[").append(format_value(e.ci_lower))
+      .append(", ").append(format_value(e.ci_upper)).append("], n=").append(std::to_string(e.n))
+      .append(", relative_half_width=").append(format_value(e.relative_half_width)).append(")");
+  return s;
+}
+
+}  // namespace
+
+void bind_mc(py::module_& m) {
+  const mc::EstimatorOptions d;
+  const mc::ControlVariateOptions cvd;
+
+  py::class_<mc::PrecisionReport>(m, "PrecisionReport",
+                                  "Tests to a target relative half-width, and what the method "
+                                  "gains (sampo::mc::PrecisionReport).")
+      .def_readonly("rhw_target", &mc::PrecisionReport::rhw_target)
+      .def_readonly("tests_to_target", &mc::PrecisionReport::tests_to_target)
+      .def_readonly("target_reached", &mc::PrecisionReport::target_reached)
+      .def_readonly("tests_needed", &mc::PrecisionReport::tests_needed)
+      .def_readonly("vrf_crude", &mc::PrecisionReport::vrf_crude)
+      .def_readonly("vrf_is", &mc::PrecisionReport::vrf_is)
+      .def("__repr__", [](const mc::PrecisionReport& r) {
+        std::string s = "PrecisionReport(rhw_target=";
+        s.append(format_value(r.rhw_target)).append(", tests_to_target=")
+            .append(std::to_string(r.tests_to_target)).append(", tests_needed=")
+            .append(format_value(r.tests_needed)).append(", vrf_crude=")
+            .append(format_value(r.vrf_crude)).append(", vrf_is=").append(format_value(r.vrf_is))
+            .append(")");
+        return s;
+      });
+
+  py::class_<mc::Estimate>(m, "Estimate",
+                           "An estimate of E_p[Y] and its precision (sampo::mc::Estimate).")
+      .def_readonly("estimate", &mc::Estimate::estimate)
+      .def_readonly("standard_error", &mc::Estimate::standard_error)
+      .def_readonly("ci_lower", &mc::Estimate::ci_lower)
+      .def_readonly("ci_upper", &mc::Estimate::ci_upper)
+      .def_readonly("confidence", &mc::Estimate::confidence)
+      .def_readonly("n", &mc::Estimate::n)
+      .def_readonly("relative_half_width", &mc::Estimate::relative_half_width)
+      .def_readonly("variance", &mc::Estimate::variance)
+      .def_readonly("precision", &mc::Estimate::precision)
+      .def_readonly("values", &mc::Estimate::values, "per-test values v_i (keep_values=True)")
+      .def_readonly("run", &mc::Estimate::run)
+      .def("__repr__", [](const mc::Estimate& e) { return estimate_repr("Estimate", e); });
+  py::class_<mc::CrudeResult, mc::Estimate>(m, "CrudeResult")
+      .def("__repr__", [](const mc::CrudeResult& e) { return estimate_repr("CrudeResult", e); });
+  py::class_<mc::ImportanceSamplingResult, mc::Estimate>(m, "ImportanceSamplingResult")
+      .def_readonly("max_weight", &mc::ImportanceSamplingResult::max_weight)
+      .def_readonly("effective_sample_size", &mc::ImportanceSamplingResult::effective_sample_size)
+      .def("__repr__", [](const mc::ImportanceSamplingResult& e) {
+        return estimate_repr("ImportanceSamplingResult", e);
+      });
+  py::class_<mc::ControlVariateResult, mc::Estimate>(m, "ControlVariateResult")
+      .def_readonly("coefficients", &mc::ControlVariateResult::coefficients)
+      .def_readonly("fold_coefficients", &mc::ControlVariateResult::fold_coefficients)
+      .def_readonly("control_names", &mc::ControlVariateResult::control_names)
+      .def_readonly("constant_controls", &mc::ControlVariateResult::constant_controls)
+      .def_readonly("rank", &mc::ControlVariateResult::rank)
+      .def_readonly("collinear", &mc::ControlVariateResult::collinear)
+      .def_readonly("r_squared", &mc::ControlVariateResult::r_squared)
+      .def_readonly("is_estimate", &mc::ControlVariateResult::is_estimate)
+      .def("__repr__", [](const mc::ControlVariateResult& e) {
+        return estimate_repr("ControlVariateResult", e);
+      });
+
+  py::class_<mc::TestLog>(m, "TestLog",
+                          "A log of simulated tests (sampo::mc::TestLog): build one with "
+                          "sampo.mc.test_log or read one with sampo.mc.read_test_log.")
+      .def_property_readonly("tests", &mc::TestLog::tests)
+      .def_property_readonly("steps", &mc::TestLog::steps)
+      .def_property_readonly("naturalistic", &mc::TestLog::naturalistic)
+      .def_property_readonly("binary_results", &mc::TestLog::binary_results)
+      .def("to_dict", &log_dict,
+           "The log as a dict of arrays: results, weights, controls (n, k), control_names, "
+           "first_step (n + 1), and per critical step p, q, epsilon, ordinal; features and "
+           "surrogates name the schema's per-step columns.")
+      .def("__len__", &mc::TestLog::tests)
+      .def("__repr__", [](const mc::TestLog& log) {
+        std::string s = "TestLog(tests=";
+        s.append(std::to_string(log.tests())).append(", steps=").append(std::to_string(log.steps()))
+            .append(", controls=").append(std::to_string(log.schema().controls.size()))
+            .append(", naturalistic=").append(log.naturalistic() ? "True" : "False").append(")");
+        return s;
+      });
+
+  m.def("test_log", &make_log, py::arg("results"), py::arg("weights") = py::none(),
+        py::arg("controls") = py::none(),
+        py::arg("control_names") = std::vector<std::string>{},
+        "A log of n tests from arrays: results Y (n,), likelihood ratios L (n,; default 1: "
+        "naturalistic) and controls (n, k) of known mean 0 (names default h0, h1, ...). "
+        "Per-step records are read from files (read_test_log).");
+  m.def("read_test_log",
+        [](const std::string& path) {
+          py::gil_scoped_release release;
+          return mc::read_test_log(path);
+        },
+        py::arg("path"),
+        "Reads a log: a CSV file or an NPY directory (docs/mc.md). OSError for an unreadable "
+        "file, ValueError for bad content.");
+  m.def("write_test_log_csv",
+        [](const std::string& path, const mc::TestLog& log) { mc::write_test_log_csv(path, log); },
+        py::arg("path"), py::arg("log"), "Writes the log as CSV (atomically).");
+  m.def("write_test_log_npy",
+        [](const std::string& dir, const mc::TestLog& log) { mc::write_test_log_npy(dir, log); },
+        py::arg("directory"), py::arg("log"), "Writes the log as NPY files in a directory.");
+
+#define SAMPO_ESTIMATOR_ARGS                                                             \
+  py::kw_only(), py::arg("confidence") = d.confidence, py::arg("rhw_target") = d.rhw_target, \
+      py::arg("threads") = d.threads, py::arg("chunk") = d.chunk,                         \
+      py::arg("keep_values") = d.keep_values
+
+  m.def("crude",
+        [](const mc::TestLog& log, double confidence, double rhw_target, int threads,
+           std::size_t chunk, bool keep_values) {
+          const auto o = estimator_options<mc::CrudeOptions>(confidence, rhw_target, threads,
+                                                              chunk, keep_values);
+          py::gil_scoped_release release;
+          return mc::crude(log, o);
+        },
+        py::arg("log"), SAMPO_ESTIMATOR_ARGS,
+        "Crude Monte Carlo: the mean of the results of a naturalistic log (every weight 1).");
+  m.def("importance_sampling",
+        [](const mc::TestLog& log, double confidence, double rhw_target, int threads,
+           std::size_t chunk, bool keep_values) {
+          const auto o = estimator_options<mc::ImportanceSamplingOptions>(
+              confidence, rhw_target, threads, chunk, keep_values);
+          py::gil_scoped_release release;
+          return mc::importance_sampling(log, o);
+        },
+        py::arg("log"), SAMPO_ESTIMATOR_ARGS,
+        "Importance sampling: the mean of Y_i L_i, with the largest weight and Kish's "
+        "effective sample size.");
+  const auto cv_options = [](double confidence, double rhw_target, int threads, std::size_t chunk,
+                             bool keep_values, int folds, std::uint64_t seed,
+                             double rank_tolerance) {
+    auto o = estimator_options<mc::ControlVariateOptions>(confidence, rhw_target, threads, chunk,
+                                                           keep_values);
+    o.folds = folds;
+    o.seed = seed;
+    o.rank_tolerance = rank_tolerance;
+    return o;
+  };
+  m.def("control_variates",
+        [cv_options](const py::object& y_or_log, const py::object& h, int folds,
+                     std::uint64_t seed, double rank_tolerance,
+                     const std::vector<std::string>& controls, double confidence,
+                     double rhw_target, int threads, std::size_t chunk, bool keep_values) {
+          auto o = cv_options(confidence, rhw_target, threads, chunk, keep_values, folds, seed,
+                              rank_tolerance);
+          o.controls = controls;
+          if (py::isinstance<mc::TestLog>(y_or_log)) {
+            if (!h.is_none())
+              throw py::value_error(
+                  "sampo.mc.control_variates: argument 'h' is taken from the log; pass "
+                  "controls=[names] to choose some");
+            const auto& log = y_or_log.cast<const mc::TestLog&>();
+            py::gil_scoped_release release;
+            return mc::control_variates(log, o);
+          }
+          const Eigen::VectorXd y = vector_arg(y_or_log, "sampo.mc.control_variates", "y");
+          const MatrixArg hm(h, "sampo.mc.control_variates", "h");
+          py::gil_scoped_release release;
+          return mc::control_variates(y, hm.ref(), o);
+        },
+        py::arg("y"), py::arg("h") = py::none(), py::kw_only(), py::arg("folds") = cvd.folds,
+        py::arg("seed") = cvd.seed, py::arg("rank_tolerance") = cvd.rank_tolerance,
+        py::arg("controls") = cvd.controls, py::arg("confidence") = d.confidence,
+        py::arg("rhw_target") = d.rhw_target, py::arg("threads") = d.threads,
+        py::arg("chunk") = d.chunk, py::arg("keep_values") = d.keep_values,
+        "Cross-fitted control variates: from per-test values y (n,) and controls h (n, d) of "
+        "mean 0, or from a TestLog (y = Y L, the log's controls, or those named in controls). "
+        "folds=1 is the in-sample (biased) regression estimator.");
+  m.def("defensive_mixture",
+        [cv_options](const py::object& fp, const py::object& components, const py::object& alpha,
+                     int folds, std::uint64_t seed, double rank_tolerance, double confidence,
+                     double rhw_target, int threads, std::size_t chunk, bool keep_values) {
+          mc::DefensiveMixtureOptions o;
+          static_cast<mc::ControlVariateOptions&>(o) = cv_options(
+              confidence, rhw_target, threads, chunk, keep_values, folds, seed, rank_tolerance);
+          o.alpha = vector_arg(alpha, "sampo.mc.defensive_mixture", "alpha");
+          const Eigen::VectorXd f = vector_arg(fp, "sampo.mc.defensive_mixture", "fp");
+          const MatrixArg q(components, "sampo.mc.defensive_mixture", "components");
+          py::gil_scoped_release release;
+          return static_cast<mc::ControlVariateResult>(mc::defensive_mixture(f, q.ref(), o));
+        },
+        py::arg("fp"), py::arg("components"), py::arg("alpha"), py::kw_only(),
+        py::arg("folds") = cvd.folds, py::arg("seed") = cvd.seed,
+        py::arg("rank_tolerance") = cvd.rank_tolerance, py::arg("confidence") = d.confidence,
+        py::arg("rhw_target") = d.rhw_target, py::arg("threads") = d.threads,
+        py::arg("chunk") = d.chunk, py::arg("keep_values") = d.keep_values,
+        "Owen & Zhou's defensive mixture: fp = f(x_i) p(x_i), components (n, J) = q_j(x_i), "
+        "alpha the mixture weights; a ControlVariateResult.");
+#undef SAMPO_ESTIMATOR_ARGS
+
+  m.def("confidence_z", &mc::confidence_z, py::arg("confidence"),
+        "z = Phi^-1(1 - (1 - confidence) / 2).");
+  m.def("precision_report",
+        [](const py::object& values, double rhw_target, double confidence, bool binary,
+           double is_variance) {
+          return mc::precision_report(vector_arg(values, "sampo.mc.precision_report", "values"),
+                                      rhw_target, confidence, binary, is_variance);
+        },
+        py::arg("values"), py::arg("rhw_target") = d.rhw_target,
+        py::arg("confidence") = d.confidence, py::arg("binary") = false,
+        py::arg("is_variance") = std::numeric_limits<double>::quiet_NaN(),
+        "The precision report of per-test values in run order.");
+}
+
+}  // namespace sampo::python

@@ -1,0 +1,161 @@
+#include "sampo/sketch/sampling.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+#include "sampo/core/check.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/linalg/leverage.hpp"
+#include "sampo/parallel/random_stream.hpp"
+#include "sampo/sketch/leverage.hpp"
+#include "sampo/sketch/lewis.hpp"
+#include "sampo/sketch/sensitivity.hpp"
+
+namespace sampo::sketch {
+namespace {
+void check_scores(std::string_view fn, const Eigen::Ref<const Eigen::VectorXd>& s) {
+  check_nonempty(fn, "scores", static_cast<std::size_t>(s.size()));
+  double total = 0.0;
+  for (Eigen::Index i = 0; i < s.size(); ++i) {
+    if (!(s(i) >= 0.0) || !std::isfinite(s(i))) {
+      std::string name = "scores(";
+      name.append(std::to_string(i)).append(")");
+      throw_invalid_argument(fn, name, format_value(s(i)), "must be finite and >= 0");
+    }
+    total += s(i);
+  }
+  if (!(total > 0.0)) throw_invalid_argument(fn, "scores", "all zero", "must have a positive entry");
+}
+}  // namespace
+
+std::string_view to_string(ScoreKind kind) noexcept {
+  switch (kind) {
+    case ScoreKind::sensitivity: return "sensitivity";
+    case ScoreKind::lewis: return "lewis";
+    case ScoreKind::root_leverage: return "root-leverage";
+    case ScoreKind::leverage: return "leverage";
+    case ScoreKind::uniform: return "uniform";
+  }
+  return "unknown";
+}
+
+ScoreKind score_kind_from_string(std::string_view name) {
+  for (ScoreKind k : {ScoreKind::sensitivity, ScoreKind::lewis, ScoreKind::root_leverage,
+                      ScoreKind::leverage, ScoreKind::uniform})
+    if (name == to_string(k)) return k;
+  throw_invalid_argument("sampo::sketch::score_kind_from_string", "name", name,
+                         "must be sensitivity, lewis, root-leverage, leverage or uniform");
+}
+
+Eigen::VectorXd sampling_scores(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
+                                ScoreKind kind) {
+  constexpr std::string_view kFn = "sampo::sketch::sampling_scores";
+  detail::check_tall(kFn, "a", a);
+  detail::check_p(kFn, "p", p);
+  switch (kind) {
+    case ScoreKind::sensitivity: return lp_sensitivities(a, p).sensitivities;
+    case ScoreKind::lewis: return lewis_weights(a, p).weights;
+    case ScoreKind::root_leverage:
+      return root_leverage_scores(linalg::leverage_scores(a).scores.cwiseMin(1.0), p);
+    case ScoreKind::leverage: return linalg::leverage_scores(a).scores;
+    case ScoreKind::uniform: return Eigen::VectorXd::Ones(a.rows());
+  }
+  return {};
+}
+
+double alpha_for_expected_rows(const Eigen::Ref<const Eigen::VectorXd>& scores, double m) {
+  constexpr std::string_view kFn = "sampo::sketch::alpha_for_expected_rows";
+  check_scores(kFn, scores);
+  check_positive(kFn, "m", m);
+  std::vector<double> s;
+  for (Eigen::Index i = 0; i < scores.size(); ++i)
+    if (scores(i) > 0.0) s.push_back(scores(i));
+  std::sort(s.begin(), s.end(), std::greater<>());
+  const auto npos = static_cast<double>(s.size());
+  if (m >= npos) return s.back();
+  // With the k largest scores capped at 1: α_k = (Σ_{j >= k} s_j)/(m − k), valid when
+  // s_{k−1} >= α_k >= s_k (so exactly those k have s/α >= 1). Suffix sums from the small end.
+  std::vector<double> suffix(s.size() + 1, 0.0);
+  for (std::size_t j = s.size(); j-- > 0;) suffix[j] = suffix[j + 1] + s[j];
+  for (std::size_t k = 0; k < s.size() && static_cast<double>(k) < m; ++k) {
+    const double alpha = suffix[k] / (m - static_cast<double>(k));
+    if (alpha >= s[k] && (k == 0 || s[k - 1] >= alpha)) return alpha;
+  }
+  return s.back();
+}
+
+double alpha_for_epsilon(double epsilon, double delta, Eigen::Index d) {
+  constexpr std::string_view kFn = "sampo::sketch::alpha_for_epsilon";
+  if (!(epsilon > 0.0 && epsilon < 1.0))
+    throw_invalid_argument(kFn, "epsilon", format_value(epsilon), "must be in (0, 1)");
+  if (!(delta > 0.0 && delta < 1.0))
+    throw_invalid_argument(kFn, "delta", format_value(delta), "must be in (0, 1)");
+  if (d < 1) throw_invalid_argument(kFn, "d", std::to_string(d), "must be >= 1");
+  return epsilon * epsilon / (3.0 * std::log(2.0 * static_cast<double>(d) / delta));
+}
+
+void SampleOptions::validate() const {
+  constexpr std::string_view kFn = "sampo::sketch::SampleOptions::validate";
+  detail::check_p(kFn, "p", p);
+  check_nonnegative(kFn, "expected_rows", expected_rows);
+  check_nonnegative(kFn, "alpha", alpha);
+  if ((expected_rows > 0.0) == (alpha > 0.0))
+    throw_invalid_argument(kFn, "expected_rows", format_value(expected_rows),
+                           "exactly one of expected_rows and alpha must be positive");
+}
+
+SampleResult sample_rows(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                         const Eigen::Ref<const Eigen::VectorXd>& scores,
+                         const SampleOptions& options) {
+  constexpr std::string_view kFn = "sampo::sketch::sample_rows";
+  Stopwatch watch;
+  check_nonempty(kFn, "a", static_cast<std::size_t>(a.size()));
+  check_finite(kFn, "a", a);
+  check_scores(kFn, scores);
+  options.validate();
+  const Eigen::Index n = a.rows();
+  if (scores.size() != n) {
+    std::string what = "must have one entry per row of a (";
+    what.append(std::to_string(n)).append(")");
+    throw_invalid_argument(kFn, "scores.size()", std::to_string(scores.size()), what);
+  }
+  if (options.expected_rows > static_cast<double>(n)) {
+    std::string what = "must be at most the number of rows of a (";
+    what.append(std::to_string(n)).append(")");
+    throw_invalid_argument(kFn, "options.expected_rows", format_value(options.expected_rows),
+                           what);
+  }
+  SampleResult out;
+  out.alpha = options.alpha > 0.0 ? options.alpha
+                                  : alpha_for_expected_rows(scores, options.expected_rows);
+  out.probabilities.resize(n);
+  for (Eigen::Index i = 0; i < n; ++i) out.probabilities(i) = std::min(1.0, scores(i) / out.alpha);
+  out.expected_rows = out.probabilities.sum();
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double q = out.probabilities(i);
+    if (q <= 0.0) continue;
+    parallel::RandomStream rs(options.seed, options.stream, static_cast<std::uint64_t>(i));
+    if (q >= 1.0 || rs.uniform() < q) out.indices.push_back(i);
+  }
+  const auto m = static_cast<Eigen::Index>(out.indices.size());
+  out.rows.resize(m, a.cols());
+  out.weights.resize(m);
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const Eigen::Index i = out.indices[static_cast<std::size_t>(k)];
+    out.weights(k) = std::pow(out.probabilities(i), -1.0 / options.p);
+    out.rows.row(k) = out.weights(k) * a.row(i);
+  }
+  out.run.termination = Termination::converged;
+  out.run.evaluations = static_cast<std::size_t>(n);
+  out.run.message = "kept ";
+  out.run.message.append(std::to_string(m)).append(" of ").append(std::to_string(n))
+      .append(" rows (expected ").append(format_value(out.expected_rows)).append(")");
+  out.run.seconds = watch.seconds();
+  return out;
+}
+
+}  // namespace sampo::sketch

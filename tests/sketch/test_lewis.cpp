@@ -1,0 +1,85 @@
+#include "sampo/sketch/lewis.hpp"
+
+#include "sampo/core/error.hpp"
+#include "sampo/linalg/leverage.hpp"
+#include "sampo_test.hpp"
+#include "sketch_test_util.hpp"
+#include "thread_count.hpp"
+
+using namespace sampo;
+using namespace sampo::sketch;
+
+// Tolerances: the iteration stops when the fixed-point residual max |log T(w) − log w| is
+// <= 1e-10, so weights are accurate to about that relative error (1e-8 leaves room for the
+// contraction factor of the last step and the leverage routine's own O(κ²·eps) error).
+
+TEST_CASE("Lewis weights: p = 2 gives the leverage scores", "[sketch][lewis]") {
+  const Eigen::MatrixXd a = sampo::test::heavy_tailed(300, 4, sampo::testing::fixture_seed(1));
+  const LewisResult r = lewis_weights(a, 2.0);
+  CHECK(r.run.converged());
+  CHECK(sampo::test::max_rel_diff(r.weights, linalg::leverage_scores(a).scores) <= 1e-8);
+}
+
+TEST_CASE("Lewis weights: one column and stacked identities", "[sketch][lewis]") {
+  Eigen::VectorXd a(5);
+  a << 1, -2, 0.5, 3, 1;
+  for (double p : {1.0, 1.5, 3.0, 6.0}) {
+    CAPTURE(p);
+    // d = 1: w_i = |a_i|^p / Σ_j |a_j|^p.
+    const Eigen::VectorXd expected = a.array().abs().pow(p) / a.array().abs().pow(p).sum();
+    const LewisResult r = lewis_weights(a, p);
+    CHECK(r.run.converged());
+    CHECK(sampo::test::max_rel_diff(r.weights, expected) <= 1e-8);
+    // I_3 stacked 4 times: w = 1/4.
+    const LewisResult s = lewis_weights(sampo::test::stacked_identity(3, 4), p);
+    CHECK((s.weights.array() - 0.25).abs().maxCoeff() <= 1e-8);
+  }
+}
+
+TEST_CASE("Lewis weights: Σw = d, fixed point, flattening, zero rows", "[sketch][lewis]") {
+  const Eigen::MatrixXd a = sampo::test::heavy_tailed(200, 4, sampo::testing::fixture_seed(2));
+  for (double p : {1.0, 1.5, 3.0, 6.0}) {
+    CAPTURE(p);
+    const LewisResult r = lewis_weights(a, p);
+    CHECK(r.run.converged());
+    CHECK(r.rank == 4);
+    CHECK(r.residual <= 1e-10);
+    CHECK(r.sum_error <= 1e-8);
+    CHECK(r.damping == (p < 4 ? 1.0 : 4.0 / (p + 2.0)));
+    // Flattening row 7 into 3 copies a_7/3^{1/p}: each copy gets w_7/3, the rest unchanged.
+    const LewisResult f = lewis_weights(sampo::test::flatten_row(a, 7, 3, p), p);
+    CHECK(f.weights(7) == Approx(r.weights(7) / 3).epsilon(1e-8));
+    CHECK(f.weights(200) == Approx(r.weights(7) / 3).epsilon(1e-8));
+    CHECK(f.weights(201) == Approx(r.weights(7) / 3).epsilon(1e-8));
+    CHECK(f.weights(0) == Approx(r.weights(0)).epsilon(1e-8));
+    // Zero rows get 0 and leave the others unchanged.
+    Eigen::MatrixXd z(202, 4);
+    z << a, Eigen::MatrixXd::Zero(2, 4);
+    const LewisResult rz = lewis_weights(z, p);
+    CHECK(rz.weights(200) == 0.0);
+    CHECK(rz.weights(201) == 0.0);
+    CHECK(sampo::test::max_rel_diff(rz.weights.head(200), r.weights) <= 1e-8);
+  }
+}
+
+TEST_CASE("Lewis weights: thread-independent bits", "[sketch][lewis]") {
+  const Eigen::MatrixXd a = sampo::test::heavy_tailed(20000, 3, sampo::testing::fixture_seed(5));
+  const auto one = sampo::test::with_threads(1, [&] { return lewis_weights(a, 1.0); });
+  const auto two = sampo::test::with_threads(2, [&] { return lewis_weights(a, 1.0); });
+  CHECK(sampo::test::same_entries(one.weights, two.weights));
+}
+
+TEST_CASE("Lewis weights: bad input names the argument", "[sketch][lewis]") {
+  const Eigen::MatrixXd a = Eigen::MatrixXd::Ones(6, 2);
+  SAMPO_REQUIRE_THROWS_WITH(lewis_weights(a, 0.5), sampo::invalid_argument, "'p'", "0.5");
+  SAMPO_REQUIRE_THROWS_WITH(lewis_weights(Eigen::MatrixXd::Ones(2, 3), 1.0),
+                            sampo::invalid_argument, "'a'", "2 x 3");
+  Eigen::MatrixXd b = a;
+  b(2, 0) = std::numeric_limits<double>::infinity();
+  SAMPO_REQUIRE_THROWS_WITH(lewis_weights(b, 1.0), sampo::invalid_argument, "'a'");
+  SAMPO_REQUIRE_THROWS_WITH(lewis_weights(Eigen::MatrixXd::Zero(4, 2), 1.0),
+                            sampo::invalid_argument, "'a'", "rank 0");
+  LewisOptions o;
+  o.tolerance = -1;
+  SAMPO_REQUIRE_THROWS_WITH(lewis_weights(a, 1.0, o), sampo::invalid_argument, "tolerance");
+}

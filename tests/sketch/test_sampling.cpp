@@ -1,0 +1,102 @@
+#include "sampo/sketch/sampling.hpp"
+
+#include <cmath>
+
+#include "sampo/core/error.hpp"
+#include "sampo/sketch/lewis.hpp"
+#include "sampo_test.hpp"
+#include "sketch_test_util.hpp"
+#include "thread_count.hpp"
+
+using namespace sampo;
+using namespace sampo::sketch;
+using sampo::test::kEps;
+
+TEST_CASE("alpha for an expected row count solves Σ min{1, s/α} = m", "[sketch][sampling]") {
+  Eigen::VectorXd s(6);
+  s << 10, 0.1, 0.2, 0, 0.3, 0.4;
+  for (double m : {0.5, 1.0, 2.0, 3.5, 4.9}) {
+    CAPTURE(m);
+    const double alpha = alpha_for_expected_rows(s, m);
+    const double sum = (s.array() / alpha).min(1.0).sum();
+    // One division and a sum of 6 terms: a few ulps.
+    CHECK(sum == Approx(m).epsilon(16 * kEps));
+  }
+  // m >= #positive scores keeps every row with a positive score.
+  const double all = alpha_for_expected_rows(s, 5.0);
+  CHECK((s.array() / all).min(1.0).sum() == 5.0);
+  SAMPO_REQUIRE_THROWS_WITH(alpha_for_expected_rows(s, -1.0), sampo::invalid_argument, "'m'");
+  SAMPO_REQUIRE_THROWS_WITH(alpha_for_expected_rows(Eigen::VectorXd::Zero(3), 1.0),
+                            sampo::invalid_argument, "scores");
+}
+
+TEST_CASE("sample: rescaled rows, reproducible from the seed", "[sketch][sampling]") {
+  const Eigen::MatrixXd a = sampo::test::heavy_tailed(300, 3, sampo::testing::fixture_seed(12));
+  const Eigen::VectorXd w = lewis_weights(a, 1.5).weights;
+  SampleOptions o;
+  o.p = 1.5;
+  o.expected_rows = 60;
+  o.seed = 5;
+  const SampleResult r = sample_rows(a, w, o);
+  CHECK(r.expected_rows == Approx(60).epsilon(1e-12));
+  REQUIRE(r.indices.size() == static_cast<std::size_t>(r.rows.rows()));
+  for (std::size_t k = 0; k < r.indices.size(); ++k) {
+    const Eigen::Index i = r.indices[k];
+    const auto kk = static_cast<Eigen::Index>(k);
+    CHECK(r.weights(kk) == std::pow(r.probabilities(i), -1.0 / 1.5));
+    CHECK(sampo::test::same_entries(r.rows.row(kk), (r.weights(kk) * a.row(i)).eval()));
+    if (k > 0) CHECK(r.indices[k - 1] < i);
+  }
+  const SampleResult again = sample_rows(a, w, o);
+  CHECK(again.indices == r.indices);
+  o.seed = 6;
+  CHECK(sample_rows(a, w, o).indices != r.indices);
+}
+
+TEST_CASE("sample: E‖SAx‖_p^p = ‖Ax‖_p^p", "[sketch][sampling]") {
+  const Eigen::MatrixXd a = sampo::test::heavy_tailed(200, 3, sampo::testing::fixture_seed(13));
+  const double p = 1.5;
+  const Eigen::VectorXd w = lewis_weights(a, p).weights;
+  Eigen::Vector3d x(1.0, -0.5, 2.0);
+  const double truth = (a * x).array().abs().pow(p).sum();
+  SampleOptions o;
+  o.p = p;
+  o.expected_rows = 30;
+  o.seed = 21;
+  const int reps = 400;
+  double sum = 0.0, sum2 = 0.0;
+  for (int k = 0; k < reps; ++k) {
+    o.stream = static_cast<std::uint64_t>(k);
+    const SampleResult r = sample_rows(a, w, o);
+    const double v = (r.rows * x).array().abs().pow(p).sum();
+    sum += v;
+    sum2 += v * v;
+  }
+  const double mean = sum / reps;
+  const double se = std::sqrt((sum2 / reps - mean * mean) / (reps - 1));
+  // Unbiased: the mean of 400 independent samples is within 4 standard errors of the truth
+  // (a fixed seed; 4σ fails with probability 6e-5 for a normal mean).
+  CHECK(std::abs(mean - truth) <= 4 * se);
+}
+
+TEST_CASE("sample: bad input names the argument", "[sketch][sampling]") {
+  const Eigen::MatrixXd a = Eigen::MatrixXd::Ones(10, 2);
+  const Eigen::VectorXd s = Eigen::VectorXd::Ones(10);
+  SampleOptions o;
+  o.expected_rows = 11;
+  SAMPO_REQUIRE_THROWS_WITH(sample_rows(a, s, o), sampo::invalid_argument, "expected_rows", "11");
+  o.expected_rows = 3;
+  SAMPO_REQUIRE_THROWS_WITH(sample_rows(a, Eigen::VectorXd::Ones(9), o), sampo::invalid_argument,
+                            "scores.size()", "9");
+  Eigen::VectorXd neg = s;
+  neg(4) = -1;
+  SAMPO_REQUIRE_THROWS_WITH(sample_rows(a, neg, o), sampo::invalid_argument, "scores(4)", "-1");
+  o.p = 0.5;
+  SAMPO_REQUIRE_THROWS_WITH(sample_rows(a, s, o), sampo::invalid_argument, "'p'", "0.5");
+  o.p = 1;
+  o.alpha = 0.5;
+  SAMPO_REQUIRE_THROWS_WITH(sample_rows(a, s, o), sampo::invalid_argument, "expected_rows");
+  CHECK(score_kind_from_string("root-leverage") == ScoreKind::root_leverage);
+  SAMPO_REQUIRE_THROWS_WITH(score_kind_from_string("foo"), sampo::invalid_argument, "foo");
+  SAMPO_REQUIRE_THROWS_WITH(alpha_for_epsilon(2.0, 0.1, 3), sampo::invalid_argument, "epsilon");
+}
