@@ -196,7 +196,7 @@ struct StreamFileOptions : StreamingOptions {
   /// in two passes over the file when fold_coefficients is empty.
   std::vector<std::string> controls;
   int folds = 5;           ///< cross-fitting folds (>= 2) for the two-pass fit
-  std::uint64_t seed = 0;  ///< of the fold of test i: RandomStream(seed, 0, i).uniform_int(folds)
+  std::uint64_t seed = 0;  ///< of the folds: test i is in stream_fold(seed, i, folds)
   double rank_tolerance = 1e-10;
   std::size_t batch_tests = 4096;  ///< tests read per batch (>= 1)
   void validate() const;
@@ -212,7 +212,9 @@ struct StreamFileOptions : StreamingOptions {
                                                   const StreamFileOptions& options,
                                                   sampo::Progress* progress = nullptr);
 
-/// The fold of test @p i for stream_estimate_csv: counter-based, so it needs no n.
+/// The fold of test @p i for stream_estimate_csv: RandomStream(seed, 0x6d632d666f6c64 ("mc-fold"),
+/// i).uniform_int(folds), counter-based, so it needs no n and no other test.
+/// @throw sampo::invalid_argument if folds < 1.
 [[nodiscard]] int stream_fold(std::uint64_t seed, std::size_t i, int folds);
 
 }  // namespace sampo::mc
