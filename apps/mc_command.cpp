@@ -194,7 +194,7 @@ int report(const std::string& cmd, const std::string& method, const sampo::mc::E
   }
   outputs.commit();
   if (!global.quiet) {
-    std::printf("%s: %s over %zu tests\n", method.c_str(), e.run.message.c_str(), e.n);
+    std::printf("%s: %s; n = %zu tests\n", method.c_str(), e.run.message.c_str(), e.n);
     std::printf("  estimate:             %.6g\n", e.estimate);
     std::printf("  standard error:       %.3g\n", e.standard_error);
     std::printf("  %.0f %% interval:       [%.6g, %.6g]\n", 100 * e.confidence, e.ci_lower, e.ci_upper);
