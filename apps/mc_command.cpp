@@ -194,7 +194,7 @@ int report(const std::string& cmd, const std::string& method, const sampo::mc::E
   }
   outputs.commit();
   if (!global.quiet) {
-    std::printf("%s: %s over %zu tests\n", method.c_str(), e.run.message.c_str(), e.n);
+    std::printf("%s: %s; n = %zu tests\n", method.c_str(), e.run.message.c_str(), e.n);
     std::printf("  estimate:             %.6g\n", e.estimate);
     std::printf("  standard error:       %.3g\n", e.standard_error);
     std::printf("  %.0f %% interval:       [%.6g, %.6g]\n", 100 * e.confidence, e.ci_lower, e.ci_upper);
@@ -246,18 +246,18 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       ("confidence", po::value(&confidence)->default_value(confidence), "confidence of the interval and the RHW")
       ("csv", po::value(&csv)->default_value(""), "write the result as a one-row CSV table")
       ("stream", po::bool_switch(&stream),
-       "crude, is, cv on a CSV file: read the log test by test without loading it (cv: "
-       "coefficients cross-fitted in two passes with counter-based folds, docs/mc.md)");
+       "crude, is, cv, scv on a CSV file: read the log test by test without loading it (cv, "
+       "scv: coefficients cross-fitted in two passes with counter-based folds, docs/mc.md)");
   const auto vm = sampo::cli::parse_command_line(
       "mc estimate",
       "--log FILE --method crude|is|cv|scv|scv-stratified|multi-surrogate [--order K] "
       "[--folds K] [--rhw R] [--stream] [--csv F] [--json F]",
       desc, args);
   if (!vm) return 0;
-  if (stream && method != "crude" && method != "is" && method != "cv")
+  if (stream && method != "crude" && method != "is" && method != "cv" && method != "scv")
     sampo::throw_invalid_argument(cmd, "--stream", method,
-                                  "streams --method crude, is and cv only (the others build "
-                                  "their controls from the steps of the whole log)");
+                                  "streams --method crude, is, cv and scv only (the others fit "
+                                  "over the whole log)");
   if (stream && std::filesystem::is_directory(log_path))
     sampo::throw_invalid_argument(cmd, "--stream", log_path,
                                   "streams a CSV file, not an NPY directory");
@@ -298,12 +298,21 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
     opt.folds = folds;
     opt.seed = global.seed;
     opt.controls = split_names(controls);
-    if (method == "cv" && folds < 2)
+    const bool two_pass = method == "cv" || method == "scv";
+    if (method == "scv") {
+      SparseControlVariateOptions sp;
+      sp.order = order;
+      sp.positions = positions;
+      sp.use_features = !no_features;
+      sp.weighted = weighted;
+      opt.sparse = sp;
+    }
+    if (two_pass && folds < 2)
       sampo::throw_invalid_argument(cmd, "--folds", std::to_string(folds),
                                     "must be >= 2 with --stream (cross-fitting)");
     std::error_code ec;
     const auto bytes = std::filesystem::file_size(log_path, ec);
-    sampo::Progress bar(std::size_t(ec ? 0 : bytes) * (method == "cv" ? 2 : 1),
+    sampo::Progress bar(std::size_t(ec ? 0 : bytes) * (two_pass ? 2 : 1),
                         "mc estimate (bytes)", show_progress(global));
     const StreamingResult r = stream_estimate_csv(log_path, opt, &bar);
     bar.finish();
@@ -311,7 +320,7 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
     diag["streamed"] = true;
     diag["max_weight"] = r.max_weight;
     diag["effective_sample_size"] = r.effective_sample_size;
-    if (method == "cv") {
+    if (two_pass) {
       diag["controls"] = r.control_names;
       diag["coefficients"] = sampo::io::vector_to_json(r.coefficients);
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "engine.hpp"
@@ -62,17 +63,17 @@ std::string position_name(int g, bool tail_bucket) {
   return s;
 }
 
-ControlPlan make_plan(const TestLog& log, int limit, bool tail, int order, bool features,
-                      bool weighted) {
+ControlPlan make_plan(const TestLogSchema& schema, int limit, bool tail, int order,
+                      bool features, bool weighted) {
   ControlPlan plan;
   plan.weighted = weighted;
   plan.limit = limit;
   plan.tail = tail;
-  plan.features = features ? log.schema().features.size() : 0;
+  plan.features = features ? schema.features.size() : 0;
   for (int g = 0; g < limit; ++g) plan.names.push_back(position_name(g, tail && g == limit - 1));
   for (std::size_t f = 0; f < plan.features; ++f)
     for (int g = 0; g < limit; ++g) {
-      std::string name = log.schema().features[f];
+      std::string name = schema.features[f];
       name.append("*(").append(position_name(g, tail && g == limit - 1)).append(")");
       plan.names.push_back(name);
     }
@@ -122,6 +123,41 @@ void fill_controls(const TestLog& log, std::size_t i, const ControlPlan& plan,
 
 }  // namespace
 
+struct SparseControls::Impl {
+  ControlPlan plan;
+  std::size_t features = 0;  // schema features the plan was made for
+};
+
+SparseControls::SparseControls(const TestLogSchema& schema,
+                               const SparseControlVariateOptions& options) {
+  options.validate();
+  auto impl = std::make_shared<Impl>();
+  impl->plan = make_plan(schema, options.positions, true, options.order, options.use_features,
+                         options.weighted);
+  impl->features = schema.features.size();
+  impl_ = std::move(impl);
+}
+
+const std::vector<std::string>& SparseControls::names() const noexcept { return impl_->plan.names; }
+
+std::size_t SparseControls::size() const noexcept { return impl_->plan.names.size(); }
+
+void SparseControls::fill(const TestLog& log, std::size_t i, std::span<double> controls) const {
+  constexpr std::string_view function = "sampo::mc::SparseControls::fill";
+  if (i >= log.tests())
+    throw_invalid_argument(function, "i", std::to_string(i),
+                           "is not a test of the log (" + std::to_string(log.tests()) + " tests)");
+  if (log.schema().features.size() != impl_->features)
+    throw_invalid_argument(function, "log", std::to_string(log.schema().features.size()) +
+                                                " features",
+                           "must have the schema's " + std::to_string(impl_->features));
+  if (controls.size() != size())
+    throw_invalid_argument(function, "controls", std::to_string(controls.size()) + " entries",
+                           "must have one entry per control (" + std::to_string(size()) + ")");
+  Eigen::Map<Eigen::VectorXd> h(controls.data(), Eigen::Index(controls.size()));
+  fill_controls(log, i, impl_->plan, h);
+}
+
 SparseControlVariateResult sparse_control_variates(const TestLog& log,
                                                    const SparseControlVariateOptions& options) {
   constexpr std::string_view function = "sampo::mc::sparse_control_variates";
@@ -149,7 +185,7 @@ SparseControlVariateResult sparse_control_variates(const TestLog& log,
 
   if (options.stratification == Stratification::none) {
     detail::check_min_tests(function, n, options.folds);
-    const ControlPlan plan = make_plan(log, options.positions, true, options.order,
+    const ControlPlan plan = make_plan(log.schema(), options.positions, true, options.order,
                                        options.use_features, options.weighted);
     const detail::ItemFn item = [&](std::size_t t, double& y, Eigen::Ref<Eigen::VectorXd> h) {
       y = log.result(t) * log.weight(t);
@@ -195,7 +231,7 @@ SparseControlVariateResult sparse_control_variates(const TestLog& log,
         continue;
       }
       const ControlPlan plan =
-          make_plan(log, int(k), k == strata_count - 1, options.order, false, false);
+          make_plan(log.schema(), int(k), k == strata_count - 1, options.order, false, false);
       const detail::ItemFn item = [&](std::size_t t, double& y, Eigen::Ref<Eigen::VectorXd> h) {
         const std::size_t i = idx[t];
         y = log.result(i) * log.weight(i);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "engine.hpp"
@@ -69,6 +70,18 @@ void StreamFileOptions::validate() const {
     throw_invalid_argument(function, "options.rank_tolerance", format_value(rank_tolerance),
                            "must be in [0, 1)");
   if (batch_tests == 0) throw_invalid_argument(function, "options.batch_tests", "0", "must be >= 1");
+  if (sparse) {
+    if (method != StreamMethod::control_variates)
+      throw_invalid_argument(function, "options.sparse", "set",
+                             "needs method = control_variates");
+    if (sparse->stratification != Stratification::none)
+      throw_invalid_argument(function, "options.sparse->stratification", "by_critical_count",
+                             "cannot stream (its strata are fitted over the whole log); use none");
+    if (!controls.empty())
+      throw_invalid_argument(function, "options.controls", controls.front(),
+                             "must be empty with options.sparse (the controls come from the steps)");
+    sparse->validate();
+  }
 }
 
 int stream_fold(std::uint64_t seed, std::size_t i, int folds) {
@@ -327,10 +340,14 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
   // The controls to use.
   std::vector<std::size_t> pick;
   std::vector<std::string> names;
+  std::optional<SparseControls> sparse;
   {
     TestLogCsvStream probe(path, 1);
     const auto& all = probe.schema().controls;
-    if (cv) {
+    if (options.sparse) {
+      sparse.emplace(probe.schema(), *options.sparse);
+      names = sparse->names();
+    } else if (cv) {
       if (all.empty())
         throw_invalid_argument(function, "log", "", "has no control columns (schema.controls)");
       if (options.controls.empty()) {
@@ -348,7 +365,14 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
       }
     }
   }
-  const auto d = Eigen::Index(pick.size());
+  const auto d = Eigen::Index(sparse ? sparse->size() : pick.size());
+  // The controls of test i of a batch.
+  const auto fill = [&](const TestLog& batch, std::size_t i, double* h) {
+    if (sparse)
+      sparse->fill(batch, i, std::span<double>(h, std::size_t(d)));
+    else
+      for (Eigen::Index k = 0; k < d; ++k) h[k] = batch.control(i, pick[std::size_t(k)]);
+  };
 
   StreamingOptions so = options;
   Eigen::VectorXd beta_all;
@@ -361,7 +385,7 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
     Eigen::VectorXd z(d + 1);
     while (s.next(batch)) {
       for (std::size_t i = 0; i < batch.tests(); ++i) {
-        for (Eigen::Index k = 0; k < d; ++k) z(k) = batch.control(i, pick[std::size_t(k)]);
+        fill(batch, i, z.data());
         z(d) = batch.result(i) * batch.weight(i);
         if (!z.allFinite())
           throw_invalid_argument(function, test_argument(s.tests_before() + i, "result·weight"),
@@ -397,7 +421,7 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
   const int rows = cv ? int(so.fold_coefficients.rows()) : 1;
   while (s.next(batch)) {
     for (std::size_t i = 0; i < batch.tests(); ++i) {
-      for (Eigen::Index k = 0; k < d; ++k) h[std::size_t(k)] = batch.control(i, pick[std::size_t(k)]);
+      if (cv) fill(batch, i, h.data());
       const int fold = rows > 1 ? stream_fold(options.seed, s.tests_before() + i, rows) : 0;
       e.add(batch.result(i), batch.weight(i), h, fold);
     }
@@ -407,9 +431,18 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
   r.coefficients = beta_all;
   r.control_names = std::move(names);
   r.run.iterations = fit ? 2 : 1;
-  if (fit)
-    r.run.message = "streaming control variates, cross-fitted in 2 passes over the file (" +
-                    std::to_string(options.folds) + " counter-based folds)";
+  if (fit) {
+    std::string message = "streaming ";
+    if (sparse)
+      message.append("sparse control variates (")
+          .append(std::to_string(d))
+          .append(" martingale-difference controls)");
+    else
+      message.append("control variates");
+    r.run.message = message.append(", cross-fitted in 2 passes over the file (")
+                        .append(std::to_string(options.folds))
+                        .append(" counter-based folds)");
+  }
   r.run.seconds = watch.seconds();
   return r;
 }

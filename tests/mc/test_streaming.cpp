@@ -13,6 +13,7 @@
 #include "sampo/mc/gaussian_benchmark.hpp"
 #include "sampo/mc/importance_sampling.hpp"
 #include "sampo/mc/log_io.hpp"
+#include "sampo/mc/sparse_control_variates.hpp"
 #include "sampo/testing/fixtures.hpp"
 #include "sampo_test.hpp"
 #include "thread_count.hpp"
@@ -284,6 +285,103 @@ TEST_CASE("stream_estimate_csv fits control variates in two passes, cross-fitted
   // Folds are balanced in expectation: each has 3000/4 ± 4·sqrt(3000·(1/4)(3/4)) tests.
   for (int k = 0; k < 4; ++k)
     CHECK(std::abs(double(std::count(fold.begin(), fold.end(), k)) - 750.0) < 4 * 23.72);
+}
+
+TEST_CASE("stream_estimate_csv streams the unbiased sparse control variates in two passes",
+          "[mc][streaming]") {
+  const TestLog log = ladder_log(2000);
+  sampo::test::TempDir dir;
+  write_test_log_csv(dir / "scv.csv", log);
+  SparseControlVariateOptions sp;
+  sp.order = 2;
+  StreamFileOptions fo;
+  fo.method = StreamMethod::control_variates;
+  fo.sparse = sp;
+  fo.folds = 3;
+  fo.seed = 11;
+  fo.batch_tests = 97;  // batches that cut the log anywhere
+  const StreamingResult r = stream_estimate_csv(dir / "scv.csv", fo);
+  CHECK(r.run.iterations == 2);
+  CHECK(r.run.message.find("streaming sparse control variates") != std::string::npos);
+
+  // The controls are those the in-memory estimator regresses on (names and count).
+  const SparseControls sc(log.schema(), sp);
+  sp.folds = 3;
+  CHECK(r.control_names == sparse_control_variates(log, sp).control_names);
+  CHECK(r.control_names == sc.names());
+  const auto d = Eigen::Index(sc.size());
+  REQUIRE(r.fold_coefficients.rows() == 3);
+  REQUIRE(r.fold_coefficients.cols() == d);
+
+  // In memory with the same folds: the controls of every test as explicit control columns.
+  std::vector<int> fold(log.tests());
+  for (std::size_t i = 0; i < log.tests(); ++i) fold[i] = stream_fold(fo.seed, i, fo.folds);
+  TestLogSchema schema;  // column names may not hold sc.names()' '+', '*', '(': c0, c1, ...
+  for (std::size_t c = 0; c < sc.size(); ++c)
+    schema.controls.push_back(std::string("c").append(std::to_string(c)));
+  TestLogBuilder b(schema);
+  Eigen::MatrixXd h(Eigen::Index(log.tests()), d);
+  Eigen::VectorXd y(Eigen::Index(log.tests()));
+  std::vector<double> row(sc.size());
+  for (std::size_t i = 0; i < log.tests(); ++i) {
+    sc.fill(log, i, row);
+    for (Eigen::Index c = 0; c < d; ++c) h(Eigen::Index(i), c) = row[std::size_t(c)];
+    y(Eigen::Index(i)) = log.result(i) * log.weight(i);
+    b.end_test(log.result(i), log.weight(i), row);
+  }
+  const TestLog explicit_log = std::move(b).finish();
+  // Pass 1: β_{−k} is the in-sample regression slope on the tests outside fold k (the moments
+  // are summed in another order in memory: 1e-8 relative covers the rounding of 2000-term
+  // sums through a d x d solve).
+  for (int k = 0; k < 3; ++k) {
+    std::vector<Eigen::Index> rest;
+    for (std::size_t i = 0; i < log.tests(); ++i)
+      if (fold[i] != k) rest.push_back(Eigen::Index(i));
+    ControlVariateOptions in;
+    in.folds = 1;
+    const Eigen::MatrixXd hk = h(rest, Eigen::all);
+    const Eigen::VectorXd yk = y(rest);
+    const ControlVariateResult c = control_variates(yk, hk, in);
+    for (Eigen::Index j = 0; j < d; ++j)
+      CHECK(r.fold_coefficients(k, j) ==
+            Approx(c.coefficients(j)).epsilon(1e-8).margin(1e-12 * c.coefficients.cwiseAbs().maxCoeff()));
+  }
+  // Pass 2 is the fixed-coefficient stream over the explicit controls: its bits.
+  StreamingOptions so;
+  so.method = StreamMethod::control_variates;
+  so.fold_coefficients = r.fold_coefficients;
+  check_same_estimate(r, stream_estimate(explicit_log, so, fold));
+  // ... and the two-pass cv stream of the explicit controls gives the same bits too.
+  write_test_log_csv(dir / "explicit.csv", explicit_log);
+  StreamFileOptions fe = fo;
+  fe.sparse.reset();
+  const StreamingResult re = stream_estimate_csv(dir / "explicit.csv", fe);
+  CHECK(sampo::test::same_entries(re.fold_coefficients, r.fold_coefficients));
+  check_same_estimate(r, re);
+
+  // Thread count does not change a bit.
+  const StreamingResult r1 = sampo::test::with_threads(1, [&] { return stream_estimate_csv(dir / "scv.csv", fo); });
+  const StreamingResult r2 = sampo::test::with_threads(2, [&] { return stream_estimate_csv(dir / "scv.csv", fo); });
+  check_same_estimate(r1, r2);
+  check_same_estimate(r1, r);
+  CHECK(sampo::test::same_entries(r1.fold_coefficients, r2.fold_coefficients));
+
+  // Bad uses name the field.
+  StreamFileOptions bad = fo;
+  bad.sparse->stratification = Stratification::by_critical_count;
+  SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate_csv(dir / "scv.csv", bad), sampo::invalid_argument,
+                            "'options.sparse->stratification'");
+  bad = fo;
+  bad.controls = {"u"};
+  SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate_csv(dir / "scv.csv", bad), sampo::invalid_argument,
+                            "'options.controls' = u");
+  bad = fo;
+  bad.method = StreamMethod::importance_sampling;
+  SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate_csv(dir / "scv.csv", bad), sampo::invalid_argument,
+                            "'options.sparse'", "control_variates");
+  std::vector<double> short_row(1);
+  SAMPO_REQUIRE_THROWS_WITH(sc.fill(log, 0, short_row), sampo::invalid_argument, "'controls'");
+  SAMPO_REQUIRE_THROWS_WITH(sc.fill(log, log.tests(), row), sampo::invalid_argument, "'i'");
 }
 
 TEST_CASE("Streaming refuses bad input, naming the test and the argument", "[mc][streaming]") {

@@ -29,6 +29,9 @@
 /// assumption fails; bias_suspected is raised when the largest |z| exceeds 4.
 
 #include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "sampo/mc/control_variates.hpp"
@@ -98,5 +101,26 @@ struct SparseControlVariateResult : Estimate {
 ///        than 2·folds, or options are invalid.
 [[nodiscard]] SparseControlVariateResult sparse_control_variates(
     const TestLog& log, const SparseControlVariateOptions& options = {});
+
+/// The unbiased form's controls (Stratification::none) test by test: the values
+/// sparse_control_variates regresses on, computed from one test's steps alone (each of mean 0
+/// under q). This is what lets stream_estimate_csv stream them. options.stratification, folds
+/// and seed are not used.
+class SparseControls {
+ public:
+  /// @throw sampo::invalid_argument if options are invalid.
+  SparseControls(const TestLogSchema& schema, const SparseControlVariateOptions& options = {});
+  /// The controls' names (as SparseControlVariateResult::control_names), in fill's order.
+  [[nodiscard]] const std::vector<std::string>& names() const noexcept;
+  [[nodiscard]] std::size_t size() const noexcept;
+  /// The controls of test @p i of @p log (a log of the schema's features).
+  /// @throw sampo::invalid_argument if @p i is not a test of @p log, the log's feature count
+  ///        differs from the schema's, or @p controls does not have size() entries.
+  void fill(const TestLog& log, std::size_t i, std::span<double> controls) const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+};
 
 }  // namespace sampo::mc

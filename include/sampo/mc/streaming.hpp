@@ -21,17 +21,19 @@
 ///    StreamingResult::in_order_scan is false; tests_needed and the variance-reduction
 ///    factors are then computed from the merged moments.
 ///
-/// What needs the log in memory: fitting control-variate coefficients with the learning
-/// layer's shuffled folds (sampo::mc::control_variates), sparse control variates and
-/// multi-surrogate weights (their features are built from the steps, and the folds are a
-/// permutation of all n tests). stream_estimate_csv fits control-variate coefficients in
-/// two passes over the file instead, with a fold assignment that needs no n (docs/mc.md).
+/// What needs the log in memory: fitting coefficients with the learning layer's shuffled
+/// folds (sampo::mc::control_variates, sparse_control_variates: the folds are a permutation
+/// of all n tests), the stratified sparse form and the multi-surrogate weights.
+/// stream_estimate_csv fits control-variate coefficients — of the log's controls, or of the
+/// unbiased sparse controls built from each test's steps — in two passes over the file
+/// instead, with a fold assignment that needs no n (docs/mc.md).
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,6 +41,7 @@
 
 #include "sampo/core/eigen.hpp"
 #include "sampo/mc/estimate.hpp"
+#include "sampo/mc/sparse_control_variates.hpp"
 #include "sampo/mc/test_log.hpp"
 
 namespace sampo {
@@ -195,8 +198,13 @@ struct StreamFileOptions : StreamingOptions {
   /// control_variates: the log's controls to use (empty: all); coefficients are cross-fitted
   /// in two passes over the file when fold_coefficients is empty.
   std::vector<std::string> controls;
+  /// control_variates: when set, the controls are the sparse control variates of each test's
+  /// steps (sparse_control_variates' unbiased form: SparseControls(schema, *sparse)) instead of
+  /// the log's control columns; `controls` must then be empty, sparse->stratification none,
+  /// and the folds and seed are this struct's (sparse->folds and sparse->seed are not used).
+  std::optional<SparseControlVariateOptions> sparse;
   int folds = 5;           ///< cross-fitting folds (>= 2) for the two-pass fit
-  std::uint64_t seed = 0;  ///< of the fold of test i: RandomStream(seed, 0, i).uniform_int(folds)
+  std::uint64_t seed = 0;  ///< of the folds: test i is in stream_fold(seed, i, folds)
   double rank_tolerance = 1e-10;
   std::size_t batch_tests = 4096;  ///< tests read per batch (>= 1)
   void validate() const;
@@ -205,14 +213,17 @@ struct StreamFileOptions : StreamingOptions {
 /// Streams a CSV log file through a StreamingEstimator without loading it: one pass for
 /// crude / importance sampling / control variates with given coefficients, two for
 /// control variates to be fitted (pass 1: moments of (h, Y·L) per fold; β_{−k} from the other
-/// folds' moments; pass 2: the values). @p progress (may be null) is advanced in bytes.
+/// folds' moments; pass 2: the values). With options.sparse, h is SparseControls' vector of
+/// each test, computed from its steps as the batch is read (memory O(batch + folds·d²)). @p progress (may be null) is advanced in bytes.
 /// @throw sampo::io_error on a bad file; sampo::invalid_argument on bad options or a test
 ///        the method refuses.
 [[nodiscard]] StreamingResult stream_estimate_csv(const std::filesystem::path& path,
                                                   const StreamFileOptions& options,
                                                   sampo::Progress* progress = nullptr);
 
-/// The fold of test @p i for stream_estimate_csv: counter-based, so it needs no n.
+/// The fold of test @p i for stream_estimate_csv: RandomStream(seed, 0x6d632d666f6c64 ("mc-fold"),
+/// i).uniform_int(folds), counter-based, so it needs no n and no other test.
+/// @throw sampo::invalid_argument if folds < 1.
 [[nodiscard]] int stream_fold(std::uint64_t seed, std::size_t i, int folds);
 
 }  // namespace sampo::mc
