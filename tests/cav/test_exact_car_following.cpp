@@ -9,10 +9,9 @@ using sampo::cav::ExactCarFollowing;
 using sampo::cav::ExactCarFollowingOptions;
 
 namespace {
-// Published values (issue 12 / the research notes, computed independently in Python by the
-// same backward DP). Tolerance 1e-12 relative: each is a sum of ~10^7 positive products of
+// Reference values (computed independently: the same backward DP written separately). Tolerance 1e-12 relative: each is a sum of ~10^7 positive products of
 // probabilities, so rounding contributes at most ~1e-13 relative (forward error of a sum of
-// positive terms); the published digits are 15 significant.
+// positive terms); the reference digits are 15 significant.
 constexpr double kCrash = 6.76122011010664e-8;
 constexpr double kSurrogateCrash = 1.46613438556261e-9;
 constexpr double kSecond01 = 3.43845908003966e-12;
@@ -20,7 +19,7 @@ constexpr double kSecond05 = 1.73341636701445e-13;
 bool rel_close(double a, double b, double tol) { return std::abs(a - b) <= tol * std::abs(b); }
 }  // namespace
 
-TEST_CASE("exact car-following: crash probabilities and IS second moments match the published values",
+TEST_CASE("exact car-following: crash probabilities and IS second moments match the reference values",
           "[cav]") {
   ExactCarFollowingOptions o;
   o.epsilon = 0.1;
@@ -29,7 +28,7 @@ TEST_CASE("exact car-following: crash probabilities and IS second moments match 
   CHECK(rel_close(dp.surrogate_crash_probability(), kSurrogateCrash, 1e-12));
   CHECK(rel_close(dp.is_second_moment(), kSecond01, 1e-12));
   CHECK(rel_close(dp.is_mean(), kCrash, 1e-12));  // unbiased for ε > 0
-  CHECK(std::abs(dp.is_relative_variance() - 751.166) < 1e-3);  // published to 6 digits
+  CHECK(std::abs(dp.is_relative_variance() - 751.166) < 1e-3);  // reference given to 6 digits
   o.epsilon = 0.5;
   const ExactCarFollowing dp5(o);
   CHECK(rel_close(dp5.is_second_moment(), kSecond05, 1e-12));
@@ -41,7 +40,7 @@ TEST_CASE("exact car-following: epsilon = 0 with a wrong surrogate is biased; wi
   ExactCarFollowingOptions o;
   o.epsilon = 0.0;
   const ExactCarFollowing biased(o);
-  // Published: E_q[Y] = 6.722742e-8 < P (support violated where V_SM = 0 < V_CAV).
+  // Reference: E_q[Y] = 6.722742e-8 < P (support violated where V_SM = 0 < V_CAV).
   CHECK(std::abs(biased.is_mean() - 6.722742e-8) < 1e-14);
   CHECK(biased.is_mean() < biased.crash_probability());
   o.surrogate = o.cav;

@@ -1,6 +1,6 @@
 // Validation of sampo::cav's exact car-following benchmark (backward dynamic programming)
-// against the published values of issue 12 / the research notes (computed independently by the
-// same DP in Python), and of the NADE importance-sampling estimator on it.
+// against reference values computed independently (the same backward DP written separately),
+// and of the NADE importance-sampling estimator on it.
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -14,7 +14,7 @@ using sampo::validation::compare_absolute;
 
 // Each value is a sum of ~10^7 products of probabilities, all positive: the forward error of
 // such sums is a few ulps times the number of terms in the worst case but ~1e-13 relative in
-// practice; the published figures carry 15 significant digits. Tolerance 1e-12 relative.
+// practice; the reference figures carry 15 significant digits. Tolerance 1e-12 relative.
 constexpr double kTolerance = 1e-12;
 
 const sampo::cav::ExactCarFollowing& solved(double epsilon) {

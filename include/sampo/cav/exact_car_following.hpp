@@ -51,7 +51,7 @@ const std::vector<std::string>& dp_parameter_keys();
 void set_dp_parameter(DpFollower& follower, std::string_view assignment,
                       std::string_view option = "--set");
 
-/// Options of the exact benchmark; the defaults are the published configuration.
+/// Options of the exact benchmark; the defaults are the reference configuration (docs/cav.md).
 struct ExactCarFollowingOptions {
   int steps = 15;       ///< decisions, in [1, 1000]
   int max_gap = 80;     ///< m, in [2, 1000]
