@@ -246,18 +246,19 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       ("confidence", po::value(&confidence)->default_value(confidence), "confidence of the interval and the RHW")
       ("csv", po::value(&csv)->default_value(""), "write the result as a one-row CSV table")
       ("stream", po::bool_switch(&stream),
-       "crude, is, cv, scv on a CSV file: read the log test by test without loading it (cv, "
-       "scv: coefficients cross-fitted in two passes with counter-based folds, docs/mc.md)");
+       "crude, is, cv, scv, multi-surrogate on a CSV file: read the log test by test without "
+       "loading it (cv, scv, multi-surrogate: coefficients cross-fitted in two passes with "
+       "counter-based folds, docs/mc.md)");
   const auto vm = sampo::cli::parse_command_line(
       "mc estimate",
       "--log FILE --method crude|is|cv|scv|scv-stratified|multi-surrogate [--order K] "
       "[--folds K] [--rhw R] [--stream] [--csv F] [--json F]",
       desc, args);
   if (!vm) return 0;
-  if (stream && method != "crude" && method != "is" && method != "cv" && method != "scv")
+  if (stream && method == "scv-stratified")
     sampo::throw_invalid_argument(cmd, "--stream", method,
-                                  "streams --method crude, is, cv and scv only (the others fit "
-                                  "over the whole log)");
+                                  "does not stream (its strata are fitted over the whole log); "
+                                  "--method scv streams");
   if (stream && std::filesystem::is_directory(log_path))
     sampo::throw_invalid_argument(cmd, "--stream", log_path,
                                   "streams a CSV file, not an NPY directory");
@@ -298,7 +299,8 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
     opt.folds = folds;
     opt.seed = global.seed;
     opt.controls = split_names(controls);
-    const bool two_pass = method == "cv" || method == "scv";
+    const bool two_pass = method == "cv" || method == "scv" || method == "multi-surrogate";
+    opt.multi_surrogate = method == "multi-surrogate";
     if (method == "scv") {
       SparseControlVariateOptions sp;
       sp.order = order;

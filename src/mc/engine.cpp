@@ -83,8 +83,6 @@ Eigen::VectorXd regression_slope(const Moments& m, Eigen::Index d, double rank_t
   return beta;
 }
 
-namespace {
-
 Eigen::VectorXd simplex_weights(const Moments& m, Eigen::Index d, Run& worst) {
   const Eigen::VectorXd uniform = Eigen::VectorXd::Constant(d, 1.0 / double(d));
   if (m.n < 2) return uniform;
@@ -100,8 +98,6 @@ Eigen::VectorXd simplex_weights(const Moments& m, Eigen::Index d, Run& worst) {
   worst.evaluations += qp.run.evaluations;
   return qp.x;
 }
-
-}  // namespace
 
 FitOutput cross_fit(std::size_t items, Eigen::Index d, const ItemFn& item,
                     const std::vector<int>& fold, int folds, FitKind kind, double rank_tolerance,

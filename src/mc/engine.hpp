@@ -66,6 +66,10 @@ void check_min_tests(std::string_view function, std::size_t n, int folds);
 Eigen::VectorXd regression_slope(const Moments& m, Eigen::Index d, double rank_tolerance,
                                  Eigen::Index* rank, std::vector<bool>* constant);
 
+/// Simplex weights λ (λ >= 0, Σλ = 1) minimising the variance of y − λᵀh from the moments of
+/// (h, y); @p worst keeps the first QP run that did not converge and counts every iteration.
+Eigen::VectorXd simplex_weights(const Moments& m, Eigen::Index d, Run& worst);
+
 /// Fills the Estimate fields from per-test values (moments by map_reduce over chunks, then the
 /// precision report).
 void summarize(const Eigen::Ref<const Eigen::VectorXd>& values, const EstimatorOptions& options,

@@ -16,6 +16,35 @@ void MultiSurrogateOptions::validate() const {
                            "must be >= 1 (1: in-sample weights)");
 }
 
+namespace {
+
+// H_s = Σ_j L_{j−1}(w_j v_js − c_js).
+void fill_surrogate_controls(const TestLog& log, std::size_t i, double* h) {
+  const std::size_t m = log.schema().surrogates.size();
+  std::fill(h, h + m, 0.0);
+  double before = 1.0;
+  for (std::size_t s = log.first_step(i), e = s + log.step_count(i); s < e; ++s) {
+    const double w = log.step_weight(s);
+    for (std::size_t k = 0; k < m; ++k)
+      h[k] += before * (w * log.surrogate_value(s, k) - log.surrogate_mean(s, k));
+    before *= w;
+  }
+}
+
+}  // namespace
+
+void surrogate_controls(const TestLog& log, std::size_t i, std::span<double> controls) {
+  constexpr std::string_view function = "sampo::mc::surrogate_controls";
+  if (i >= log.tests())
+    throw_invalid_argument(function, "i", std::to_string(i),
+                           "is not a test of the log (" + std::to_string(log.tests()) + " tests)");
+  if (controls.size() != log.schema().surrogates.size())
+    throw_invalid_argument(function, "controls", std::to_string(controls.size()) + " entries",
+                           "must have one entry per surrogate (" +
+                               std::to_string(log.schema().surrogates.size()) + ")");
+  fill_surrogate_controls(log, i, controls.data());
+}
+
 MultiSurrogateResult multi_surrogate(const TestLog& log, const MultiSurrogateOptions& options) {
   constexpr std::string_view function = "sampo::mc::multi_surrogate";
   Stopwatch watch;
@@ -27,17 +56,9 @@ MultiSurrogateResult multi_surrogate(const TestLog& log, const MultiSurrogateOpt
   const std::size_t n = log.tests();
   detail::check_min_tests(function, n, options.folds);
   const auto d = Eigen::Index(m);
-  // H_s = Σ_j L_{j−1}(w_j v_js − c_js).
   const detail::ItemFn item = [&](std::size_t i, double& y, Eigen::Ref<Eigen::VectorXd> h) {
     y = log.result(i) * log.weight(i);
-    h.setZero();
-    double before = 1.0;
-    for (std::size_t s = log.first_step(i), e = s + log.step_count(i); s < e; ++s) {
-      const double w = log.step_weight(s);
-      for (std::size_t k = 0; k < m; ++k)
-        h(Eigen::Index(k)) += before * (w * log.surrogate_value(s, k) - log.surrogate_mean(s, k));
-      before *= w;
-    }
+    fill_surrogate_controls(log, i, h.data());
   };
   const std::vector<int> fold = detail::kfold(n, options.folds, options.seed);
   detail::FitOutput fit = detail::cross_fit(n, d, item, fold, options.folds,

@@ -82,6 +82,18 @@ void StreamFileOptions::validate() const {
                              "must be empty with options.sparse (the controls come from the steps)");
     sparse->validate();
   }
+  if (multi_surrogate) {
+    if (method != StreamMethod::control_variates)
+      throw_invalid_argument(function, "options.multi_surrogate", "true",
+                             "needs method = control_variates");
+    if (sparse)
+      throw_invalid_argument(function, "options.multi_surrogate", "true",
+                             "cannot be combined with options.sparse");
+    if (!controls.empty())
+      throw_invalid_argument(function, "options.controls", controls.front(),
+                             "must be empty with options.multi_surrogate (the controls come from "
+                             "the surrogate columns)");
+  }
 }
 
 int stream_fold(std::uint64_t seed, std::size_t i, int folds) {
@@ -347,6 +359,11 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
     if (options.sparse) {
       sparse.emplace(probe.schema(), *options.sparse);
       names = sparse->names();
+    } else if (options.multi_surrogate) {
+      names = probe.schema().surrogates;
+      if (names.empty())
+        throw_invalid_argument(function, "log", "",
+                               "has no surrogate columns (schema.surrogates)");
     } else if (cv) {
       if (all.empty())
         throw_invalid_argument(function, "log", "", "has no control columns (schema.controls)");
@@ -365,17 +382,21 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
       }
     }
   }
-  const auto d = Eigen::Index(sparse ? sparse->size() : pick.size());
+  const bool surrogates = options.multi_surrogate;
+  const auto d = Eigen::Index(sparse ? sparse->size() : surrogates ? names.size() : pick.size());
   // The controls of test i of a batch.
   const auto fill = [&](const TestLog& batch, std::size_t i, double* h) {
     if (sparse)
       sparse->fill(batch, i, std::span<double>(h, std::size_t(d)));
+    else if (surrogates)
+      surrogate_controls(batch, i, std::span<double>(h, std::size_t(d)));
     else
       for (Eigen::Index k = 0; k < d; ++k) h[k] = batch.control(i, pick[std::size_t(k)]);
   };
 
   StreamingOptions so = options;
   Eigen::VectorXd beta_all;
+  Run qp_run;  // multi_surrogate: the first QP that did not converge, else converged
   if (fit) {
     // Pass 1: moments of (h, Y·L) per fold.
     std::vector<detail::Moments> per_fold(std::size_t(options.folds), detail::Moments(d + 1));
@@ -401,14 +422,18 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
                              "has " + std::to_string(std::size_t(all.n)) + " tests; " +
                                  std::to_string(options.folds) + " folds need at least " +
                                  std::to_string(2 * options.folds));
-    beta_all = detail::regression_slope(all, d, options.rank_tolerance, nullptr, nullptr);
+    const auto slope = [&](const detail::Moments& m) {
+      return surrogates ? detail::simplex_weights(m, d, qp_run)
+                        : detail::regression_slope(m, d, options.rank_tolerance, nullptr, nullptr);
+    };
+    beta_all = slope(all);
     so.fold_coefficients.resize(options.folds, d);
     for (int k = 0; k < options.folds; ++k) {
       detail::Moments rest(d + 1);
       for (int l = 0; l < options.folds; ++l)
         if (l != k) rest.merge(per_fold[std::size_t(l)]);
       so.fold_coefficients.row(k) =
-          detail::regression_slope(rest, d, options.rank_tolerance, nullptr, nullptr).transpose();
+          slope(rest).transpose();
     }
   }
 
@@ -437,11 +462,19 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
       message.append("sparse control variates (")
           .append(std::to_string(d))
           .append(" martingale-difference controls)");
+    else if (surrogates)
+      message.append("combination of ")
+          .append(std::to_string(d))
+          .append(" surrogate control variates (simplex QP)");
     else
       message.append("control variates");
     r.run.message = message.append(", cross-fitted in 2 passes over the file (")
                         .append(std::to_string(options.folds))
                         .append(" counter-based folds)");
+    if (!qp_run.converged()) {
+      r.run.termination = qp_run.termination;
+      r.run.message.append("; a weight fit did not converge: ").append(qp_run.message);
+    }
   }
   r.run.seconds = watch.seconds();
   return r;

@@ -13,6 +13,7 @@
 #include "sampo/mc/gaussian_benchmark.hpp"
 #include "sampo/mc/importance_sampling.hpp"
 #include "sampo/mc/log_io.hpp"
+#include "sampo/mc/multi_surrogate.hpp"
 #include "sampo/mc/sparse_control_variates.hpp"
 #include "sampo/testing/fixtures.hpp"
 #include "sampo_test.hpp"
@@ -309,6 +310,13 @@ TEST_CASE("stream_estimate_csv streams the unbiased sparse control variates in t
   sp.folds = 3;
   CHECK(r.control_names == sparse_control_variates(log, sp).control_names);
   CHECK(r.control_names == sc.names());
+  // The all-tests β does not depend on the folds: the in-memory fit's, to 1e-8 relative (the
+  // same moments summed in another order), so fill() gives the in-memory controls.
+  const SparseControlVariateResult mem = sparse_control_variates(log, sp);
+  REQUIRE(r.coefficients.size() == mem.coefficients.size());
+  for (Eigen::Index j = 0; j < r.coefficients.size(); ++j)
+    CHECK(r.coefficients(j) == Approx(mem.coefficients(j)).epsilon(1e-8).margin(
+                                   1e-12 * mem.coefficients.cwiseAbs().maxCoeff()));
   const auto d = Eigen::Index(sc.size());
   REQUIRE(r.fold_coefficients.rows() == 3);
   REQUIRE(r.fold_coefficients.cols() == d);
@@ -382,6 +390,65 @@ TEST_CASE("stream_estimate_csv streams the unbiased sparse control variates in t
   std::vector<double> short_row(1);
   SAMPO_REQUIRE_THROWS_WITH(sc.fill(log, 0, short_row), sampo::invalid_argument, "'controls'");
   SAMPO_REQUIRE_THROWS_WITH(sc.fill(log, log.tests(), row), sampo::invalid_argument, "'i'");
+}
+
+TEST_CASE("stream_estimate_csv streams the multi-surrogate combination in two passes",
+          "[mc][streaming]") {
+  testkit::Ladder ladder;
+  ladder.surrogate_scale = {1.0, 0.5};
+  const TestLog log = ladder.log(2000, sampo::testing::fixture_seed(), 13);
+  sampo::test::TempDir dir;
+  write_test_log_csv(dir / "ms.csv", log);
+  StreamFileOptions fo;
+  fo.method = StreamMethod::control_variates;
+  fo.multi_surrogate = true;
+  fo.folds = 3;
+  fo.seed = 5;
+  fo.batch_tests = 101;
+  const StreamingResult r = stream_estimate_csv(dir / "ms.csv", fo);
+  CHECK(r.run.converged());
+  CHECK(r.control_names == log.schema().surrogates);
+  REQUIRE(r.fold_coefficients.rows() == 3);
+  REQUIRE(r.fold_coefficients.cols() == 2);
+  for (int k = 0; k < 3; ++k) {  // simplex weights (sum to 1 up to the QP's rounding)
+    CHECK(r.fold_coefficients.row(k).minCoeff() >= 0.0);
+    CHECK(r.fold_coefficients.row(k).sum() == Approx(1.0).epsilon(1e-12));
+  }
+  // λ on all tests does not depend on the folds: the in-memory fit's. The moments agree to
+  // rounding (summed in another order) and the QP stops at a KKT residual of 1e-12: 1e-7.
+  MultiSurrogateOptions mo;
+  mo.folds = 3;
+  const MultiSurrogateResult mem = multi_surrogate(log, mo);
+  for (Eigen::Index j = 0; j < 2; ++j) CHECK(r.coefficients(j) == Approx(mem.weights(j)).margin(1e-7));
+
+  // Pass 2 is the fixed-coefficient stream over the surrogate controls as explicit columns.
+  std::vector<int> fold(log.tests());
+  for (std::size_t i = 0; i < log.tests(); ++i) fold[i] = stream_fold(fo.seed, i, fo.folds);
+  TestLogSchema schema;
+  schema.controls = {"h0", "h1"};
+  TestLogBuilder b(schema);
+  std::vector<double> row(2);
+  for (std::size_t i = 0; i < log.tests(); ++i) {
+    surrogate_controls(log, i, row);
+    b.end_test(log.result(i), log.weight(i), row);
+  }
+  StreamingOptions so;
+  so.method = StreamMethod::control_variates;
+  so.fold_coefficients = r.fold_coefficients;
+  check_same_estimate(r, stream_estimate(std::move(b).finish(), so, fold));
+
+  const StreamingResult r1 = sampo::test::with_threads(1, [&] { return stream_estimate_csv(dir / "ms.csv", fo); });
+  const StreamingResult r2 = sampo::test::with_threads(2, [&] { return stream_estimate_csv(dir / "ms.csv", fo); });
+  check_same_estimate(r1, r2);
+  CHECK(sampo::test::same_entries(r1.fold_coefficients, r2.fold_coefficients));
+
+  StreamFileOptions bad = fo;
+  bad.sparse = SparseControlVariateOptions{};
+  SAMPO_REQUIRE_THROWS_WITH((void)stream_estimate_csv(dir / "ms.csv", bad), sampo::invalid_argument,
+                            "'options.multi_surrogate'", "options.sparse");
+  std::vector<double> short_row(1);
+  SAMPO_REQUIRE_THROWS_WITH(surrogate_controls(log, 0, short_row), sampo::invalid_argument,
+                            "'controls'");
 }
 
 TEST_CASE("Streaming refuses bad input, naming the test and the argument", "[mc][streaming]") {

@@ -20,6 +20,7 @@
 /// unbiased.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -52,5 +53,12 @@ struct MultiSurrogateResult : Estimate {
 ///        2·folds, or options are invalid.
 [[nodiscard]] MultiSurrogateResult multi_surrogate(const TestLog& log,
                                                    const MultiSurrogateOptions& options = {});
+
+/// The surrogate controls of test @p i, H_s = Σ_j L_{j−1}(w_j v_js − c_js), one per surrogate of
+/// the schema: what multi_surrogate combines, from one test's steps alone (so
+/// stream_estimate_csv can stream them).
+/// @throw sampo::invalid_argument if @p i is not a test of @p log or @p controls does not have
+///        one entry per surrogate.
+void surrogate_controls(const TestLog& log, std::size_t i, std::span<double> controls);
 
 }  // namespace sampo::mc

@@ -22,11 +22,11 @@
 ///    factors are then computed from the merged moments.
 ///
 /// What needs the log in memory: fitting coefficients with the learning layer's shuffled
-/// folds (sampo::mc::control_variates, sparse_control_variates: the folds are a permutation
-/// of all n tests), the stratified sparse form and the multi-surrogate weights.
-/// stream_estimate_csv fits control-variate coefficients — of the log's controls, or of the
-/// unbiased sparse controls built from each test's steps — in two passes over the file
-/// instead, with a fold assignment that needs no n (docs/mc.md).
+/// folds (control_variates, sparse_control_variates, multi_surrogate: the folds are a
+/// permutation of all n tests) and the stratified sparse form. stream_estimate_csv fits
+/// coefficients — of the log's controls, of the unbiased sparse controls or of the surrogate
+/// controls built from each test's steps — in two passes over the file instead, with a fold
+/// assignment that needs no n (docs/mc.md).
 
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +41,7 @@
 
 #include "sampo/core/eigen.hpp"
 #include "sampo/mc/estimate.hpp"
+#include "sampo/mc/multi_surrogate.hpp"
 #include "sampo/mc/sparse_control_variates.hpp"
 #include "sampo/mc/test_log.hpp"
 
@@ -203,6 +204,10 @@ struct StreamFileOptions : StreamingOptions {
   /// the log's control columns; `controls` must then be empty, sparse->stratification none,
   /// and the folds and seed are this struct's (sparse->folds and sparse->seed are not used).
   std::optional<SparseControlVariateOptions> sparse;
+  /// control_variates: when true, the controls are the log's surrogate controls
+  /// (surrogate_controls: H_s = Σ_j L_{j−1}(w_j v_js − c_js)) with weights on the simplex, as
+  /// multi_surrogate fits them; `controls` must be empty and `sparse` unset.
+  bool multi_surrogate = false;
   int folds = 5;           ///< cross-fitting folds (>= 2) for the two-pass fit
   std::uint64_t seed = 0;  ///< of the folds: test i is in stream_fold(seed, i, folds)
   double rank_tolerance = 1e-10;
@@ -214,7 +219,9 @@ struct StreamFileOptions : StreamingOptions {
 /// crude / importance sampling / control variates with given coefficients, two for
 /// control variates to be fitted (pass 1: moments of (h, Y·L) per fold; β_{−k} from the other
 /// folds' moments; pass 2: the values). With options.sparse, h is SparseControls' vector of
-/// each test, computed from its steps as the batch is read (memory O(batch + folds·d²)). @p progress (may be null) is advanced in bytes.
+/// each test, computed from its steps as the batch is read (memory O(batch + folds·d²)); with
+/// options.multi_surrogate, h is surrogate_controls' vector and β_{−k} the simplex weights
+/// (the QP of multi_surrogate on the other folds' moments). @p progress (may be null) is advanced in bytes.
 /// @throw sampo::io_error on a bad file; sampo::invalid_argument on bad options or a test
 ///        the method refuses.
 [[nodiscard]] StreamingResult stream_estimate_csv(const std::filesystem::path& path,
