@@ -28,6 +28,14 @@ if(NOT TARGET sampo_random123)
   target_include_directories(sampo_random123 SYSTEM INTERFACE ${SAMPO_RANDOM123_INCLUDE_DIR})
 endif()
 
+# GLPK (Debian libglpk-dev): the simplex method behind sketch's optional LP path for p = 1
+# sensitivities (SensitivityOptions::use_glpk), a cross-check of its own certified solver.
+find_path(SAMPO_GLPK_INCLUDE_DIR glpk.h)
+find_library(SAMPO_GLPK_LIBRARY glpk)
+if(NOT SAMPO_GLPK_INCLUDE_DIR OR NOT SAMPO_GLPK_LIBRARY)
+  message(FATAL_ERROR "GLPK not found (Debian package libglpk-dev)")
+endif()
+
 set(SAMPO_HAVE_MPI OFF)
 if(NOT SAMPO_WITH_MPI STREQUAL "OFF")
   if(SAMPO_WITH_MPI STREQUAL "ON")

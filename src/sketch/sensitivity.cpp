@@ -1,5 +1,7 @@
 #include "sampo/sketch/sensitivity.hpp"
 
+#include <glpk.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -13,6 +15,75 @@
 #include "sampo/sketch/sampling.hpp"
 
 namespace sampo::sketch {
+namespace {
+
+/// GLPK keeps one environment per thread when it was built with thread-local storage; without
+/// it the rows must run one at a time.
+bool glpk_thread_safe() { return glp_config("TLS") != nullptr; }
+
+/// min ‖M y‖₁ subject to cᵀy = 1 (M orthonormal columns) by GLPK's primal simplex on the
+/// dual LP max λ s.t. Mᵀu − λc = 0, −1 <= u_j <= 1. y comes from the duals of the equality
+/// rows, rescaled to cᵀy = 1 (attained: `upper`); u, projected onto {Mᵀu ∥ c}, gives the
+/// Hölder bound λ/‖u‖_∞ (`lower`), so the outcome is certified independently of GLPK's own
+/// tolerances.
+detail::LpSolveOutcome solve_l1_glpk(const Eigen::MatrixXd& m, const Eigen::VectorXd& c,
+                                     double tolerance) {
+  const int rows = static_cast<int>(m.cols());
+  const int cols = static_cast<int>(m.rows()) + 1;  // u_1..u_n, then λ
+  glp_prob* lp = glp_create_prob();
+  glp_set_obj_dir(lp, GLP_MAX);
+  glp_add_rows(lp, rows);
+  for (int k = 1; k <= rows; ++k) glp_set_row_bnds(lp, k, GLP_FX, 0.0, 0.0);
+  glp_add_cols(lp, cols);
+  for (int j = 1; j < cols; ++j) glp_set_col_bnds(lp, j, GLP_DB, -1.0, 1.0);
+  glp_set_col_bnds(lp, cols, GLP_FR, 0.0, 0.0);
+  glp_set_obj_coef(lp, cols, 1.0);
+  std::vector<int> ia(1), ja(1);  // GLPK arrays are 1-based
+  std::vector<double> ar(1);
+  const std::size_t nnz = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
+  ia.reserve(nnz + 1);
+  ja.reserve(nnz + 1);
+  ar.reserve(nnz + 1);
+  for (int j = 1; j <= cols; ++j)
+    for (int k = 1; k <= rows; ++k) {
+      const double v = j < cols ? m(j - 1, k - 1) : -c(k - 1);
+      if (v == 0.0) continue;
+      ia.push_back(k);
+      ja.push_back(j);
+      ar.push_back(v);
+    }
+  glp_load_matrix(lp, static_cast<int>(ar.size()) - 1, ia.data(), ja.data(), ar.data());
+  glp_smcp parm;
+  glp_init_smcp(&parm);
+  parm.msg_lev = GLP_MSG_OFF;
+  detail::LpSolveOutcome out;
+  const int ret = glp_simplex(lp, &parm);
+  if (ret == 0 && glp_get_status(lp) == GLP_OPT) {
+    Eigen::VectorXd y(rows), u(cols - 1);
+    for (int k = 1; k <= rows; ++k) y(k - 1) = glp_get_row_dual(lp, k);
+    for (int j = 1; j < cols; ++j) u(j - 1) = std::clamp(glp_get_col_prim(lp, j), -1.0, 1.0);
+    out.iterations = static_cast<std::size_t>(glp_get_it_cnt(lp));
+    const double cy = c.dot(y);
+    if (cy != 0.0) {
+      out.y = y / cy;
+      out.upper = (m * out.y).lpNorm<1>();
+    } else {
+      out.upper = std::numeric_limits<double>::infinity();
+    }
+    const Eigen::VectorXd mu = m.transpose() * u;
+    const double lambda = c.dot(mu) / c.squaredNorm();
+    const Eigen::VectorXd uc = u - m * (mu - lambda * c);
+    const double unorm = uc.cwiseAbs().maxCoeff();
+    out.lower = unorm > 0.0 ? std::max(0.0, lambda / unorm) : 0.0;
+    out.converged = out.upper - out.lower <= tolerance * out.upper;
+  } else {
+    out.upper = std::numeric_limits<double>::infinity();
+  }
+  glp_delete_prob(lp);
+  return out;
+}
+
+}  // namespace
 
 void SensitivityOptions::validate() const {
   constexpr std::string_view kFn = "sampo::sketch::SensitivityOptions::validate";
@@ -35,6 +106,9 @@ SensitivityResult lp_sensitivities(const Eigen::Ref<const Eigen::MatrixXd>& a, d
   detail::check_p(kFn, "p", p);
   options.validate();
   const Eigen::Index n = a.rows();
+  if (options.use_glpk && p != 1.0)
+    throw_invalid_argument(kFn, "options.use_glpk", "true",
+                           std::string("needs p = 1 (a linear program); p = ").append(format_value(p)));
   if (options.embedding_rows > n)
   {
     std::string what = "must be at most the number of rows of a (";
@@ -94,14 +168,16 @@ SensitivityResult lp_sensitivities(const Eigen::Ref<const Eigen::MatrixXd>& a, d
   const Eigen::VectorXd empty;
   parallel::MapReduceOptions po;
   po.block_size = 1;
-  po.threads = options.threads;
+  po.threads = options.use_glpk && !glpk_thread_safe() ? 1 : options.threads;
   parallel::parallel_for(
       static_cast<std::size_t>(n),
       [&](std::size_t i) {
         const auto row = static_cast<Eigen::Index>(i);
         const Eigen::VectorXd c = t.transpose() * a.row(row).transpose();
         if (!(c.cwiseAbs().maxCoeff() > 0.0)) return;  // a zero row (or in no direction)
-        const detail::LpSolveOutcome s = detail::solve_lp(m_basis, empty, &c, settings);
+        const detail::LpSolveOutcome s =
+            options.use_glpk ? solve_l1_glpk(m_basis, c, options.tolerance)
+                             : detail::solve_lp(m_basis, empty, &c, settings);
         out.sensitivities(row) = std::pow(s.upper, -p);
         out.upper_bounds(row) =
             s.lower > 0.0 ? std::pow(s.lower, -p) : std::numeric_limits<double>::infinity();

@@ -153,6 +153,36 @@ TEST_CASE("sensitivities against an embedding", "[sketch][sensitivity]") {
   CHECK(ratio.maxCoeff() <= 2.0);
 }
 
+TEST_CASE("sensitivities: p = 1 by GLPK's simplex agrees with the Newton path",
+          "[sketch][sensitivity]") {
+  // Both paths certify each row to a relative gap of 1e-8 on ‖Ax*‖₁ (σ = 1/‖Ax*‖₁), so the
+  // two σ agree to about 2e-8; 1e-6 leaves room for the bounds' rounding. d = 2 is also
+  // checked against exact enumeration, d = 5 (no enumeration) between the two paths only.
+  SensitivityOptions lp;
+  lp.use_glpk = true;
+  const Eigen::MatrixXd a2 = sampo::test::heavy_tailed(40, 2, sampo::testing::fixture_seed(7));
+  const SensitivityResult g2 = lp_sensitivities(a2, 1.0, lp);
+  CHECK(g2.run.converged());
+  for (Eigen::Index i = 0; i < a2.rows(); ++i)
+    CHECK(g2.sensitivities(i) == Approx(1.0 / inverse_l1_sensitivity_2d(a2, i)).epsilon(1e-6));
+  const Eigen::MatrixXd a = sampo::test::heavy_tailed(120, 5, sampo::testing::fixture_seed(12));
+  const SensitivityResult g = lp_sensitivities(a, 1.0, lp);
+  const SensitivityResult n = lp_sensitivities(a, 1.0);
+  CHECK(g.run.converged());
+  CHECK(n.run.converged());
+  CHECK(sampo::test::max_rel_diff(g.sensitivities, n.sensitivities) <= 1e-6);
+  CHECK(g.total == Approx(n.total).epsilon(1e-6));
+  // Each path's value lies within the other's certified bracket (up to the 1e-6 above).
+  CHECK((g.sensitivities.array() <= n.upper_bounds.array() * (1 + 1e-6)).all());
+  CHECK((n.sensitivities.array() <= g.upper_bounds.array() * (1 + 1e-6)).all());
+  // Rows are independent LPs: the same bits for 1 and 2 threads.
+  const SensitivityResult g1 =
+      sampo::test::with_threads(1, [&] { return lp_sensitivities(a, 1.0, lp); });
+  const SensitivityResult g2t =
+      sampo::test::with_threads(2, [&] { return lp_sensitivities(a, 1.0, lp); });
+  CHECK(sampo::test::same_entries(g1.sensitivities, g2t.sensitivities));
+}
+
 TEST_CASE("sensitivities: bad input names the argument", "[sketch][sensitivity]") {
   const Eigen::MatrixXd a = Eigen::MatrixXd::Ones(6, 2);
   SAMPO_REQUIRE_THROWS_WITH(lp_sensitivities(a, 0.9), sampo::invalid_argument, "'p'", "0.9");
@@ -166,4 +196,8 @@ TEST_CASE("sensitivities: bad input names the argument", "[sketch][sensitivity]"
   o.embedding_rows = 7;
   SAMPO_REQUIRE_THROWS_WITH(lp_sensitivities(a, 1.0, o), sampo::invalid_argument,
                             "embedding_rows", "7");
+  SensitivityOptions g;
+  g.use_glpk = true;
+  SAMPO_REQUIRE_THROWS_WITH(lp_sensitivities(a, 1.5, g), sampo::invalid_argument, "use_glpk",
+                            "p = 1.5");
 }

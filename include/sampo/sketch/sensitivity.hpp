@@ -48,6 +48,11 @@ struct SensitivityOptions {
   Eigen::Index embedding_rows = 0;
   std::uint64_t seed = 0;             ///< approximate only: the sample's seed
   int threads = 0;                    ///< OpenMP threads (0 = OMP_NUM_THREADS)
+  /// p = 1 only: solve each row's linear program with GLPK's simplex instead of the smoothed
+  /// Newton path (the dual form max λ s.t. Mᵀu = λc, ‖u‖_∞ <= 1: rank equality rows,
+  /// n + 1 bounded columns), certified by the same Hölder bound. A cross-check of the default
+  /// path; usually slower. Throws for p ≠ 1.
+  bool use_glpk = false;
 
   /// @throw sampo::invalid_argument naming the field if tolerance is not in (0, 1),
   ///        max_iterations = 0, smoothing_floor is not in (0, 1), embedding_rows < 0 or
