@@ -247,17 +247,7 @@ SAMPO_CLI_COMMAND(cav, "automated-vehicle tests: NDE/NADE batches writing mc tes
       "          NADE, write their test log (CSV or NPY, docs/mc.md) and print the estimate\n"
       "  exact   the exact car-following benchmark by dynamic programming: P(crash) of the\n"
       "          vehicle under test and the surrogate, the NADE-IS mean and second moment\n";
-  if (args.empty()) {
-    std::cerr << usage;
-    return sampo::cli::kExitUsage;
-  }
-  if (args[0] == "--help" || args[0] == "-h") {
-    std::cout << usage;
-    return sampo::cli::kExitOk;
-  }
-  const std::string action = args[0];
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (action == "run") return run(rest, global);
-  if (action == "exact") return exact(rest, global);
-  sampo::throw_invalid_argument(kCmd, "action", action, "is not run or exact");
+  return sampo::cli::run_action(
+      kCmd, usage, args, global,
+      {sampo::cli::action({"run"}, run), sampo::cli::action({"exact"}, exact)});
 }

@@ -106,6 +106,33 @@ void reject_options(const std::string& command, const boost::program_options::va
   }
 }
 
+int run_action(const std::string& command, const std::string& usage,
+               const std::vector<std::string>& args, const GlobalOptions& global,
+               const std::vector<Action>& actions) {
+  if (args.empty()) {
+    std::cerr << usage;
+    return kExitUsage;
+  }
+  if (args[0] == "--help" || args[0] == "-h") {
+    std::cout << usage;
+    return kExitOk;
+  }
+  const std::string& name = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  std::vector<std::string> all;
+  for (const Action& a : actions)
+    for (const std::string& n : a.names) {
+      if (n == name) return a.run(name, rest, global);
+      all.push_back(n);
+    }
+  std::string list;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    list.append(i == 0 ? "" : i + 1 == all.size() ? " or " : ", ").append(all[i]);
+  std::string what("is not ");
+  what.append(list);
+  sampo::throw_invalid_argument(command, "action", name, what);
+}
+
 int finish(const std::string& command, const sampo::Run& run) {
   if (run.converged()) return kExitOk;
   std::cerr << command << ": warning: finished without convergence: "

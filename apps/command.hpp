@@ -97,6 +97,30 @@ struct Command {
 };
 
 void register_command(Command c);
+
+/// One action of a command that has actions (`sampo riemann mean ...`): the names that select
+/// it and what runs it (with the name given and the arguments after it).
+struct Action {
+  std::vector<std::string> names;
+  std::function<int(const std::string& name, const std::vector<std::string>& rest,
+                    const GlobalOptions& global)>
+      run;
+};
+
+/// An action whose function does not need its name: action({"estimate"}, estimate).
+inline Action action(std::vector<std::string> names,
+                     int (*fn)(const std::vector<std::string>&, const GlobalOptions&)) {
+  return {std::move(names), [fn](const std::string&, const std::vector<std::string>& rest,
+                                 const GlobalOptions& global) { return fn(rest, global); }};
+}
+
+/// Runs the action named by args[0]. Without one, prints @p usage on stderr and returns
+/// kExitUsage; for --help or -h prints it on stdout and returns kExitOk. An unknown name throws
+/// sampo::invalid_argument "<command>: argument 'action' = NAME: is not A, B or C" (a usage
+/// error), the names in the order given.
+int run_action(const std::string& command, const std::string& usage,
+               const std::vector<std::string>& args, const GlobalOptions& global,
+               const std::vector<Action>& actions);
 const std::vector<Command>& commands();
 
 /// Parses a subcommand's arguments. Prints "Usage: sampo <command> <usage>" and every option

@@ -415,17 +415,7 @@ SAMPO_CLI_COMMAND(mc, "unbiased failure-rate estimates from test logs (IS, contr
       "             scv, scv-stratified or multi-surrogate\n"
       "  gaussian   the linear Gaussian limit state P(aX/|a| >= beta) = Phi(-beta): draw tests\n"
       "             naturalistically, mean-shifted or from a defensive mixture, and estimate\n";
-  if (args.empty()) {
-    std::cerr << usage;
-    return 2;
-  }
-  if (args[0] == "--help" || args[0] == "-h") {
-    std::cout << usage;
-    return 0;
-  }
-  const std::string action = args[0];
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (action == "estimate") return estimate(rest, global);
-  if (action == "gaussian") return gaussian(rest, global);
-  sampo::throw_invalid_argument(kCmd, "action", action, "is not estimate or gaussian");
+  return sampo::cli::run_action(
+      kCmd, usage, args, global,
+      {sampo::cli::action({"estimate"}, estimate), sampo::cli::action({"gaussian"}, gaussian)});
 }

@@ -435,21 +435,9 @@ SAMPO_CLI_COMMAND(
       "  epochs     band-passed epochs of EEG files (EDF/BDF/GDF) to .npy, with their labels\n"
       "  classify   cross-validate or train/predict: EEG files (--edf) or covariances (--train)\n"
       "             with mdm, fgmdm, ts-lr, ts-svm, acm-ts-svm, acm-mdm\n";
-  if (args.empty()) {
-    std::cerr << usage;
-    return 2;
-  }
-  if (args[0] == "--help" || args[0] == "-h") {
-    std::cout << usage;
-    return 0;
-  }
-  const std::string action = args[0];
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (action == "mean" || action == "distance" || action == "tangent")
-    return geometry(action, rest, global);
-  if (action == "covariance") return covariance(rest, global);
-  if (action == "epochs") return epochs(rest, global);
-  if (action == "classify") return classify(rest, global);
-  sampo::throw_invalid_argument(kCmd, "action", action,
-                                "is not covariance, mean, distance, tangent, epochs or classify");
+  return sampo::cli::run_action(kCmd, usage, args, global,
+                                {sampo::cli::action({"covariance"}, covariance),
+                                 {{"mean", "distance", "tangent"}, geometry},
+                                 sampo::cli::action({"epochs"}, epochs),
+                                 sampo::cli::action({"classify"}, classify)});
 }
