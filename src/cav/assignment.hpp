@@ -7,6 +7,7 @@
 #include <system_error>
 #include <vector>
 
+#include "sampo/cav/driver.hpp"
 #include "sampo/core/error.hpp"
 
 namespace sampo::cav {
@@ -54,6 +55,22 @@ inline double parse_number(std::string_view function, std::string_view option,
     what.append(keys[i]);
   }
   throw_invalid_argument(function, option, assignment, what);
+}
+
+/// Sets one of the IDM keys shared by the driver and surrogate setters (a_max, b, s0, T,
+/// v0, delta, max_braking); num(lo, hi, lo_open) parses the value within its range.
+/// Returns false when key is not one of them.
+template <class Num>
+bool set_idm_key(IdmParameters& idm, double& max_braking, std::string_view key, Num&& num) {
+  if (key == "a_max") idm.max_acceleration = num(0.0, 10.0, true);
+  else if (key == "b") idm.comfortable_deceleration = num(0.0, 10.0, true);
+  else if (key == "s0") idm.min_gap = num(0.0, 20.0, false);
+  else if (key == "T") idm.time_headway = num(0.0, 5.0, false);
+  else if (key == "v0") idm.desired_speed = num(0.0, 60.0, true);
+  else if (key == "delta") idm.exponent = num(0.0, 20.0, true);
+  else if (key == "max_braking") max_braking = num(0.0, 10.0, true);
+  else return false;
+  return true;
 }
 
 }  // namespace detail

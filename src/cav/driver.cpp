@@ -127,17 +127,12 @@ void set_parameter(DriverParameters& params, std::string_view assignment,
     return detail::parse_number(fn, option, assignment, value, lo, hi, lo_open);
   };
   DriverParameters p = params;
-  if (key == "a_max") p.idm.max_acceleration = num(0.0, 10.0, true);
-  else if (key == "b") p.idm.comfortable_deceleration = num(0.0, 10.0, true);
-  else if (key == "s0") p.idm.min_gap = num(0.0, 20.0, false);
-  else if (key == "T") p.idm.time_headway = num(0.0, 5.0, false);
-  else if (key == "v0") p.idm.desired_speed = num(0.0, 60.0, true);
-  else if (key == "delta") p.idm.exponent = num(0.0, 20.0, true);
-  else if (key == "politeness") p.mobil.politeness = num(0.0, 1.0, false);
+  if (detail::set_idm_key(p.idm, p.max_braking, key, num)) {
+    // a_max, b, s0, T, v0, delta or max_braking (shared with the other setter)
+  } else if (key == "politeness") p.mobil.politeness = num(0.0, 1.0, false);
   else if (key == "gain_threshold") p.mobil.gain_threshold = num(0.0, 10.0, false);
   else if (key == "b_safe") p.mobil.safe_deceleration = num(0.0, 10.0, true);
   else if (key == "keep_right_bias") p.mobil.keep_right_bias = num(0.0, 10.0, false);
-  else if (key == "max_braking") p.max_braking = num(0.0, 10.0, true);
   else if (key == "lane_changes") {
     if (value == "1" || value == "true") p.lane_changes = true;
     else if (value == "0" || value == "false") p.lane_changes = false;

@@ -41,14 +41,9 @@ void set_surrogate_parameter(SurrogateParameters& params, std::string_view assig
     return detail::parse_number(fn, option, assignment, value, lo, hi, lo_open);
   };
   SurrogateParameters p = params;
-  if (key == "a_max") p.idm.max_acceleration = num(0.0, 10.0, true);
-  else if (key == "b") p.idm.comfortable_deceleration = num(0.0, 10.0, true);
-  else if (key == "s0") p.idm.min_gap = num(0.0, 20.0, false);
-  else if (key == "T") p.idm.time_headway = num(0.0, 5.0, false);
-  else if (key == "v0") p.idm.desired_speed = num(0.0, 60.0, true);
-  else if (key == "delta") p.idm.exponent = num(0.0, 20.0, true);
-  else if (key == "max_braking") p.max_braking = num(0.0, 10.0, true);
-  else if (key == "sd") p.acceleration_sd = num(0.0, 10.0, true);
+  if (detail::set_idm_key(p.idm, p.max_braking, key, num)) {
+    // a_max, b, s0, T, v0, delta or max_braking (shared with the other setter)
+  } else if (key == "sd") p.acceleration_sd = num(0.0, 10.0, true);
   else if (key == "horizon") p.horizon = num(0.0, 60.0, true);
   else if (key == "politeness") p.mobil.politeness = num(0.0, 1.0, false);
   else if (key == "gain_threshold") p.mobil.gain_threshold = num(0.0, 10.0, false);

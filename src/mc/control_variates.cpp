@@ -12,12 +12,7 @@ namespace sampo::mc {
 void ControlVariateOptions::validate() const {
   constexpr std::string_view function = "sampo::mc::control_variates";
   EstimatorOptions::validate(function);
-  if (folds < 1)
-    throw_invalid_argument(function, "options.folds", std::to_string(folds),
-                           "must be >= 1 (1: in-sample coefficients)");
-  if (!(rank_tolerance >= 0.0 && rank_tolerance < 1.0))
-    throw_invalid_argument(function, "options.rank_tolerance", format_value(rank_tolerance),
-                           "must be in [0, 1)");
+  detail::check_fit_options(function, folds, rank_tolerance);
 }
 
 void DefensiveMixtureOptions::validate() const {
@@ -42,6 +37,36 @@ void DefensiveMixtureOptions::validate() const {
 }
 
 namespace detail {
+
+void check_fit_options(std::string_view function, int folds, double rank_tolerance) {
+  if (folds < 1)
+    throw_invalid_argument(function, "options.folds", std::to_string(folds),
+                           "must be >= 1 (1: in-sample coefficients)");
+  if (!(rank_tolerance >= 0.0 && rank_tolerance < 1.0))
+    throw_invalid_argument(function, "options.rank_tolerance", format_value(rank_tolerance),
+                           "must be in [0, 1)");
+}
+
+std::vector<std::string> pick_controls(std::string_view function,
+                                       const std::vector<std::string>& all,
+                                       const std::vector<std::string>& wanted,
+                                       std::vector<std::size_t>& pick) {
+  if (all.empty())
+    throw_invalid_argument(function, "log", "", "has no control columns (schema.controls)");
+  if (wanted.empty()) {
+    for (std::size_t c = 0; c < all.size(); ++c) pick.push_back(c);
+    return all;
+  }
+  std::vector<std::string> names;
+  for (const std::string& name : wanted) {
+    const auto it = std::find(all.begin(), all.end(), name);
+    if (it == all.end())
+      throw_invalid_argument(function, "options.controls", name, "is not a control of the log");
+    pick.push_back(std::size_t(it - all.begin()));
+    names.push_back(name);
+  }
+  return names;
+}
 
 void check_min_tests(std::string_view function, std::size_t n, int folds) {
   const std::size_t need = folds >= 2 ? 2 * std::size_t(folds) : 2;
@@ -129,24 +154,9 @@ ControlVariateResult control_variates(const TestLog& log, const ControlVariateOp
   constexpr std::string_view function = "sampo::mc::control_variates";
   options.validate();
   if (log.empty()) throw_invalid_argument(function, "log", "", "has no tests");
-  const auto& all = log.schema().controls;
-  if (all.empty())
-    throw_invalid_argument(function, "log", "", "has no control columns (schema.controls)");
   std::vector<std::size_t> pick;
-  std::vector<std::string> names;
-  if (options.controls.empty()) {
-    for (std::size_t c = 0; c < all.size(); ++c) pick.push_back(c);
-    names = all;
-  } else {
-    for (const std::string& name : options.controls) {
-      const auto it = std::find(all.begin(), all.end(), name);
-      if (it == all.end())
-        throw_invalid_argument(function, "options.controls", name,
-                               "is not a control of the log");
-      pick.push_back(std::size_t(it - all.begin()));
-      names.push_back(name);
-    }
-  }
+  std::vector<std::string> names =
+      detail::pick_controls(function, log.schema().controls, options.controls, pick);
   const detail::ItemFn item = [&](std::size_t t, double& y, Eigen::Ref<Eigen::VectorXd> h) {
     y = log.result(t) * log.weight(t);
     for (std::size_t k = 0; k < pick.size(); ++k) h(Eigen::Index(k)) = log.control(t, pick[k]);

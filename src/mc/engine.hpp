@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -61,6 +62,18 @@ FitOutput cross_fit(std::size_t items, Eigen::Index d, const ItemFn& item,
 /// Throws sampo::invalid_argument (naming @p function and 'log') when n is below
 /// max(2, 2·folds): every fold and its complement need tests.
 void check_min_tests(std::string_view function, std::size_t n, int folds);
+
+/// Checks the fitting options shared by the control-variate estimators: folds >= 1 and
+/// rank_tolerance in [0, 1); throws sampo::invalid_argument naming @p function.
+void check_fit_options(std::string_view function, int folds, double rank_tolerance);
+
+/// Selects the control columns @p wanted (all of @p all when empty) by name: appends their
+/// indices to @p pick and returns their names. Throws sampo::invalid_argument (naming
+/// @p function) when @p all is empty or a wanted name is not among them.
+std::vector<std::string> pick_controls(std::string_view function,
+                                       const std::vector<std::string>& all,
+                                       const std::vector<std::string>& wanted,
+                                       std::vector<std::size_t>& pick);
 
 /// Regression slope of y on h (with intercept) from moments; constant controls get 0.
 Eigen::VectorXd regression_slope(const Moments& m, Eigen::Index d, double rank_tolerance,

@@ -20,12 +20,7 @@ void SparseControlVariateOptions::validate() const {
     throw_invalid_argument(function, "options.order", std::to_string(order),
                            "must be in [1, options.positions = " + std::to_string(positions) +
                                "]");
-  if (folds < 1)
-    throw_invalid_argument(function, "options.folds", std::to_string(folds),
-                           "must be >= 1 (1: in-sample coefficients)");
-  if (!(rank_tolerance >= 0.0 && rank_tolerance < 1.0))
-    throw_invalid_argument(function, "options.rank_tolerance", format_value(rank_tolerance),
-                           "must be in [0, 1)");
+  detail::check_fit_options(function, folds, rank_tolerance);
 }
 
 namespace {

@@ -355,7 +355,6 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
   std::optional<SparseControls> sparse;
   {
     TestLogCsvStream probe(path, 1);
-    const auto& all = probe.schema().controls;
     if (options.sparse) {
       sparse.emplace(probe.schema(), *options.sparse);
       names = sparse->names();
@@ -365,21 +364,7 @@ StreamingResult stream_estimate_csv(const std::filesystem::path& path,
         throw_invalid_argument(function, "log", "",
                                "has no surrogate columns (schema.surrogates)");
     } else if (cv) {
-      if (all.empty())
-        throw_invalid_argument(function, "log", "", "has no control columns (schema.controls)");
-      if (options.controls.empty()) {
-        for (std::size_t c = 0; c < all.size(); ++c) pick.push_back(c);
-        names = all;
-      } else {
-        for (const std::string& name : options.controls) {
-          const auto it = std::find(all.begin(), all.end(), name);
-          if (it == all.end())
-            throw_invalid_argument(function, "options.controls", name,
-                                   "is not a control of the log");
-          pick.push_back(std::size_t(it - all.begin()));
-          names.push_back(name);
-        }
-      }
+      names = detail::pick_controls(function, probe.schema().controls, options.controls, pick);
     }
   }
   const bool surrogates = options.multi_surrogate;

@@ -110,6 +110,16 @@ void check_p(std::string_view function, std::string_view name, double p) {
     throw_invalid_argument(function, name, format_value(p), "must be finite and >= 1");
 }
 
+void check_irls_options(std::string_view function, double tolerance,
+                        std::size_t max_iterations, double smoothing_floor) {
+  if (!(tolerance > 0.0 && tolerance < 1.0))
+    throw_invalid_argument(function, "tolerance", format_value(tolerance), "must be in (0, 1)");
+  if (max_iterations == 0) throw_invalid_argument(function, "max_iterations", "0", "must be >= 1");
+  if (!(smoothing_floor > 0.0 && smoothing_floor < 1.0))
+    throw_invalid_argument(function, "smoothing_floor", format_value(smoothing_floor),
+                           "must be in (0, 1)");
+}
+
 void check_tall(std::string_view function, std::string_view name,
                 const Eigen::Ref<const Eigen::MatrixXd>& a) {
   check_nonempty(function, name, static_cast<std::size_t>(a.size()));

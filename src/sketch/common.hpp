@@ -12,6 +12,11 @@ namespace sampo::sketch::detail {
 /// Throws unless 1 <= p < inf (names the argument @p name).
 void check_p(std::string_view function, std::string_view name, double p);
 
+/// Checks the IRLS settings shared by LpRegressionOptions and SensitivityOptions: tolerance
+/// and smoothing_floor in (0, 1), max_iterations >= 1 (throws naming @p function).
+void check_irls_options(std::string_view function, double tolerance,
+                        std::size_t max_iterations, double smoothing_floor);
+
 /// Throws unless @p a is non-empty, finite and tall (rows >= cols).
 void check_tall(std::string_view function, std::string_view name,
                 const Eigen::Ref<const Eigen::MatrixXd>& a);

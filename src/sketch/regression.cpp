@@ -13,12 +13,7 @@ namespace sampo::sketch {
 
 void LpRegressionOptions::validate() const {
   constexpr std::string_view kFn = "sampo::sketch::LpRegressionOptions::validate";
-  if (!(tolerance > 0.0 && tolerance < 1.0))
-    throw_invalid_argument(kFn, "tolerance", format_value(tolerance), "must be in (0, 1)");
-  if (max_iterations == 0) throw_invalid_argument(kFn, "max_iterations", "0", "must be >= 1");
-  if (!(smoothing_floor > 0.0 && smoothing_floor < 1.0))
-    throw_invalid_argument(kFn, "smoothing_floor", format_value(smoothing_floor),
-                           "must be in (0, 1)");
+  detail::check_irls_options(kFn, tolerance, max_iterations, smoothing_floor);
 }
 
 LpRegressionResult lp_regression(const Eigen::Ref<const Eigen::MatrixXd>& a,

@@ -87,12 +87,7 @@ detail::LpSolveOutcome solve_l1_glpk(const Eigen::MatrixXd& m, const Eigen::Vect
 
 void SensitivityOptions::validate() const {
   constexpr std::string_view kFn = "sampo::sketch::SensitivityOptions::validate";
-  if (!(tolerance > 0.0 && tolerance < 1.0))
-    throw_invalid_argument(kFn, "tolerance", format_value(tolerance), "must be in (0, 1)");
-  if (max_iterations == 0) throw_invalid_argument(kFn, "max_iterations", "0", "must be >= 1");
-  if (!(smoothing_floor > 0.0 && smoothing_floor < 1.0))
-    throw_invalid_argument(kFn, "smoothing_floor", format_value(smoothing_floor),
-                           "must be in (0, 1)");
+  detail::check_irls_options(kFn, tolerance, max_iterations, smoothing_floor);
   if (embedding_rows < 0)
     throw_invalid_argument(kFn, "embedding_rows", std::to_string(embedding_rows), "must be >= 0");
   if (threads < 0) throw_invalid_argument(kFn, "threads", std::to_string(threads), "must be >= 0");
