@@ -40,3 +40,40 @@ function(sampo_add_tests module)
                          ENVIRONMENT "SAMPO_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared")
   endforeach()
 endfunction()
+
+# sampo_mpiexec_flags(VAR): the launcher flags sampo's MPI tests need. Open MPI refuses to run
+# as root (containers, CI) and to start more ranks than cores unless told; other MPIs do not
+# know these flags.
+function(sampo_mpiexec_flags var)
+  execute_process(COMMAND ${MPIEXEC_EXECUTABLE} --version OUTPUT_VARIABLE version
+                  ERROR_VARIABLE version)
+  set(flags "")
+  if(version MATCHES "Open MPI|OpenRTE")
+    set(flags --allow-run-as-root --oversubscribe)
+  endif()
+  set(${var} ${flags} PARENT_SCOPE)
+endfunction()
+
+# sampo_add_mpi_tests(MODULE SOURCE file.cpp [DEPS ...])
+#   A Catch2 program run under a real launcher with 1 and 2 ranks (tests MODULE.mpi_np1 and
+#   MODULE.mpi_np2, label mpi): both must reproduce the single-process bits. Nothing without MPI.
+function(sampo_add_mpi_tests module)
+  cmake_parse_arguments(ARG "" "SOURCE" "DEPS" ${ARGN})
+  if(NOT SAMPO_HAVE_MPI)
+    return()
+  endif()
+  sampo_mpiexec_flags(flags)
+  set(exe sampo_test_${module}_mpi)
+  add_executable(${exe} ${ARG_SOURCE})
+  target_link_libraries(${exe} PRIVATE sampo_catch_main sampo::${module} ${ARG_DEPS})
+  target_compile_options(${exe} PRIVATE ${SAMPO_WARNING_FLAGS})
+  foreach(np IN ITEMS 1 2)
+    add_test(NAME ${module}.mpi_np${np}
+             COMMAND ${MPIEXEC_EXECUTABLE} ${flags} ${MPIEXEC_NUMPROC_FLAG} ${np}
+                     ${MPIEXEC_PREFLAGS} $<TARGET_FILE:${exe}> ${MPIEXEC_POSTFLAGS})
+    # OMP_NUM_THREADS=1: the tests set their thread counts themselves; oversubscribed ranks
+    # with default teams would only slow them down.
+    set_tests_properties(${module}.mpi_np${np} PROPERTIES LABELS "mpi;${module}" TIMEOUT 300
+      ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMP_NUM_THREADS=1")
+  endforeach()
+endfunction()
