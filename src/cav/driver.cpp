@@ -122,7 +122,10 @@ const std::vector<std::string>& driver_parameter_keys() {
 void set_parameter(DriverParameters& params, std::string_view assignment,
                    std::string_view option) {
   constexpr const char* fn = "sampo::cav::set_parameter";
-  const auto [key, value] = detail::split_assignment(fn, option, assignment);
+  // Named members, not a structured binding: C++20 lets lambdas capture bindings, but
+  // clang 14 (the fuzz build) does not implement that yet.
+  const detail::Assignment kv = detail::split_assignment(fn, option, assignment);
+  const std::string_view key = kv.key, value = kv.value;
   auto num = [&](double lo, double hi, bool lo_open) {
     return detail::parse_number(fn, option, assignment, value, lo, hi, lo_open);
   };
