@@ -2,6 +2,7 @@
 /// @file
 /// Everything sampo offers, for users who prefer one include (link sampo::sampo). Each module
 /// also has its own umbrella, e.g. <sampo/linalg.hpp>, and one header per concept.
+#include "sampo/bilevel.hpp"
 #include "sampo/cav.hpp"
 #include "sampo/core.hpp"
 #include "sampo/io.hpp"
