@@ -73,6 +73,7 @@ struct CurvatureReport {
   double min_ritz = std::numeric_limits<double>::quiet_NaN();  ///< smallest Ritz value seen (an upper bound on λ_min there)
   double max_ritz = std::numeric_limits<double>::quiet_NaN();  ///< largest Ritz value seen
   std::size_t iteration = 0;      ///< iteration of the check that gave min_ritz
+  std::size_t oracle_calls = 0;   ///< HVPs the checks used (not in BilevelResult::oracle_counts)
 };
 
 /// Fields every solver shares.
