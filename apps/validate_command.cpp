@@ -1,13 +1,8 @@
 // `sampo validate`: runs the registered validation cases (validation/), prints the report
 // table, writes JSON / CSV / figures on request, and exits 1 if any case failed.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -20,6 +15,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "figures.hpp"
 #include "registry.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/core/termination.hpp"
@@ -63,94 +59,18 @@ std::string file_stem(const Case& c) {
   return s;
 }
 
-/// Runs `gnuplot SCRIPT` in directory @p dir with no shell in between (no user text is ever
-/// interpreted by one), its output discarded. Returns gnuplot's exit status, or -1 when it
-/// could not be started (not installed: ENOENT).
-int run_gnuplot(const fs::path& dir, const std::string& script) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::string prog = "gnuplot", arg = script;
-  char* argv[] = {prog.data(), arg.data(), nullptr};
-  pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, "gnuplot", &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return -1;
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/// A gnuplot double-quoted string holding @p text literally.
-std::string gnuplot_string(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') c = ' ';
-    out += c;
-  }
-  return out + "\"";
-}
-
-/// Creates the --plots directory and checks that sampo can write there, before any case runs.
-void prepare_plot_dir(const fs::path& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) sampo::throw_io_error("sampo validate --plots", dir.string(), "cannot create the directory: " + ec.message());
-  if (!fs::is_directory(dir, ec))
-    sampo::throw_io_error("sampo validate --plots", dir.string(), "is not a directory");
-  if (access(dir.c_str(), W_OK | X_OK) != 0)
-    sampo::throw_io_error("sampo validate --plots", dir.string(),
-                          std::string("cannot write in the directory: ") + std::strerror(errno));
-}
-
-/// Writes each figure as a data file plus a gnuplot script (file names relative to @p dir, so
-/// that no path is written into a script), and runs gnuplot there when installed. Returns the
-/// number of PNG files made.
+/// Writes every case's figures into @p dir (FigureWriter); returns the number of PNG files.
 int write_figures(const std::vector<Row>& rows, const fs::path& dir) {
-  bool have_gnuplot = true;
-  int made = 0;
+  sampo::cli::FigureWriter writer("sampo validate", dir);
   for (const auto& row : rows) {
     for (std::size_t k = 0; k < row.outcome.figures.size(); ++k) {
-      const auto& fig = row.outcome.figures[k];
       std::string stem = file_stem(*row.c);
       if (k > 0) stem.append("_").append(std::to_string(k));
-      // file_stem() keeps only [A-Za-z0-9._-]: the names need no quoting in the script.
-      const std::string data = stem + ".dat", script = stem + ".gp", png = stem + ".png";
-      sampo::io::write_file_atomic(dir / data, [&](std::ostream& out) {
-        out.precision(17);
-        for (const auto& s : fig.series) {
-          out << "# " << s.label << "\n";
-          for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
-            out << s.x[i] << " " << s.y[i] << "\n";
-          out << "\n\n";
-        }
-      });
-      sampo::io::write_file_atomic(dir / script, [&](std::ostream& out) {
-        out << "set terminal pngcairo size 900,600 noenhanced\nset output '" << png << "'\n"
-            << "set title " << gnuplot_string(fig.title) << "\nset xlabel "
-            << gnuplot_string(fig.xlabel) << "\nset ylabel " << gnuplot_string(fig.ylabel)
-            << "\nset key outside right\nset grid\n"
-            << (fig.logx ? "set logscale x\n" : "") << (fig.logy ? "set logscale y\n" : "")
-            << "plot ";
-        for (std::size_t i = 0; i < fig.series.size(); ++i)
-          out << (i ? ", " : "") << "'" << data << "' index " << i
-              << " with linespoints title " << gnuplot_string(fig.series[i].label);
-        out << "\n";
-      });
-      if (!have_gnuplot) continue;
-      const int rc = run_gnuplot(dir, script);
-      if (rc < 0) have_gnuplot = false;
-      if (rc == 0 && fs::exists(dir / png)) ++made;
+      writer.write(stem, row.outcome.figures[k]);
     }
   }
-  if (!have_gnuplot)
-    std::cerr << "sampo validate: gnuplot not found: wrote data and gnuplot scripts to "
-              << dir.string() << " (install gnuplot-nox for PNG figures)\n";
-  return made;
+  writer.finish();
+  return writer.made();
 }
 
 nlohmann::json to_json(const std::vector<Row>& rows, const Counts& n) {
@@ -226,7 +146,7 @@ SAMPO_CLI_COMMAND(validate, "run every validation case against closed forms and 
   }
   const bool report = !global.quiet && sampo::parallel::mpi_rank() == 0;
   // Output places are checked before the cases run, not after minutes of work.
-  if (!plots.empty() && sampo::parallel::mpi_rank() == 0) prepare_plot_dir(plots);
+  if (!plots.empty() && sampo::parallel::mpi_rank() == 0) sampo::cli::prepare_plot_dir("sampo validate --plots", plots);
 
   // Independent cases run concurrently, one case per block handed out dynamically (cases
   // take from milliseconds to seconds); each measures its own time, and a case that throws

@@ -1,0 +1,450 @@
+// `sampo bilevel run|compare`: one solver on one benchmark problem (report, trace CSV, JSON),
+// or several solvers over seeds with step sizes picked from a grid (table, curves, PNG plots)
+// (sampo::bilevel; docs/bilevel.md).
+#include <boost/program_options.hpp>
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "figures.hpp"
+#include "registry.hpp"
+#include "sampo/bilevel.hpp"
+#include "sampo/core/error.hpp"
+#include "sampo/io/csv.hpp"
+#include "sampo/io/json.hpp"
+#include "sampo/io/table.hpp"
+#include "sampo/parallel/map_reduce.hpp"
+
+namespace po = boost::program_options;
+namespace bl = sampo::bilevel;
+
+namespace {
+constexpr const char* kCmd = "sampo bilevel";
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Options shared by run and compare.
+struct ProblemArgs {
+  std::string problem;
+  std::string data;
+  bl::BenchmarkOptions options;
+  std::size_t iters = 1000;
+  long long batch = 0;
+  std::size_t trace_every = 10;
+};
+
+void add_problem_options(po::options_description& desc, ProblemArgs& a) {
+  desc.add_options()
+      ("problem", po::value(&a.problem)->required(),
+       "quadratic, quadratic-stochastic, ridge-hpo, hyperclean-ls, cosh, degenerate or hyperclean-digits")
+      ("dim", sampo::cli::integer<long>("bilevel", "--dim", &a.options.dim, 1, 100000),
+       "dimension (quadratic, cosh: d_x = d_y; ridge-hpo, hyperclean-ls: features)")
+      ("samples", sampo::cli::integer<long>("bilevel", "--samples", &a.options.samples, 2, 10000000),
+       "rows per level of the finite-sum problems")
+      ("epsilon", po::value(&a.options.epsilon)->default_value(a.options.epsilon),
+       "degenerate: lower-level curvature along y2 (0: not strongly convex)")
+      ("corrupt", po::value(&a.options.corrupted_fraction)->default_value(a.options.corrupted_fraction),
+       "hyperclean-ls, hyperclean-digits: fraction of corrupted training labels")
+      ("data", po::value(&a.data)->default_value(""),
+       "hyperclean-digits: the digits CSV (default: data/digits/digits.csv as sampo validate finds it)")
+      ("iters", sampo::cli::integer<std::size_t>("bilevel", "--iters", &a.iters, 1, 100000000),
+       "outer iterations")
+      ("batch", sampo::cli::integer<long long>("bilevel", "--batch", &a.batch, 0, 100000000),
+       "samples per stochastic oracle call (0: full sums)")
+      ("trace-every", sampo::cli::integer<std::size_t>("bilevel", "--trace-every", &a.trace_every, 1, 100000000),
+       "trace (and, for hyperclean-digits, test accuracy) every this many iterations");
+}
+
+bl::Benchmark make_problem(ProblemArgs& a, std::uint64_t seed) {
+  a.options.seed = seed;
+  if (a.problem == "hyperclean-digits") {
+    a.options.data = a.data.empty() ? sampo::validation::find_data("digits/digits.csv")
+                                    : std::filesystem::path(a.data);
+    if (a.options.data.empty())
+      sampo::throw_invalid_argument(kCmd, "--data", "", "the digits file was not found: " +
+                                                            sampo::validation::data_hint("digits"));
+  }
+  return sampo::cli::parse_choice(kCmd, "--problem", a.problem,
+                                  [&](const std::string& n) { return bl::make_benchmark(n, a.options); });
+}
+
+/// The figure of merit of a trace point, and its name: Φ − Φ* where Φ* is known, else ‖∇Φ‖,
+/// else (hyperclean-digits) the test error recorded by the callback.
+struct Metric {
+  std::string name;
+  bool log = true;
+};
+
+Metric metric_of(const bl::Benchmark& b) {
+  if (b.hyperclean) return {"test error", false};
+  if (b.problem->optimal_value()) return {"Phi(x) - Phi*", true};
+  return {"|grad Phi(x)|", true};
+}
+
+/// One run: the solver's result plus, per trace point, the metric.
+struct RunRecord {
+  bl::BilevelResult result;
+  std::vector<double> metric;   ///< one per trace point
+  bl::HypercleanScores scores;  ///< hyperclean-digits: at the end
+};
+
+RunRecord run_one(const bl::Benchmark& b, const std::string& solver, bl::SolverOptions common,
+                  const std::vector<std::string>& settings) {
+  RunRecord rec;
+  std::vector<double> accuracy;  // hyperclean-digits: test accuracy at each trace point
+  if (b.hyperclean) {
+    const auto every = common.trace_every;
+    common.callback = [&, every](const bl::IterationInfo& info) {
+      if (every > 0 && info.iteration % every == 0)
+        accuracy.push_back(bl::score_hyperclean(*b.hyperclean, info.x, info.y).test_accuracy);
+      return true;
+    };
+  }
+  const double phi_star = b.problem->optimal_value().value_or(kNaN);
+  const double acc0 = b.hyperclean ? bl::score_hyperclean(*b.hyperclean, b.x0, b.y0).test_accuracy : kNaN;
+  rec.result = bl::solve(*b.problem, b.x0, b.y0, solver, common, settings);
+  if (b.hyperclean) rec.scores = bl::score_hyperclean(*b.hyperclean, rec.result.x, rec.result.y);
+  std::size_t k = 0;
+  for (const auto& p : rec.result.trace) {
+    double m = kNaN;
+    if (b.hyperclean) {
+      if (p.iteration == 0) m = 1.0 - acc0;
+      else if (p.iteration == rec.result.run.iterations) m = 1.0 - rec.scores.test_accuracy;
+      else if (k < accuracy.size()) m = 1.0 - accuracy[k++];
+    } else if (std::isfinite(phi_star)) {
+      m = p.value - phi_star;
+    } else {
+      m = p.gradient_norm;
+    }
+    rec.metric.push_back(m);
+  }
+  return rec;
+}
+
+nlohmann::json result_json(const bl::BilevelResult& r) {
+  nlohmann::json counts;
+  for (std::size_t k = 0; k < bl::kOracleCount; ++k) {
+    const auto o = static_cast<bl::Oracle>(k);
+    counts[std::string(bl::to_string(o))] = {{"calls", r.oracle_counts.calls_of(o)},
+                                             {"samples", r.oracle_counts.samples_of(o)}};
+  }
+  return {{"solver", r.solver},
+          {"termination", std::string(sampo::to_string(r.run.termination))},
+          {"message", r.run.message},
+          {"iterations", r.run.iterations},
+          {"oracle_calls", r.run.evaluations},
+          {"seconds", r.run.seconds},
+          {"oracle_counts", counts},
+          {"curvature", {{"checked", r.curvature.checked},
+                         {"strongly_convex", r.curvature.strongly_convex},
+                         {"min_ritz", r.curvature.min_ritz},
+                         {"max_ritz", r.curvature.max_ritz}}},
+          {"x", std::vector<double>(r.x.data(), r.x.data() + r.x.size())}};
+}
+
+std::vector<std::string> trace_header() {
+  return {"iteration", "oracle_calls", "oracle_samples", "seconds", "value", "gradient_norm",
+          "inner_distance", "metric"};
+}
+
+int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
+  ProblemArgs a;
+  std::string solver, trace;
+  std::vector<std::string> settings;
+  po::options_description desc("sampo bilevel run options");
+  add_problem_options(desc, a);
+  desc.add_options()
+      ("solver", po::value(&solver)->required(), "borep, aid-cg, itd, stocbio, ttsa, soba, ma-soba or f2sa")
+      ("set", po::value(&settings)->composing(), "KEY=VALUE: a field of the solver's options (repeatable; docs/bilevel.md)")
+      ("trace", po::value(&trace)->default_value(""), "write the trace (CSV)");
+  const auto vm = sampo::cli::parse_command_line(
+      "bilevel run",
+      "--problem P --solver S [--iters N] [--batch B] [--set key=value ...] [--trace F.csv] [--json F]",
+      desc, args);
+  if (!vm) return sampo::cli::kExitOk;
+  sampo::cli::check_distinct_outputs(kCmd, {{"--trace", trace}, {"--json", global.json}});
+  const bl::Benchmark b = make_problem(a, global.seed);
+  bl::SolverOptions common;
+  common.max_iterations = a.iters;
+  common.batch_size = static_cast<Eigen::Index>(a.batch);
+  common.seed = global.seed;
+  common.trace_every = a.trace_every;
+  const RunRecord rec = sampo::cli::parse_choice(kCmd, "--solver", solver, [&](const std::string& s) {
+    return run_one(b, s, common, settings);
+  });
+  const bl::BilevelResult& r = rec.result;
+  if (!global.quiet) {
+    std::cout << "problem " << b.name << " (d_x = " << b.problem->dim_x() << ", d_y = "
+              << b.problem->dim_y() << "), solver " << r.solver << "\n"
+              << sampo::to_string(r.run.termination) << ": " << r.run.message << "\n"
+              << "oracle calls: " << r.run.evaluations << " (" << r.oracle_counts.brief() << ")\n"
+              << "seconds: " << sampo::io::format_number(r.run.seconds, 3) << "\n";
+    if (!r.trace.empty()) {
+      const auto& p = r.trace.back();
+      if (std::isfinite(p.value)) std::cout << "Phi(x) = " << sampo::io::format_number(p.value, 10) << "\n";
+      if (auto s = b.problem->optimal_value(); s && std::isfinite(p.value))
+        std::cout << "Phi(x) - Phi* = " << sampo::io::format_number(p.value - *s, 4) << "\n";
+      if (std::isfinite(p.gradient_norm)) std::cout << "|grad Phi(x)| = " << sampo::io::format_number(p.gradient_norm, 4) << "\n";
+      if (std::isfinite(p.inner_distance)) std::cout << "|y - y*(x)| = " << sampo::io::format_number(p.inner_distance, 4) << "\n";
+    }
+    if (r.curvature.checked)
+      std::cout << "lower-level curvature: Lanczos Ritz values in ["
+                << sampo::io::format_number(r.curvature.min_ritz, 4) << ", "
+                << sampo::io::format_number(r.curvature.max_ritz, 4) << "]"
+                << (r.curvature.strongly_convex ? "" : " (NOT strongly convex)") << "\n";
+    if (b.hyperclean) {
+      std::cout << "test accuracy " << sampo::io::format_number(rec.scores.test_accuracy, 4)
+                << " (trained on the corrupted labels: "
+                << sampo::io::format_number(bl::reference_accuracy(*b.hyperclean, false), 4)
+                << ", on the clean labels: "
+                << sampo::io::format_number(bl::reference_accuracy(*b.hyperclean, true), 4) << ")\n"
+                << "corrupted samples found: precision " << sampo::io::format_number(rec.scores.precision, 3)
+                << ", recall " << sampo::io::format_number(rec.scores.recall, 3) << " ("
+                << rec.scores.flagged << " flagged)\n";
+    }
+  }
+  if (!trace.empty()) {
+    std::vector<std::vector<double>> rows;
+    for (std::size_t i = 0; i < r.trace.size(); ++i) {
+      const auto& p = r.trace[i];
+      rows.push_back({double(p.iteration), double(p.oracle_calls), double(p.oracle_samples), p.seconds,
+                      p.value, p.gradient_norm, p.inner_distance, rec.metric[i]});
+    }
+    sampo::io::write_csv_rows(trace, trace_header(), rows);
+  }
+  if (!global.json.empty()) {
+    nlohmann::json j = result_json(r);
+    j["command"] = "bilevel run";
+    j["problem"] = b.name;
+    j["seed"] = global.seed;
+    if (b.hyperclean) {
+      j["test_accuracy"] = rec.scores.test_accuracy;
+      j["precision"] = rec.scores.precision;
+      j["recall"] = rec.scores.recall;
+    }
+    sampo::io::write_json(global.json, j);
+  }
+  // A run that used its iteration budget is the normal end of a fixed-budget method (exit 0);
+  // a failure, a stop or a lower level that is not strongly convex exits 3 with the reason.
+  if (r.run.termination == sampo::Termination::max_iterations) return sampo::cli::kExitOk;
+  return sampo::cli::finish(kCmd, r.run);
+}
+
+/// q-quantile of @p v (linear interpolation between order statistics; NaNs dropped).
+double quantile(std::vector<double> v, double q) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
+  if (v.empty()) return kNaN;
+  std::sort(v.begin(), v.end());
+  const double pos = q * double(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+/// The step-size grid of compare (benchopt style: outer × inner steps).
+const std::vector<double>& grid_values() {
+  static const std::vector<double> g{1e-3, 1e-2, 1e-1, 1.0};
+  return g;
+}
+
+int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
+  ProblemArgs a;
+  std::string solvers_list = "borep,aid-cg,itd,stocbio,ttsa,soba,ma-soba,f2sa", plots, csv;
+  std::size_t seeds = 10;
+  bool no_grid = false;
+  po::options_description desc("sampo bilevel compare options");
+  add_problem_options(desc, a);
+  desc.add_options()
+      ("solvers", po::value(&solvers_list)->default_value(solvers_list), "comma-separated solver names")
+      ("seeds", sampo::cli::integer<std::size_t>("bilevel", "--seeds", &seeds, 1, 1000),
+       "runs per solver (seeds --seed, --seed + 1, ...)")
+      ("no-grid", po::bool_switch(&no_grid), "use each solver's default step sizes instead of the grid")
+      ("csv", po::value(&csv)->default_value(""), "write the median curves (CSV)")
+      ("plots", po::value(&plots)->default_value(""), "write PNG plots (metric against oracle calls and time) to DIR");
+  const auto vm = sampo::cli::parse_command_line(
+      "bilevel compare",
+      "--problem P [--solvers a,b,c] [--seeds 10] [--iters N] [--batch B] [--no-grid] [--csv F] [--plots DIR] [--json F]",
+      desc, args);
+  if (!vm) return sampo::cli::kExitOk;
+  sampo::cli::check_distinct_outputs(kCmd, {{"--csv", csv}, {"--json", global.json}});
+  const std::vector<std::string> solvers = split_list(solvers_list);
+  if (solvers.empty()) sampo::throw_invalid_argument(kCmd, "--solvers", solvers_list, "names no solver");
+  for (const auto& s : solvers)
+    sampo::cli::parse_choice(kCmd, "--solvers", s, [](const std::string& n) { return bl::solver_settings(n); });
+  if (!plots.empty()) sampo::cli::prepare_plot_dir("sampo bilevel compare --plots", plots);
+
+  // One problem instance (seed --seed); the runs differ by their solver seed.
+  const bl::Benchmark b = make_problem(a, global.seed);
+  const Metric metric = metric_of(b);
+  std::vector<std::vector<std::string>> grid;  // settings per grid point
+  if (no_grid) {
+    grid.push_back({});
+  } else {
+    for (double outer : grid_values())
+      for (double inner : grid_values()) {
+        std::ostringstream o, i;
+        o << "outer_step=" << outer;
+        i << "inner_step=" << inner;
+        grid.push_back({o.str(), i.str()});
+      }
+  }
+  // Every (solver, grid point, seed) run, in a fixed order; run in parallel over that index.
+  const std::size_t per_solver = grid.size() * seeds;
+  const std::size_t total = solvers.size() * per_solver;
+  std::vector<RunRecord> records(total);
+  sampo::parallel::MapReduceOptions po_;
+  po_.threads = global.threads;
+  sampo::parallel::parallel_for(total, [&](std::size_t k) {
+    const std::size_t s = k / per_solver, g = (k % per_solver) / seeds, r = k % seeds;
+    bl::SolverOptions common;
+    common.max_iterations = a.iters;
+    common.batch_size = static_cast<Eigen::Index>(a.batch);
+    common.seed = global.seed + r;
+    common.trace_every = a.trace_every;
+    common.check_curvature = false;  // checked once below, not in every run
+    records[k] = run_one(b, solvers[s], common, grid[g]);
+  }, po_);
+
+  // Per solver: the grid point with the best median final metric; its median curve and band.
+  nlohmann::json j;
+  j["command"] = "bilevel compare";
+  j["problem"] = b.name;
+  j["metric"] = metric.name;
+  j["seeds"] = seeds;
+  j["solvers"] = nlohmann::json::array();
+  sampo::validation::Figure by_calls{b.name + ": " + metric.name + " (median, 20-80% band, " +
+                                         std::to_string(seeds) + " seeds)",
+                                     "oracle calls", metric.name, true, metric.log, true, {}};
+  sampo::validation::Figure by_time = by_calls;
+  by_time.xlabel = "seconds";
+  std::vector<std::vector<double>> rows;
+  using sampo::io::Align;
+  sampo::io::Table table({{"solver"}, {"settings"}, {"final " + metric.name + " (median)", Align::right},
+                          {"20%", Align::right}, {"80%", Align::right}, {"oracle calls", Align::right},
+                          {"seconds", Align::right}});
+  for (std::size_t s = 0; s < solvers.size(); ++s) {
+    std::size_t best = 0;
+    double best_value = std::numeric_limits<double>::infinity();
+    for (std::size_t g = 0; g < grid.size(); ++g) {
+      std::vector<double> finals;
+      for (std::size_t r = 0; r < seeds; ++r) {
+        const auto& rec = records[s * per_solver + g * seeds + r];
+        finals.push_back(rec.metric.empty() ? kNaN : rec.metric.back());
+        if (rec.result.run.termination == sampo::Termination::numerical_failure) finals.back() = kNaN;
+      }
+      // A grid point where any seed failed counts as failed (a median would hide divergence).
+      const bool any_failed = std::any_of(finals.begin(), finals.end(), [](double v) { return !std::isfinite(v); });
+      const double med = any_failed ? kNaN : quantile(finals, 0.5);
+      if (std::isfinite(med) && med < best_value) {
+        best_value = med;
+        best = g;
+      }
+    }
+    const auto first = s * per_solver + best * seeds;
+    const std::size_t points = records[first].metric.size();
+    sampo::validation::Series sc{solvers[s], {}, {}, {}, {}}, st = sc;
+    std::vector<double> finals, calls_end, secs_end;
+    for (std::size_t i = 0; i < points; ++i) {
+      std::vector<double> m, c, t;
+      for (std::size_t r = 0; r < seeds; ++r) {
+        const auto& rec = records[first + r];
+        if (i >= rec.metric.size()) continue;
+        m.push_back(rec.metric[i]);
+        c.push_back(double(rec.result.trace[i].oracle_calls));
+        t.push_back(rec.result.trace[i].seconds);
+      }
+      const double med = quantile(m, 0.5), lo = quantile(m, 0.2), hi = quantile(m, 0.8);
+      const double mc = quantile(c, 0.5), mt = quantile(t, 0.5);
+      for (auto* series : {&sc, &st}) {
+        series->y.push_back(med);
+        series->lo.push_back(lo);
+        series->hi.push_back(hi);
+      }
+      sc.x.push_back(mc);
+      st.x.push_back(mt);
+      rows.push_back({double(s), double(records[first].result.trace[i].iteration), mc, mt, med, lo, hi});
+    }
+    for (std::size_t r = 0; r < seeds; ++r) {
+      const auto& rec = records[first + r];
+      finals.push_back(rec.metric.empty() ? kNaN : rec.metric.back());
+      calls_end.push_back(double(rec.result.run.evaluations));
+      secs_end.push_back(rec.result.run.seconds);
+    }
+    std::string chosen;
+    for (const auto& kv : grid[best]) chosen += (chosen.empty() ? "" : " ") + kv;
+    if (!std::isfinite(best_value) && !no_grid) chosen = "(every grid point failed)";
+    table.add_row({solvers[s], chosen.empty() ? "defaults" : chosen,
+                   sampo::io::format_number(quantile(finals, 0.5), 4), sampo::io::format_number(quantile(finals, 0.2), 4),
+                   sampo::io::format_number(quantile(finals, 0.8), 4), sampo::io::format_number(quantile(calls_end, 0.5), 6),
+                   sampo::io::format_number(quantile(secs_end, 0.5), 3)});
+    j["solvers"].push_back({{"solver", solvers[s]},
+                            {"settings", grid[best]},
+                            {"final_median", quantile(finals, 0.5)},
+                            {"final_q20", quantile(finals, 0.2)},
+                            {"final_q80", quantile(finals, 0.8)},
+                            {"oracle_calls_median", quantile(calls_end, 0.5)},
+                            {"seconds_median", quantile(secs_end, 0.5)},
+                            {"curve_oracle_calls", sc.x},
+                            {"curve_seconds", st.x},
+                            {"curve_median", sc.y},
+                            {"curve_q20", sc.lo},
+                            {"curve_q80", sc.hi}});
+    by_calls.series.push_back(std::move(sc));
+    by_time.series.push_back(std::move(st));
+  }
+  if (!global.quiet) {
+    std::cout << "problem " << b.name << " (d_x = " << b.problem->dim_x() << ", d_y = "
+              << b.problem->dim_y() << "), " << a.iters << " iterations, batch " << a.batch
+              << ", " << seeds << " seeds per solver"
+              << (no_grid ? "" : ", steps from the grid {1e-3, 1e-2, 0.1, 1}^2 (best median)") << "\n";
+    table.print(std::cout);
+    if (b.hyperclean)
+      std::cout << "reference test error: trained on corrupted labels "
+                << sampo::io::format_number(1.0 - bl::reference_accuracy(*b.hyperclean, false), 4)
+                << ", on clean labels "
+                << sampo::io::format_number(1.0 - bl::reference_accuracy(*b.hyperclean, true), 4) << "\n";
+  }
+  if (!csv.empty())
+    sampo::io::write_csv_rows(csv, {"solver_index", "iteration", "oracle_calls_median", "seconds_median",
+                                    "metric_median", "metric_q20", "metric_q80"}, rows);
+  if (!plots.empty()) {
+    sampo::cli::FigureWriter writer("sampo bilevel compare", plots);
+    by_calls.logx = true;
+    writer.write(b.name + "_calls", by_calls);
+    by_time.logx = true;
+    writer.write(b.name + "_time", by_time);
+    writer.finish();
+    if (!global.quiet) std::cout << "figures: " << writer.made() << " PNG files in " << plots << "\n";
+  }
+  if (!global.json.empty()) sampo::io::write_json(global.json, j);
+  return sampo::cli::kExitOk;
+}
+
+}  // namespace
+
+SAMPO_CLI_COMMAND(bilevel, "bilevel optimization: BO-REP and baselines on benchmark problems") {
+  const std::string usage =
+      "Usage: sampo bilevel <action> [options]   (sampo bilevel <action> --help)\n\n"
+      "Actions:\n"
+      "  run       one solver on one problem: report, --trace CSV, --json\n"
+      "  compare   several solvers over seeds, step sizes from a grid: table, --csv curves,\n"
+      "            --plots DIR (metric against oracle calls and against time)\n";
+  return sampo::cli::run_action(kCmd, usage, args, global,
+                                {sampo::cli::action({"run"}, run), sampo::cli::action({"compare"}, compare)});
+}
