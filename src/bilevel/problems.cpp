@@ -14,6 +14,8 @@
 
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/linalg/symmetric.hpp"
+#include "sampo/parallel/map_reduce.hpp"
 #include "sampo/parallel/random_stream.hpp"
 
 namespace sampo::bilevel {
@@ -146,6 +148,12 @@ MatrixXd with_spectral_norm(Index rows, Index cols, double norm, std::uint64_t s
 }
 
 MatrixXd symmetrized(const MatrixXd& m) { return 0.5 * (m + m.transpose()); }
+
+// XᵀDX for D = diag(s), s >= 0, as linalg::gram(D^{1/2}X): exactly symmetric, the same bits
+// for any thread count.
+MatrixXd weighted_gram(const MatrixXd& x, const VectorXd& s) {
+  return linalg::gram(s.cwiseSqrt().asDiagonal() * x);
+}
 
 // Lower Cholesky factor of an SPD matrix (already checked by the SPD rule).
 MatrixXd lower_factor(const MatrixXd& a) { return Eigen::LLT<MatrixXd>(a).matrixL(); }
@@ -352,18 +360,26 @@ void validate_stochastic(const StochasticQuadraticData& d) {
 QuadraticData stochastic_means(const StochasticQuadraticData& d) {
   validate_stochastic(d);
   const double n = static_cast<double>(d.a.rows()), m = static_cast<double>(d.p.rows());
+  const Index dy = d.a.cols(), dx = d.c.cols();
+  // [a c]ᵀ[a c] by linalg::gram: exactly symmetric, the same bits for any thread count.
+  MatrixXd ac(d.a.rows(), dy + dx);
+  ac << d.a, d.c;
+  const MatrixXd gi = linalg::gram(ac) / n;
   QuadraticData q;
-  q.A = symmetrized(d.a.transpose() * d.a / n);
+  q.A = gi.topLeftCorner(dy, dy);
   q.A.diagonal().array() += d.mu;
-  q.B = symmetrized(d.c.transpose() * d.c / n);
-  q.C = d.c.transpose() * d.a / n;
+  q.B = gi.bottomRightCorner(dx, dx);
+  q.C = gi.bottomLeftCorner(dx, dy);
   q.a = -(d.a.transpose() * d.s) / n;
   q.b = -(d.c.transpose() * d.s) / n;
   q.g0 = d.s.squaredNorm() / (2.0 * n);
-  q.F = symmetrized(d.p.transpose() * d.p / m);
-  q.H = symmetrized(d.q.transpose() * d.q / m);
+  MatrixXd pq(d.p.rows(), dy + dx);
+  pq << d.p, d.q;
+  const MatrixXd go = linalg::gram(pq) / m;
+  q.F = go.topLeftCorner(dy, dy);
+  q.H = go.bottomRightCorner(dx, dx);
   q.H.diagonal().array() += d.rho;
-  q.K = d.q.transpose() * d.p / m;
+  q.K = go.bottomLeftCorner(dx, dy);
   q.f0 = -(d.p.transpose() * d.r) / m;
   q.h = -(d.q.transpose() * d.r) / m;
   q.f_const = d.r.squaredNorm() / (2.0 * m);
@@ -534,7 +550,7 @@ RidgeHpoProblem::RidgeHpoProblem(MatrixXd x_train, VectorXd y_train, MatrixXd x_
   check_shape(fn, "x_val", xval_, -1, xtr_.cols());
   check_shape(fn, "y_val", yval_, xval_.rows(), 1);
   check_finite(fn, "y_val", yval_);
-  gram_ = symmetrized(xtr_.transpose() * xtr_);
+  gram_ = linalg::gram(xtr_);  // the same bits for any thread count
   xty_ = xtr_.transpose() * ytr_;
 }
 
@@ -803,7 +819,7 @@ void HypercleanLsProblem::jvp_xy_g(const VectorXd& x, const VectorXd& y, const V
 std::optional<VectorXd> HypercleanLsProblem::lower_solution(const VectorXd& x) const {
   check_size("sampo::bilevel::HypercleanLsProblem::lower_solution", "x", x, dim_x());
   const VectorXd s = sigmoid(x);
-  MatrixXd a = symmetrized(xtr_.transpose() * s.asDiagonal() * xtr_);
+  MatrixXd a = weighted_gram(xtr_, s);
   a.diagonal().array() += c_;
   return VectorXd(Eigen::LLT<MatrixXd>(a).solve(VectorXd(xtr_.transpose() * (s.array() * ytr_.array()).matrix())));
 }
@@ -811,7 +827,7 @@ std::optional<VectorXd> HypercleanLsProblem::lower_solution(const VectorXd& x) c
 std::optional<VectorXd> HypercleanLsProblem::hypergradient(const VectorXd& x) const {
   check_size("sampo::bilevel::HypercleanLsProblem::hypergradient", "x", x, dim_x());
   const VectorXd s = sigmoid(x);
-  MatrixXd a = symmetrized(xtr_.transpose() * s.asDiagonal() * xtr_);
+  MatrixXd a = weighted_gram(xtr_, s);
   a.diagonal().array() += c_;
   const Eigen::LLT<MatrixXd> llt(a);
   const VectorXd w = llt.solve(VectorXd(xtr_.transpose() * (s.array() * ytr_.array()).matrix()));
@@ -1040,54 +1056,118 @@ std::optional<VectorXd> DegenerateProblem::minimizer() const {
 // ------------------------------------------------------------------------------------------
 // HypercleanLogisticProblem
 //
-// Layout: W = y viewed as K x (p+1) (column-major), W_p its first p columns, b its last.
-// For the rows X_B (|B| x p) of a batch, the scores are Z = W_p X_Bᵀ + b1ᵀ (K x |B|: one column
-// per sample, contiguous), the probabilities Π = softmax of each column (max subtracted), and
-// Y the one-hot labels. Then, with weights ω_i (σ(λ_i)/|B| or 1/|B|):
-//   Σ ω_i CE_i,   ∇_W = G [X_B, 1] with G = (Π − Y) diag(ω),
-//   ∇²_WW·V = M [X_B, 1] with column i of M = ω_i (π_i ⊙ t_i − π_i(π_iᵀt_i)), T = V_p X_Bᵀ + v_b1ᵀ.
+// Layout: W = y viewed as K x (p+1) (column-major), W_p its first p columns, b its last; the
+// features are stored transposed (p x n, one contiguous column per sample u_i, ũ_i = [u_i; 1]).
+// Every oracle is one sweep over the samples of its batch: per sample, the scores
+// z = W_p u + b, the probabilities π = softmax(z) (max subtracted) and CE = log Σe^z − z_ℓ;
+// then, with ω_i = σ(λ_i)/|B| (inner level) or 1/|B| (outer):
+//   value:     Σ ω_i CE_i
+//   gradient:  Σ ω_i (π_i − e_ℓ) ũ_iᵀ
+//   hvp:       Σ ω_i (π_i ⊙ t_i − π_i(π_iᵀt_i)) ũ_iᵀ,  t_i = V ũ_i
+//   per sample: CE_i (grad_x_g) or (π_i − e_ℓ)ᵀ t_i (jvp_xy_g).
+// The sweep cuts the batch into fixed blocks of kSampleBlock samples, each summed in sample
+// order, and adds the block sums in block order (parallel::map_reduce): the same bits for any
+// number of threads. Only matrix-vector products inside a sample, no allocation per sample.
 
 namespace {
 
-using ConstMap = Eigen::Map<const MatrixXd>;
+constexpr std::size_t kSampleBlock = 128;
 
-struct Softmax {
-  MatrixXd prob;  ///< K x b probabilities
-  VectorXd ce;    ///< b cross-entropies
+enum class Sweep { value, gradient, hvp, per_sample_ce, per_sample_jvp };
+
+struct SweepData {
+  const MatrixXd& feat;              // p x N
+  const std::vector<int>& labels;    // N
+  Batch batch;
+  int classes;
+  const VectorXd& w;                 // y
+  const VectorXd* lambda = nullptr;  // weights σ(λ_i); nullptr: 1
+  const VectorXd* v = nullptr;       // direction of hvp / jvp
+  double scale = 1.0;                // 1/|B| or 1/N
 };
 
-// Label of batch sample k.
-int label_at(const std::vector<int>& labels, Batch batch, Index k) {
-  return labels[static_cast<std::size_t>(batch.empty() ? k : batch[static_cast<std::size_t>(k)])];
-}
+using SweepSum = std::pair<double, MatrixXd>;  // (value, (p+1) x K accumulator Σ ũ mᵀ)
 
-Softmax softmax(const ConstMap& w, const MatrixXd& x, const std::vector<int>& labels, Batch batch) {
-  const Index p = x.cols();
-  Softmax s;
-  s.prob.noalias() = w.leftCols(p) * x.transpose();
-  s.prob.colwise() += w.col(p);
-  s.ce.resize(x.rows());
-  for (Index i = 0; i < x.rows(); ++i) {
-    auto col = s.prob.col(i);
-    const double mx = col.maxCoeff();
-    const double at_label = col(label_at(labels, batch, i)) - mx;
-    col.array() = (col.array() - mx).exp();
-    const double z = col.sum();
-    col /= z;
-    s.ce(i) = std::log(z) - at_label;
+SweepSum sweep_block(const SweepData& s, Sweep what, std::size_t lo, std::size_t hi,
+                     VectorXd* per_sample) {
+  const Index p = s.feat.rows();
+  const Index k_classes = s.classes;
+  const Eigen::Map<const MatrixXd> w(s.w.data(), k_classes, p + 1);
+  const bool accumulate = what == Sweep::gradient || what == Sweep::hvp;
+  SweepSum sum{0.0, accumulate ? MatrixXd::Zero(p + 1, k_classes) : MatrixXd()};
+  VectorXd z(k_classes), t(k_classes);
+  const auto add = [&](const auto& u, const VectorXd& m) {
+    for (Index c = 0; c < k_classes; ++c) {
+      sum.second.col(c).head(p) += m(c) * u;
+      sum.second(p, c) += m(c);
+    }
+  };
+  const auto direction = [&](const auto& u) {
+    const Eigen::Map<const MatrixXd> vm(s.v->data(), k_classes, p + 1);
+    t.noalias() = vm.leftCols(p) * u;
+    t += vm.col(p);
+  };
+  for (std::size_t k = lo; k < hi; ++k) {
+    const Index i = s.batch.empty() ? static_cast<Index>(k) : s.batch[k];
+    const auto u = s.feat.col(i);
+    const int label = s.labels[static_cast<std::size_t>(i)];
+    z.noalias() = w.leftCols(p) * u;
+    z += w.col(p);
+    const double mx = z.maxCoeff();
+    const double at_label = z(label) - mx;
+    z.array() = (z.array() - mx).exp();
+    const double total = z.sum();
+    z /= total;
+    const double ce = std::log(total) - at_label;
+    const double omega = s.scale * (s.lambda != nullptr ? sigmoid((*s.lambda)(i)) : 1.0);
+    switch (what) {
+      case Sweep::value:
+        sum.first += omega * ce;
+        break;
+      case Sweep::per_sample_ce:
+        (*per_sample)(static_cast<Index>(k)) = ce;
+        break;
+      case Sweep::gradient:
+        z(label) -= 1.0;
+        z *= omega;
+        add(u, z);
+        break;
+      case Sweep::hvp: {
+        direction(u);
+        const double pt = z.dot(t);
+        t = omega * (z.array() * (t.array() - pt)).matrix();
+        add(u, t);
+        break;
+      }
+      case Sweep::per_sample_jvp:
+        direction(u);
+        z(label) -= 1.0;
+        (*per_sample)(static_cast<Index>(k)) = z.dot(t);
+        break;
+    }
   }
-  return s;
+  return sum;
 }
 
-// G (K x b, one column per sample) times [X_B, 1], written into a K x (p+1) map.
-void times_augmented(const MatrixXd& g, const MatrixXd& x, Eigen::Map<MatrixXd> out) {
-  const Index p = x.cols();
-  out.leftCols(p).noalias() = g * x;
-  out.col(p) = g.rowwise().sum();
-}
-
-void subtract_labels(MatrixXd& prob, const std::vector<int>& labels, Batch batch) {
-  for (Index i = 0; i < prob.cols(); ++i) prob(label_at(labels, batch, i), i) -= 1.0;
+SweepSum sweep(const SweepData& s, Sweep what, VectorXd* per_sample = nullptr) {
+  const std::size_t count = s.batch.empty() ? static_cast<std::size_t>(s.feat.cols()) : s.batch.size();
+  if (per_sample != nullptr) per_sample->resize(static_cast<Index>(count));
+  const std::size_t blocks = (count + kSampleBlock - 1) / kSampleBlock;
+  const auto block = [&](std::size_t b) {
+    return sweep_block(s, what, b * kSampleBlock, std::min(count, (b + 1) * kSampleBlock), per_sample);
+  };
+  if (blocks == 1) return block(0);
+  parallel::MapReduceOptions options;
+  options.block_size = 1;   // one block of samples per index: the partition above fixes the order
+  options.use_mpi = false;  // an oracle is local to its process
+  return parallel::map_reduce(
+      blocks, block,
+      [](SweepSum a, SweepSum b) {
+        a.first += b.first;
+        if (a.second.size() != 0) a.second += b.second;
+        return a;
+      },
+      options);
 }
 
 }  // namespace
@@ -1095,14 +1175,13 @@ void subtract_labels(MatrixXd& prob, const std::vector<int>& labels, Batch batch
 HypercleanLogisticProblem::HypercleanLogisticProblem(MatrixXd x_train, std::vector<int> labels_train,
                                                      MatrixXd x_val, std::vector<int> labels_val,
                                                      int classes, double c)
-    : xtr_(std::move(x_train)), xval_(std::move(x_val)), ltr_(std::move(labels_train)),
-      lval_(std::move(labels_val)), classes_(classes), c_(c) {
+    : ltr_(std::move(labels_train)), lval_(std::move(labels_val)), classes_(classes), c_(c) {
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem";
   if (classes_ < 2) throw_invalid_argument(fn, "classes", std::to_string(classes_), "must be >= 2");
   check_positive(fn, "c", c_);
-  check_nonempty_matrix(fn, "x_train", xtr_);
-  check_nonempty_matrix(fn, "x_val", xval_);
-  check_shape(fn, "x_val", xval_, -1, xtr_.cols());
+  check_nonempty_matrix(fn, "x_train", x_train);
+  check_nonempty_matrix(fn, "x_val", x_val);
+  check_shape(fn, "x_val", x_val, -1, x_train.cols());
   const auto check_labels = [&](std::string_view name, const std::vector<int>& labels, Index rows) {
     if (static_cast<Index>(labels.size()) != rows) {
       std::string what("has ");
@@ -1122,33 +1201,34 @@ HypercleanLogisticProblem::HypercleanLogisticProblem(MatrixXd x_train, std::vect
       throw_invalid_argument(fn, name, std::to_string(labels[i]), what);
     }
   };
-  check_labels("labels_train", ltr_, xtr_.rows());
-  check_labels("labels_val", lval_, xval_.rows());
+  check_labels("labels_train", ltr_, x_train.rows());
+  check_labels("labels_val", lval_, x_val.rows());
+  xtr_ = x_train.transpose();
+  xval_ = x_val.transpose();
 }
 
-Index HypercleanLogisticProblem::dim_x() const { return xtr_.rows(); }
-Index HypercleanLogisticProblem::dim_y() const { return classes_ * (xtr_.cols() + 1); }
-Index HypercleanLogisticProblem::outer_samples() const { return xval_.rows(); }
-Index HypercleanLogisticProblem::inner_samples() const { return xtr_.rows(); }
+Index HypercleanLogisticProblem::dim_x() const { return xtr_.cols(); }
+Index HypercleanLogisticProblem::dim_y() const { return classes_ * (xtr_.rows() + 1); }
+Index HypercleanLogisticProblem::outer_samples() const { return xval_.cols(); }
+Index HypercleanLogisticProblem::inner_samples() const { return xtr_.cols(); }
 
 double HypercleanLogisticProblem::f(const VectorXd& x, const VectorXd& y, Batch batch) const {
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::f";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, outer_samples());
-  const ConstMap w(y.data(), classes_, xtr_.cols() + 1);
-  const Rows<MatrixXd> xv(xval_, batch);
-  return mean_weight(batch, outer_samples()) * softmax(w, xv(), lval_, batch).ce.sum();
+  SweepData s{xval_, lval_, batch, classes_, y};
+  s.scale = mean_weight(batch, outer_samples());
+  return sweep(s, Sweep::value).first;
 }
 
 double HypercleanLogisticProblem::g(const VectorXd& x, const VectorXd& y, Batch batch) const {
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::g";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, inner_samples());
-  const ConstMap w(y.data(), classes_, xtr_.cols() + 1);
-  const Rows<MatrixXd> xt(xtr_, batch);
-  const Rows<VectorXd> lam(x, batch);
-  const Softmax s = softmax(w, xt(), ltr_, batch);
-  return mean_weight(batch, inner_samples()) * sigmoid(lam()).dot(s.ce) + 0.5 * c_ * y.squaredNorm();
+  SweepData s{xtr_, ltr_, batch, classes_, y};
+  s.lambda = &x;
+  s.scale = mean_weight(batch, inner_samples());
+  return sweep(s, Sweep::value).first + 0.5 * c_ * y.squaredNorm();
 }
 
 void HypercleanLogisticProblem::grad_x_f(const VectorXd& x, const VectorXd& y, Batch batch,
@@ -1164,14 +1244,11 @@ void HypercleanLogisticProblem::grad_y_f(const VectorXd& x, const VectorXd& y, B
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::grad_y_f";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, outer_samples());
-  const Index p = xtr_.cols();
-  const ConstMap w(y.data(), classes_, p + 1);
-  const Rows<MatrixXd> xv(xval_, batch);
-  Softmax s = softmax(w, xv(), lval_, batch);
-  subtract_labels(s.prob, lval_, batch);
-  s.prob *= mean_weight(batch, outer_samples());
+  SweepData s{xval_, lval_, batch, classes_, y};
+  s.scale = mean_weight(batch, outer_samples());
+  const SweepSum sum = sweep(s, Sweep::gradient);
   VectorXd res(dim_y());
-  times_augmented(s.prob, xv(), Eigen::Map<MatrixXd>(res.data(), classes_, p + 1));
+  Eigen::Map<MatrixXd>(res.data(), classes_, xtr_.rows() + 1) = sum.second.transpose();
   out = std::move(res);
 }
 
@@ -1180,18 +1257,18 @@ void HypercleanLogisticProblem::grad_x_g(const VectorXd& x, const VectorXd& y, B
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::grad_x_g";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, inner_samples());
-  const ConstMap w(y.data(), classes_, xtr_.cols() + 1);
-  const Rows<MatrixXd> xt(xtr_, batch);
-  const Softmax s = softmax(w, xt(), ltr_, batch);
+  SweepData s{xtr_, ltr_, batch, classes_, y};
+  VectorXd ce;
+  sweep(s, Sweep::per_sample_ce, &ce);
   const double scale = mean_weight(batch, inner_samples());
   if (batch.empty()) {
-    out = (scale * sigmoid_prime(x).array() * s.ce.array()).matrix();
+    out = (scale * sigmoid_prime(x).array() * ce.array()).matrix();
     return;
   }
   VectorXd res = VectorXd::Zero(dim_x());
   for (std::size_t k = 0; k < batch.size(); ++k) {
     const Index i = batch[k];
-    res(i) += scale * sigmoid_prime(x(i)) * s.ce(static_cast<Index>(k));
+    res(i) += scale * sigmoid_prime(x(i)) * ce(static_cast<Index>(k));
   }
   out = std::move(res);
 }
@@ -1201,18 +1278,12 @@ void HypercleanLogisticProblem::grad_y_g(const VectorXd& x, const VectorXd& y, B
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::grad_y_g";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, inner_samples());
-  const Index p = xtr_.cols();
-  const ConstMap w(y.data(), classes_, p + 1);
-  const Rows<MatrixXd> xt(xtr_, batch);
-  const Rows<VectorXd> lam(x, batch);
-  Softmax s = softmax(w, xt(), ltr_, batch);
-  subtract_labels(s.prob, ltr_, batch);
-  const VectorXd omega = mean_weight(batch, inner_samples()) * sigmoid(lam());
-  s.prob = s.prob * omega.asDiagonal();
-  VectorXd res(dim_y());
-  Eigen::Map<MatrixXd> r(res.data(), classes_, p + 1);
-  times_augmented(s.prob, xt(), r);
-  r += c_ * w;
+  SweepData s{xtr_, ltr_, batch, classes_, y};
+  s.lambda = &x;
+  s.scale = mean_weight(batch, inner_samples());
+  const SweepSum sum = sweep(s, Sweep::gradient);
+  VectorXd res = c_ * y;
+  Eigen::Map<MatrixXd>(res.data(), classes_, xtr_.rows() + 1) += sum.second.transpose();
   out = std::move(res);
 }
 
@@ -1221,22 +1292,13 @@ void HypercleanLogisticProblem::hvp_yy_g(const VectorXd& x, const VectorXd& y, c
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::hvp_yy_g";
   check_xyv(fn, x, dim_x(), y, dim_y(), v);
   check_batch(fn, batch, inner_samples());
-  const Index p = xtr_.cols();
-  const ConstMap w(y.data(), classes_, p + 1), vm(v.data(), classes_, p + 1);
-  const Rows<MatrixXd> xt(xtr_, batch);
-  const Rows<VectorXd> lam(x, batch);
-  const Softmax s = softmax(w, xt(), ltr_, batch);
-  MatrixXd t = vm.leftCols(p) * xt().transpose();
-  t.colwise() += vm.col(p);
-  const VectorXd omega = mean_weight(batch, inner_samples()) * sigmoid(lam());
-  for (Index i = 0; i < t.cols(); ++i) {
-    const double pt = s.prob.col(i).dot(t.col(i));
-    t.col(i) = omega(i) * (s.prob.col(i).array() * (t.col(i).array() - pt)).matrix();
-  }
-  VectorXd res(dim_y());
-  Eigen::Map<MatrixXd> r(res.data(), classes_, p + 1);
-  times_augmented(t, xt(), r);
-  r += c_ * vm;
+  SweepData s{xtr_, ltr_, batch, classes_, y};
+  s.lambda = &x;
+  s.v = &v;
+  s.scale = mean_weight(batch, inner_samples());
+  const SweepSum sum = sweep(s, Sweep::hvp);
+  VectorXd res = c_ * v;
+  Eigen::Map<MatrixXd>(res.data(), classes_, xtr_.rows() + 1) += sum.second.transpose();
   out = std::move(res);
 }
 
@@ -1245,15 +1307,11 @@ void HypercleanLogisticProblem::jvp_xy_g(const VectorXd& x, const VectorXd& y, c
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::jvp_xy_g";
   check_xyv(fn, x, dim_x(), y, dim_y(), v);
   check_batch(fn, batch, inner_samples());
-  const Index p = xtr_.cols();
-  const ConstMap w(y.data(), classes_, p + 1), vm(v.data(), classes_, p + 1);
-  const Rows<MatrixXd> xt(xtr_, batch);
-  Softmax s = softmax(w, xt(), ltr_, batch);
-  subtract_labels(s.prob, ltr_, batch);
-  MatrixXd t = vm.leftCols(p) * xt().transpose();
-  t.colwise() += vm.col(p);
-  // entry i: σ'(λ_i)/|B| · (π_i − e_{ℓ_i})ᵀ V ũ_i
-  const VectorXd dots = (s.prob.array() * t.array()).colwise().sum().transpose();
+  // entry i: σ'(λ_i)/|B| · (π_i − e_{ℓ_i})ᵀ V ũ_i, accumulated over repeated indices.
+  SweepData s{xtr_, ltr_, batch, classes_, y};
+  s.v = &v;
+  VectorXd dots;
+  sweep(s, Sweep::per_sample_jvp, &dots);
   const double scale = mean_weight(batch, inner_samples());
   if (batch.empty()) {
     out = (scale * sigmoid_prime(x).array() * dots.array()).matrix();
@@ -1271,15 +1329,16 @@ std::vector<int> HypercleanLogisticProblem::predict(
     const VectorXd& w, const Eigen::Ref<const MatrixXd>& features) const {
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::predict";
   check_size(fn, "w", w, dim_y());
-  const Index p = xtr_.cols();
+  const Index p = xtr_.rows();
   check_shape(fn, "features", features, -1, p);
-  const ConstMap wm(w.data(), classes_, p + 1);
-  MatrixXd z = wm.leftCols(p) * features.transpose();
-  z.colwise() += wm.col(p);
+  const Eigen::Map<const MatrixXd> wm(w.data(), classes_, p + 1);
   std::vector<int> labels(static_cast<std::size_t>(features.rows()));
-  for (Index i = 0; i < z.cols(); ++i) {
+  VectorXd z(classes_);
+  for (Index i = 0; i < features.rows(); ++i) {
+    z.noalias() = wm.leftCols(p) * features.row(i).transpose();
+    z += wm.col(p);
     Index best = 0;
-    z.col(i).maxCoeff(&best);
+    z.maxCoeff(&best);
     labels[static_cast<std::size_t>(i)] = static_cast<int>(best);
   }
   return labels;

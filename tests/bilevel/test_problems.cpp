@@ -14,6 +14,7 @@
 #include "sampo/parallel/random_stream.hpp"
 #include "sampo/testing/fixtures.hpp"
 #include "sampo_test.hpp"
+#include "thread_count.hpp"
 
 using namespace sampo;
 using namespace sampo::bilevel;
@@ -782,4 +783,70 @@ TEST_CASE("check_oracles: detects a wrong oracle, skips a missing grad_x_g", "[b
   lo.tolerance = -1;
   SAMPO_REQUIRE_THROWS_WITH(solve_lower_level(DegenerateProblem(1.0), x, y, lo), sampo::invalid_argument,
                             "'tolerance'");
+}
+
+// ------------------------------------------------------------------------------------------
+
+TEST_CASE("oracles: the same bits with 1 and 2 threads", "[bilevel][problems][threads]") {
+  // Digits-sized data (the hyperclean task: ~900 training rows, 64 features, 10 classes) and a
+  // ridge problem with 1000 features: large enough for Eigen to split its products.
+  const LogisticData d = logistic_data(900, 450, 64, 10, 0);
+  const HypercleanLogisticProblem p(d.xtr, d.ltr, d.xval, d.lval, 10, 0.1);
+  const VectorXd x = normal_vector(900, 0, 801), y = normal_vector(650, 0, 802, 0.1);
+  const VectorXd v = normal_vector(650, 0, 803);
+  RidgeHpoOptions ro;
+  ro.features = 1000;
+  ro.train_samples = 400;
+  ro.val_samples = 200;
+  const RidgeHpoProblem r = make_ridge_hpo(ro);
+  const VectorXd rx = normal_vector(1000, 0, 804, 0.3), ry = normal_vector(1000, 0, 805);
+  const auto run = [&] {
+    std::vector<VectorXd> outs(8);
+    outs[0] = VectorXd::Constant(1, p.g(x, y, {}));
+    p.grad_y_g(x, y, {}, outs[1]);
+    p.hvp_yy_g(x, y, v, {}, outs[2]);
+    p.jvp_xy_g(x, y, v, {}, outs[3]);
+    p.grad_y_f(x, y, {}, outs[4]);
+    r.grad_y_g(rx, ry, {}, outs[5]);
+    outs[6] = *r.hypergradient(rx);
+    p.grad_x_g(x, y, {}, outs[7]);
+    return outs;
+  };
+  const auto one = sampo::test::with_threads(1, run);
+  const auto two = sampo::test::with_threads(2, run);
+  for (std::size_t k = 0; k < one.size(); ++k) {
+    CAPTURE(k);
+    CHECK(sampo::test::same_entries(one[k], two[k]));
+  }
+
+  // Problems built under each thread count (their precomputed Gram matrices and closed forms).
+  const auto build = [] {
+    std::vector<VectorXd> outs;
+    StochasticQuadraticOptions so;
+    so.dim_x = 50;
+    so.dim_y = 60;
+    so.inner_samples = so.outer_samples = 3000;
+    const StochasticQuadraticProblem sq = make_stochastic_quadratic(so);
+    outs.push_back(sq.means().data().A.reshaped());
+    outs.push_back(sq.means().data().C.reshaped());
+    outs.push_back(*sq.minimizer());
+    HypercleanLsOptions ho;
+    ho.features = 200;
+    ho.train_samples = 2000;
+    const HypercleanLsInstance h = make_hyperclean_ls(ho);
+    outs.push_back(*h.problem.hypergradient(VectorXd::Zero(2000)));
+    QuadraticProblemOptions qo;
+    qo.dim_x = qo.dim_y = 300;
+    const QuadraticProblem q = make_quadratic(qo);
+    outs.push_back(q.data().A.reshaped());
+    outs.push_back(q.hessian().reshaped());
+    outs.push_back(*q.minimizer());
+    return outs;
+  };
+  const auto b1 = sampo::test::with_threads(1, build);
+  const auto b2 = sampo::test::with_threads(2, build);
+  for (std::size_t k = 0; k < b1.size(); ++k) {
+    CAPTURE(k);
+    CHECK(sampo::test::same_entries(b1[k], b2[k]));
+  }
 }

@@ -18,6 +18,16 @@
 /// Every oracle checks the sizes of x, y and v and that each batch index lies in the samples
 /// of its level, and throws sampo::invalid_argument naming 'x', 'y', 'v' or 'batch' (with the
 /// bad index) otherwise; problems that are not finite sums ignore the batch.
+///
+/// Threads. Every oracle returns the same bits for any number of OpenMP threads: the oracles
+/// use matrix-vector products only, and HypercleanLogisticProblem sums its samples in fixed
+/// blocks of 128, added in block order (parallel::map_reduce). The Gram matrices of the
+/// constructors (ridge, hyperclean, the stochastic quadratic's means) come from linalg::gram,
+/// also thread-independent. Not so the precomputations that use Eigen's blocked matrix-matrix
+/// products, whose block sizes depend on the thread count: QuadraticProblem's P, ∇²Φ and x*
+/// (hence minimizer(), optimal_value()) and make_quadratic's random matrices may differ in
+/// the last bits between thread counts for dimensions in the hundreds (the tests see equal
+/// bits at d = 300, different ones at d = 1000).
 
 #include <cstdint>
 #include <optional>
@@ -367,7 +377,7 @@ class HypercleanLogisticProblem : public Problem {
                                          const Eigen::Ref<const Eigen::MatrixXd>& features) const;
 
  private:
-  Eigen::MatrixXd xtr_, xval_;
+  Eigen::MatrixXd xtr_, xval_;  // features transposed: p x n and p x m, one column per sample
   std::vector<int> ltr_, lval_;
   int classes_;
   double c_;
