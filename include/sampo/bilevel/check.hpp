@@ -49,7 +49,9 @@ struct OracleCheckResult {
 /// Compares each derivative oracle (full sums) with central differences of the oracle below it
 /// at (x, y), along random unit directions: ∇_x f, ∇_y f, ∇_x g (skipped when the problem does
 /// not provide it), ∇_y g against f and g; ∇²_yy g·v and ∇²_xy g·v against differences of ∇_y g
-/// (vᵀ∇²_xy g·u = d/dt vᵀ∇_y g(x + tu, y)).
+/// (vᵀ∇²_xy g·u = d/dt vᵀ∇_y g(x + tu, y)). A problem whose grad_x_g throws
+/// sampo::invalid_argument does not provide it: it gets no rows, and run.message says so.
+/// run.termination is always converged (the check ran); `passed` is the verdict.
 /// @throw sampo::invalid_argument for wrong sizes or bad options.
 [[nodiscard]] OracleCheckResult check_oracles(const Problem& problem, const Eigen::VectorXd& x,
                                               const Eigen::VectorXd& y,
@@ -71,13 +73,21 @@ struct LowerSolveResult {
 };
 
 /// y*(x) by Newton–CG on g(x, ·) (full sums; Hessian-vector products, backtracking on g),
-/// from @p y0. For a strongly convex g it converges quadratically near y*.
+/// from @p y0. For a strongly convex g it converges quadratically near y*. CG stops at the
+/// forcing term min(0.5, sqrt(‖∇_y g‖/max(1, ‖∇_y g(y0)‖))) or at non-positive curvature
+/// (steepest descent if the first direction has it); the Armijo test (c₁ = 1e-4, halving)
+/// allows 100·eps·(1 + |g|) of rounding. run.termination: converged (tolerance met),
+/// max_iterations, or numerical_failure (a non-finite g or gradient, or no decrease found).
 [[nodiscard]] LowerSolveResult solve_lower_level(const Problem& problem, const Eigen::VectorXd& x,
                                                  const Eigen::VectorXd& y0,
                                                  const LowerSolveOptions& options = {});
 
 /// ∇Φ(x) by implicit differentiation at y (taken as y*(x)): ∇_x f − ∇²_xy g·v with
 /// ∇²_yy g·v = ∇_y f solved by CG to relative residual @p cg_tolerance (full sums).
+/// @throw sampo::invalid_argument for wrong sizes, cg_tolerance <= 0 or cg_iterations == 0.
+/// @throw sampo::numerical_error when CG meets non-positive curvature (the lower level is not
+///        strongly convex at y) or does not reach @p cg_tolerance within @p cg_iterations: a
+///        reference value is never returned silently inaccurate.
 [[nodiscard]] Eigen::VectorXd implicit_hypergradient(const Problem& problem,
                                                      const Eigen::VectorXd& x,
                                                      const Eigen::VectorXd& y,

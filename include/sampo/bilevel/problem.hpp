@@ -74,8 +74,8 @@ struct OracleCounts {
 /// ones default to "not known" / "not provided".
 ///
 /// Thread-safety: every member is const and a solver calls them from one thread; a problem
-/// may parallelize inside an oracle (the built-in ones do, over samples, with a fixed
-/// summation order).
+/// may parallelize inside an oracle, with a summation order that does not depend on the
+/// thread count (HypercleanLogisticProblem does, over fixed blocks of samples; problems.hpp).
 class Problem {
  public:
   virtual ~Problem() = default;

@@ -15,6 +15,19 @@
 /// Every constructor checks its data (shapes, finiteness, positivity) and throws
 /// sampo::invalid_argument naming the argument. The finite sums scale mini-batches so that
 /// they are unbiased (problem.hpp).
+/// Every oracle checks the sizes of x, y and v and that each batch index lies in the samples
+/// of its level, and throws sampo::invalid_argument naming 'x', 'y', 'v' or 'batch' (with the
+/// bad index) otherwise; problems that are not finite sums ignore the batch.
+///
+/// Threads. Every oracle returns the same bits for any number of OpenMP threads: the oracles
+/// use matrix-vector products only, and HypercleanLogisticProblem sums its samples in fixed
+/// blocks of 128, added in block order (parallel::map_reduce). The Gram matrices of the
+/// constructors (ridge, hyperclean, the stochastic quadratic's means) come from linalg::gram,
+/// also thread-independent. Not so the precomputations that use Eigen's blocked matrix-matrix
+/// products, whose block sizes depend on the thread count: QuadraticProblem's P, ∇²Φ and x*
+/// (hence minimizer(), optimal_value()) and make_quadratic's random matrices may differ in
+/// the last bits between thread counts for dimensions in the hundreds (the tests see equal
+/// bits at d = 300, different ones at d = 1000).
 
 #include <cstdint>
 #include <optional>
@@ -86,7 +99,11 @@ struct QuadraticProblemOptions {
   std::uint64_t seed = 0;
   void validate() const;
 };
-/// A random QuadraticProblem with ∇²Φ ≻ 0 (H is shifted if needed).
+/// A random QuadraticProblem: A, B, F (d_y or d_x square) and H with random orthogonal
+/// eigenvectors and eigenvalues log-spaced in [mu, L]; C and K Gaussian, scaled to spectral
+/// norm `coupling`; a, b, f0, h standard normal; g0 = f_const = 0. The cross terms KP + PᵀKᵀ
+/// of ∇²Φ may make it indefinite: H is then shifted by (mu − λ_min(∇²Φ))·I, so that
+/// λ_min(∇²Φ) >= mu always (and x* exists).
 [[nodiscard]] QuadraticProblem make_quadratic(const QuadraticProblemOptions& options = {});
 
 /// Finite-sum quadratic with least-squares samples (n inner rows, m outer rows):
@@ -151,7 +168,9 @@ struct StochasticQuadraticOptions {
   std::uint64_t seed = 0;
   void validate() const;
 };
-/// Random Gaussian rows (a_i ~ N(0, I/... ) scaled so that λ_max(A) is about 1).
+/// Random Gaussian rows: a_i ~ N(0, σ²I) with σ = 1/(1 + sqrt(d_y/n)), so that
+/// λ_max((1/n)Σ a_i a_iᵀ) is about 1 (Marchenko–Pastur); c_i ~ coupling·N(0, I)/(1 + sqrt(d_x/n));
+/// p_j, q_j likewise with m; s, r standard normal.
 [[nodiscard]] StochasticQuadraticProblem make_stochastic_quadratic(const StochasticQuadraticOptions& options = {});
 
 /// Ridge regression with one regularizer per feature (x = λ ∈ ℝ^p, y = w ∈ ℝ^p):
@@ -161,6 +180,7 @@ struct StochasticQuadraticOptions {
 /// v = (X_trᵀX_tr + diag(e^λ))⁻¹X_valᵀ(X_val w* − y_val).
 class RidgeHpoProblem : public Problem {
  public:
+  /// @throw sampo::invalid_argument for empty or non-finite data or inconsistent shapes.
   RidgeHpoProblem(Eigen::MatrixXd x_train, Eigen::VectorXd y_train, Eigen::MatrixXd x_val,
                   Eigen::VectorXd y_val);
   [[nodiscard]] std::string name() const override { return "ridge-hpo"; }
@@ -185,9 +205,12 @@ class RidgeHpoProblem : public Problem {
  private:
   Eigen::MatrixXd xtr_, xval_;
   Eigen::VectorXd ytr_, yval_;
+  Eigen::MatrixXd gram_;  // X_trᵀX_tr (full-batch oracles and closed forms)
+  Eigen::VectorXd xty_;   // X_trᵀy_tr
 };
 
-/// Options of make_ridge_hpo: Gaussian features, a sparse true w, Gaussian noise.
+/// Options of make_ridge_hpo: standard normal features, a sparse true w (each entry N(0, 1)
+/// with probability 1/3, else 0; entry 0 always nonzero), targets X w + noise·N(0, 1).
 struct RidgeHpoOptions {
   Eigen::Index features = 10;
   Eigen::Index train_samples = 100;
@@ -204,6 +227,7 @@ struct RidgeHpoOptions {
 class HypercleanLsProblem : public Problem {
  public:
   /// @param c > 0.
+  /// @throw sampo::invalid_argument for empty or non-finite data, inconsistent shapes or c <= 0.
   HypercleanLsProblem(Eigen::MatrixXd x_train, Eigen::VectorXd y_train, Eigen::MatrixXd x_val,
                       Eigen::VectorXd y_val, double c);
   [[nodiscard]] std::string name() const override { return "hyperclean-ls"; }
@@ -231,8 +255,9 @@ class HypercleanLsProblem : public Problem {
   double c_;
 };
 
-/// Options of make_hyperclean_ls: a linear model, a fraction of training targets replaced by
-/// noise (corrupted() says which).
+/// Options of make_hyperclean_ls: standard normal features and true w, targets x_iᵀw + 0.1·N(0, 1);
+/// exactly round(corrupted_fraction·n) training targets, chosen at random, replaced by
+/// ‖w‖·N(0, 1) draws (HypercleanLsInstance::corrupted says which).
 struct HypercleanLsOptions {
   Eigen::Index features = 5;
   Eigen::Index train_samples = 50;
@@ -279,6 +304,7 @@ class CoshProblem : public Problem {
  private:
   Eigen::MatrixXd A_;
   Eigen::VectorXd c_;
+  Eigen::MatrixXd chol_;  // lower Cholesky factor of A
 };
 /// A CoshProblem of dimension d with A's eigenvalues log-spaced in [1, condition] and c
 /// uniform in [-1, 1].
@@ -286,7 +312,8 @@ class CoshProblem : public Problem {
 
 /// x ∈ ℝ, y ∈ ℝ²: g = ½y₁² − x y₁ + (ε/2)y₂²,  f = ½(x − y₂)² + ½(y₁ − 1)².
 /// ε > 0: y* = (x, 0), Φ = ½x² + ½(x − 1)², x* = ½, Φ* = ¼. ε = 0: the lower level's minimizers
-/// form the line y₁ = x (not strongly convex; the curvature check must report it).
+/// form the line y₁ = x (not strongly convex; the curvature check must report it), and every
+/// closed form (lower_solution, hypergradient, value, optimal_value, minimizer) is empty.
 class DegenerateProblem : public Problem {
  public:
   /// @param epsilon >= 0.
@@ -317,10 +344,13 @@ class DegenerateProblem : public Problem {
 /// Multinomial logistic regression with per-sample weights (data hyper-cleaning; x = λ ∈ ℝ^n,
 /// y = W ∈ ℝ^{K x (p+1)} stored column-major, last column the intercepts):
 ///   g(λ, W) = (1/n) Σ_i σ(λ_i) CE(W; u_i, ℓ_i) + (c/2)‖W‖²,  f(W) = (1/m) Σ_j CE(W; v_j, ℓ'_j),
-/// CE the softmax cross-entropy. Labels are 0..K−1. No closed form.
+/// CE the softmax cross-entropy. Labels are 0..K−1. The regularization covers every entry of
+/// W, intercepts included. grad_x_f is 0 (f does not depend on λ). No closed form.
 class HypercleanLogisticProblem : public Problem {
  public:
   /// @param classes K >= 2; labels in [0, K). @param c > 0.
+  /// @throw sampo::invalid_argument for empty or non-finite features, inconsistent shapes or
+  ///        label counts, a label outside [0, K), K < 2 or c <= 0.
   HypercleanLogisticProblem(Eigen::MatrixXd x_train, std::vector<int> labels_train,
                             Eigen::MatrixXd x_val, std::vector<int> labels_val, int classes,
                             double c);
@@ -341,12 +371,15 @@ class HypercleanLogisticProblem : public Problem {
                 Eigen::VectorXd& out) const override;
 
   [[nodiscard]] int classes() const noexcept { return classes_; }
-  /// Predicted labels (argmax of the scores) of the rows of @p features under weights @p w.
+  /// The ℓ2 weight c.
+  [[nodiscard]] double regularization() const noexcept { return c_; }
+  /// Predicted labels (argmax of the scores; the smallest label on ties) of the rows of
+  /// @p features (p columns) under weights @p w (size dim_y()).
   [[nodiscard]] std::vector<int> predict(const Eigen::VectorXd& w,
                                          const Eigen::Ref<const Eigen::MatrixXd>& features) const;
 
  private:
-  Eigen::MatrixXd xtr_, xval_;
+  Eigen::MatrixXd xtr_, xval_;  // features transposed: p x n and p x m, one column per sample
   std::vector<int> ltr_, lval_;
   int classes_;
   double c_;
