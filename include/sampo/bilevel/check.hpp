@@ -20,8 +20,11 @@ struct OracleCheckOptions {
   /// Central-difference step, relative: h = step·max(1, ‖point‖∞). The truncation error is
   /// O(h²·f''') and the rounding error O(eps·|f|/h); 1e-5 balances them for smooth problems.
   double step = 1e-5;
-  /// A check passes when |analytic − finite difference| <= tolerance·max(1, scale), scale the
-  /// largest magnitude among the compared numbers (the two errors above: about 1e-10·scale).
+  /// A check passes when |analytic − finite difference| <= tolerance·max(1, scale) + rounding,
+  /// scale the largest magnitude among the compared numbers (the two errors above: about
+  /// 1e-10·scale for O(1) values) and rounding = 64·eps·(|φ₊| + |φ₋|)/(2h) the rounding
+  /// allowance of the difference quotient of the values φ± compared (so that a sum whose value
+  /// is large against its derivative does not fail by rounding alone).
   double tolerance = 1e-6;
   std::size_t directions = 3;   ///< random directions per derivative
   std::uint64_t seed = 0;       ///< directions
@@ -35,6 +38,7 @@ struct OracleCheckRow {
   double analytic = 0.0;     ///< directional derivative from the oracle
   double numerical = 0.0;    ///< central difference
   double error = 0.0;        ///< |analytic − numerical| / max(1, scale)
+  double rounding = 0.0;     ///< rounding allowance of the central difference (OracleCheckOptions::tolerance)
   bool passed = false;
 };
 
@@ -42,7 +46,7 @@ struct OracleCheckRow {
 struct OracleCheckResult {
   std::vector<OracleCheckRow> rows;
   bool passed = false;   ///< every row passed
-  double max_error = 0.0;
+  double max_error = 0.0;  ///< the largest OracleCheckRow::error
   Run run;               ///< evaluations: oracle calls made
 };
 

@@ -26,8 +26,8 @@
 /// also thread-independent. Not so the precomputations that use Eigen's blocked matrix-matrix
 /// products, whose block sizes depend on the thread count: QuadraticProblem's P, ∇²Φ and x*
 /// (hence minimizer(), optimal_value()) and make_quadratic's random matrices may differ in
-/// the last bits between thread counts for dimensions in the hundreds (the tests see equal
-/// bits at d = 300, different ones at d = 1000).
+/// the last bits between thread counts for large dimensions (equal bits at d = 300 in the
+/// tests, different ones at d = 1000 in a one-off check).
 
 #include <cstdint>
 #include <optional>
@@ -103,7 +103,7 @@ struct QuadraticProblemOptions {
 /// eigenvectors and eigenvalues log-spaced in [mu, L]; C and K Gaussian, scaled to spectral
 /// norm `coupling`; a, b, f0, h standard normal; g0 = f_const = 0. The cross terms KP + PᵀKᵀ
 /// of ∇²Φ may make it indefinite: H is then shifted by (mu − λ_min(∇²Φ))·I, so that
-/// λ_min(∇²Φ) >= mu always (and x* exists).
+/// λ_min(∇²Φ) >= mu up to rounding (and x* exists).
 [[nodiscard]] QuadraticProblem make_quadratic(const QuadraticProblemOptions& options = {});
 
 /// Finite-sum quadratic with least-squares samples (n inner rows, m outer rows):
