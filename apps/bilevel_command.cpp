@@ -36,7 +36,7 @@ struct ProblemArgs {
   std::string data;
   bl::BenchmarkOptions options;
   std::size_t iters = 1000;
-  long long batch = 0;
+  long batch = 0;
   std::size_t trace_every = 10;
 };
 
@@ -56,7 +56,7 @@ void add_problem_options(po::options_description& desc, ProblemArgs& a) {
        "hyperclean-digits: the digits CSV (default: data/digits/digits.csv as sampo validate finds it)")
       ("iters", sampo::cli::integer<std::size_t>("bilevel", "--iters", &a.iters, 1, 100000000),
        "outer iterations")
-      ("batch", sampo::cli::integer<long long>("bilevel", "--batch", &a.batch, 0, 100000000),
+      ("batch", sampo::cli::integer<long>("bilevel", "--batch", &a.batch, 0, 100000000),
        "samples per stochastic oracle call (0: full sums)")
       ("trace-every", sampo::cli::integer<std::size_t>("bilevel", "--trace-every", &a.trace_every, 1, 100000000),
        "trace (and, for hyperclean-digits, test accuracy) every this many iterations");
@@ -211,13 +211,13 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
     }
   }
   if (!trace.empty()) {
-    std::vector<std::vector<double>> rows;
+    Eigen::MatrixXd rows(static_cast<Eigen::Index>(r.trace.size()), 8);
     for (std::size_t i = 0; i < r.trace.size(); ++i) {
       const auto& p = r.trace[i];
-      rows.push_back({double(p.iteration), double(p.oracle_calls), double(p.oracle_samples), p.seconds,
-                      p.value, p.gradient_norm, p.inner_distance, rec.metric[i]});
+      rows.row(static_cast<Eigen::Index>(i)) << double(p.iteration), double(p.oracle_calls),
+          double(p.oracle_samples), p.seconds, p.value, p.gradient_norm, p.inner_distance, rec.metric[i];
     }
-    sampo::io::write_csv_rows(trace, trace_header(), rows);
+    sampo::io::write_csv(trace, rows, trace_header());
   }
   if (!global.json.empty()) {
     nlohmann::json j = result_json(r);
@@ -330,10 +330,10 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
   j["solvers"] = nlohmann::json::array();
   sampo::validation::Figure by_calls{b.name + ": " + metric.name + " (median, 20-80% band, " +
                                          std::to_string(seeds) + " seeds)",
-                                     "oracle calls", metric.name, true, metric.log, true, {}};
+                                     "oracle calls", metric.name, true, metric.log, {}, true};
   sampo::validation::Figure by_time = by_calls;
   by_time.xlabel = "seconds";
-  std::vector<std::vector<double>> rows;
+  std::vector<std::vector<std::string>> rows;
   using sampo::io::Align;
   sampo::io::Table table({{"solver"}, {"settings"}, {"final " + metric.name + " (median)", Align::right},
                           {"20%", Align::right}, {"80%", Align::right}, {"oracle calls", Align::right},
@@ -378,7 +378,9 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
       }
       sc.x.push_back(mc);
       st.x.push_back(mt);
-      rows.push_back({double(s), double(records[first].result.trace[i].iteration), mc, mt, med, lo, hi});
+      auto num = [](double v) { return sampo::io::format_number(v, 17); };
+      rows.push_back({solvers[s], std::to_string(records[first].result.trace[i].iteration), num(mc),
+                      num(mt), num(med), num(lo), num(hi)});
     }
     for (std::size_t r = 0; r < seeds; ++r) {
       const auto& rec = records[first + r];
@@ -421,7 +423,7 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
                 << sampo::io::format_number(1.0 - bl::reference_accuracy(*b.hyperclean, true), 4) << "\n";
   }
   if (!csv.empty())
-    sampo::io::write_csv_rows(csv, {"solver_index", "iteration", "oracle_calls_median", "seconds_median",
+    sampo::io::write_csv_rows(csv, {"solver", "iteration", "oracle_calls_median", "seconds_median",
                                     "metric_median", "metric_q20", "metric_q80"}, rows);
   if (!plots.empty()) {
     sampo::cli::FigureWriter writer("sampo bilevel compare", plots);

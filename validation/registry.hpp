@@ -29,15 +29,15 @@ struct Series {
   std::string label;
   std::vector<double> x, y;
   /// Optional band (both the size of x): drawn shaded behind the line, e.g. a 20–80% range.
-  std::vector<double> lo, hi;
+  std::vector<double> lo{}, hi{};
 };
 
 /// A figure a case may attach; `sampo validate --plots DIR` draws it to DIR/<case>.png.
 struct Figure {
   std::string title, xlabel, ylabel;
   bool logx = false, logy = false;
-  bool lines = false;  ///< lines without point markers (long series)
   std::vector<Series> series;
+  bool lines = false;  ///< lines without point markers (long series)
 };
 
 /// What a case found.
