@@ -257,6 +257,17 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+/// A grid point's settings for @p solver: the inner step also sets the step of the linear
+/// system's iterate (BO-REP's aux_step, the Neumann step of stocBiO and TTSA), as benchopt's
+/// solvers share one inner step size between the lower level and the linear system.
+std::vector<std::string> tied_settings(const std::string& solver, std::vector<std::string> point) {
+  if (point.size() < 2) return point;
+  const std::string inner = point[1].substr(point[1].find('=') + 1);
+  if (solver == "borep") point.push_back("aux_step=" + inner);
+  if (solver == "stocbio" || solver == "ttsa") point.push_back("neumann_step=" + inner);
+  return point;
+}
+
 /// The step-size grid of compare (benchopt style: outer × inner steps).
 const std::vector<double>& grid_values() {
   static const std::vector<double> g{1e-3, 1e-2, 1e-1, 1.0};
@@ -318,7 +329,7 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
     common.seed = global.seed + r;
     common.trace_every = a.trace_every;
     common.check_curvature = false;  // checked once below, not in every run
-    records[k] = run_one(b, solvers[s], common, grid[g]);
+    records[k] = run_one(b, solvers[s], common, tied_settings(solvers[s], grid[g]));
   }, po_);
 
   // Per solver: the grid point with the best median final metric; its median curve and band.
@@ -389,14 +400,14 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
       secs_end.push_back(rec.result.run.seconds);
     }
     std::string chosen;
-    for (const auto& kv : grid[best]) chosen += (chosen.empty() ? "" : " ") + kv;
+    for (const auto& kv : tied_settings(solvers[s], grid[best])) chosen += (chosen.empty() ? "" : " ") + kv;
     if (!std::isfinite(best_value) && !no_grid) chosen = "(every grid point failed)";
     table.add_row({solvers[s], chosen.empty() ? "defaults" : chosen,
                    sampo::io::format_number(quantile(finals, 0.5), 4), sampo::io::format_number(quantile(finals, 0.2), 4),
                    sampo::io::format_number(quantile(finals, 0.8), 4), sampo::io::format_number(quantile(calls_end, 0.5), 6),
                    sampo::io::format_number(quantile(secs_end, 0.5), 3)});
     j["solvers"].push_back({{"solver", solvers[s]},
-                            {"settings", grid[best]},
+                            {"settings", tied_settings(solvers[s], grid[best])},
                             {"final_median", quantile(finals, 0.5)},
                             {"final_q20", quantile(finals, 0.2)},
                             {"final_q80", quantile(finals, 0.8)},
