@@ -176,9 +176,17 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
   common.batch_size = static_cast<Eigen::Index>(a.batch);
   common.seed = global.seed;
   common.trace_every = a.trace_every;
-  const RunRecord rec = sampo::cli::parse_choice(kCmd, "--solver", solver, [&](const std::string& s) {
-    return run_one(b, s, common, settings);
-  });
+  const auto keys = sampo::cli::parse_choice(kCmd, "--solver", solver,
+                                             [](const std::string& s) { return bl::solver_settings(s); });
+  for (const std::string& kv : settings) {
+    const std::string key = kv.substr(0, kv.find('='));
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      std::string known;
+      for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
+      sampo::throw_invalid_argument(kCmd, "--set", kv, "is not a setting of " + solver + "; its settings: " + known);
+    }
+  }
+  const RunRecord rec = run_one(b, solver, common, settings);
   const bl::BilevelResult& r = rec.result;
   if (!global.quiet) {
     std::cout << "problem " << b.name << " (d_x = " << b.problem->dim_x() << ", d_y = "
@@ -186,7 +194,7 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
               << sampo::to_string(r.run.termination) << ": " << r.run.message << "\n"
               << "oracle calls: " << r.run.evaluations << " (" << r.oracle_counts.brief() << ")\n"
               << "seconds: " << sampo::io::format_number(r.run.seconds, 3) << "\n";
-    if (!r.trace.empty()) {
+    if (!r.trace.empty() && r.trace.back().iteration == r.run.iterations) {  // at the answer
       const auto& p = r.trace.back();
       if (std::isfinite(p.value)) std::cout << "Phi(x) = " << sampo::io::format_number(p.value, 10) << "\n";
       if (auto s = b.problem->optimal_value(); s && std::isfinite(p.value))
