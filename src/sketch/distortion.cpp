@@ -95,6 +95,16 @@ DistortionResult distortion(const Eigen::Ref<const Eigen::MatrixXd>& a,
     for (std::size_t k = 0; k < top; ++k)
       if (lev(order[k]) > 0.0) starts.emplace_back(u.row(order[k]).transpose());
     for (Eigen::Index j = 0; j < r; ++j) starts.push_back(Eigen::VectorXd::Unit(r, j));
+    // The extreme right singular vectors of B = SA·T: the ℓ2 extremes of f, good starts for
+    // every p, and, when SA has fewer independent rows than rank(A) (fewer rows than d, say),
+    // a direction with SAx = 0 exactly, f = 0: the distortion is then at least 1 and a random
+    // start would almost never find it.
+    {
+      Eigen::JacobiSVD<Eigen::MatrixXd> svd(b, Eigen::ComputeFullV);
+      const Eigen::MatrixXd& v = svd.matrixV();
+      starts.emplace_back(v.col(0));
+      starts.emplace_back(v.col(r - 1));  // a null vector of B when its rank is below r
+    }
     for (std::size_t s = 0; s < options.random_starts; ++s) {
       parallel::RandomStream rs(options.seed, 0, s);
       starts.push_back(rs.normal_vector(r));

@@ -64,6 +64,26 @@ TEST_CASE("distortion: dropping a high-sensitivity row is found", "[sketch][dist
   CHECK(!r.exact);
 }
 
+TEST_CASE("distortion: a sample of rank below d is found to distort by at least 1", "[sketch][distortion]") {
+  // With fewer rows than d (or rows spanning less than range(A)) some x has SAx = 0, f(x) = 0
+  // exactly: distortion >= 1 for every p, whatever the random starts (seeded sweep).
+  for (std::uint64_t seed = 0; seed < 5; ++seed) {
+    const Eigen::MatrixXd a = sampo::test::heavy_tailed(80, 6, sampo::testing::fixture_seed(30 + seed));
+    for (double p : {1.0, 1.5, 3.0}) {
+      CAPTURE(seed, p);
+      DistortionOptions o;
+      o.random_starts = 0;
+      o.row_starts = 0;  // only the basis and singular-vector starts
+      const Eigen::MatrixXd few = 5.0 * a.topRows(4);  // 4 rows < d = 6
+      CHECK(distortion(a, few, p, o).f_min <= 1e-12);
+      CHECK(distortion(a, few, p, o).distortion >= 1.0 - 1e-12);
+      Eigen::MatrixXd dependent(8, 6);  // 8 rows spanning only 3 dimensions
+      dependent << a.topRows(3), 2.0 * a.topRows(3), a.row(0) - a.row(1), a.row(2) + a.row(1);
+      CHECK(distortion(a, dependent, p, o).f_min <= 1e-12);
+    }
+  }
+}
+
 TEST_CASE("distortion: bad input names the argument", "[sketch][distortion]") {
   const Eigen::MatrixXd a = Eigen::MatrixXd::Ones(5, 2);
   SAMPO_REQUIRE_THROWS_WITH(distortion(a, Eigen::MatrixXd::Ones(3, 3), 1.0),

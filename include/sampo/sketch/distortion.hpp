@@ -9,7 +9,10 @@
 /// - p ≠ 2: a **lower bound** on D: the best of multi-start ascent on log f and descent on
 ///   log f (normalized gradient steps with backtracking), from the directions of the rows with
 ///   the highest leverage (each row's ℓ2 sensitivity maximizer x = T u_i), the coordinate
-///   directions of the basis, and Gaussian directions of RandomStream(seed, 0, start). Every
+///   directions of the basis, the extreme right singular vectors of SA on range(A) (the ℓ2
+///   extremes; when SA has rank below rank(A), e.g. fewer rows than d, the last one has
+///   SAx = 0, so f_min = 0 is found exactly), and Gaussian directions of
+///   RandomStream(seed, 0, start). Every
 ///   evaluated f is an attained value, so f_min and f_max are inner bounds of the true range.
 /// SA must live in range(A)'s coordinates: the same d columns as A.
 
