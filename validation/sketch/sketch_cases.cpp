@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "registry.hpp"
+#include "sampo/io/csv.hpp"
+#include "sampo/io/table.hpp"
 #include "sampo/linalg/leverage.hpp"
 #include "sampo/parallel/random_stream.hpp"
 #include "sampo/sketch.hpp"
@@ -324,3 +326,29 @@ SAMPO_VALIDATION_CASE("sketch", "schemes_at_equal_size/p=1.5") {
   out.figures.push_back(std::move(fig));
   return out;
 }
+
+namespace {
+/// The UCI digits design matrix (1797 x 64 pixel counts; several pixels are always 0, so its
+/// rank is below 64): a real matrix with zero columns and heavy leverage contrasts.
+SAMPO_VALIDATION_GROUP(sketch_digits) {
+  for (double p : {1.0, 1.5, 3.0}) {
+    sampo::validation::register_case({"sketch", p_name("digits/lewis_sum_rank/", p), [p] {
+      const auto path = sampo::validation::find_data("digits/digits.csv");
+      if (path.empty()) return sampo::validation::missing_data("digits", "digits/digits.csv");
+      sampo::io::CsvOptions o;
+      o.header = false;
+      o.text_columns = false;
+      const Eigen::MatrixXd a = sampo::io::read_csv(path, o).data.leftCols(64);
+      const sk::LewisResult r = sk::lewis_weights(a, p);
+      // Σ w = rank(A) at the fixed point (Lewis 1978); the iteration stops at a log residual of
+      // 1e-10, so Σ w is within about 1e-10·rank of it, plus rounding of the sum.
+      auto out = compare_absolute(double(r.rank), r.weights.sum(), 1e-8 * double(r.rank),
+                                  "Σ w_i = rank(A) for the ℓp Lewis weights of a real, rank-deficient "
+                                  "matrix (zero pixel columns); residual tolerance 1e-10 per weight");
+      out.measured = "rank " + std::to_string(r.rank) + ", " + std::to_string(r.run.iterations) +
+                     " iterations, residual " + sampo::io::format_number(r.residual, 3);
+      return out;
+    }});
+  }
+}
+}  // namespace
