@@ -174,6 +174,22 @@ void check_dim(std::string_view fn, std::string_view name, Index value, Index lo
   throw_invalid_argument(fn, name, std::to_string(value), join("must be >= ", std::to_string(lo)));
 }
 
+/// The validation least-squares upper level ½‖X_val w − y_val‖² that ridge-hpo and
+/// hyperclean-ls share: its value and its gradient in w, on a batch of validation rows.
+double validation_ls(const MatrixXd& xval, const VectorXd& yval, const VectorXd& w, Batch batch) {
+  const Rows<MatrixXd> xv(xval, batch);
+  const Rows<VectorXd> yv(yval, batch);
+  return sum_weight(batch, xval.rows()) * 0.5 * (xv() * w - yv()).squaredNorm();
+}
+
+void validation_ls_gradient(const MatrixXd& xval, const VectorXd& yval, const VectorXd& w,
+                            Batch batch, VectorXd& out) {
+  const Rows<MatrixXd> xv(xval, batch);
+  const Rows<VectorXd> yv(yval, batch);
+  const VectorXd r = xv() * w - yv();
+  out = sum_weight(batch, xval.rows()) * (xv().transpose() * r);
+}
+
 }  // namespace
 
 // ------------------------------------------------------------------------------------------
@@ -563,9 +579,7 @@ double RidgeHpoProblem::f(const VectorXd& x, const VectorXd& y, Batch batch) con
   constexpr std::string_view fn = "sampo::bilevel::RidgeHpoProblem::f";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, outer_samples());
-  const Rows<MatrixXd> xv(xval_, batch);
-  const Rows<VectorXd> yv(yval_, batch);
-  return sum_weight(batch, outer_samples()) * 0.5 * (xv() * y - yv()).squaredNorm();
+  return validation_ls(xval_, yval_, y, batch);
 }
 
 double RidgeHpoProblem::g(const VectorXd& x, const VectorXd& y, Batch batch) const {
@@ -591,10 +605,7 @@ void RidgeHpoProblem::grad_y_f(const VectorXd& x, const VectorXd& y, Batch batch
   constexpr std::string_view fn = "sampo::bilevel::RidgeHpoProblem::grad_y_f";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, outer_samples());
-  const Rows<MatrixXd> xv(xval_, batch);
-  const Rows<VectorXd> yv(yval_, batch);
-  const VectorXd r = xv() * y - yv();
-  out = sum_weight(batch, outer_samples()) * (xv().transpose() * r);
+  validation_ls_gradient(xval_, yval_, y, batch, out);
 }
 
 void RidgeHpoProblem::grad_x_g(const VectorXd& x, const VectorXd& y, Batch batch,
@@ -719,9 +730,7 @@ double HypercleanLsProblem::f(const VectorXd& x, const VectorXd& y, Batch batch)
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLsProblem::f";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, outer_samples());
-  const Rows<MatrixXd> xv(xval_, batch);
-  const Rows<VectorXd> yv(yval_, batch);
-  return sum_weight(batch, outer_samples()) * 0.5 * (xv() * y - yv()).squaredNorm();
+  return validation_ls(xval_, yval_, y, batch);
 }
 
 double HypercleanLsProblem::g(const VectorXd& x, const VectorXd& y, Batch batch) const {
@@ -748,10 +757,7 @@ void HypercleanLsProblem::grad_y_f(const VectorXd& x, const VectorXd& y, Batch b
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLsProblem::grad_y_f";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, outer_samples());
-  const Rows<MatrixXd> xv(xval_, batch);
-  const Rows<VectorXd> yv(yval_, batch);
-  const VectorXd r = xv() * y - yv();
-  out = sum_weight(batch, outer_samples()) * (xv().transpose() * r);
+  validation_ls_gradient(xval_, yval_, y, batch, out);
 }
 
 void HypercleanLsProblem::grad_x_g(const VectorXd& x, const VectorXd& y, Batch batch,
