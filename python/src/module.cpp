@@ -27,6 +27,8 @@ PYBIND11_MODULE(_sampo, m) {
   sp::bind_mc(mc);
   auto bilevel = m.def_submodule("bilevel", "Bilevel optimization on counted oracles (sampo::bilevel).");
   sp::bind_bilevel(bilevel);
+  auto sketch = m.def_submodule("sketch", "Leverage, Lewis weights, sensitivities, ℓp sampling (sampo::sketch).");
+  sp::bind_sketch(sketch);
 
   // Test hooks: whether an argument is viewed without a copy (the promise of MatrixArg).
   m.def("_viewed_in_place", [](const py::object& a, bool symmetric) {
