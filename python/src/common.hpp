@@ -120,5 +120,6 @@ void bind_signal(py::module_& m);
 void bind_mc(py::module_& m);
 void bind_bilevel(py::module_& m);
 void bind_sketch(py::module_& m);
+void bind_cav(py::module_& m);
 
 }  // namespace sampo::python

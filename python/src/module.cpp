@@ -29,6 +29,8 @@ PYBIND11_MODULE(_sampo, m) {
   sp::bind_bilevel(bilevel);
   auto sketch = m.def_submodule("sketch", "Leverage, Lewis weights, sensitivities, ℓp sampling (sampo::sketch).");
   sp::bind_sketch(sketch);
+  auto cav = m.def_submodule("cav", "Testing automated vehicles: NDE / NADE tests, exact benchmark (sampo::cav).");
+  sp::bind_cav(cav);
 
   // Test hooks: whether an argument is viewed without a copy (the promise of MatrixArg).
   m.def("_viewed_in_place", [](const py::object& a, bool symmetric) {
