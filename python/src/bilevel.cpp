@@ -7,8 +7,8 @@
 #include <exception>
 #include <memory>
 #include <optional>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -66,7 +66,8 @@ void returned_vector(const py::object& r, const std::string& where, Eigen::Index
     a = py::reinterpret_borrow<py::array>(r);
     if (!py::array_t<double>::check_(a)) {
       std::string msg = where;
-      msg.append(" returned an array of dtype ").append(py::str(a.dtype()).cast<std::string>())
+      msg.append(" returned an array of dtype ")
+          .append(py::str(a.dtype()).cast<std::string>())
           .append(": sampo computes in float64; return numpy.asarray(..., dtype=numpy.float64)");
       throw py::type_error(msg);
     }
@@ -75,15 +76,22 @@ void returned_vector(const py::object& r, const std::string& where, Eigen::Index
       a = py::module_::import("numpy").attr("asarray")(r, "float64");
     } catch (py::error_already_set& e) {
       std::string msg = where;
-      msg.append(" returned ").append(py::str(r.get_type().attr("__name__")).cast<std::string>())
-          .append(", not an array of numbers: ").append(e.what());
+      msg.append(" returned ")
+          .append(py::str(r.get_type().attr("__name__")).cast<std::string>())
+          .append(", not an array of numbers: ")
+          .append(e.what());
       throw py::type_error(msg);
     }
   }
   if (a.ndim() != 1 || a.shape(0) != size) {
     std::string msg = where;
-    msg.append(" returned an array of shape ").append(shape_of(a)).append("; expected (")
-        .append(std::to_string(size)).append(",) (").append(dim).append(")");
+    msg.append(" returned an array of shape ")
+        .append(shape_of(a))
+        .append("; expected (")
+        .append(std::to_string(size))
+        .append(",) (")
+        .append(dim)
+        .append(")");
     throw py::value_error(msg);
   }
   const auto u = a.unchecked<double, 1>();
@@ -96,7 +104,8 @@ double returned_scalar(const py::object& r, const std::string& where) {
   if (v == -1.0 && PyErr_Occurred()) {
     PyErr_Clear();
     std::string msg = where;
-    msg.append(" returned ").append(py::str(r.get_type().attr("__name__")).cast<std::string>())
+    msg.append(" returned ")
+        .append(py::str(r.get_type().attr("__name__")).cast<std::string>())
         .append("; expected a number");
     throw py::type_error(msg);
   }
@@ -215,7 +224,8 @@ class PyProblem : public bl::Problem {
   [[noreturn]] void missing(const char* method, const char* args) const {
     std::string msg = where(method);
     msg.append(" is not defined: a subclass of sampo.bilevel.Problem must define ")
-        .append(method).append(args);
+        .append(method)
+        .append(args);
     throw py::type_error(msg);
   }
   Eigen::Index count(const py::object& r, const char* method) const {
@@ -223,7 +233,8 @@ class PyProblem : public bl::Problem {
     if (n == -1 && PyErr_Occurred()) {
       PyErr_Clear();
       std::string msg = where(method);
-      msg.append(" returned ").append(py::str(r.get_type().attr("__name__")).cast<std::string>())
+      msg.append(" returned ")
+          .append(py::str(r.get_type().attr("__name__")).cast<std::string>())
           .append("; expected an int");
       throw py::type_error(msg);
     }
@@ -241,8 +252,8 @@ class PyProblem : public bl::Problem {
     if (!o) missing(method, "(self, x, y, batch)");
     return returned_scalar(o(numpy_copy(x), numpy_copy(y), numpy_batch(batch)), where(method));
   }
-  void vector_oracle(const char* method, const Vec& x, const Vec& y, const Vec* v,
-                     bl::Batch batch, bool in_x, Vec& out) const {
+  void vector_oracle(const char* method, const Vec& x, const Vec& y, const Vec* v, bl::Batch batch,
+                     bool in_x, Vec& out) const {
     py::gil_scoped_acquire gil;
     const py::function o = override_of(method);
     if (!o) missing(method, v != nullptr ? "(self, x, y, v, batch)" : "(self, x, y, batch)");
@@ -273,7 +284,9 @@ std::vector<Eigen::Index> batch_arg(const py::object& obj, const char* function)
   if (a.ndim() != 1 || (kind != 'i' && kind != 'u')) {
     std::string msg(function);
     msg.append(": argument 'batch' must be None or a 1-D array of sample indices, got shape ")
-        .append(shape_of(a)).append(" of dtype ").append(py::str(a.dtype()).cast<std::string>());
+        .append(shape_of(a))
+        .append(" of dtype ")
+        .append(py::str(a.dtype()).cast<std::string>());
     throw py::type_error(msg);
   }
   const py::array_t<std::int64_t> ints = py::module_::import("numpy").attr("asarray")(a, "int64");
@@ -317,41 +330,51 @@ Fields common_fields(bl::SolverOptions& o) {
 }
 // The solvers' own fields, in the order of their structs (bilevel/solvers.hpp).
 Fields own_fields(bl::BorepOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"aux_step", &o.aux_step},
-          {"momentum", &o.momentum}, {"period", &o.period}, {"lower_steps", &o.lower_steps},
-          {"refine_epochs", &o.refine_epochs}, {"refine_steps", &o.refine_steps},
+  return {{"outer_step", &o.outer_step},
+          {"inner_step", &o.inner_step},
+          {"aux_step", &o.aux_step},
+          {"momentum", &o.momentum},
+          {"period", &o.period},
+          {"lower_steps", &o.lower_steps},
+          {"refine_epochs", &o.refine_epochs},
+          {"refine_steps", &o.refine_steps},
           {"aux_radius", &o.aux_radius}};
 }
 Fields own_fields(bl::AidCgOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step},
-          {"inner_steps", &o.inner_steps}, {"cg_iterations", &o.cg_iterations},
+  return {{"outer_step", &o.outer_step},     {"inner_step", &o.inner_step},
+          {"inner_steps", &o.inner_steps},   {"cg_iterations", &o.cg_iterations},
           {"cg_tolerance", &o.cg_tolerance}, {"warm_start", &o.warm_start}};
 }
 Fields own_fields(bl::ItdOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step},
-          {"inner_steps", &o.inner_steps}, {"warm_start", &o.warm_start}};
+  return {{"outer_step", &o.outer_step},
+          {"inner_step", &o.inner_step},
+          {"inner_steps", &o.inner_steps},
+          {"warm_start", &o.warm_start}};
 }
 Fields own_fields(bl::StocBioOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step},
-          {"inner_steps", &o.inner_steps}, {"neumann_terms", &o.neumann_terms},
+  return {{"outer_step", &o.outer_step},
+          {"inner_step", &o.inner_step},
+          {"inner_steps", &o.inner_steps},
+          {"neumann_terms", &o.neumann_terms},
           {"neumann_step", &o.neumann_step}};
 }
 Fields own_fields(bl::TtsaOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step},
-          {"inner_decay", &o.inner_decay}, {"outer_decay", &o.outer_decay},
+  return {{"outer_step", &o.outer_step},       {"inner_step", &o.inner_step},
+          {"inner_decay", &o.inner_decay},     {"outer_decay", &o.outer_decay},
           {"neumann_terms", &o.neumann_terms}, {"neumann_step", &o.neumann_step}};
 }
 Fields own_fields(bl::SobaOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step},
-          {"inner_decay", &o.inner_decay}, {"outer_decay", &o.outer_decay}};
+  return {{"outer_step", &o.outer_step},
+          {"inner_step", &o.inner_step},
+          {"inner_decay", &o.inner_decay},
+          {"outer_decay", &o.outer_decay}};
 }
 Fields own_fields(bl::MaSobaOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step},
-          {"momentum", &o.momentum}};
+  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"momentum", &o.momentum}};
 }
 Fields own_fields(bl::F2saOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step},
-          {"inner_steps", &o.inner_steps}, {"lambda_start", &o.lambda_start},
+  return {{"outer_step", &o.outer_step},       {"inner_step", &o.inner_step},
+          {"inner_steps", &o.inner_steps},     {"lambda_start", &o.lambda_start},
           {"lambda_growth", &o.lambda_growth}, {"lambda_max", &o.lambda_max}};
 }
 
@@ -367,8 +390,12 @@ bool is_bool(const py::handle& v) {
 [[noreturn]] void bad_keyword(const std::string& function, const char* name, const py::handle& v,
                               const char* what, bool type) {
   std::string msg = function;
-  msg.append(": argument '").append(name).append("' = ")
-      .append(py::repr(v).cast<std::string>()).append(": ").append(what);
+  msg.append(": argument '")
+      .append(name)
+      .append("' = ")
+      .append(py::repr(v).cast<std::string>())
+      .append(": ")
+      .append(what);
   if (type) throw py::type_error(msg);
   throw py::value_error(msg);
 }
@@ -376,11 +403,10 @@ bool is_bool(const py::handle& v) {
 // Sets @p f from a Python value: a number for a double, an int for a count (>= 0 unless the
 // field is signed), a bool for a flag. A wrong type is a TypeError, a negative count a
 // ValueError, both naming the keyword; the Options' validate() checks the ranges.
-void set_field(const Field& f, const py::handle& v, const std::string& function,
-               const char* name) {
+void set_field(const Field& f, const py::handle& v, const std::string& function, const char* name) {
   if (auto* d = std::get_if<double*>(&f)) {
-    if (is_bool(v) || !(PyFloat_Check(v.ptr()) || PyLong_Check(v.ptr()) ||
-                        PyIndex_Check(v.ptr()) || py::hasattr(v, "__float__")))
+    if (is_bool(v) || !(PyFloat_Check(v.ptr()) || PyLong_Check(v.ptr()) || PyIndex_Check(v.ptr()) ||
+                        py::hasattr(v, "__float__")))
       bad_keyword(function, name, v, "expected a number", true);
     const double x = PyFloat_AsDouble(v.ptr());
     if (x == -1.0 && PyErr_Occurred()) throw py::error_already_set();
@@ -597,11 +623,12 @@ void bind_oracle_methods(Class& c) {
     c.def(name, grad(m), py::arg("x"), py::arg("y"), py::arg("batch") = py::none(), doc);
   using Prod = void (bl::Problem::*)(const Vec&, const Vec&, const Vec&, bl::Batch, Vec&) const;
   const auto prod = [](Prod m) {
-    return [m](const bl::Problem& p, const py::object& x, const py::object& y,
-               const py::object& v, const py::object& batch) {
+    return [m](const bl::Problem& p, const py::object& x, const py::object& y, const py::object& v,
+               const py::object& batch) {
       const auto b = batch_arg(batch, kProblemFn);
       Vec out;
-      (p.*m)(vector_arg(x, kProblemFn, "x"), vector_arg(y, kProblemFn, "y"), vector_arg(v, kProblemFn, "v"), b, out);
+      (p.*m)(vector_arg(x, kProblemFn, "x"), vector_arg(y, kProblemFn, "y"),
+             vector_arg(v, kProblemFn, "v"), b, out);
       return out;
     };
   };
@@ -609,28 +636,40 @@ void bind_oracle_methods(Class& c) {
         py::arg("batch") = py::none(), "∇²_yy g(x, y)·v (size dim_y).");
   c.def("jvp_xy_g", prod(&bl::Problem::jvp_xy_g), py::arg("x"), py::arg("y"), py::arg("v"),
         py::arg("batch") = py::none(), "∇²_xy g(x, y)·v = ∇_x⟨∇_y g(x, y), v⟩ (size dim_x).");
-  c.def("lower_solution",
-        [](const bl::Problem& p, const py::object& x) {
-          return p.lower_solution(vector_arg(x, kProblemFn, "x"));
-        },
-        py::arg("x"), "y*(x), or None when not known.");
-  c.def("hypergradient",
-        [](const bl::Problem& p, const py::object& x) {
-          return p.hypergradient(vector_arg(x, kProblemFn, "x"));
-        },
-        py::arg("x"), "∇Φ(x), or None when not known.");
-  c.def("value",
-        [](const bl::Problem& p, const py::object& x) { return p.value(vector_arg(x, kProblemFn, "x")); },
-        py::arg("x"), "Φ(x) = f(x, y*(x)), or None when not known.");
+  c.def(
+      "lower_solution",
+      [](const bl::Problem& p, const py::object& x) {
+        return p.lower_solution(vector_arg(x, kProblemFn, "x"));
+      },
+      py::arg("x"), "y*(x), or None when not known.");
+  c.def(
+      "hypergradient",
+      [](const bl::Problem& p, const py::object& x) {
+        return p.hypergradient(vector_arg(x, kProblemFn, "x"));
+      },
+      py::arg("x"), "∇Φ(x), or None when not known.");
+  c.def(
+      "value",
+      [](const bl::Problem& p, const py::object& x) {
+        return p.value(vector_arg(x, kProblemFn, "x"));
+      },
+      py::arg("x"), "Φ(x) = f(x, y*(x)), or None when not known.");
   c.def("optimal_value", &bl::Problem::optimal_value, "Φ* = min Φ, or None when not known.");
   c.def("minimizer", &bl::Problem::minimizer, "A minimizer x*, or None when not known.");
   c.def("__repr__", [](const py::object& self) {
     const auto& p = self.cast<const bl::Problem&>();
     std::string s = py::str(self.get_type().attr("__name__")).cast<std::string>();
-    s.append("(name=").append(py::repr(py::str(p.name())).cast<std::string>()).append(", dim_x=")
-        .append(std::to_string(p.dim_x())).append(", dim_y=").append(std::to_string(p.dim_y()))
-        .append(", outer_samples=").append(std::to_string(p.outer_samples()))
-        .append(", inner_samples=").append(std::to_string(p.inner_samples())).append(")");
+    s.append("(name=")
+        .append(py::repr(py::str(p.name())).cast<std::string>())
+        .append(", dim_x=")
+        .append(std::to_string(p.dim_x()))
+        .append(", dim_y=")
+        .append(std::to_string(p.dim_y()))
+        .append(", outer_samples=")
+        .append(std::to_string(p.outer_samples()))
+        .append(", inner_samples=")
+        .append(std::to_string(p.inner_samples()))
+        .append(")");
     return s;
   });
 }
@@ -686,45 +725,46 @@ exception raised by a method propagates out of the solver as itself.)");
            py::arg("A"), py::arg("B"), py::arg("C"), py::arg("a"), py::arg("b"), py::arg("F"),
            py::arg("H"), py::arg("K"), py::arg("f0"), py::arg("h"), py::arg("g0") = 0.0,
            py::arg("f_const") = 0.0)
-      .def_property_readonly("data",
-                             [](const bl::QuadraticProblem& p) {
-                               const auto& d = p.data();
-                               py::dict out;
-                               out["A"] = d.A;
-                               out["B"] = d.B;
-                               out["C"] = d.C;
-                               out["a"] = d.a;
-                               out["b"] = d.b;
-                               out["F"] = d.F;
-                               out["H"] = d.H;
-                               out["K"] = d.K;
-                               out["f0"] = d.f0;
-                               out["h"] = d.h;
-                               out["g0"] = d.g0;
-                               out["f_const"] = d.f_const;
-                               return out;
-                             },
-                             "The matrices and vectors, as a dict of arrays (copies).")
+      .def_property_readonly(
+          "data",
+          [](const bl::QuadraticProblem& p) {
+            const auto& d = p.data();
+            py::dict out;
+            out["A"] = d.A;
+            out["B"] = d.B;
+            out["C"] = d.C;
+            out["a"] = d.a;
+            out["b"] = d.b;
+            out["F"] = d.F;
+            out["H"] = d.H;
+            out["K"] = d.K;
+            out["f0"] = d.f0;
+            out["h"] = d.h;
+            out["g0"] = d.g0;
+            out["f_const"] = d.f_const;
+            return out;
+          },
+          "The matrices and vectors, as a dict of arrays (copies).")
       .def_property_readonly("hessian", &bl::QuadraticProblem::hessian, "∇²Φ (constant).");
   {
     const bl::QuadraticProblemOptions d;
-    m.def("make_quadratic",
-          [](Eigen::Index dim_x, Eigen::Index dim_y, double mu, double L, double coupling,
-             std::uint64_t seed) {
-            bl::QuadraticProblemOptions o;
-            o.dim_x = dim_x;
-            o.dim_y = dim_y;
-            o.mu = mu;
-            o.L = L;
-            o.coupling = coupling;
-            o.seed = seed;
-            return bl::make_quadratic(o);
-          },
-          py::kw_only(), py::arg("dim_x") = d.dim_x, py::arg("dim_y") = d.dim_y,
-          py::arg("mu") = d.mu, py::arg("L") = d.L, py::arg("coupling") = d.coupling,
-          py::arg("seed") = d.seed,
-          "A random QuadraticProblem: A, B, F, H with eigenvalues log-spaced in [mu, L], C and K "
-          "of spectral norm `coupling`; ∇²Φ ⪰ mu·I.");
+    m.def(
+        "make_quadratic",
+        [](Eigen::Index dim_x, Eigen::Index dim_y, double mu, double L, double coupling,
+           std::uint64_t seed) {
+          bl::QuadraticProblemOptions o;
+          o.dim_x = dim_x;
+          o.dim_y = dim_y;
+          o.mu = mu;
+          o.L = L;
+          o.coupling = coupling;
+          o.seed = seed;
+          return bl::make_quadratic(o);
+        },
+        py::kw_only(), py::arg("dim_x") = d.dim_x, py::arg("dim_y") = d.dim_y, py::arg("mu") = d.mu,
+        py::arg("L") = d.L, py::arg("coupling") = d.coupling, py::arg("seed") = d.seed,
+        "A random QuadraticProblem: A, B, F, H with eigenvalues log-spaced in [mu, L], C and K "
+        "of spectral norm `coupling`; ∇²Φ ⪰ mu·I.");
   }
 
   py::class_<bl::StochasticQuadraticProblem, bl::Problem,
@@ -755,25 +795,25 @@ exception raised by a method propagates out of the solver as itself.)");
                              "The QuadraticProblem of the full sums.");
   {
     const bl::StochasticQuadraticOptions d;
-    m.def("make_stochastic_quadratic",
-          [](Eigen::Index dim_x, Eigen::Index dim_y, Eigen::Index inner_samples,
-             Eigen::Index outer_samples, double mu, double rho, double coupling,
-             std::uint64_t seed) {
-            bl::StochasticQuadraticOptions o;
-            o.dim_x = dim_x;
-            o.dim_y = dim_y;
-            o.inner_samples = inner_samples;
-            o.outer_samples = outer_samples;
-            o.mu = mu;
-            o.rho = rho;
-            o.coupling = coupling;
-            o.seed = seed;
-            return bl::make_stochastic_quadratic(o);
-          },
-          py::kw_only(), py::arg("dim_x") = d.dim_x, py::arg("dim_y") = d.dim_y,
-          py::arg("inner_samples") = d.inner_samples, py::arg("outer_samples") = d.outer_samples,
-          py::arg("mu") = d.mu, py::arg("rho") = d.rho, py::arg("coupling") = d.coupling,
-          py::arg("seed") = d.seed, "A random StochasticQuadraticProblem (Gaussian rows).");
+    m.def(
+        "make_stochastic_quadratic",
+        [](Eigen::Index dim_x, Eigen::Index dim_y, Eigen::Index inner_samples,
+           Eigen::Index outer_samples, double mu, double rho, double coupling, std::uint64_t seed) {
+          bl::StochasticQuadraticOptions o;
+          o.dim_x = dim_x;
+          o.dim_y = dim_y;
+          o.inner_samples = inner_samples;
+          o.outer_samples = outer_samples;
+          o.mu = mu;
+          o.rho = rho;
+          o.coupling = coupling;
+          o.seed = seed;
+          return bl::make_stochastic_quadratic(o);
+        },
+        py::kw_only(), py::arg("dim_x") = d.dim_x, py::arg("dim_y") = d.dim_y,
+        py::arg("inner_samples") = d.inner_samples, py::arg("outer_samples") = d.outer_samples,
+        py::arg("mu") = d.mu, py::arg("rho") = d.rho, py::arg("coupling") = d.coupling,
+        py::arg("seed") = d.seed, "A random StochasticQuadraticProblem (Gaussian rows).");
   }
 
   py::class_<bl::RidgeHpoProblem, bl::Problem, std::shared_ptr<bl::RidgeHpoProblem>>(
@@ -789,21 +829,22 @@ exception raised by a method propagates out of the solver as itself.)");
            py::arg("x_train"), py::arg("y_train"), py::arg("x_val"), py::arg("y_val"));
   {
     const bl::RidgeHpoOptions d;
-    m.def("make_ridge_hpo",
-          [](Eigen::Index features, Eigen::Index train, Eigen::Index val, double noise,
-             std::uint64_t seed) {
-            bl::RidgeHpoOptions o;
-            o.features = features;
-            o.train_samples = train;
-            o.val_samples = val;
-            o.noise = noise;
-            o.seed = seed;
-            return bl::make_ridge_hpo(o);
-          },
-          py::kw_only(), py::arg("features") = d.features,
-          py::arg("train_samples") = d.train_samples, py::arg("val_samples") = d.val_samples,
-          py::arg("noise") = d.noise, py::arg("seed") = d.seed,
-          "A random RidgeHpoProblem (sparse true weights, Gaussian features and noise).");
+    m.def(
+        "make_ridge_hpo",
+        [](Eigen::Index features, Eigen::Index train, Eigen::Index val, double noise,
+           std::uint64_t seed) {
+          bl::RidgeHpoOptions o;
+          o.features = features;
+          o.train_samples = train;
+          o.val_samples = val;
+          o.noise = noise;
+          o.seed = seed;
+          return bl::make_ridge_hpo(o);
+        },
+        py::kw_only(), py::arg("features") = d.features, py::arg("train_samples") = d.train_samples,
+        py::arg("val_samples") = d.val_samples, py::arg("noise") = d.noise,
+        py::arg("seed") = d.seed,
+        "A random RidgeHpoProblem (sparse true weights, Gaussian features and noise).");
   }
 
   py::class_<bl::HypercleanLsProblem, bl::Problem, std::shared_ptr<bl::HypercleanLsProblem>>(
@@ -813,38 +854,38 @@ exception raised by a method propagates out of the solver as itself.)");
       .def(py::init([](const py::object& xtr, const py::object& ytr, const py::object& xval,
                        const py::object& yval, double c) {
              constexpr const char* fn = "sampo.bilevel.HypercleanLsProblem";
-             return bl::HypercleanLsProblem(matrix(xtr, fn, "x_train"),
-                                            vector_arg(ytr, fn, "y_train"),
-                                            matrix(xval, fn, "x_val"),
-                                            vector_arg(yval, fn, "y_val"), c);
+             return bl::HypercleanLsProblem(
+                 matrix(xtr, fn, "x_train"), vector_arg(ytr, fn, "y_train"),
+                 matrix(xval, fn, "x_val"), vector_arg(yval, fn, "y_val"), c);
            }),
            py::arg("x_train"), py::arg("y_train"), py::arg("x_val"), py::arg("y_val"),
            py::arg("c"));
   {
     const bl::HypercleanLsOptions d;
-    m.def("make_hyperclean_ls",
-          [](Eigen::Index features, Eigen::Index train, Eigen::Index val, double fraction,
-             double c, std::uint64_t seed) {
-            bl::HypercleanLsOptions o;
-            o.features = features;
-            o.train_samples = train;
-            o.val_samples = val;
-            o.corrupted_fraction = fraction;
-            o.c = c;
-            o.seed = seed;
-            bl::HypercleanLsInstance inst = bl::make_hyperclean_ls(o);
-            py::array_t<bool> corrupted(static_cast<py::ssize_t>(inst.corrupted.size()));
-            auto u = corrupted.mutable_unchecked<1>();
-            for (std::size_t i = 0; i < inst.corrupted.size(); ++i)
-              u(static_cast<py::ssize_t>(i)) = inst.corrupted[i];
-            return py::make_tuple(shared(std::move(inst.problem)), corrupted);
-          },
-          py::kw_only(), py::arg("features") = d.features,
-          py::arg("train_samples") = d.train_samples, py::arg("val_samples") = d.val_samples,
-          py::arg("corrupted_fraction") = d.corrupted_fraction, py::arg("c") = d.c,
-          py::arg("seed") = d.seed,
-          "A random HypercleanLsProblem and which training rows were corrupted: (problem, "
-          "corrupted bool array).");
+    m.def(
+        "make_hyperclean_ls",
+        [](Eigen::Index features, Eigen::Index train, Eigen::Index val, double fraction, double c,
+           std::uint64_t seed) {
+          bl::HypercleanLsOptions o;
+          o.features = features;
+          o.train_samples = train;
+          o.val_samples = val;
+          o.corrupted_fraction = fraction;
+          o.c = c;
+          o.seed = seed;
+          bl::HypercleanLsInstance inst = bl::make_hyperclean_ls(o);
+          py::array_t<bool> corrupted(static_cast<py::ssize_t>(inst.corrupted.size()));
+          auto u = corrupted.mutable_unchecked<1>();
+          for (std::size_t i = 0; i < inst.corrupted.size(); ++i)
+            u(static_cast<py::ssize_t>(i)) = inst.corrupted[i];
+          return py::make_tuple(shared(std::move(inst.problem)), corrupted);
+        },
+        py::kw_only(), py::arg("features") = d.features, py::arg("train_samples") = d.train_samples,
+        py::arg("val_samples") = d.val_samples,
+        py::arg("corrupted_fraction") = d.corrupted_fraction, py::arg("c") = d.c,
+        py::arg("seed") = d.seed,
+        "A random HypercleanLsProblem and which training rows were corrupted: (problem, "
+        "corrupted bool array).");
   }
 
   py::class_<bl::CoshProblem, bl::Problem, std::shared_ptr<bl::CoshProblem>>(
@@ -883,17 +924,18 @@ exception raised by a method propagates out of the solver as itself.)");
            py::arg("classes"), py::arg("c"))
       .def_property_readonly("classes", &bl::HypercleanLogisticProblem::classes)
       .def_property_readonly("regularization", &bl::HypercleanLogisticProblem::regularization)
-      .def("predict",
-           [](const bl::HypercleanLogisticProblem& p, const py::object& w,
-              const py::object& features) {
-             constexpr const char* fn = "sampo.bilevel.HypercleanLogisticProblem.predict";
-             const Vec wv = vector_arg(w, fn, "w");
-             const MatrixArg x(features, fn, "features");
-             const std::vector<int> labels = p.predict(wv, x.ref());
-             return py::array_t<int>(static_cast<py::ssize_t>(labels.size()), labels.data());
-           },
-           py::arg("w"), py::arg("features"),
-           "Predicted labels of the rows of features (argmax of the scores).");
+      .def(
+          "predict",
+          [](const bl::HypercleanLogisticProblem& p, const py::object& w,
+             const py::object& features) {
+            constexpr const char* fn = "sampo.bilevel.HypercleanLogisticProblem.predict";
+            const Vec wv = vector_arg(w, fn, "w");
+            const MatrixArg x(features, fn, "features");
+            const std::vector<int> labels = p.predict(wv, x.ref());
+            return py::array_t<int>(static_cast<py::ssize_t>(labels.size()), labels.data());
+          },
+          py::arg("w"), py::arg("features"),
+          "Predicted labels of the rows of features (argmax of the scores).");
 
   // ---- hyper-cleaning on a data set ----
   py::class_<bl::HypercleanTask, std::shared_ptr<bl::HypercleanTask>>(
@@ -919,35 +961,39 @@ exception raised by a method propagates out of the solver as itself.)");
       .def_readonly("classes", &bl::HypercleanTask::classes)
       .def("__repr__", [](const bl::HypercleanTask& t) {
         std::string s = "HypercleanTask(train=";
-        s.append(std::to_string(t.x_train.rows())).append(", val=")
-            .append(std::to_string(t.x_val.rows())).append(", test=")
-            .append(std::to_string(t.x_test.rows())).append(", classes=")
-            .append(std::to_string(t.classes)).append(")");
+        s.append(std::to_string(t.x_train.rows()))
+            .append(", val=")
+            .append(std::to_string(t.x_val.rows()))
+            .append(", test=")
+            .append(std::to_string(t.x_test.rows()))
+            .append(", classes=")
+            .append(std::to_string(t.classes))
+            .append(")");
         return s;
       });
   {
     const bl::HypercleanOptions d;
-    m.def("make_hyperclean",
-          [](const py::object& features, const py::object& labels, int classes,
-             double corrupted_fraction, double regularization, std::uint64_t seed,
-             bool standardize) {
-            constexpr const char* fn = "sampo.bilevel.make_hyperclean";
-            const MatrixArg x(features, fn, "features");
-            const std::vector<int> l = labels_arg(labels, fn, "labels");
-            bl::HypercleanOptions o;
-            o.corrupted_fraction = corrupted_fraction;
-            o.regularization = regularization;
-            o.seed = seed;
-            o.standardize = standardize;
-            py::gil_scoped_release release;
-            return std::make_shared<bl::HypercleanTask>(bl::make_hyperclean(x.ref(), l, classes, o));
-          },
-          py::arg("features"), py::arg("labels"), py::arg("classes"), py::kw_only(),
-          py::arg("corrupted_fraction") = d.corrupted_fraction,
-          py::arg("regularization") = d.regularization, py::arg("seed") = d.seed,
-          py::arg("standardize") = d.standardize,
-          "Splits (stratified: 2 folds train, 1 validation, 1 test), corrupts a fraction of the "
-          "training labels, and builds the HypercleanLogisticProblem.");
+    m.def(
+        "make_hyperclean",
+        [](const py::object& features, const py::object& labels, int classes,
+           double corrupted_fraction, double regularization, std::uint64_t seed, bool standardize) {
+          constexpr const char* fn = "sampo.bilevel.make_hyperclean";
+          const MatrixArg x(features, fn, "features");
+          const std::vector<int> l = labels_arg(labels, fn, "labels");
+          bl::HypercleanOptions o;
+          o.corrupted_fraction = corrupted_fraction;
+          o.regularization = regularization;
+          o.seed = seed;
+          o.standardize = standardize;
+          py::gil_scoped_release release;
+          return std::make_shared<bl::HypercleanTask>(bl::make_hyperclean(x.ref(), l, classes, o));
+        },
+        py::arg("features"), py::arg("labels"), py::arg("classes"), py::kw_only(),
+        py::arg("corrupted_fraction") = d.corrupted_fraction,
+        py::arg("regularization") = d.regularization, py::arg("seed") = d.seed,
+        py::arg("standardize") = d.standardize,
+        "Splits (stratified: 2 folds train, 1 validation, 1 test), corrupts a fraction of the "
+        "training labels, and builds the HypercleanLogisticProblem.");
   }
   py::class_<bl::HypercleanScores>(m, "HypercleanScores")
       .def_readonly("test_accuracy", &bl::HypercleanScores::test_accuracy)
@@ -956,89 +1002,103 @@ exception raised by a method propagates out of the solver as itself.)");
       .def_readonly("flagged", &bl::HypercleanScores::flagged)
       .def("__repr__", [](const bl::HypercleanScores& s) {
         std::string r = "HypercleanScores(test_accuracy=";
-        r.append(format_value(s.test_accuracy)).append(", precision=")
-            .append(format_value(s.precision)).append(", recall=").append(format_value(s.recall))
-            .append(", flagged=").append(std::to_string(s.flagged)).append(")");
+        r.append(format_value(s.test_accuracy))
+            .append(", precision=")
+            .append(format_value(s.precision))
+            .append(", recall=")
+            .append(format_value(s.recall))
+            .append(", flagged=")
+            .append(std::to_string(s.flagged))
+            .append(")");
         return r;
       });
-  m.def("score_hyperclean",
-        [](const bl::HypercleanTask& task, const py::object& x, const py::object& y) {
-          constexpr const char* fn = "sampo.bilevel.score_hyperclean";
-          return bl::score_hyperclean(task, vector_arg(x, fn, "x"), vector_arg(y, fn, "y"));
-        },
-        py::arg("task"), py::arg("x"), py::arg("y"),
-        "Test accuracy of the weights y and the detection scores of σ(x_i) < 1/2.");
-  m.def("reference_accuracy",
-        [](const bl::HypercleanTask& task, bool clean, double lambda) {
+  m.def(
+      "score_hyperclean",
+      [](const bl::HypercleanTask& task, const py::object& x, const py::object& y) {
+        constexpr const char* fn = "sampo.bilevel.score_hyperclean";
+        return bl::score_hyperclean(task, vector_arg(x, fn, "x"), vector_arg(y, fn, "y"));
+      },
+      py::arg("task"), py::arg("x"), py::arg("y"),
+      "Test accuracy of the weights y and the detection scores of σ(x_i) < 1/2.");
+  m.def(
+      "reference_accuracy",
+      [](const bl::HypercleanTask& task, bool clean, double lambda) {
+        py::gil_scoped_release release;
+        return bl::reference_accuracy(task, clean, lambda);
+      },
+      py::arg("task"), py::arg("clean"), py::arg("lambda_") = 0.0,
+      "Test accuracy of the model fitted with every weight σ(lambda_), on the corrupted "
+      "(clean=False) or the true (clean=True) training labels.");
+  m.def(
+      "load_digits",
+      [](const std::string& path) {
+        bl::Digits d = [&] {
           py::gil_scoped_release release;
-          return bl::reference_accuracy(task, clean, lambda);
-        },
-        py::arg("task"), py::arg("clean"), py::arg("lambda_") = 0.0,
-        "Test accuracy of the model fitted with every weight σ(lambda_), on the corrupted "
-        "(clean=False) or the true (clean=True) training labels.");
-  m.def("load_digits",
-        [](const std::string& path) {
-          bl::Digits d = [&] {
-            py::gil_scoped_release release;
-            return bl::load_digits(path);
-          }();
-          return py::make_tuple(
-              d.features, py::array_t<int>(static_cast<py::ssize_t>(d.labels.size()),
-                                           d.labels.data()));
-        },
-        py::arg("path"),
-        "The UCI digits CSV (64 features, then the label): (features (n, 64), labels (n,)).");
+          return bl::load_digits(path);
+        }();
+        return py::make_tuple(
+            d.features,
+            py::array_t<int>(static_cast<py::ssize_t>(d.labels.size()), d.labels.data()));
+      },
+      py::arg("path"),
+      "The UCI digits CSV (64 features, then the label): (features (n, 64), labels (n,)).");
 
   // ---- named benchmarks ----
   py::class_<bl::Benchmark>(m, "Benchmark", "A named benchmark problem with its starting point.")
       .def_readonly("name", &bl::Benchmark::name)
-      .def_property_readonly("problem",
-                             [](const bl::Benchmark& b) {
-                               return std::const_pointer_cast<bl::Problem>(b.problem);
-                             })
+      .def_property_readonly(
+          "problem",
+          [](const bl::Benchmark& b) { return std::const_pointer_cast<bl::Problem>(b.problem); })
       .def_readonly("x0", &bl::Benchmark::x0)
       .def_readonly("y0", &bl::Benchmark::y0)
-      .def_property_readonly("hyperclean",
-                             [](const bl::Benchmark& b) {
-                               return std::const_pointer_cast<bl::HypercleanTask>(b.hyperclean);
-                             },
-                             "The HypercleanTask (hyperclean-digits), else None.")
+      .def_property_readonly(
+          "hyperclean",
+          [](const bl::Benchmark& b) {
+            return std::const_pointer_cast<bl::HypercleanTask>(b.hyperclean);
+          },
+          "The HypercleanTask (hyperclean-digits), else None.")
       .def("__repr__", [](const bl::Benchmark& b) {
         std::string s = "Benchmark(name='";
-        s.append(b.name).append("', dim_x=").append(std::to_string(b.x0.size()))
-            .append(", dim_y=").append(std::to_string(b.y0.size())).append(")");
+        s.append(b.name)
+            .append("', dim_x=")
+            .append(std::to_string(b.x0.size()))
+            .append(", dim_y=")
+            .append(std::to_string(b.y0.size()))
+            .append(")");
         return s;
       });
   m.def("benchmark_names", &bl::benchmark_names, "The names make_benchmark knows.");
   {
     const bl::BenchmarkOptions d;
-    m.def("make_benchmark",
-          [](const std::string& name, Eigen::Index dim, Eigen::Index samples, double epsilon,
-             double corrupted_fraction, const std::string& data, std::uint64_t seed) {
-            bl::BenchmarkOptions o;
-            o.dim = dim;
-            o.samples = samples;
-            o.epsilon = epsilon;
-            o.corrupted_fraction = corrupted_fraction;
-            o.data = data;
-            o.seed = seed;
-            py::gil_scoped_release release;
-            return bl::make_benchmark(name, o);
-          },
-          py::arg("name"), py::kw_only(), py::arg("dim") = d.dim, py::arg("samples") = d.samples,
-          py::arg("epsilon") = d.epsilon, py::arg("corrupted_fraction") = d.corrupted_fraction,
-          py::arg("data") = d.data.string(), py::arg("seed") = d.seed,
-          "The named benchmark problem of `sampo bilevel` with its starting point (x0, y0); "
-          "hyperclean-digits reads data (the digits CSV).");
+    m.def(
+        "make_benchmark",
+        [](const std::string& name, Eigen::Index dim, Eigen::Index samples, double epsilon,
+           double corrupted_fraction, const std::string& data, std::uint64_t seed) {
+          bl::BenchmarkOptions o;
+          o.dim = dim;
+          o.samples = samples;
+          o.epsilon = epsilon;
+          o.corrupted_fraction = corrupted_fraction;
+          o.data = data;
+          o.seed = seed;
+          py::gil_scoped_release release;
+          return bl::make_benchmark(name, o);
+        },
+        py::arg("name"), py::kw_only(), py::arg("dim") = d.dim, py::arg("samples") = d.samples,
+        py::arg("epsilon") = d.epsilon, py::arg("corrupted_fraction") = d.corrupted_fraction,
+        py::arg("data") = d.data.string(), py::arg("seed") = d.seed,
+        "The named benchmark problem of `sampo bilevel` with its starting point (x0, y0); "
+        "hyperclean-digits reads data (the digits CSV).");
   }
 
   // ---- results ----
-  py::class_<bl::OracleCounts>(m, "OracleCounts",
-                               "Oracle calls and samples used, by oracle name.")
-      .def_property_readonly("calls", [](const bl::OracleCounts& c) { return counts_dict(c, false); },
-                             "dict: oracle name -> calls")
-      .def_property_readonly("samples", [](const bl::OracleCounts& c) { return counts_dict(c, true); },
-                             "dict: oracle name -> samples used")
+  py::class_<bl::OracleCounts>(m, "OracleCounts", "Oracle calls and samples used, by oracle name.")
+      .def_property_readonly(
+          "calls", [](const bl::OracleCounts& c) { return counts_dict(c, false); },
+          "dict: oracle name -> calls")
+      .def_property_readonly(
+          "samples", [](const bl::OracleCounts& c) { return counts_dict(c, true); },
+          "dict: oracle name -> samples used")
       .def_property_readonly("total_calls", &bl::OracleCounts::total_calls)
       .def_property_readonly("total_samples", &bl::OracleCounts::total_samples)
       .def("brief", &bl::OracleCounts::brief)
@@ -1057,8 +1117,10 @@ exception raised by a method propagates out of the solver as itself.)");
       .def_readonly("seconds", &IterationInfo::seconds)
       .def("__repr__", [](const IterationInfo& i) {
         std::string s = "IterationInfo(iteration=";
-        s.append(std::to_string(i.iteration)).append(", oracle_calls=")
-            .append(std::to_string(i.counts.total_calls())).append(")");
+        s.append(std::to_string(i.iteration))
+            .append(", oracle_calls=")
+            .append(std::to_string(i.counts.total_calls()))
+            .append(")");
         return s;
       });
 
@@ -1073,11 +1135,16 @@ exception raised by a method propagates out of the solver as itself.)");
       .def_readonly("oracle_calls", &bl::CurvatureReport::oracle_calls)
       .def("__repr__", [](const bl::CurvatureReport& c) {
         std::string s = "CurvatureReport(checked=";
-        s.append(c.checked ? "True" : "False").append(", strongly_convex=")
-            .append(c.strongly_convex ? "True" : "False").append(", checks=")
-            .append(std::to_string(c.checks)).append(", min_ritz=")
-            .append(format_value(c.min_ritz)).append(", max_ritz=")
-            .append(format_value(c.max_ritz)).append(")");
+        s.append(c.checked ? "True" : "False")
+            .append(", strongly_convex=")
+            .append(c.strongly_convex ? "True" : "False")
+            .append(", checks=")
+            .append(std::to_string(c.checks))
+            .append(", min_ritz=")
+            .append(format_value(c.min_ritz))
+            .append(", max_ritz=")
+            .append(format_value(c.max_ritz))
+            .append(")");
         return s;
       });
 
@@ -1091,18 +1158,21 @@ exception raised by a method propagates out of the solver as itself.)");
       .def_readonly("z", &bl::BilevelResult::z,
                     "last linear-system / auxiliary iterate (empty for ITD and F2SA)")
       .def_readonly("oracle_counts", &bl::BilevelResult::oracle_counts)
-      .def_property_readonly("trace",
-                             [](const bl::BilevelResult& r) { return trace_dict(r.trace); },
-                             "dict of arrays, one entry per trace point: iteration, "
-                             "oracle_calls, oracle_samples, seconds, value (Φ), gradient_norm "
-                             "(‖∇Φ‖), inner_distance (‖y − y*‖); NaN where not known")
+      .def_property_readonly(
+          "trace", [](const bl::BilevelResult& r) { return trace_dict(r.trace); },
+          "dict of arrays, one entry per trace point: iteration, "
+          "oracle_calls, oracle_samples, seconds, value (Φ), gradient_norm "
+          "(‖∇Φ‖), inner_distance (‖y − y*‖); NaN where not known")
       .def_readonly("curvature", &bl::BilevelResult::curvature)
       .def_readonly("run", &bl::BilevelResult::run)
       .def("__repr__", [](const bl::BilevelResult& r) {
         std::string s = "BilevelResult(solver='";
-        s.append(r.solver).append("', oracle_calls=")
-            .append(std::to_string(r.oracle_counts.total_calls())).append(", run=")
-            .append(py::repr(py::cast(r.run)).cast<std::string>()).append(")");
+        s.append(r.solver)
+            .append("', oracle_calls=")
+            .append(std::to_string(r.oracle_counts.total_calls()))
+            .append(", run=")
+            .append(py::repr(py::cast(r.run)).cast<std::string>())
+            .append(")");
         return s;
       });
 
@@ -1138,42 +1208,40 @@ exception raised by a method propagates out of the solver as itself.)");
           if (n == "itd")
             return run_solver<bl::ItdOptions>(&bl::itd, "itd", problem, x0, y0, kwargs);
           if (n == "stocbio")
-            return run_solver<bl::StocBioOptions>(&bl::stocbio, "stocbio", problem, x0, y0,
-                                                  kwargs);
+            return run_solver<bl::StocBioOptions>(&bl::stocbio, "stocbio", problem, x0, y0, kwargs);
           if (n == "ttsa")
             return run_solver<bl::TtsaOptions>(&bl::ttsa, "ttsa", problem, x0, y0, kwargs);
           if (n == "soba")
             return run_solver<bl::SobaOptions>(&bl::soba, "soba", problem, x0, y0, kwargs);
           if (n == "ma-soba")
-            return run_solver<bl::MaSobaOptions>(&bl::ma_soba, "ma_soba", problem, x0, y0,
-                                                 kwargs);
+            return run_solver<bl::MaSobaOptions>(&bl::ma_soba, "ma_soba", problem, x0, y0, kwargs);
           if (n == "f2sa")
             return run_solver<bl::F2saOptions>(&bl::f2sa, "f2sa", problem, x0, y0, kwargs);
           (void)bl::solver_settings(n);  // throws the library's "unknown solver" message
           return {};
         });
-  m.def("_solve",
-        [](const py::object& problem, const py::object& x0, const py::object& y0,
-           const std::string& solver, const std::vector<std::string>& settings,
-           const py::dict& common) {
-          constexpr const char* fn = "sampo.bilevel.solve";
-          const bl::Problem& p = problem_arg(problem, fn);
-          const Vec x = vector_arg(x0, fn, "x0");
-          const Vec y = vector_arg(y0, fn, "y0");
-          bl::SolverOptions o;
-          py::object callback;
-          apply_keywords(common, fn, o, {}, callback);
-          const std::string name = library_name(solver);
-          return run_interruptible([&](const CancellationFlag* flag) {
-            o.cancel = flag;
-            return bl::solve(p, x, y, name, o, settings);
-          });
-        });
+  m.def("_solve", [](const py::object& problem, const py::object& x0, const py::object& y0,
+                     const std::string& solver, const std::vector<std::string>& settings,
+                     const py::dict& common) {
+    constexpr const char* fn = "sampo.bilevel.solve";
+    const bl::Problem& p = problem_arg(problem, fn);
+    const Vec x = vector_arg(x0, fn, "x0");
+    const Vec y = vector_arg(y0, fn, "y0");
+    bl::SolverOptions o;
+    py::object callback;
+    apply_keywords(common, fn, o, {}, callback);
+    const std::string name = library_name(solver);
+    return run_interruptible([&](const CancellationFlag* flag) {
+      o.cancel = flag;
+      return bl::solve(p, x, y, name, o, settings);
+    });
+  });
   m.def("solver_names", &bl::solver_names,
         "The library's solver names: borep, aid-cg, itd, stocbio, ttsa, soba, ma-soba, f2sa.");
-  m.def("solver_settings",
-        [](const std::string& solver) { return bl::solver_settings(library_name(solver)); },
-        py::arg("solver"), "The settable fields of a solver's own options.");
+  m.def(
+      "solver_settings",
+      [](const std::string& solver) { return bl::solver_settings(library_name(solver)); },
+      py::arg("solver"), "The settable fields of a solver's own options.");
 
   // ---- tools ----
   py::class_<bl::OracleCheckRow>(m, "OracleCheckRow")
@@ -1186,10 +1254,18 @@ exception raised by a method propagates out of the solver as itself.)");
       .def_readonly("passed", &bl::OracleCheckRow::passed)
       .def("__repr__", [](const bl::OracleCheckRow& r) {
         std::string s = "OracleCheckRow(oracle='";
-        s.append(r.oracle).append("', direction=").append(std::to_string(r.direction))
-            .append(", analytic=").append(format_value(r.analytic)).append(", numerical=")
-            .append(format_value(r.numerical)).append(", error=").append(format_value(r.error))
-            .append(", passed=").append(r.passed ? "True" : "False").append(")");
+        s.append(r.oracle)
+            .append("', direction=")
+            .append(std::to_string(r.direction))
+            .append(", analytic=")
+            .append(format_value(r.analytic))
+            .append(", numerical=")
+            .append(format_value(r.numerical))
+            .append(", error=")
+            .append(format_value(r.error))
+            .append(", passed=")
+            .append(r.passed ? "True" : "False")
+            .append(")");
         return s;
       });
   py::class_<bl::OracleCheckResult>(m, "OracleCheckResult")
@@ -1199,34 +1275,38 @@ exception raised by a method propagates out of the solver as itself.)");
       .def_readonly("run", &bl::OracleCheckResult::run)
       .def("__repr__", [](const bl::OracleCheckResult& r) {
         std::string s = "OracleCheckResult(passed=";
-        s.append(r.passed ? "True" : "False").append(", rows=")
-            .append(std::to_string(r.rows.size())).append(", max_error=")
-            .append(format_value(r.max_error)).append(")");
+        s.append(r.passed ? "True" : "False")
+            .append(", rows=")
+            .append(std::to_string(r.rows.size()))
+            .append(", max_error=")
+            .append(format_value(r.max_error))
+            .append(")");
         return s;
       });
   {
     const bl::OracleCheckOptions d;
-    m.def("check_oracles",
-          [](const py::object& problem, const py::object& x, const py::object& y, double step,
-             double tolerance, std::size_t directions, std::uint64_t seed) {
-            constexpr const char* fn = "sampo.bilevel.check_oracles";
-            const bl::Problem& p = problem_arg(problem, fn);
-            const Vec xv = vector_arg(x, fn, "x");
-            const Vec yv = vector_arg(y, fn, "y");
-            bl::OracleCheckOptions o;
-            o.step = step;
-            o.tolerance = tolerance;
-            o.directions = directions;
-            o.seed = seed;
-            py::gil_scoped_release release;
-            return bl::check_oracles(p, xv, yv, o);
-          },
-          py::arg("problem"), py::arg("x"), py::arg("y"), py::kw_only(), py::arg("step") = d.step,
-          py::arg("tolerance") = d.tolerance, py::arg("directions") = d.directions,
-          py::arg("seed") = d.seed,
-          "Compares every derivative oracle (full sums) with central differences along random "
-          "directions at (x, y); result.passed is the verdict. grad_x_g is skipped when the "
-          "problem does not provide it.");
+    m.def(
+        "check_oracles",
+        [](const py::object& problem, const py::object& x, const py::object& y, double step,
+           double tolerance, std::size_t directions, std::uint64_t seed) {
+          constexpr const char* fn = "sampo.bilevel.check_oracles";
+          const bl::Problem& p = problem_arg(problem, fn);
+          const Vec xv = vector_arg(x, fn, "x");
+          const Vec yv = vector_arg(y, fn, "y");
+          bl::OracleCheckOptions o;
+          o.step = step;
+          o.tolerance = tolerance;
+          o.directions = directions;
+          o.seed = seed;
+          py::gil_scoped_release release;
+          return bl::check_oracles(p, xv, yv, o);
+        },
+        py::arg("problem"), py::arg("x"), py::arg("y"), py::kw_only(), py::arg("step") = d.step,
+        py::arg("tolerance") = d.tolerance, py::arg("directions") = d.directions,
+        py::arg("seed") = d.seed,
+        "Compares every derivative oracle (full sums) with central differences along random "
+        "directions at (x, y); result.passed is the verdict. grad_x_g is skipped when the "
+        "problem does not provide it.");
   }
   py::class_<bl::LowerSolveResult>(m, "LowerSolveResult")
       .def_readonly("y", &bl::LowerSolveResult::y)
@@ -1234,44 +1314,48 @@ exception raised by a method propagates out of the solver as itself.)");
       .def_readonly("run", &bl::LowerSolveResult::run)
       .def("__repr__", [](const bl::LowerSolveResult& r) {
         std::string s = "LowerSolveResult(gradient_norm=";
-        s.append(format_value(r.gradient_norm)).append(", run=")
-            .append(py::repr(py::cast(r.run)).cast<std::string>()).append(")");
+        s.append(format_value(r.gradient_norm))
+            .append(", run=")
+            .append(py::repr(py::cast(r.run)).cast<std::string>())
+            .append(")");
         return s;
       });
   {
     const bl::LowerSolveOptions d;
-    m.def("solve_lower_level",
-          [](const py::object& problem, const py::object& x, const py::object& y0,
-             double tolerance, std::size_t max_iterations, std::size_t cg_iterations) {
-            constexpr const char* fn = "sampo.bilevel.solve_lower_level";
-            const bl::Problem& p = problem_arg(problem, fn);
-            const Vec xv = vector_arg(x, fn, "x");
-            const Vec yv = vector_arg(y0, fn, "y0");
-            bl::LowerSolveOptions o;
-            o.tolerance = tolerance;
-            o.max_iterations = max_iterations;
-            o.cg_iterations = cg_iterations;
-            py::gil_scoped_release release;
-            return bl::solve_lower_level(p, xv, yv, o);
-          },
-          py::arg("problem"), py::arg("x"), py::arg("y0"), py::kw_only(),
-          py::arg("tolerance") = d.tolerance, py::arg("max_iterations") = d.max_iterations,
-          py::arg("cg_iterations") = d.cg_iterations,
-          "y*(x) by Newton-CG on g(x, ·) from y0 (full sums).");
-  }
-  m.def("implicit_hypergradient",
-        [](const py::object& problem, const py::object& x, const py::object& y,
-           double cg_tolerance, std::size_t cg_iterations) {
-          constexpr const char* fn = "sampo.bilevel.implicit_hypergradient";
+    m.def(
+        "solve_lower_level",
+        [](const py::object& problem, const py::object& x, const py::object& y0, double tolerance,
+           std::size_t max_iterations, std::size_t cg_iterations) {
+          constexpr const char* fn = "sampo.bilevel.solve_lower_level";
           const bl::Problem& p = problem_arg(problem, fn);
           const Vec xv = vector_arg(x, fn, "x");
-          const Vec yv = vector_arg(y, fn, "y");
+          const Vec yv = vector_arg(y0, fn, "y0");
+          bl::LowerSolveOptions o;
+          o.tolerance = tolerance;
+          o.max_iterations = max_iterations;
+          o.cg_iterations = cg_iterations;
           py::gil_scoped_release release;
-          return bl::implicit_hypergradient(p, xv, yv, cg_tolerance, cg_iterations);
+          return bl::solve_lower_level(p, xv, yv, o);
         },
-        py::arg("problem"), py::arg("x"), py::arg("y"), py::kw_only(),
-        py::arg("cg_tolerance") = 1e-12, py::arg("cg_iterations") = 1000,
-        "∇Φ(x) by implicit differentiation at y (taken as y*(x)), CG on ∇²_yy g v = ∇_y f.");
+        py::arg("problem"), py::arg("x"), py::arg("y0"), py::kw_only(),
+        py::arg("tolerance") = d.tolerance, py::arg("max_iterations") = d.max_iterations,
+        py::arg("cg_iterations") = d.cg_iterations,
+        "y*(x) by Newton-CG on g(x, ·) from y0 (full sums).");
+  }
+  m.def(
+      "implicit_hypergradient",
+      [](const py::object& problem, const py::object& x, const py::object& y, double cg_tolerance,
+         std::size_t cg_iterations) {
+        constexpr const char* fn = "sampo.bilevel.implicit_hypergradient";
+        const bl::Problem& p = problem_arg(problem, fn);
+        const Vec xv = vector_arg(x, fn, "x");
+        const Vec yv = vector_arg(y, fn, "y");
+        py::gil_scoped_release release;
+        return bl::implicit_hypergradient(p, xv, yv, cg_tolerance, cg_iterations);
+      },
+      py::arg("problem"), py::arg("x"), py::arg("y"), py::kw_only(),
+      py::arg("cg_tolerance") = 1e-12, py::arg("cg_iterations") = 1000,
+      "∇Φ(x) by implicit differentiation at y (taken as y*(x)), CG on ∇²_yy g v = ∇_y f.");
 }
 
 }  // namespace sampo::python

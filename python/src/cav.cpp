@@ -34,16 +34,20 @@ std::vector<std::string> assignments(const py::object& obj, const char* function
     for (const auto& [k, v] : py::reinterpret_borrow<py::dict>(obj)) {
       std::string s = py::str(k).cast<std::string>();
       s.append("=");
-      if (py::isinstance<py::bool_>(v)) s.append(v.cast<bool>() ? "true" : "false");
-      else if (PyFloat_Check(v.ptr())) s.append(format_value(v.cast<double>()));
-      else s.append(py::str(v).cast<std::string>());
+      if (py::isinstance<py::bool_>(v))
+        s.append(v.cast<bool>() ? "true" : "false");
+      else if (PyFloat_Check(v.ptr()))
+        s.append(format_value(v.cast<double>()));
+      else
+        s.append(py::str(v).cast<std::string>());
       out.push_back(std::move(s));
     }
     return out;
   }
   if (py::isinstance<py::str>(obj)) {
     std::string msg(function);
-    msg.append(": argument '").append(name)
+    msg.append(": argument '")
+        .append(name)
         .append("' must be a list of 'key=value' strings or a dict, not one string");
     throw py::type_error(msg);
   }
@@ -80,7 +84,8 @@ void naturalistic_options(const py::object& obj, const char* fn,
     }
     if (!found) {
       std::string msg(fn);
-      msg.append(": argument 'naturalistic' has the unknown key '").append(key)
+      msg.append(": argument 'naturalistic' has the unknown key '")
+          .append(key)
           .append("'; known keys: ");
       for (std::size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) msg.append(", ");
@@ -172,9 +177,16 @@ void bind_cav(py::module_& m) {
       .def_readonly("criticality", &cav::CriticalStep::criticality)
       .def("__repr__", [](const cav::CriticalStep& c) {
         std::string s = "CriticalStep(step=";
-        s.append(std::to_string(c.step)).append(", vehicle=").append(std::to_string(c.vehicle))
-            .append(", action=").append(std::to_string(c.action)).append(", p=")
-            .append(format_value(c.p)).append(", q=").append(format_value(c.q)).append(")");
+        s.append(std::to_string(c.step))
+            .append(", vehicle=")
+            .append(std::to_string(c.vehicle))
+            .append(", action=")
+            .append(std::to_string(c.action))
+            .append(", p=")
+            .append(format_value(c.p))
+            .append(", q=")
+            .append(format_value(c.q))
+            .append(")");
         return s;
       });
   py::class_<cav::TestRecord>(m, "TestRecord", "The outcome of one test.")
@@ -189,10 +201,16 @@ void bind_cav(py::module_& m) {
       .def_property_readonly("result", &cav::TestRecord::result, "Y = crash × likelihood ratio")
       .def("__repr__", [](const cav::TestRecord& t) {
         std::string s = "TestRecord(index=";
-        s.append(std::to_string(t.index)).append(", crash=").append(t.crash ? "True" : "False")
-            .append(", likelihood_ratio=").append(format_value(t.likelihood_ratio))
-            .append(", steps=").append(std::to_string(t.steps)).append(", critical_steps=")
-            .append(std::to_string(t.critical.size())).append(")");
+        s.append(std::to_string(t.index))
+            .append(", crash=")
+            .append(t.crash ? "True" : "False")
+            .append(", likelihood_ratio=")
+            .append(format_value(t.likelihood_ratio))
+            .append(", steps=")
+            .append(std::to_string(t.steps))
+            .append(", critical_steps=")
+            .append(std::to_string(t.critical.size()))
+            .append(")");
         return s;
       });
   py::class_<cav::BatchResult>(m, "BatchResult", "A batch of tests (sampo::cav::BatchResult).")
@@ -201,96 +219,101 @@ void bind_cav(py::module_& m) {
       .def_readonly("standard_error", &cav::BatchResult::standard_error)
       .def_readonly("crashes", &cav::BatchResult::crashes)
       .def_readonly("run", &cav::BatchResult::run)
-      .def("to_dict", [](const cav::BatchResult& b) { return tests_dict(b.tests); },
-           "The tests as a dict of arrays: result, crash, likelihood_ratio, steps, "
-           "critical_steps.")
+      .def(
+          "to_dict", [](const cav::BatchResult& b) { return tests_dict(b.tests); },
+          "The tests as a dict of arrays: result, crash, likelihood_ratio, steps, "
+          "critical_steps.")
       .def("__repr__", [](const cav::BatchResult& b) {
         std::string s = "BatchResult(tests=";
-        s.append(std::to_string(b.tests.size())).append(", crashes=")
-            .append(std::to_string(b.crashes)).append(", estimate=")
-            .append(format_value(b.estimate)).append(", standard_error=")
-            .append(format_value(b.standard_error)).append(")");
+        s.append(std::to_string(b.tests.size()))
+            .append(", crashes=")
+            .append(std::to_string(b.crashes))
+            .append(", estimate=")
+            .append(format_value(b.estimate))
+            .append(", standard_error=")
+            .append(format_value(b.standard_error))
+            .append(")");
         return s;
       });
 
   m.def("driver_preset_names", &cav::driver_preset_names,
         "The presets of the vehicle under test, safest first.");
   m.def("driver_parameter_keys", &cav::driver_parameter_keys, "The keys of `set`.");
-  m.def("surrogate_parameter_keys", &cav::surrogate_parameter_keys,
-        "The keys of `surrogate_set`.");
+  m.def("surrogate_parameter_keys", &cav::surrogate_parameter_keys, "The keys of `surrogate_set`.");
   m.def("dp_parameter_keys", &cav::dp_parameter_keys,
         "The keys of ExactCarFollowing's `set` and `surrogate_set`.");
 
   const cav::TestOptions d;
   const std::string default_preset = "normal";
-#define SAMPO_CAV_TEST_ARGS                                                                    \
-  py::arg("scenario") = std::string(cav::to_string(d.scenario)), py::kw_only(),             \
-      py::arg("environment") = std::string(cav::to_string(d.environment)),                  \
-      py::arg("preset") = default_preset, py::arg("set") = py::none(),                      \
-      py::arg("surrogate_set") = py::none(), py::arg("naturalistic") = py::none(),          \
-      py::arg("epsilon") = d.epsilon,                                                       \
-      py::arg("steps") = d.steps, py::arg("seed") = d.seed,                                 \
-      py::arg("criticality_threshold") = d.criticality_threshold,                           \
-      py::arg("candidate_range") = d.candidate_range,                                       \
-      py::arg("max_candidates") = d.max_candidates
+#define SAMPO_CAV_TEST_ARGS                                                             \
+  py::arg("scenario") = std::string(cav::to_string(d.scenario)), py::kw_only(),         \
+  py::arg("environment") = std::string(cav::to_string(d.environment)),                  \
+  py::arg("preset") = default_preset, py::arg("set") = py::none(),                      \
+  py::arg("surrogate_set") = py::none(), py::arg("naturalistic") = py::none(),          \
+  py::arg("epsilon") = d.epsilon, py::arg("steps") = d.steps, py::arg("seed") = d.seed, \
+  py::arg("criticality_threshold") = d.criticality_threshold,                           \
+  py::arg("candidate_range") = d.candidate_range, py::arg("max_candidates") = d.max_candidates
 
-  m.def("run_test",
-        [](std::uint64_t index, const std::string& scenario, const std::string& environment,
-           const std::string& preset, const py::object& set, const py::object& surrogate_set,
-           const py::object& naturalistic, double epsilon, int steps, std::uint64_t seed,
-           double threshold, double range,
-           int candidates) {
-          const auto o = test_options({scenario, environment, preset, set, surrogate_set,
-                                       naturalistic, epsilon, steps, seed, threshold, range, candidates},
-                                      "sampo.cav.run_test");
-          py::gil_scoped_release release;
-          return cav::run_test(o, index);
-        },
-        py::arg("index"), SAMPO_CAV_TEST_ARGS,
-        "Test number `index` of the configuration (a pure function of the options and index).");
+  m.def(
+      "run_test",
+      [](std::uint64_t index, const std::string& scenario, const std::string& environment,
+         const std::string& preset, const py::object& set, const py::object& surrogate_set,
+         const py::object& naturalistic, double epsilon, int steps, std::uint64_t seed,
+         double threshold, double range, int candidates) {
+        const auto o =
+            test_options({scenario, environment, preset, set, surrogate_set, naturalistic, epsilon,
+                          steps, seed, threshold, range, candidates},
+                         "sampo.cav.run_test");
+        py::gil_scoped_release release;
+        return cav::run_test(o, index);
+      },
+      py::arg("index"), SAMPO_CAV_TEST_ARGS,
+      "Test number `index` of the configuration (a pure function of the options and index).");
   const parallel::MapReduceOptions pd;
-  m.def("run_tests",
-        [](std::size_t tests, const std::string& scenario, const std::string& environment,
-           const std::string& preset, const py::object& set, const py::object& surrogate_set,
-           const py::object& naturalistic, double epsilon, int steps, std::uint64_t seed,
-           double threshold, double range,
-           int candidates, int threads, std::size_t block_size) {
-          const auto o = test_options({scenario, environment, preset, set, surrogate_set,
-                                       naturalistic, epsilon, steps, seed, threshold, range, candidates},
-                                      "sampo.cav.run_tests");
-          auto par = parallel_options(threads, block_size);
-          return run_interruptible([&](const CancellationFlag* flag) {
-            par.cancel = flag;
-            return cav::run_tests(o, tests, par);
-          });
-        },
-        py::arg("tests"), SAMPO_CAV_TEST_ARGS, py::arg("threads") = pd.threads,
-        py::arg("block_size") = 64,
-        "Tests 0 .. tests-1 on OpenMP threads (the same bits for any threads and block_size); "
-        "scenario 'car-following', 'cut-in' or 'overtaking', environment 'nde' or 'nade', "
-        "preset and set ('key=value' strings or a dict) for the vehicle under test, "
-        "surrogate_set for NADE's surrogate, naturalistic (a dict: acceleration_sd, tail_mass, "
-        "lane_change_max, lane_change_intercept, lane_change_gain, lane_change_risk, "
-        "safe_deceleration) for the background drivers. Ctrl-C stops it (KeyboardInterrupt).");
-  m.def("run_test_log",
-        [](std::size_t tests, const std::string& scenario, const std::string& environment,
-           const std::string& preset, const py::object& set, const py::object& surrogate_set,
-           const py::object& naturalistic, double epsilon, int steps, std::uint64_t seed,
-           double threshold, double range,
-           int candidates, int threads, std::size_t block_size) {
-          const auto o = test_options({scenario, environment, preset, set, surrogate_set,
-                                       naturalistic, epsilon, steps, seed, threshold, range, candidates},
-                                      "sampo.cav.run_test_log");
-          auto par = parallel_options(threads, block_size);
-          return run_interruptible([&](const CancellationFlag* flag) {
-            par.cancel = flag;
-            return cav::run_test_log(o, tests, par);
-          });
-        },
-        py::arg("tests"), SAMPO_CAV_TEST_ARGS, py::arg("threads") = pd.threads,
-        py::arg("block_size") = 64,
-        "run_tests as a sampo.mc.TestLog (Y = crash, L = Π p/q; per critical step p, q, ε, the "
-        "feature 'criticality' and the surrogate 'sm'), for sampo.mc's estimators.");
+  m.def(
+      "run_tests",
+      [](std::size_t tests, const std::string& scenario, const std::string& environment,
+         const std::string& preset, const py::object& set, const py::object& surrogate_set,
+         const py::object& naturalistic, double epsilon, int steps, std::uint64_t seed,
+         double threshold, double range, int candidates, int threads, std::size_t block_size) {
+        const auto o =
+            test_options({scenario, environment, preset, set, surrogate_set, naturalistic, epsilon,
+                          steps, seed, threshold, range, candidates},
+                         "sampo.cav.run_tests");
+        auto par = parallel_options(threads, block_size);
+        return run_interruptible([&](const CancellationFlag* flag) {
+          par.cancel = flag;
+          return cav::run_tests(o, tests, par);
+        });
+      },
+      py::arg("tests"), SAMPO_CAV_TEST_ARGS, py::arg("threads") = pd.threads,
+      py::arg("block_size") = 64,
+      "Tests 0 .. tests-1 on OpenMP threads (the same bits for any threads and block_size); "
+      "scenario 'car-following', 'cut-in' or 'overtaking', environment 'nde' or 'nade', "
+      "preset and set ('key=value' strings or a dict) for the vehicle under test, "
+      "surrogate_set for NADE's surrogate, naturalistic (a dict: acceleration_sd, tail_mass, "
+      "lane_change_max, lane_change_intercept, lane_change_gain, lane_change_risk, "
+      "safe_deceleration) for the background drivers. Ctrl-C stops it (KeyboardInterrupt).");
+  m.def(
+      "run_test_log",
+      [](std::size_t tests, const std::string& scenario, const std::string& environment,
+         const std::string& preset, const py::object& set, const py::object& surrogate_set,
+         const py::object& naturalistic, double epsilon, int steps, std::uint64_t seed,
+         double threshold, double range, int candidates, int threads, std::size_t block_size) {
+        const auto o =
+            test_options({scenario, environment, preset, set, surrogate_set, naturalistic, epsilon,
+                          steps, seed, threshold, range, candidates},
+                         "sampo.cav.run_test_log");
+        auto par = parallel_options(threads, block_size);
+        return run_interruptible([&](const CancellationFlag* flag) {
+          par.cancel = flag;
+          return cav::run_test_log(o, tests, par);
+        });
+      },
+      py::arg("tests"), SAMPO_CAV_TEST_ARGS, py::arg("threads") = pd.threads,
+      py::arg("block_size") = 64,
+      "run_tests as a sampo.mc.TestLog (Y = crash, L = Π p/q; per critical step p, q, ε, the "
+      "feature 'criticality' and the surrogate 'sm'), for sampo.mc's estimators.");
 #undef SAMPO_CAV_TEST_ARGS
 
   // ---- the exact benchmark ----
@@ -302,8 +325,12 @@ void bind_cav(py::module_& m) {
       .def_property_readonly("result", &cav::DpTest::result)
       .def("__repr__", [](const cav::DpTest& t) {
         std::string s = "DpTest(crash=";
-        s.append(t.crash ? "True" : "False").append(", steps=").append(std::to_string(t.steps))
-            .append(", likelihood_ratio=").append(format_value(t.likelihood_ratio)).append(")");
+        s.append(t.crash ? "True" : "False")
+            .append(", steps=")
+            .append(std::to_string(t.steps))
+            .append(", likelihood_ratio=")
+            .append(format_value(t.likelihood_ratio))
+            .append(")");
         return s;
       });
   const cav::ExactCarFollowingOptions ed;
@@ -331,7 +358,8 @@ void bind_cav(py::module_& m) {
                                        " entries; expected 7 (a_L = -4 .. 2 m/s²)");
                for (int k = 0; k < 7; ++k) o.lead_pmf[static_cast<std::size_t>(k)] = pmf(k);
              }
-             for (const auto& s : assignments(set, fn, "set")) cav::set_dp_parameter(o.cav, s, "set");
+             for (const auto& s : assignments(set, fn, "set"))
+               cav::set_dp_parameter(o.cav, s, "set");
              for (const auto& s : assignments(surrogate_set, fn, "surrogate_set"))
                cav::set_dp_parameter(o.surrogate, s, "surrogate_set");
              o.epsilon = epsilon;
@@ -349,12 +377,12 @@ void bind_cav(py::module_& m) {
                              &cav::ExactCarFollowing::surrogate_crash_probability)
       .def_property_readonly("is_mean", &cav::ExactCarFollowing::is_mean)
       .def_property_readonly("is_second_moment", &cav::ExactCarFollowing::is_second_moment)
-      .def_property_readonly("is_relative_variance",
-                             &cav::ExactCarFollowing::is_relative_variance)
-      .def_property_readonly("lead_pmf", [](const cav::ExactCarFollowing& e) {
-        const auto& p = e.options().lead_pmf;
-        return py::array_t<double>(7, p.data());
-      })
+      .def_property_readonly("is_relative_variance", &cav::ExactCarFollowing::is_relative_variance)
+      .def_property_readonly("lead_pmf",
+                             [](const cav::ExactCarFollowing& e) {
+                               const auto& p = e.options().lead_pmf;
+                               return py::array_t<double>(7, p.data());
+                             })
       .def_property_readonly("epsilon",
                              [](const cav::ExactCarFollowing& e) { return e.options().epsilon; })
       .def_property_readonly("steps",
@@ -364,38 +392,43 @@ void bind_cav(py::module_& m) {
            "The vehicle under test's crash probability-to-go before step t.")
       .def("surrogate_value", &cav::ExactCarFollowing::surrogate_value, py::arg("t"),
            py::arg("gap"), py::arg("lead_speed"), py::arg("speed"))
-      .def("importance_pmf",
-           [](const cav::ExactCarFollowing& e, int t, int gap, int lead_speed, int speed) {
-             std::array<double, 7> q{};
-             const bool critical = e.importance_pmf(t, gap, lead_speed, speed, q);
-             return py::make_tuple(critical, py::array_t<double>(7, q.data()));
-           },
-           py::arg("t"), py::arg("gap"), py::arg("lead_speed"), py::arg("speed"),
-           "(critical, q): the importance pmf at step t in that state (q = p when not critical).")
+      .def(
+          "importance_pmf",
+          [](const cav::ExactCarFollowing& e, int t, int gap, int lead_speed, int speed) {
+            std::array<double, 7> q{};
+            const bool critical = e.importance_pmf(t, gap, lead_speed, speed, q);
+            return py::make_tuple(critical, py::array_t<double>(7, q.data()));
+          },
+          py::arg("t"), py::arg("gap"), py::arg("lead_speed"), py::arg("speed"),
+          "(critical, q): the importance pmf at step t in that state (q = p when not critical).")
       .def("sample", &cav::ExactCarFollowing::sample, py::arg("seed"), py::arg("index"),
            "Test `index` under importance sampling (a pure function of seed and index).")
       .def("sample_naturalistic", &cav::ExactCarFollowing::sample_naturalistic, py::arg("seed"),
            py::arg("index"), "Test `index` under the naturalistic pmf.")
-      .def("test_log",
-           [](const cav::ExactCarFollowing& e, std::size_t tests, std::uint64_t seed,
-              bool naturalistic) {
-             py::gil_scoped_release release;
-             std::vector<cav::DpTest> t;
-             t.reserve(tests);
-             for (std::size_t i = 0; i < tests; ++i)
-               t.push_back(naturalistic ? e.sample_naturalistic(seed, i) : e.sample(seed, i));
-             return cav::to_test_log(t);
-           },
-           py::arg("tests"), py::kw_only(), py::arg("seed") = 0,
-           py::arg("naturalistic") = false,
-           "Tests 0 .. tests-1 (importance sampling, or naturalistic) as a sampo.mc.TestLog.")
+      .def(
+          "test_log",
+          [](const cav::ExactCarFollowing& e, std::size_t tests, std::uint64_t seed,
+             bool naturalistic) {
+            py::gil_scoped_release release;
+            std::vector<cav::DpTest> t;
+            t.reserve(tests);
+            for (std::size_t i = 0; i < tests; ++i)
+              t.push_back(naturalistic ? e.sample_naturalistic(seed, i) : e.sample(seed, i));
+            return cav::to_test_log(t);
+          },
+          py::arg("tests"), py::kw_only(), py::arg("seed") = 0, py::arg("naturalistic") = false,
+          "Tests 0 .. tests-1 (importance sampling, or naturalistic) as a sampo.mc.TestLog.")
       .def_property_readonly("run", &cav::ExactCarFollowing::run)
       .def("__repr__", [](const cav::ExactCarFollowing& e) {
         std::string s = "ExactCarFollowing(crash_probability=";
-        s.append(format_value(e.crash_probability())).append(", is_mean=")
-            .append(format_value(e.is_mean())).append(", is_second_moment=")
-            .append(format_value(e.is_second_moment())).append(", epsilon=")
-            .append(format_value(e.options().epsilon)).append(")");
+        s.append(format_value(e.crash_probability()))
+            .append(", is_mean=")
+            .append(format_value(e.is_mean()))
+            .append(", is_second_moment=")
+            .append(format_value(e.is_second_moment()))
+            .append(", epsilon=")
+            .append(format_value(e.options().epsilon))
+            .append(")");
         return s;
       });
 }

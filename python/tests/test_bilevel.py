@@ -158,6 +158,11 @@ def test_every_solver_runs_on_the_numpy_problem_and_decreases_phi():
     np.testing.assert_array_equal(a.x, b.x)
     np.testing.assert_array_equal(a.x, c.x)
     assert "aid-cg" in B.solver_names()
+    # The keyword tables of the binding list the library's own settings, in its order (the
+    # binding keeps its own copy of each Options struct's fields: this catches a drift).
+    from sampo._sampo import bilevel as _b
+    for name in B.solver_names():
+        assert list(_b._solver_defaults(name)) == B.solver_settings(name), name
     assert B.solver_settings("aid_cg") == ["outer_step", "inner_step", "inner_steps",
                                            "cg_iterations", "cg_tolerance", "warm_start"]
 
@@ -502,3 +507,15 @@ def test_a_user_sigint_handler_gets_a_user_stopped_result():
         signal.signal(signal.SIGINT, previous)
     assert seen == [signal.SIGINT]
     assert r.run.termination == "user_stopped" and 0 < r.run.iterations < 10**9
+
+
+def test_ctrl_c_stops_a_solver_on_a_python_problem():
+    # The solver gives the GIL back between the Python oracle calls, so the timer thread runs
+    # and its SIGINT reaches the run's cancellation flag.
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        B.soba(NumpyQuadratic(), np.zeros(3), np.zeros(5), max_iterations=10**9, trace_every=0)
+    timer.join()
+    assert time.perf_counter() - start < 10.0
