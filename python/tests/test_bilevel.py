@@ -519,3 +519,57 @@ def test_ctrl_c_stops_a_solver_on_a_python_problem():
         B.soba(NumpyQuadratic(), np.zeros(3), np.zeros(5), max_iterations=10**9, trace_every=0)
     timer.join()
     assert time.perf_counter() - start < 10.0
+
+
+def test_a_python_finite_sum_problem_receives_its_batches():
+    class Sums(NumpyQuadratic):
+        """The same problem declared as sums over 10 inner and 6 outer samples; its oracles
+        record the batches and return the full values (trivially unbiased)."""
+
+        def __init__(self):
+            super().__init__()
+            self.inner_batches, self.outer_batches = [], []
+
+        def inner_samples(self):
+            return 10
+
+        def outer_samples(self):
+            return 6
+
+        def grad_y_g(self, x, y, batch):
+            self.inner_batches.append(batch)
+            return super().grad_y_g(x, y, batch)
+
+        def grad_y_f(self, x, y, batch):
+            self.outer_batches.append(batch)
+            return super().grad_y_f(x, y, batch)
+
+    p = Sums()
+    r = B.soba(p, np.zeros(3), np.zeros(5), batch_size=4, seed=2, max_iterations=20,
+               check_curvature=False, trace_every=0)
+    assert r.run.iterations == 20
+    assert len(p.inner_batches) == 20 and len(p.outer_batches) == 20
+    for b in p.inner_batches:
+        assert b.dtype == np.int64 and b.shape == (4,) and b.min() >= 0 and b.max() < 10
+    for b in p.outer_batches:
+        assert b.shape == (4,) and b.max() < 6
+    # samples are counted by batch size
+    assert r.oracle_counts.samples["grad_y_g"] == 4 * 20
+    # full sums: batch is None
+    p = Sums()
+    B.soba(p, np.zeros(3), np.zeros(5), max_iterations=3, check_curvature=False)
+    assert all(b is None for b in p.inner_batches)
+
+
+def test_gradient_tolerance_uses_the_python_hypergradient():
+    class WithGradient(NumpyQuadratic):
+        def hypergradient(self, x):
+            y = self.P() @ x + self.q()
+            return self.P().T @ (y - self.t) + self.rho * x
+
+    p = WithGradient()
+    r = B.aid_cg(p, np.zeros(3), np.zeros(5), outer_step=0.5, inner_step=0.3, cg_iterations=5,
+                 gradient_tolerance=1e-6, max_iterations=10000)
+    assert r.run.termination == "converged" and r.run.iterations < 10000
+    assert r.trace["gradient_norm"][-1] <= 1e-6
+    assert np.linalg.norm(p.hypergradient(r.x)) <= 1e-6
