@@ -18,6 +18,8 @@
   ``solve(problem, x0, y0, 'aid-cg', settings={'outer_step': 0.1}, max_iterations=500)``.
   They return a ``BilevelResult`` (``x``, ``y``, ``z``, ``oracle_counts``, ``trace``,
   ``curvature``, ``run``). Ctrl-C stops a run at its next iteration (KeyboardInterrupt).
+- ``from_callables(dim_x, dim_y, f=..., g=..., grad_x_f=..., ...)``: a Problem from plain
+  callables (lambdas on NumPy arrays), without writing a class.
 - Tools: ``check_oracles`` (finite differences), ``solve_lower_level`` (Newton-CG),
   ``implicit_hypergradient``.
 
@@ -112,6 +114,59 @@ def _solve(problem, x0, y0, solver, settings=None, **common):
     return _b._solve(problem, x0, y0, solver, settings, common)
 
 
+_ORACLES = ("f", "g", "grad_x_f", "grad_y_f", "grad_y_g", "hvp_yy_g", "jvp_xy_g")
+_OPTIONAL_ORACLES = ("grad_x_g",)
+_CLOSED_FORMS = ("lower_solution", "hypergradient", "value", "optimal_value", "minimizer")
+
+
+def _oracle_method(fn, finite_sum):
+    if finite_sum:
+        return lambda self, *args: fn(*args)  # (x, y[, v], batch)
+    return lambda self, *args: fn(*args[:-1])  # the batch (always None) is left out
+
+
+def from_callables(dim_x, dim_y, *, f, g, grad_x_f, grad_y_f, grad_y_g, hvp_yy_g, jvp_xy_g,
+                   grad_x_g=None, lower_solution=None, hypergradient=None, value=None,
+                   optimal_value=None, minimizer=None, name="callables", outer_samples=0,
+                   inner_samples=0):
+    """A Problem whose oracles are the given callables: ``f(x, y)``, ``g(x, y)``,
+    ``grad_x_f(x, y)``, ``grad_y_f(x, y)``, ``grad_y_g(x, y)``, ``hvp_yy_g(x, y, v)``,
+    ``jvp_xy_g(x, y, v)`` and optionally ``grad_x_g(x, y)`` (F2SA) and the closed forms
+    ``lower_solution(x)``, ``hypergradient(x)``, ``value(x)``, ``optimal_value()``,
+    ``minimizer()``. When ``outer_samples`` or ``inner_samples`` is positive (finite sums), the
+    oracles take the mini-batch as a last argument (None: the full sum), as the methods of a
+    ``Problem`` subclass do. An optional callable left out is not provided (as a subclass that
+    does not define the method)."""
+    finite_sum = outer_samples > 0 or inner_samples > 0
+    given = dict(f=f, g=g, grad_x_f=grad_x_f, grad_y_f=grad_y_f, grad_y_g=grad_y_g,
+                 hvp_yy_g=hvp_yy_g, jvp_xy_g=jvp_xy_g, grad_x_g=grad_x_g)
+    namespace = {
+        "name": lambda self: name,
+        "dim_x": lambda self: dim_x,
+        "dim_y": lambda self: dim_y,
+        "outer_samples": lambda self: outer_samples,
+        "inner_samples": lambda self: inner_samples,
+    }
+    for key, fn in given.items():
+        if fn is None:
+            if key in _ORACLES:
+                raise TypeError(f"sampo.bilevel.from_callables: argument '{key}' is required")
+            continue
+        if not callable(fn):
+            raise TypeError(f"sampo.bilevel.from_callables: argument '{key}' is not callable")
+        namespace[key] = _oracle_method(fn, finite_sum)
+    closed = dict(lower_solution=lower_solution, hypergradient=hypergradient, value=value,
+                  optimal_value=optimal_value, minimizer=minimizer)
+    for key, fn in closed.items():
+        if fn is not None:
+            if not callable(fn):
+                raise TypeError(f"sampo.bilevel.from_callables: argument '{key}' is not "
+                                "callable")
+            namespace[key] = (lambda fn: lambda self, *args: fn(*args))(fn)
+    cls = type("CallableProblem", (Problem,), namespace)
+    return cls()
+
+
 _solve_signature = _inspect.Signature(
     [_P(k, _P.POSITIONAL_OR_KEYWORD) for k in ("problem", "x0", "y0", "solver")]
     + [_P("settings", _P.POSITIONAL_OR_KEYWORD, default=None)] + _keyword_parameters({}))
@@ -129,7 +184,7 @@ def solve(*args, **kwargs):
 
 solve.__signature__ = _solve_signature
 
-__all__ = ["Problem", "QuadraticProblem", "make_quadratic", "StochasticQuadraticProblem",
+__all__ = ["Problem", "from_callables", "QuadraticProblem", "make_quadratic", "StochasticQuadraticProblem",
            "make_stochastic_quadratic", "RidgeHpoProblem", "make_ridge_hpo",
            "HypercleanLsProblem", "make_hyperclean_ls", "CoshProblem", "make_cosh",
            "DegenerateProblem", "HypercleanLogisticProblem", "Benchmark", "make_benchmark",

@@ -573,3 +573,28 @@ def test_gradient_tolerance_uses_the_python_hypergradient():
     assert r.run.termination == "converged" and r.run.iterations < 10000
     assert r.trace["gradient_norm"][-1] <= 1e-6
     assert np.linalg.norm(p.hypergradient(r.x)) <= 1e-6
+
+
+def test_a_problem_from_callables():
+    # g = ½‖y‖² − xᵀy (y* = x), f = ½‖y − 1‖² + ½‖x‖²: Φ = ½‖x − 1‖² + ½‖x‖², x* = ½.
+    p = B.from_callables(
+        2, 2,
+        f=lambda x, y: 0.5 * np.sum((y - 1) ** 2) + 0.5 * x @ x,
+        g=lambda x, y: 0.5 * y @ y - x @ y,
+        grad_x_f=lambda x, y: x, grad_y_f=lambda x, y: y - 1, grad_y_g=lambda x, y: y - x,
+        hvp_yy_g=lambda x, y, v: v, jvp_xy_g=lambda x, y, v: -v,
+        lower_solution=lambda x: x.copy(), minimizer=lambda: np.full(2, 0.5), name="toy")
+    assert p.name() == "toy" and p.dim_x() == 2
+    check = B.check_oracles(p, np.array([0.3, -0.2]), np.array([1.0, 2.0]))
+    assert check.passed and "grad_x_g" not in {row.oracle for row in check.rows}
+    r = B.aid_cg(p, np.zeros(2), np.zeros(2), outer_step=0.5, inner_step=0.5,
+                 max_iterations=200)
+    # Φ'' = 2: the outer step 0.5 is exact once y has converged; 200 iterations reach x* to
+    # rounding.
+    np.testing.assert_allclose(r.x, [0.5, 0.5], rtol=0, atol=1e-12)
+    assert r.trace["inner_distance"][-1] < 1e-12
+    with pytest.raises(ValueError, match="grad_x_g"):
+        B.f2sa(p, np.zeros(2), np.zeros(2))
+    with pytest.raises(TypeError, match="'hvp_yy_g' is required"):
+        B.from_callables(1, 1, f=abs, g=abs, grad_x_f=abs, grad_y_f=abs, grad_y_g=abs,
+                         hvp_yy_g=None, jvp_xy_g=abs)
