@@ -506,7 +506,7 @@ def test_a_user_sigint_handler_gets_a_user_stopped_result():
     finally:
         signal.signal(signal.SIGINT, previous)
     assert seen == [signal.SIGINT]
-    assert r.run.termination == "user_stopped" and 0 < r.run.iterations < 10**9
+    assert r.run.termination == "user_stopped" and r.run.iterations < 10**9
 
 
 def test_ctrl_c_stops_a_solver_on_a_python_problem():
