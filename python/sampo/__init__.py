@@ -10,6 +10,9 @@ by module:
 - :mod:`sampo.signal`: Butterworth band-pass filtering and epoching of EEG.
 - :mod:`sampo.learn`: folds, ROC-AUC / accuracy, shrinkage LDA.
 - :mod:`sampo.mc`: rare-event estimators over test logs.
+- :mod:`sampo.bilevel`: bilevel problems (built-in or written in NumPy) and their solvers.
+- :mod:`sampo.sketch`: leverage scores, Lewis weights, sensitivities, ℓp row sampling.
+- :mod:`sampo.cav`: NDE / NADE tests of automated vehicles, the exact car-following benchmark.
 
 Errors: bad input raises ``ValueError`` (a non-SPD matrix: ``sampo.NotSPDError``, a
 ``ValueError``) or ``TypeError`` (a wrong dtype), a file ``OSError``, a computation that
@@ -21,7 +24,7 @@ from ._sampo import NotSPDError, NumericalError, Run
 
 __version__ = _sampo.__version__
 
-from . import knots, learn, mc, riemann, signal  # noqa: E402  (after the extension is loaded)
+from . import bilevel, cav, knots, learn, mc, riemann, signal, sketch  # noqa: E402  (after the extension is loaded)
 
-__all__ = ["__version__", "NotSPDError", "NumericalError", "Run", "knots", "learn", "mc", "riemann",
-           "signal"]
+__all__ = ["__version__", "NotSPDError", "NumericalError", "Run", "bilevel", "cav", "knots", "learn", "mc",
+           "riemann", "signal", "sketch"]

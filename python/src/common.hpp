@@ -118,5 +118,8 @@ void bind_riemann_evaluation(py::module_& m);
 void bind_learn(py::module_& m);
 void bind_signal(py::module_& m);
 void bind_mc(py::module_& m);
+void bind_bilevel(py::module_& m);
+void bind_sketch(py::module_& m);
+void bind_cav(py::module_& m);
 
 }  // namespace sampo::python

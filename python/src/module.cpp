@@ -25,6 +25,12 @@ PYBIND11_MODULE(_sampo, m) {
   sp::bind_signal(signal);
   auto mc = m.def_submodule("mc", "Rare-event estimators over test logs (sampo::mc).");
   sp::bind_mc(mc);
+  auto bilevel = m.def_submodule("bilevel", "Bilevel optimization on counted oracles (sampo::bilevel).");
+  sp::bind_bilevel(bilevel);
+  auto sketch = m.def_submodule("sketch", "Leverage, Lewis weights, sensitivities, ℓp sampling (sampo::sketch).");
+  sp::bind_sketch(sketch);
+  auto cav = m.def_submodule("cav", "Testing automated vehicles: NDE / NADE tests, exact benchmark (sampo::cav).");
+  sp::bind_cav(cav);
 
   // Test hooks: whether an argument is viewed without a copy (the promise of MatrixArg).
   m.def("_viewed_in_place", [](const py::object& a, bool symmetric) {

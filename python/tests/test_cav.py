@@ -1,0 +1,99 @@
+"""sampo.cav smoke tests: the exact benchmark's published values, the importance-sampling
+estimate of its tests against the exact moments, NDE against NADE on a risky scenario, seeds
+and thread counts."""
+import numpy as np
+import pytest
+
+from sampo import cav, mc
+
+
+def test_exact_benchmark_reference_values():
+    e = cav.ExactCarFollowing(epsilon=0.1)
+    # docs/cav.md: values of an independent DP, reproduced to 1e-12 relative (sums of
+    # positive terms).
+    assert e.crash_probability == pytest.approx(6.76122011010664e-8, rel=1e-12)
+    assert e.surrogate_crash_probability == pytest.approx(1.46613438556261e-9, rel=1e-12)
+    assert e.is_second_moment == pytest.approx(3.43845908003966e-12, rel=1e-12)
+    assert e.is_mean == pytest.approx(e.crash_probability, rel=1e-12)  # ε > 0: unbiased
+    assert e.value(0, 20, 25, 25) == pytest.approx(e.crash_probability, rel=1e-15)
+    critical, q = e.importance_pmf(0, 20, 25, 25)
+    assert q.shape == (7,) and q.sum() == pytest.approx(1.0, rel=1e-12)
+    np.testing.assert_allclose(e.lead_pmf, [0.001, 0.005, 0.02, 0.15, 0.649, 0.15, 0.025])
+    # a follower parameter through set (dict or 'key=value')
+    a = cav.ExactCarFollowing(set={"T": 1.5})
+    b = cav.ExactCarFollowing(set=["T=1.5"])
+    assert a.crash_probability == b.crash_probability == pytest.approx(
+        e.surrogate_crash_probability, rel=1e-12)  # the surrogate is the CAV with T = 1.5
+    with pytest.raises(ValueError, match="lead_pmf"):
+        cav.ExactCarFollowing(lead_pmf=[0.5, 0.5])
+    with pytest.raises(ValueError, match="nope"):
+        cav.ExactCarFollowing(set=["nope=1"])
+
+
+def test_exact_benchmark_importance_sampling_log():
+    e = cav.ExactCarFollowing(epsilon=0.5)
+    n = 4000
+    log = e.test_log(n, seed=3)
+    assert log.tests == n and not log.naturalistic
+    est = mc.importance_sampling(log)
+    # The exact standard error sqrt((E[Y²] − P²)/n) (relative variance ~37 at ε = 0.5: ~10 %
+    # of P); a fixed seed, 4 standard errors.
+    se = np.sqrt((e.is_second_moment - e.crash_probability ** 2) / n)
+    assert abs(est.estimate - e.crash_probability) <= 4 * se
+    t = e.sample(3, 0)
+    assert t.result == (t.likelihood_ratio if t.crash else 0.0)
+    assert log.to_dict()["weights"][0] == t.likelihood_ratio
+    # naturalistic tests: every weight 1
+    assert cav.ExactCarFollowing().test_log(10, naturalistic=True).naturalistic
+
+
+def risky():
+    # docs/cav.md's risky cut-in: the aggressive vehicle under test among background drivers
+    # that cut in far more often than the default, 3 steps (P ~ 1.5e-3).
+    return dict(scenario="cut-in", preset="aggressive", steps=3,
+                naturalistic={"lane_change_intercept": -3.0, "lane_change_risk": 0.3})
+
+
+def test_nde_and_nade_agree_on_a_risky_scenario():
+    nde = cav.run_tests(30000, environment="nde", seed=11, **risky())
+    nade = cav.run_tests(4000, environment="nade", epsilon=0.5, seed=12, **risky())
+    assert nde.crashes > 15
+    d = nde.to_dict()
+    assert nde.estimate == pytest.approx(d["result"].mean(), rel=1e-12)
+    assert nde.crashes == d["crash"].sum() and np.all(d["likelihood_ratio"] == 1.0)
+    # NADE weights are at most (1/ε)^3 = 8 with ε = 0.5, 3 steps: bounded variance, the CLT
+    # applies to both means; 4 combined standard errors with fixed seeds.
+    assert nade.to_dict()["result"].max() <= 8.0
+    se = np.hypot(nde.standard_error, nade.standard_error)
+    assert abs(nde.estimate - nade.estimate) <= 4 * se
+    assert nade.standard_error < nde.standard_error
+
+
+def test_batches_are_pure_functions_of_seed_and_index():
+    kw = dict(environment="nade", epsilon=0.5, seed=5, **risky())
+    one = cav.run_tests(300, threads=1, **kw)
+    two = cav.run_tests(300, threads=2, block_size=7, **kw)
+    for k, v in one.to_dict().items():
+        np.testing.assert_array_equal(v, two.to_dict()[k])
+    t = cav.run_test(17, **kw)
+    assert t.index == 17 and t.likelihood_ratio == one.tests[17].likelihood_ratio
+    assert [c.p for c in t.critical] == [c.p for c in one.tests[17].critical]
+    log = cav.run_test_log(300, **kw)
+    np.testing.assert_array_equal(log.to_dict()["results"], one.to_dict()["result"] > 0)
+    np.testing.assert_array_equal(log.to_dict()["weights"], one.to_dict()["likelihood_ratio"])
+    assert "normal" in cav.driver_preset_names() and "T" in cav.driver_parameter_keys()
+
+
+def test_bad_options_name_the_argument():
+    with pytest.raises(ValueError, match="scenario|highway"):
+        cav.run_tests(10, scenario="highway")
+    with pytest.raises(ValueError, match="preset|reckless"):
+        cav.run_tests(10, preset="reckless")
+    with pytest.raises(ValueError, match="'naturalistic' has the unknown key 'speed'"):
+        cav.run_tests(10, naturalistic={"speed": 1.0})
+    with pytest.raises(ValueError, match="set"):
+        cav.run_tests(10, set=["a_max"])  # no '='
+    with pytest.raises(TypeError, match="'set'"):
+        cav.run_tests(10, set="a_max=1")
+    with pytest.raises(ValueError, match="epsilon"):
+        cav.run_tests(10, environment="nade", epsilon=0.0)
