@@ -292,7 +292,7 @@ const std::vector<double>& grid_values() {
 int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& global) {
   ProblemArgs a;
   std::string solvers_list = "borep,aid-cg,itd,stocbio,ttsa,soba,ma-soba,f2sa", plots, csv;
-  std::size_t seeds = 10;
+  std::size_t seeds = 10, grid_seeds = 0;
   bool no_grid = false;
   po::options_description desc("sampo bilevel compare options");
   add_problem_options(desc, a);
@@ -300,6 +300,8 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
       ("solvers", po::value(&solvers_list)->default_value(solvers_list), "comma-separated solver names")
       ("seeds", sampo::cli::integer<std::size_t>("bilevel", "--seeds", &seeds, 1, 1000),
        "runs per solver (seeds --seed, --seed + 1, ...)")
+      ("grid-seeds", sampo::cli::integer<std::size_t>("bilevel", "--grid-seeds", &grid_seeds, 0, 1000),
+       "choose each solver's grid point on the first K seeds only, then run the others there (0: all seeds)")
       ("no-grid", po::bool_switch(&no_grid), "use each solver's default step sizes instead of the grid")
       ("csv", po::value(&csv)->default_value(""), "write the median curves (CSV)")
       ("plots", po::value(&plots)->default_value(""), "write PNG plots (metric against oracle calls and time) to DIR");
@@ -330,39 +332,77 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
         grid.push_back({o.str(), i.str()});
       }
   }
-  // Every (solver, grid point, seed) run, in a fixed order; run in parallel over that index.
-  const std::size_t per_solver = grid.size() * seeds;
-  const std::size_t total = solvers.size() * per_solver;
-  std::vector<RunRecord> records(total);
+  // Phase 1: every (solver, grid point, seed < K) run, K = --grid-seeds (all seeds by default),
+  // in a fixed order, in parallel over that index; the grid point of each solver is the one
+  // with the best median final metric (a point where any seed failed is out: a median would
+  // hide divergence). Phase 2: the remaining seeds at the chosen point.
+  const std::size_t k_grid = grid_seeds == 0 ? seeds : std::min(grid_seeds, seeds);
   sampo::parallel::MapReduceOptions po_;
   po_.threads = global.threads;
-  sampo::parallel::parallel_for(total, [&](std::size_t k) {
-    const std::size_t s = k / per_solver, g = (k % per_solver) / seeds, r = k % seeds;
+  auto run_at = [&](std::size_t s, const std::vector<std::string>& point, std::size_t r) {
     bl::SolverOptions common;
     common.max_iterations = a.iters;
     common.batch_size = static_cast<Eigen::Index>(a.batch);
     common.seed = global.seed + r;
     common.trace_every = a.trace_every;
-    common.check_curvature = false;  // checked once below, not in every run
-    records[k] = run_one(b, solvers[s], common, tied_settings(solvers[s], grid[g]));
+    common.check_curvature = false;  // a comparison of methods, not of problems
+    return run_one(b, solvers[s], common, tied_settings(solvers[s], point));
+  };
+  const std::size_t per_solver = grid.size() * k_grid;
+  std::vector<RunRecord> records(solvers.size() * per_solver);
+  sampo::parallel::parallel_for(records.size(), [&](std::size_t k) {
+    records[k] = run_at(k / per_solver, grid[(k % per_solver) / k_grid], k % k_grid);
   }, po_);
-
+  std::vector<std::size_t> best_point(solvers.size(), 0);
+  std::vector<bool> all_failed(solvers.size(), true);
+  for (std::size_t s = 0; s < solvers.size(); ++s) {
+    double best_value = std::numeric_limits<double>::infinity();
+    for (std::size_t g = 0; g < grid.size(); ++g) {
+      std::vector<double> finals;
+      for (std::size_t r = 0; r < k_grid; ++r) {
+        const auto& rec = records[s * per_solver + g * k_grid + r];
+        const bool failed = rec.result.run.termination == sampo::Termination::numerical_failure;
+        finals.push_back(failed || rec.metric.empty() ? kNaN : rec.metric.back());
+      }
+      const bool any_failed = std::any_of(finals.begin(), finals.end(), [](double v) { return !std::isfinite(v); });
+      const double med = any_failed ? kNaN : quantile(finals, 0.5);
+      if (std::isfinite(med) && med < best_value) {
+        best_value = med;
+        best_point[s] = g;
+        all_failed[s] = false;
+      }
+    }
+  }
+  std::vector<std::vector<RunRecord>> chosen(solvers.size());
+  for (std::size_t s = 0; s < solvers.size(); ++s)
+    for (std::size_t r = 0; r < k_grid; ++r)
+      chosen[s].push_back(std::move(records[s * per_solver + best_point[s] * k_grid + r]));
+  if (k_grid < seeds) {
+    const std::size_t rest = seeds - k_grid;
+    std::vector<RunRecord> more(solvers.size() * rest);
+    sampo::parallel::parallel_for(more.size(), [&](std::size_t k) {
+      more[k] = run_at(k / rest, grid[best_point[k / rest]], k_grid + k % rest);
+    }, po_);
+    for (std::size_t k = 0; k < more.size(); ++k) chosen[k / rest].push_back(std::move(more[k]));
+  }
   if (metric.subtract_best) {
     double best = std::numeric_limits<double>::infinity();
-    for (const auto& rec : records)
-      for (double m : rec.metric)
-        if (std::isfinite(m)) best = std::min(best, m);
+    for (const auto& runs : chosen)
+      for (const auto& rec : runs)
+        for (double m : rec.metric)
+          if (std::isfinite(m)) best = std::min(best, m);
     // The best run's final point would be exactly 0 (off a log axis): 1e-12 relative below it.
     best -= 1e-12 * std::max(1.0, std::abs(best));
-    for (auto& rec : records)
-      for (double& m : rec.metric) m -= best;
+    for (auto& runs : chosen)
+      for (auto& rec : runs)
+        for (double& m : rec.metric) m -= best;
   }
-  // Per solver: the grid point with the best median final metric; its median curve and band.
   nlohmann::json j;
   j["command"] = "bilevel compare";
   j["problem"] = b.name;
   j["metric"] = metric.name;
   j["seeds"] = seeds;
+  j["grid_seeds"] = k_grid;
   j["solvers"] = nlohmann::json::array();
   sampo::validation::Figure by_calls{b.name + ": " + metric.name + " (median, 20-80% band, " +
                                          std::to_string(seeds) + " seeds)",
@@ -375,31 +415,14 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
                           {"20%", Align::right}, {"80%", Align::right}, {"oracle calls", Align::right},
                           {"seconds", Align::right}});
   for (std::size_t s = 0; s < solvers.size(); ++s) {
-    std::size_t best = 0;
-    double best_value = std::numeric_limits<double>::infinity();
-    for (std::size_t g = 0; g < grid.size(); ++g) {
-      std::vector<double> finals;
-      for (std::size_t r = 0; r < seeds; ++r) {
-        const auto& rec = records[s * per_solver + g * seeds + r];
-        finals.push_back(rec.metric.empty() ? kNaN : rec.metric.back());
-        if (rec.result.run.termination == sampo::Termination::numerical_failure) finals.back() = kNaN;
-      }
-      // A grid point where any seed failed counts as failed (a median would hide divergence).
-      const bool any_failed = std::any_of(finals.begin(), finals.end(), [](double v) { return !std::isfinite(v); });
-      const double med = any_failed ? kNaN : quantile(finals, 0.5);
-      if (std::isfinite(med) && med < best_value) {
-        best_value = med;
-        best = g;
-      }
-    }
-    const auto first = s * per_solver + best * seeds;
-    const std::size_t points = records[first].metric.size();
+    const std::size_t best = best_point[s];
+    const std::vector<RunRecord>& runs = chosen[s];
+    const std::size_t points = runs.front().metric.size();
     sampo::validation::Series sc{solvers[s], {}, {}, {}, {}}, st = sc;
     std::vector<double> finals, calls_end, secs_end;
     for (std::size_t i = 0; i < points; ++i) {
       std::vector<double> m, c, t;
-      for (std::size_t r = 0; r < seeds; ++r) {
-        const auto& rec = records[first + r];
+      for (const auto& rec : runs) {
         if (i >= rec.metric.size()) continue;
         m.push_back(rec.metric[i]);
         c.push_back(double(rec.result.trace[i].oracle_calls));
@@ -415,19 +438,19 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
       sc.x.push_back(mc);
       st.x.push_back(mt);
       auto num = [](double v) { return sampo::io::format_number(v, 17); };
-      rows.push_back({solvers[s], std::to_string(records[first].result.trace[i].iteration), num(mc),
+      rows.push_back({solvers[s], std::to_string(runs.front().result.trace[i].iteration), num(mc),
                       num(mt), num(med), num(lo), num(hi)});
     }
-    for (std::size_t r = 0; r < seeds; ++r) {
-      const auto& rec = records[first + r];
+    for (const auto& rec : runs) {
       finals.push_back(rec.metric.empty() ? kNaN : rec.metric.back());
       calls_end.push_back(double(rec.result.run.evaluations));
       secs_end.push_back(rec.result.run.seconds);
     }
-    std::string chosen;
-    for (const auto& kv : tied_settings(solvers[s], grid[best])) chosen += (chosen.empty() ? "" : " ") + kv;
-    if (!std::isfinite(best_value) && !no_grid) chosen = "(every grid point failed)";
-    table.add_row({solvers[s], chosen.empty() ? "defaults" : chosen,
+    std::string point_text;
+    for (const auto& kv : tied_settings(solvers[s], grid[best]))
+      point_text += (point_text.empty() ? "" : " ") + kv;
+    if (all_failed[s] && !no_grid) point_text = "(every grid point failed)";
+    table.add_row({solvers[s], point_text.empty() ? "defaults" : point_text,
                    sampo::io::format_number(quantile(finals, 0.5), 4), sampo::io::format_number(quantile(finals, 0.2), 4),
                    sampo::io::format_number(quantile(finals, 0.8), 4), sampo::io::format_number(quantile(calls_end, 0.5), 6),
                    sampo::io::format_number(quantile(secs_end, 0.5), 3)});
