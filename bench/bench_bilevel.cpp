@@ -27,7 +27,9 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sampo/bilevel/benchmarks.hpp"
@@ -47,6 +49,13 @@ constexpr std::size_t kIterations = 20;
 constexpr std::size_t kCheckIterations = 10;
 
 fs::path g_digits = fs::path(SAMPO_SOURCE_DIR) / "data" / "digits" / "digits.csv";
+
+/// The concatenation of @p parts (append(): GCC 12 warns falsely on `"literal" + std::string`).
+std::string cat(std::initializer_list<std::string_view> parts) {
+  std::string s;
+  for (const std::string_view p : parts) s.append(p);
+  return s;
+}
 
 /// Runs the enclosing scope with omp_set_num_threads(n), restoring the previous count.
 struct Threads {
@@ -108,7 +117,7 @@ void time_solver(benchmark::State& state, const bl::Benchmark& b, const std::str
   for (auto _ : state) {
     const bl::BilevelResult r = bl::solve(*b.problem, b.x0, b.y0, solver, o, settings);
     if (r.run.iterations != kIterations) {
-      state.SkipWithError(("stopped early: " + r.run.message).c_str());
+      state.SkipWithError(cat({"stopped early: ", r.run.message}).c_str());
       return;
     }
     calls = r.oracle_counts.total_calls();
@@ -125,7 +134,7 @@ void time_solver(benchmark::State& state, const bl::Benchmark& b, const std::str
 void register_solvers() {
   for (const Eigen::Index d : {100, 1000}) {
     for (const std::string& s : bl::solver_names()) {
-      const std::string name = "solve/quadratic/d=" + std::to_string(d) + "/" + s;
+      const std::string name = cat({"solve/quadratic/d=", std::to_string(d), "/", s});
       benchmark::RegisterBenchmark(name.c_str(), [d, s](benchmark::State& st) {
         time_solver(st, quadratic(d), s, 0);
       })->Unit(benchmark::kMillisecond);
@@ -133,11 +142,11 @@ void register_solvers() {
   }
   for (const Eigen::Index batch : {0, 64}) {
     for (const std::string& s : bl::solver_names()) {
-      const std::string name = "solve/digits/batch=" + std::to_string(batch) + "/" + s;
+      const std::string name = cat({"solve/digits/batch=", std::to_string(batch), "/", s});
       benchmark::RegisterBenchmark(name.c_str(), [batch, s](benchmark::State& st) {
         const bl::Benchmark* b = digits();
         if (b == nullptr) {
-          st.SkipWithError(("digits data not found: " + g_digits.string()).c_str());
+          st.SkipWithError(cat({"digits data not found: ", g_digits.string()}).c_str());
           return;
         }
         time_solver(st, *b, s, batch);
@@ -173,7 +182,7 @@ DigitsPoint digits_point(const bl::Problem& p) {
 void BM_digits_oracle(benchmark::State& state) {
   const bl::Benchmark* b = digits();
   if (b == nullptr) {
-    state.SkipWithError(("digits data not found: " + g_digits.string()).c_str());
+    state.SkipWithError(cat({"digits data not found: ", g_digits.string()}).c_str());
     return;
   }
   const Threads threads(static_cast<int>(state.range(2)));
@@ -200,7 +209,7 @@ void BM_digits_oracle(benchmark::State& state) {
 void write_quadratic(const fs::path& dir, Eigen::Index d) {
   const bl::Benchmark& b = quadratic(d);
   const auto& q = static_cast<const bl::QuadraticProblem&>(*b.problem).data();
-  const std::string pre = "quad" + std::to_string(d) + "_";
+  const std::string pre = cat({"quad", std::to_string(d), "_"});
   const auto m = [&](const char* n, const Eigen::MatrixXd& a) { sampo::io::write_npy_matrix(dir / (pre + n + ".npy"), a); };
   const auto v = [&](const char* n, const Eigen::VectorXd& a) { sampo::io::write_npy_vector(dir / (pre + n + ".npy"), a); };
   m("A", q.A); m("B", q.B); m("C", q.C); m("F", q.F); m("H", q.H); m("K", q.K);
@@ -224,7 +233,7 @@ int export_data(const fs::path& dir) {
   fs::create_directories(dir);
   for (const Eigen::Index d : {100, 1000}) {
     write_quadratic(dir, d);
-    write_runs(dir, "quad" + std::to_string(d) + "_run_", quadratic(d));
+    write_runs(dir, cat({"quad", std::to_string(d), "_run_"}), quadratic(d));
   }
   const bl::Benchmark* b = digits();
   if (b == nullptr) {
