@@ -433,7 +433,9 @@ def sampo_times(bench, digits, min_time, repetitions):
            f"--benchmark_out={out}", "--benchmark_out_format=json"]
     if digits:
         cmd.append(f"--digits={digits}")
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}")
     with open(out) as f:
         data = json.load(f)
     os.unlink(out)
