@@ -25,9 +25,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <memory>
-#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -125,8 +125,8 @@ void time_solver(benchmark::State& state, const bl::Benchmark& b, const std::str
   }
   // Seconds per outer iteration (the inverse of a rate of kIterations per benchmark iteration).
   state.counters["s_per_iter"] = benchmark::Counter(
-      static_cast<double>(kIterations), benchmark::Counter::kIsIterationInvariantRate |
-                                            benchmark::Counter::kInvert);
+      static_cast<double>(kIterations),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.counters["oracle_calls_per_iter"] =
       static_cast<double>(calls) / static_cast<double>(kIterations);
 }
@@ -190,12 +190,15 @@ void BM_digits_oracle(benchmark::State& state) {
   const DigitsPoint pt = digits_point(p);
   std::vector<Eigen::Index> batch(static_cast<std::size_t>(state.range(1)));
   sampo::parallel::RandomStream rs(6, 0);
-  for (auto& i : batch) i = static_cast<Eigen::Index>(rs.uniform_int(static_cast<std::uint64_t>(p.inner_samples())));
+  for (auto& i : batch)
+    i = static_cast<Eigen::Index>(rs.uniform_int(static_cast<std::uint64_t>(p.inner_samples())));
   Eigen::VectorXd out;
   const bool hvp = state.range(0) == 1;
   for (auto _ : state) {
-    if (hvp) p.hvp_yy_g(pt.x, pt.y, pt.v, batch, out);
-    else p.grad_y_g(pt.x, pt.y, batch, out);
+    if (hvp)
+      p.hvp_yy_g(pt.x, pt.y, pt.v, batch, out);
+    else
+      p.grad_y_g(pt.x, pt.y, batch, out);
     benchmark::DoNotOptimize(out.data());
   }
   const std::int64_t samples = batch.empty() ? p.inner_samples() : state.range(1);
@@ -210,10 +213,22 @@ void write_quadratic(const fs::path& dir, Eigen::Index d) {
   const bl::Benchmark& b = quadratic(d);
   const auto& q = static_cast<const bl::QuadraticProblem&>(*b.problem).data();
   const std::string pre = cat({"quad", std::to_string(d), "_"});
-  const auto m = [&](const char* n, const Eigen::MatrixXd& a) { sampo::io::write_npy_matrix(dir / (pre + n + ".npy"), a); };
-  const auto v = [&](const char* n, const Eigen::VectorXd& a) { sampo::io::write_npy_vector(dir / (pre + n + ".npy"), a); };
-  m("A", q.A); m("B", q.B); m("C", q.C); m("F", q.F); m("H", q.H); m("K", q.K);
-  v("a", q.a); v("b", q.b); v("f0", q.f0); v("h", q.h);
+  const auto m = [&](const char* n, const Eigen::MatrixXd& a) {
+    sampo::io::write_npy_matrix(dir / (pre + n + ".npy"), a);
+  };
+  const auto v = [&](const char* n, const Eigen::VectorXd& a) {
+    sampo::io::write_npy_vector(dir / (pre + n + ".npy"), a);
+  };
+  m("A", q.A);
+  m("B", q.B);
+  m("C", q.C);
+  m("F", q.F);
+  m("H", q.H);
+  m("K", q.K);
+  v("a", q.a);
+  v("b", q.b);
+  v("f0", q.f0);
+  v("h", q.h);
 }
 
 /// Iterates (x, y) after kCheckIterations deterministic (full-batch) iterations of each solver.
@@ -237,11 +252,14 @@ int export_data(const fs::path& dir) {
   }
   const bl::Benchmark* b = digits();
   if (b == nullptr) {
-    std::printf("digits data not found (%s): digits files not written\n", g_digits.string().c_str());
+    std::printf("digits data not found (%s): digits files not written\n",
+                g_digits.string().c_str());
     return 0;
   }
   const bl::HypercleanTask& t = *b->hyperclean;
-  const auto ints = [](const std::vector<int>& l) { return std::vector<std::int64_t>(l.begin(), l.end()); };
+  const auto ints = [](const std::vector<int>& l) {
+    return std::vector<std::int64_t>(l.begin(), l.end());
+  };
   sampo::io::write_npy_matrix(dir / "digits_xtr.npy", t.x_train);
   sampo::io::write_npy_matrix(dir / "digits_xval.npy", t.x_val);
   sampo::io::write_npy_int(dir / "digits_ltr.npy", ints(t.labels_train));
@@ -282,9 +300,12 @@ int main(int argc, char** argv) {
   std::string export_dir;
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
-    if (i > 0 && a.rfind("--export=", 0) == 0) export_dir = a.substr(9);
-    else if (i > 0 && a.rfind("--digits=", 0) == 0) g_digits = a.substr(9);
-    else rest.push_back(argv[i]);
+    if (i > 0 && a.rfind("--export=", 0) == 0)
+      export_dir = a.substr(9);
+    else if (i > 0 && a.rfind("--digits=", 0) == 0)
+      g_digits = a.substr(9);
+    else
+      rest.push_back(argv[i]);
   }
   if (!export_dir.empty()) return export_data(export_dir);
   int n = static_cast<int>(rest.size());
