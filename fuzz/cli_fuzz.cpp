@@ -6,7 +6,9 @@
 // path) holding small input files (covs.npy,
 // ref.npy, trials.npy, y.npy, s.edf) so that commands get past "no such file"; an argument
 // containing '/' is not run, so that nothing outside that directory is written. `validate`
-// runs the whole validation suite (minutes): only its parse-only forms (--list, --help) are run.
+// runs the whole validation suite (minutes): only its parse-only forms (--list, --help) are run;
+// so for `bilevel`, whose runs and comparisons cost what their flags ask (dimensions, samples,
+// iterations, seeds x grid x solvers) by design.
 //
 // An exit status is the expected answer to any argument vector (0, or a non-zero status after
 // one line on stderr); a crash, a sanitizer report, an escaped exception, a hang past
@@ -101,7 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bool validate = false, parse_only = false;
   for (const auto& a : args) {
     if (a.find('/') != std::string::npos) return 0;
-    validate = validate || a == "validate";
+    validate = validate || a == "validate" || a == "bilevel";
     parse_only = parse_only || a == "--list" || a == "--help" || a == "-h";
   }
   if (validate && !parse_only) return 0;
