@@ -60,27 +60,40 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
   desc.add_options()
       ("scenario", po::value(&scenario)->default_value(scenario), "car-following | cut-in | overtaking")
       ("env", po::value(&env)->default_value(env), "nde (naturalistic) | nade (naturalistic and adversarial: importance sampling)")
-      ("preset", po::value(&preset)->default_value(preset), "the vehicle under test: cautious | normal | assertive | aggressive")
+      ("cav", po::value<std::string>(), "the vehicle under test: cautious | normal | assertive | aggressive (default normal)")
+      ("preset", po::value<std::string>(), "the same as --cav")
       ("set", po::value(&sets)->composing(), "key=value: one parameter of the vehicle under test (repeatable; keys in docs/cav.md)")
       ("surrogate-set", po::value(&surrogate_sets)->composing(), "key=value: one parameter of NADE's surrogate (repeatable)")
       ("tests", sampo::cli::integer<std::size_t>(cmd, "--tests", &tests, 1, 1'000'000'000), "number of tests n")
       ("epsilon", po::value(&epsilon_text)->default_value(epsilon_text), "nade: defensive share of the importance distribution, in (0, 1]")
-      ("out", po::value(&out)->default_value(""), "write the test log: a name ending in .csv is a CSV file, any other an NPY directory (docs/mc.md)")
+      ("log", po::value<std::string>(), "write the test log: a name ending in .csv is a CSV file, any other an NPY directory (docs/mc.md)")
+      ("out", po::value<std::string>(), "the same as --log")
       ("summary", po::bool_switch(&summary), "also print crashes, critical steps per test, the largest weight, the effective sample size and tests/s");
   const auto vm = sampo::cli::parse_command_line(
       "cav run",
-      "--scenario car-following|cut-in|overtaking --env nde|nade [--preset NAME] [--set key=value ...] "
-      "[--epsilon E] --tests N [--out log.csv|log.npy] [--summary] [--seed S] [--threads T] [--json F]",
+      "--scenario car-following|cut-in|overtaking --env nde|nade [--cav NAME] [--set key=value ...] "
+      "[--epsilon E] --tests N [--log log.csv|log.npy] [--summary] [--seed S] [--threads T] [--json F]",
       desc, args);
   if (!vm) return 0;
+  // --cav / --log are the documented names; --preset / --out, the first ones, stay as synonyms.
+  auto synonym = [&](const char* name, const char* other, std::string& target) {
+    const bool a = vm->count(name) > 0, b = vm->count(other) > 0;
+    if (a && b && (*vm)[name].as<std::string>() != (*vm)[other].as<std::string>())
+      sampo::throw_invalid_argument(cmd, std::string("--") + other, (*vm)[other].as<std::string>(),
+                                    std::string("contradicts --") + name + " (the same option)");
+    if (a) target = (*vm)[name].as<std::string>();
+    else if (b) target = (*vm)[other].as<std::string>();
+  };
+  synonym("cav", "preset", preset);
+  synonym("log", "out", out);
 
   check_choice(cmd, "--scenario", scenario, {"car-following", "cut-in", "overtaking"}, "a scenario");
   check_choice(cmd, "--env", env, {"nde", "nade"}, "an environment");
-  check_choice(cmd, "--preset", preset, driver_preset_names(), "a preset");
+  check_choice(cmd, "--cav", preset, driver_preset_names(), "a preset");
   TestOptions o;
   o.scenario = sampo::cli::parse_choice(cmd, "--scenario", scenario, scenario_from_string);
   o.environment = sampo::cli::parse_choice(cmd, "--env", env, environment_from_string);
-  o.cav = sampo::cli::parse_choice(cmd, "--preset", preset, driver_preset);
+  o.cav = sampo::cli::parse_choice(cmd, "--cav", preset, driver_preset);
   set_parameters(o.cav, sets, "--set");
   for (const auto& s : surrogate_sets) set_surrogate_parameter(o.surrogate, s, "--surrogate-set");
   if (o.environment == Environment::nde)
@@ -90,7 +103,7 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
     sampo::throw_invalid_argument(cmd, "--epsilon", epsilon_text,
                                   "must be in (0, 1]: with 0, q can miss crash paths and the estimate is biased");
   o.seed = global.seed;
-  sampo::cli::check_distinct_outputs(cmd, {{"--out", out}, {"--json", global.json}});
+  sampo::cli::check_distinct_outputs(cmd, {{"--log", out}, {"--json", global.json}});
 
   const bool root = sampo::parallel::mpi_rank() == 0;
   sampo::parallel::Progress progress(tests, "cav run",
