@@ -241,6 +241,39 @@ int main() {
              (sens.sensitivities - share).cwiseAbs().maxCoeff() < 1e-8,
          "sketch: l1 Lewis weights and sensitivities of one column");
 
+  // bilevel: a problem written here (its vtable and the vectors its oracles fill cross the
+  // library boundary): g = ½‖y‖² − xᵀy (y* = x), f = ½‖y − t‖², so Φ(x) = ½‖x − t‖², x* = t.
+  struct Pull : sampo::bilevel::Problem {
+    Eigen::VectorXd t = Eigen::VectorXd::LinSpaced(5, -1.0, 1.0);
+    std::string name() const override { return "consumer-pull"; }
+    Eigen::Index dim_x() const override { return 5; }
+    Eigen::Index dim_y() const override { return 5; }
+    double f(const Eigen::VectorXd&, const Eigen::VectorXd& y, sampo::bilevel::Batch) const override {
+      return 0.5 * (y - t).squaredNorm();
+    }
+    double g(const Eigen::VectorXd& x, const Eigen::VectorXd& y, sampo::bilevel::Batch) const override {
+      return 0.5 * y.squaredNorm() - x.dot(y);
+    }
+    void grad_x_f(const Eigen::VectorXd&, const Eigen::VectorXd&, sampo::bilevel::Batch,
+                  Eigen::VectorXd& out) const override { out = Eigen::VectorXd::Zero(5); }
+    void grad_y_f(const Eigen::VectorXd&, const Eigen::VectorXd& y, sampo::bilevel::Batch,
+                  Eigen::VectorXd& out) const override { out = y - t; }
+    void grad_y_g(const Eigen::VectorXd& x, const Eigen::VectorXd& y, sampo::bilevel::Batch,
+                  Eigen::VectorXd& out) const override { out = y - x; }
+    void hvp_yy_g(const Eigen::VectorXd&, const Eigen::VectorXd&, const Eigen::VectorXd& v,
+                  sampo::bilevel::Batch, Eigen::VectorXd& out) const override { out = v; }
+    void jvp_xy_g(const Eigen::VectorXd&, const Eigen::VectorXd&, const Eigen::VectorXd& v,
+                  sampo::bilevel::Batch, Eigen::VectorXd& out) const override { out = -v; }
+  } pull;
+  sampo::bilevel::AidCgOptions aid;
+  aid.max_iterations = 20;
+  aid.outer_step = 1.0;
+  aid.inner_step = 1.0;  // exact lower level after one step: x* after two iterations
+  const auto bl = sampo::bilevel::aid_cg(pull, Eigen::VectorXd::Zero(5), Eigen::VectorXd::Zero(5), aid);
+  expect((bl.x - pull.t).norm() < 1e-12 && bl.curvature.strongly_convex &&
+             bl.oracle_counts.calls_of(sampo::bilevel::Oracle::grad_y_g) == 20 * aid.inner_steps,
+         "bilevel: AID-CG on a problem defined by the consumer reaches x*");
+
 #ifdef SAMPO_CONSUMER_WITH_ARMADILLO
   // interop: an Armadillo matrix viewed as Eigen, no copy.
   const arma::mat am(a.data(), a.rows(), a.cols());  // a copy owned by Armadillo
