@@ -414,24 +414,38 @@ Index StochasticQuadraticProblem::inner_samples() const { return data_.a.rows();
 
 // The sample terms: g_i = ½(a_iᵀy + c_iᵀx − s_i)², f_j = ½(p_jᵀy + q_jᵀx − r_j)², averaged
 // over the batch (1/|B|) or all rows (1/n); the mu and rho terms are added once, unscaled.
+namespace {
+
+/// One least-squares level of StochasticQuadraticProblem: rows (u_i, v_i, t_i), residuals
+/// e_i = u_iᵀy + v_iᵀx − t_i on the batch, and the batch's mean weight.
+struct LsLevel {
+  Rows<MatrixXd> u, v;
+  Rows<VectorXd> t;
+  double w;
+  VectorXd e;
+  LsLevel(const MatrixXd& um, const MatrixXd& vm, const VectorXd& tv, const VectorXd& x,
+          const VectorXd& y, Batch batch)
+      : u(um, batch), v(vm, batch), t(tv, batch), w(mean_weight(batch, um.rows())),
+        e(u() * y + v() * x - t()) {}
+  [[nodiscard]] double value() const { return w * 0.5 * e.squaredNorm(); }
+  [[nodiscard]] VectorXd grad_y() const { return w * (u().transpose() * e); }  // through u
+  [[nodiscard]] VectorXd grad_x() const { return w * (v().transpose() * e); }  // through v
+};
+
+}  // namespace
+
 double StochasticQuadraticProblem::f(const VectorXd& x, const VectorXd& y, Batch batch) const {
   constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::f";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, outer_samples());
-  const Rows<MatrixXd> p(data_.p, batch), q(data_.q, batch);
-  const Rows<VectorXd> r(data_.r, batch);
-  const double w = mean_weight(batch, outer_samples());
-  return w * 0.5 * (p() * y + q() * x - r()).squaredNorm() + 0.5 * data_.rho * x.squaredNorm();
+  return LsLevel(data_.p, data_.q, data_.r, x, y, batch).value() + 0.5 * data_.rho * x.squaredNorm();
 }
 
 double StochasticQuadraticProblem::g(const VectorXd& x, const VectorXd& y, Batch batch) const {
   constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::g";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, inner_samples());
-  const Rows<MatrixXd> a(data_.a, batch), c(data_.c, batch);
-  const Rows<VectorXd> s(data_.s, batch);
-  const double w = mean_weight(batch, inner_samples());
-  return w * 0.5 * (a() * y + c() * x - s()).squaredNorm() + 0.5 * data_.mu * y.squaredNorm();
+  return LsLevel(data_.a, data_.c, data_.s, x, y, batch).value() + 0.5 * data_.mu * y.squaredNorm();
 }
 
 void StochasticQuadraticProblem::grad_x_f(const VectorXd& x, const VectorXd& y, Batch batch,
@@ -439,11 +453,7 @@ void StochasticQuadraticProblem::grad_x_f(const VectorXd& x, const VectorXd& y, 
   constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::grad_x_f";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, outer_samples());
-  const Rows<MatrixXd> p(data_.p, batch), q(data_.q, batch);
-  const Rows<VectorXd> r(data_.r, batch);
-  const double w = mean_weight(batch, outer_samples());
-  const VectorXd e = p() * y + q() * x - r();
-  out = w * (q().transpose() * e) + data_.rho * x;
+  out = LsLevel(data_.p, data_.q, data_.r, x, y, batch).grad_x() + data_.rho * x;
 }
 
 void StochasticQuadraticProblem::grad_y_f(const VectorXd& x, const VectorXd& y, Batch batch,
@@ -451,11 +461,7 @@ void StochasticQuadraticProblem::grad_y_f(const VectorXd& x, const VectorXd& y, 
   constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::grad_y_f";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, outer_samples());
-  const Rows<MatrixXd> p(data_.p, batch), q(data_.q, batch);
-  const Rows<VectorXd> r(data_.r, batch);
-  const double w = mean_weight(batch, outer_samples());
-  const VectorXd e = p() * y + q() * x - r();
-  out = w * (p().transpose() * e);
+  out = LsLevel(data_.p, data_.q, data_.r, x, y, batch).grad_y();
 }
 
 void StochasticQuadraticProblem::grad_x_g(const VectorXd& x, const VectorXd& y, Batch batch,
@@ -463,11 +469,7 @@ void StochasticQuadraticProblem::grad_x_g(const VectorXd& x, const VectorXd& y, 
   constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::grad_x_g";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, inner_samples());
-  const Rows<MatrixXd> a(data_.a, batch), c(data_.c, batch);
-  const Rows<VectorXd> s(data_.s, batch);
-  const double w = mean_weight(batch, inner_samples());
-  const VectorXd e = a() * y + c() * x - s();
-  out = w * (c().transpose() * e);
+  out = LsLevel(data_.a, data_.c, data_.s, x, y, batch).grad_x();
 }
 
 void StochasticQuadraticProblem::grad_y_g(const VectorXd& x, const VectorXd& y, Batch batch,
@@ -475,11 +477,7 @@ void StochasticQuadraticProblem::grad_y_g(const VectorXd& x, const VectorXd& y, 
   constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::grad_y_g";
   check_xy(fn, x, dim_x(), y, dim_y());
   check_batch(fn, batch, inner_samples());
-  const Rows<MatrixXd> a(data_.a, batch), c(data_.c, batch);
-  const Rows<VectorXd> s(data_.s, batch);
-  const double w = mean_weight(batch, inner_samples());
-  const VectorXd e = a() * y + c() * x - s();
-  out = w * (a().transpose() * e) + data_.mu * y;
+  out = LsLevel(data_.a, data_.c, data_.s, x, y, batch).grad_y() + data_.mu * y;
 }
 
 void StochasticQuadraticProblem::hvp_yy_g(const VectorXd& x, const VectorXd& y, const VectorXd& v,
