@@ -45,16 +45,6 @@ py::object numpy_batch(bl::Batch batch) {
                                    reinterpret_cast<const std::int64_t*>(batch.data()));
 }
 
-std::string shape_of(const py::array& a) {
-  std::string s = "(";
-  for (py::ssize_t k = 0; k < a.ndim(); ++k) {
-    if (k > 0) s.append(", ");
-    s.append(std::to_string(a.shape(k)));
-  }
-  if (a.ndim() == 1) s.append(",");
-  return s.append(")");
-}
-
 // What a Python oracle returned, as a vector of @p size entries into @p out. A float64 array
 // (or a list NumPy converts) of shape (size,); a wrong dtype is a TypeError, a wrong shape a
 // ValueError, both naming the oracle. Non-finite entries pass: bilevel::Oracles reports them
@@ -86,7 +76,7 @@ void returned_vector(const py::object& r, const std::string& where, Eigen::Index
   if (a.ndim() != 1 || a.shape(0) != size) {
     std::string msg = where;
     msg.append(" returned an array of shape ")
-        .append(shape_of(a))
+        .append(shape_string(a))
         .append("; expected (")
         .append(std::to_string(size))
         .append(",) (")
@@ -284,7 +274,7 @@ std::vector<Eigen::Index> batch_arg(const py::object& obj, const char* function)
   if (a.ndim() != 1 || (kind != 'i' && kind != 'u')) {
     std::string msg(function);
     msg.append(": argument 'batch' must be None or a 1-D array of sample indices, got shape ")
-        .append(shape_of(a))
+        .append(shape_string(a))
         .append(" of dtype ")
         .append(py::str(a.dtype()).cast<std::string>());
     throw py::type_error(msg);

@@ -22,16 +22,6 @@ std::string prefix(const char* function, const char* name) {
 [[noreturn]] void type_error(const std::string& msg) { throw py::type_error(msg); }
 [[noreturn]] void value_error(const std::string& msg) { throw py::value_error(msg); }
 
-std::string shape_string(const py::array& a) {
-  std::string s = "(";
-  for (py::ssize_t k = 0; k < a.ndim(); ++k) {
-    if (k > 0) s.append(", ");
-    s.append(std::to_string(a.shape(k)));
-  }
-  if (a.ndim() == 1) s.append(",");
-  return s.append(")");
-}
-
 // Any object as a float64 ndarray: an ndarray must already be float64 (TypeError otherwise:
 // sampo never converts a user's array silently); a list or scalar is converted by NumPy.
 py::array as_float64_array(const py::handle& obj, const char* function, const char* name) {
@@ -78,6 +68,16 @@ std::string first_non_finite(const py::array& a) {
 }
 
 }  // namespace
+
+std::string shape_string(const py::array& a) {
+  std::string s = "(";
+  for (py::ssize_t k = 0; k < a.ndim(); ++k) {
+    if (k > 0) s.append(", ");
+    s.append(std::to_string(a.shape(k)));
+  }
+  if (a.ndim() == 1) s.append(",");
+  return s.append(")");
+}
 
 MatrixArg::MatrixArg(const py::handle& obj, const char* function, const char* name,
                      Layout layout)

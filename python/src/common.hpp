@@ -61,6 +61,9 @@ std::vector<int> labels_arg(const py::handle& obj, const char* function, const c
 /// A stack of equally sized matrices as a C-order (n, r, c) float64 array.
 py::array_t<double> to_array(const std::vector<Eigen::MatrixXd>& ms);
 
+/// "(3, 4)" / "(5,)": an array's shape as NumPy prints it.
+std::string shape_string(const py::array& a);
+
 /// Makes Ctrl-C cancel a long C++ call that runs with the GIL released. While alive (and only
 /// in the main thread, when Python's SIGINT handler is installed and no outer guard is
 /// active), SIGINT raises flag() instead of Python's own handler; finish() restores Python's
