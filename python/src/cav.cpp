@@ -377,6 +377,7 @@ void bind_cav(py::module_& m) {
                              &cav::ExactCarFollowing::surrogate_crash_probability)
       .def_property_readonly("is_mean", &cav::ExactCarFollowing::is_mean)
       .def_property_readonly("is_second_moment", &cav::ExactCarFollowing::is_second_moment)
+      .def_property_readonly("is_fourth_moment", &cav::ExactCarFollowing::is_fourth_moment)
       .def_property_readonly("is_relative_variance", &cav::ExactCarFollowing::is_relative_variance)
       .def_property_readonly("lead_pmf",
                              [](const cav::ExactCarFollowing& e) {

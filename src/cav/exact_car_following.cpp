@@ -146,8 +146,11 @@ ExactCarFollowing::ExactCarFollowing(const ExactCarFollowingOptions& options) : 
 
   // Moments of the IS estimator along the vehicle under test's dynamics:
   // E_t(s) = Σ_{u: q(u)>0} p(u)·[crash ? 1 : E_{t+1}(s')],
-  // M_t(s) = Σ_{u: q(u)>0} p(u)·(p(u)/q(u))·[crash ? 1 : M_{t+1}(s')].
-  std::vector<double> e_next(layer, 0.0), m_next(layer, 0.0), e_cur(layer), m_cur(layer);
+  // M_t(s) = Σ_{u: q(u)>0} p(u)·(p(u)/q(u))·[crash ? 1 : M_{t+1}(s')],
+  // F_t(s) = Σ_{u: q(u)>0} p(u)·(p(u)/q(u))³·[crash ? 1 : F_{t+1}(s')] (E_q[Y⁴]: Y = Π p/q on
+  // a crash path, so E_q[Y^k] = Σ_paths q·(p/q)^k = Σ p·(p/q)^{k−1}).
+  std::vector<double> e_next(layer, 0.0), m_next(layer, 0.0), f_next(layer, 0.0), e_cur(layer),
+      m_cur(layer), f_cur(layer);
   std::array<double, 7> q{};
   for (int t = T - 1; t >= 0; --t) {
     for (int g = 1; g <= G; ++g)
@@ -155,7 +158,7 @@ ExactCarFollowing::ExactCarFollowing(const ExactCarFollowingOptions& options) : 
         for (int vf = 0; vf <= vmax; ++vf) {
           importance_pmf(t, g, vl, vf, q);
           const int vf2 = std::clamp(vf + a_cav_[at(0, g, vl, vf)], 0, vmax);
-          double e = 0.0, m = 0.0;
+          double e = 0.0, m = 0.0, f4 = 0.0;
           for (int k = 0; k < kLeadActions; ++k) {
             const auto kk = static_cast<std::size_t>(k);
             if (!(q[kk] > 0.0)) continue;
@@ -163,16 +166,21 @@ ExactCarFollowing::ExactCarFollowing(const ExactCarFollowingOptions& options) : 
             const int g2 = g + vl2 - vf2;
             const std::size_t next = g2 <= 0 ? 0 : at(0, std::min(g2, G), vl2, vf2);
             e += p[kk] * (g2 <= 0 ? 1.0 : e_next[next]);
-            m += p[kk] * (p[kk] / q[kk]) * (g2 <= 0 ? 1.0 : m_next[next]);
+            const double ratio = p[kk] / q[kk];
+            m += p[kk] * ratio * (g2 <= 0 ? 1.0 : m_next[next]);
+            f4 += p[kk] * ratio * ratio * ratio * (g2 <= 0 ? 1.0 : f_next[next]);
           }
           e_cur[at(0, g, vl, vf)] = e;
           m_cur[at(0, g, vl, vf)] = m;
+          f_cur[at(0, g, vl, vf)] = f4;
         }
     std::swap(e_cur, e_next);
     std::swap(m_cur, m_next);
+    std::swap(f_cur, f_next);
   }
   is_mean_ = e_next[at(0, g0, l0, f0)];
   is_second_ = m_next[at(0, g0, l0, f0)];
+  is_fourth_ = f_next[at(0, g0, l0, f0)];
   run_.iterations = static_cast<std::size_t>(T);
   run_.evaluations = 4 * layer * static_cast<std::size_t>(T) * kLeadActions;
   run_.seconds = watch.seconds();

@@ -1,4 +1,7 @@
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <functional>
 
 #include "sampo/cav/exact_car_following.hpp"
 #include "sampo/core/error.hpp"
@@ -48,6 +51,8 @@ TEST_CASE("exact car-following: epsilon = 0 with a wrong surrogate is biased; wi
   CHECK(rel_close(oracle.is_mean(), kCrash, 1e-12));
   // Zero variance: E[Y²] = P² up to rounding of ~15 factors and a DP sum (1e-10 relative).
   CHECK(std::abs(oracle.is_second_moment() - kCrash * kCrash) <= 1e-10 * kCrash * kCrash);
+  // ... and E[Y⁴] = P⁴ (Y = P on every path: 4 × the rounding of the second moment).
+  CHECK(std::abs(oracle.is_fourth_moment() - std::pow(kCrash, 4)) <= 4e-10 * std::pow(kCrash, 4));
   // Every sampled crash carries weight exactly P (to rounding), every test crashes.
   for (std::uint64_t i = 0; i < 50; ++i) {
     const auto t = oracle.sample(sampo::testing::fixture_seed(7), i);
@@ -97,4 +102,43 @@ TEST_CASE("exact car-following: follower action and bad input", "[cav]") {
   o = {};
   o.initial_gap = 0;
   SAMPO_REQUIRE_THROWS_WITH(ExactCarFollowing{o}, sampo::invalid_argument, "initial_gap", "[1, 80]");
+}
+
+TEST_CASE("exact car-following: the IS moments equal an enumeration of every lead-action path", "[cav]") {
+  // A short test (4 steps from a 3 m gap, so crashes happen), every one of the 7^4 lead-action
+  // sequences walked explicitly: E_q[Y^k] = Σ_{crash paths} p(path)·(p/q)(path)^{k−1}. The DP
+  // and the enumeration add the same positive terms in different orders: 1e-12 relative.
+  ExactCarFollowingOptions o;
+  o.steps = 4;
+  o.initial_gap = 3;
+  o.epsilon = 0.3;
+  const ExactCarFollowing dp(o);
+  double mean = 0.0, second = 0.0, fourth = 0.0;
+  std::function<void(int, int, int, int, double, double)> walk =
+      [&](int t, int g, int vl, int vf, double prob, double ratio) {
+        if (t == o.steps) return;
+        std::array<double, 7> q{};
+        dp.importance_pmf(t, g, vl, vf, q);
+        const int vf2 = std::clamp(vf + o.cav.action(g, vl, vf), 0, o.max_speed);
+        for (int k = 0; k < 7; ++k) {
+          const double p = o.lead_pmf[static_cast<std::size_t>(k)];
+          if (!(q[static_cast<std::size_t>(k)] > 0.0)) continue;
+          const double r = ratio * p / q[static_cast<std::size_t>(k)];
+          const int vl2 = std::clamp(vl - 4 + k, 0, o.max_speed);
+          const int g2 = g + vl2 - vf2;
+          if (g2 <= 0) {
+            mean += prob * p;
+            second += prob * p * r;
+            fourth += prob * p * r * r * r;
+          } else {
+            walk(t + 1, std::min(g2, o.max_gap), vl2, vf2, prob * p, r);
+          }
+        }
+      };
+  walk(0, o.initial_gap, o.initial_lead_speed, o.initial_speed, 1.0, 1.0);
+  REQUIRE(mean > 0.0);
+  CHECK(rel_close(dp.is_mean(), mean, 1e-12));
+  CHECK(rel_close(dp.is_second_moment(), second, 1e-12));
+  CHECK(rel_close(dp.is_fourth_moment(), fourth, 1e-12));
+  CHECK(dp.is_fourth_moment() >= dp.is_second_moment() * dp.is_second_moment());  // Jensen
 }

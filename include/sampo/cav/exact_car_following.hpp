@@ -100,6 +100,10 @@ class ExactCarFollowing {
   [[nodiscard]] double is_mean() const noexcept { return is_mean_; }
   /// E_q[Y²] of the importance-sampling estimator.
   [[nodiscard]] double is_second_moment() const noexcept { return is_second_; }
+  /// E_q[Y⁴]: with the second moment it gives the exact standard error of a sample second
+  /// moment (Var(Y²) = E[Y⁴] − E[Y²]²), which the heavy tail of the weights makes impossible
+  /// to estimate from samples of practical size.
+  [[nodiscard]] double is_fourth_moment() const noexcept { return is_fourth_; }
   /// Var_q(Y) / P² = (E_q[Y²] − E_q[Y]²) / crash_probability()².
   [[nodiscard]] double is_relative_variance() const noexcept;
   /// The vehicle under test's crash probability-to-go V_t(g, v_L, v_F) before step t (0 at t = steps).
@@ -125,7 +129,7 @@ class ExactCarFollowing {
   ExactCarFollowingOptions options_;
   std::vector<double> v_cav_, v_sm_;
   std::vector<signed char> a_cav_, a_sm_;  // follower actions per (g, v_L, v_F)
-  double p_cav_ = 0.0, p_sm_ = 0.0, is_mean_ = 0.0, is_second_ = 0.0;
+  double p_cav_ = 0.0, p_sm_ = 0.0, is_mean_ = 0.0, is_second_ = 0.0, is_fourth_ = 0.0;
   sampo::Run run_;
 };
 
