@@ -36,6 +36,7 @@ struct ProblemArgs {
   std::string data;
   bl::BenchmarkOptions options;
   std::size_t iters = 1000;
+  std::size_t budget = 0;  ///< --budget: oracle calls per run (0: none)
   long batch = 0;
   std::size_t trace_every = 10;
 };
@@ -55,7 +56,10 @@ void add_problem_options(po::options_description& desc, ProblemArgs& a) {
       ("data", po::value(&a.data)->default_value(""),
        "hyperclean-digits: the digits CSV (default: data/digits/digits.csv as sampo validate finds it)")
       ("iters", sampo::cli::integer<std::size_t>("bilevel", "--iters", &a.iters, 1, 100000000),
-       "outer iterations")
+       "outer iterations (with --budget and no --iters: no iteration limit)")
+      ("budget", sampo::cli::integer<std::size_t>("bilevel", "--budget", &a.budget, 0, 1000000000000),
+       "stop each run once it has made this many oracle calls, so that solvers compare at the same "
+       "oracle budget (0: no budget)")
       ("batch", sampo::cli::integer<long>("bilevel", "--batch", &a.batch, 0, 100000000),
        "samples per stochastic oracle call (0: full sums)")
       ("trace-every", sampo::cli::integer<std::size_t>("bilevel", "--trace-every", &a.trace_every, 1, 100000000),
@@ -176,10 +180,12 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
       "--problem P --solver S [--iters N] [--batch B] [--set key=value ...] [--trace F.csv] [--json F]",
       desc, args);
   if (!vm) return sampo::cli::kExitOk;
+  if (a.budget > 0 && (*vm)["iters"].defaulted()) a.iters = 100000000;  // the budget decides
   sampo::cli::check_distinct_outputs(kCmd, {{"--trace", trace}, {"--json", global.json}});
   const bl::Benchmark b = make_problem(a, global.seed);
   bl::SolverOptions common;
   common.max_iterations = a.iters;
+  common.max_oracle_calls = a.budget;
   common.batch_size = static_cast<Eigen::Index>(a.batch);
   common.seed = global.seed;
   common.trace_every = a.trace_every;
@@ -246,9 +252,12 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
     }
     sampo::io::write_json(global.json, j);
   }
-  // A run that used its iteration budget is the normal end of a fixed-budget method (exit 0);
-  // a failure, a stop or a lower level that is not strongly convex exits 3 with the reason.
-  if (r.run.termination == sampo::Termination::max_iterations) return sampo::cli::kExitOk;
+  // A run that used its iteration or oracle budget is the normal end of a fixed-budget method
+  // (exit 0); a failure, a stop or a lower level that is not strongly convex exits 3 with the
+  // reason.
+  if (r.run.termination == sampo::Termination::max_iterations ||
+      r.run.termination == sampo::Termination::max_evaluations)
+    return sampo::cli::kExitOk;
   return sampo::cli::finish(kCmd, r.run);
 }
 
@@ -310,6 +319,7 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
       "--problem P [--solvers a,b,c] [--seeds 10] [--iters N] [--batch B] [--no-grid] [--csv F] [--plots DIR] [--json F]",
       desc, args);
   if (!vm) return sampo::cli::kExitOk;
+  if (a.budget > 0 && (*vm)["iters"].defaulted()) a.iters = 100000000;  // the budget decides
   sampo::cli::check_distinct_outputs(kCmd, {{"--csv", csv}, {"--json", global.json}});
   const std::vector<std::string> solvers = split_list(solvers_list);
   if (solvers.empty()) sampo::throw_invalid_argument(kCmd, "--solvers", solvers_list, "names no solver");
@@ -342,6 +352,7 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
   auto run_at = [&](std::size_t s, const std::vector<std::string>& point, std::size_t r) {
     bl::SolverOptions common;
     common.max_iterations = a.iters;
+    common.max_oracle_calls = a.budget;
     common.batch_size = static_cast<Eigen::Index>(a.batch);
     common.seed = global.seed + r;
     common.trace_every = a.trace_every;
@@ -471,7 +482,10 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
   }
   if (!global.quiet) {
     std::cout << "problem " << b.name << " (d_x = " << b.problem->dim_x() << ", d_y = "
-              << b.problem->dim_y() << "), " << a.iters << " iterations, batch " << a.batch
+              << b.problem->dim_y() << "), "
+              << (a.budget > 0 ? std::to_string(a.budget) + " oracle calls per run"
+                               : std::to_string(a.iters) + " iterations")
+              << ", batch " << a.batch
               << ", " << seeds << " seeds per solver"
               << (no_grid ? "" : ", steps from the grid {1e-3, 1e-2, 0.1, 1}^2 (best median)") << "\n";
     table.print(std::cout);
