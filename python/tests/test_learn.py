@@ -48,3 +48,47 @@ def test_lda_coefficients_equal_scikit_learn():
 
 def test_module_is_exported():
     assert sampo.learn.kfold is L.kfold
+
+
+def _blobs(seed, n=60):
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 3
+    x = rng.normal(size=(n, 4))
+    x[np.arange(n), y] += 4.0
+    return x, y
+
+
+def test_logistic_regression_equals_scikit_learn_liblinear():
+    # Same engine (LIBLINEAR), same defaults: predictions equal; decision values agree to the
+    # stopping tolerance (both stop at ‖∇f‖ <= 1e-4·‖∇f(w0)‖, scikit-learn with its own copy
+    # of LIBLINEAR, sampo with Debian's: different last iterates, 6e-4 apart here), so 5e-3.
+    from sklearn.linear_model import LogisticRegression as SkLR
+    x, y = _blobs(3)
+    yb = (y == 0).astype(int)  # two classes: one decision column, as scikit-learn
+    ours = L.LogisticRegression(c=0.5)
+    run = ours.fit(x, yb)
+    assert run.termination in ("converged", "max_iterations")
+    ref = SkLR(solver="liblinear", C=0.5).fit(x, yb)
+    np.testing.assert_array_equal(ours.predict(x), ref.predict(x))
+    np.testing.assert_allclose(ours.decision_function(x)[:, 0], ref.decision_function(x),
+                               rtol=5e-3, atol=5e-3)
+    assert list(ours.classes) == [0, 1]
+    assert ours.coefficients().shape == (1, 5)  # 4 weights and the intercept
+
+
+def test_svm_separates_blobs_and_refuses_bad_input():
+    x, y = _blobs(5)
+    for kernel in ("linear", "rbf"):
+        s = L.Svm(kernel=kernel)
+        s.fit(x, y)
+        assert L.accuracy(s.predict(x), y) == 1.0  # separated by 4 sd
+        assert s.decision_function(x).shape == (60, 3)
+        assert s.support_vector_count > 0
+    with pytest.raises(ValueError, match="poly"):
+        L.Svm(kernel="poly")
+    with pytest.raises(ValueError, match="c"):
+        L.Svm(c=-1.0).fit(x, y)
+    with pytest.raises(ValueError, match="labels"):
+        L.LogisticRegression().fit(x, y[:10])
+    with pytest.raises(ValueError):
+        L.LogisticRegression().predict(x)  # not fitted
