@@ -10,15 +10,20 @@ importance sampling, cross-fitted control variates, the defensive mixture, preci
   ``estimate``, ``standard_error``, ``ci_lower`` / ``ci_upper``, ``relative_half_width``,
   ``variance``, ``n``, ``precision`` (a ``PrecisionReport``), ``values`` (with
   ``keep_values=True``) and ``run``. Results are the same for any ``threads``.
+- ``sparse_control_variates(log, stratification="none"|"by-critical-count", order, positions,
+  ...)`` and ``multi_surrogate(log, folds, seed)`` on per-step logs (e.g. from ``sampo.cav``).
 
 See docs/mc.md for the estimators and the log layout.
 """
 from ._sampo.mc import (  # noqa: F401
-    ControlVariateResult, CrudeResult, Estimate, ImportanceSamplingResult, PrecisionReport,
-    TestLog, confidence_z, control_variates, crude, defensive_mixture, importance_sampling,
-    precision_report, read_test_log, test_log, write_test_log_csv, write_test_log_npy)
+    ControlVariateResult, CrudeResult, Estimate, ImportanceSamplingResult, MultiSurrogateResult,
+    PrecisionReport, SparseControlVariateResult, Stratum, TestLog, confidence_z, control_variates,
+    crude, defensive_mixture, importance_sampling, multi_surrogate, precision_report,
+    read_test_log, sparse_control_variates, test_log, write_test_log_csv, write_test_log_npy)
 
 __all__ = ["TestLog", "test_log", "read_test_log", "write_test_log_csv", "write_test_log_npy",
            "crude", "importance_sampling", "control_variates", "defensive_mixture",
            "confidence_z", "precision_report", "Estimate", "CrudeResult",
-           "ImportanceSamplingResult", "ControlVariateResult", "PrecisionReport"]
+           "ImportanceSamplingResult", "ControlVariateResult", "PrecisionReport",
+           "sparse_control_variates", "multi_surrogate", "SparseControlVariateResult",
+           "MultiSurrogateResult", "Stratum"]

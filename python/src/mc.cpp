@@ -10,6 +10,8 @@
 #include "sampo/mc/control_variates.hpp"
 #include "sampo/mc/estimate.hpp"
 #include "sampo/mc/importance_sampling.hpp"
+#include "sampo/mc/multi_surrogate.hpp"
+#include "sampo/mc/sparse_control_variates.hpp"
 #include "sampo/mc/log_io.hpp"
 #include "sampo/mc/test_log.hpp"
 
@@ -182,6 +184,39 @@ void bind_mc(py::module_& m) {
         return estimate_repr("ControlVariateResult", e);
       });
 
+  py::class_<mc::Stratum>(m, "Stratum", "One stratum of the stratified sparse control variates.")
+      .def_readonly("critical_steps", &mc::Stratum::critical_steps)
+      .def_readonly("n", &mc::Stratum::n)
+      .def_readonly("estimate", &mc::Stratum::estimate)
+      .def_readonly("variance", &mc::Stratum::variance)
+      .def_readonly("coefficients", &mc::Stratum::coefficients)
+      .def_readonly("control_z", &mc::Stratum::control_z);
+  py::class_<mc::SparseControlVariateResult, mc::Estimate>(m, "SparseControlVariateResult")
+      .def_readonly("control_names", &mc::SparseControlVariateResult::control_names)
+      .def_readonly("coefficients", &mc::SparseControlVariateResult::coefficients)
+      .def_readonly("rank", &mc::SparseControlVariateResult::rank)
+      .def_readonly("constant_controls", &mc::SparseControlVariateResult::constant_controls)
+      .def_readonly("r_squared", &mc::SparseControlVariateResult::r_squared)
+      .def_readonly("is_estimate", &mc::SparseControlVariateResult::is_estimate)
+      .def_readonly("strata", &mc::SparseControlVariateResult::strata)
+      .def_readonly("max_abs_control_z", &mc::SparseControlVariateResult::max_abs_control_z)
+      .def_readonly("bias_suspected", &mc::SparseControlVariateResult::bias_suspected)
+      .def_readonly("max_weight_mismatch", &mc::SparseControlVariateResult::max_weight_mismatch)
+      .def("__repr__", [](const mc::SparseControlVariateResult& e) {
+        return estimate_repr("SparseControlVariateResult", e);
+      });
+  py::class_<mc::MultiSurrogateResult, mc::Estimate>(m, "MultiSurrogateResult")
+      .def_readonly("surrogate_names", &mc::MultiSurrogateResult::surrogate_names)
+      .def_readonly("weights", &mc::MultiSurrogateResult::weights)
+      .def_readonly("fold_weights", &mc::MultiSurrogateResult::fold_weights)
+      .def_readonly("single_variance", &mc::MultiSurrogateResult::single_variance)
+      .def_readonly("is_estimate", &mc::MultiSurrogateResult::is_estimate)
+      .def_readonly("r_squared", &mc::MultiSurrogateResult::r_squared)
+      .def_readonly("qp_run", &mc::MultiSurrogateResult::qp_run)
+      .def("__repr__", [](const mc::MultiSurrogateResult& e) {
+        return estimate_repr("MultiSurrogateResult", e);
+      });
+
   py::class_<mc::TestLog>(m, "TestLog",
                           "A log of simulated tests (sampo::mc::TestLog): build one with "
                           "sampo.mc.test_log or read one with sampo.mc.read_test_log.")
@@ -289,6 +324,56 @@ void bind_mc(py::module_& m) {
         "Cross-fitted control variates: from per-test values y (n,) and controls h (n, d) of "
         "mean 0, or from a TestLog (y = Y L, the log's controls, or those named in controls). "
         "folds=1 is the in-sample (biased) regression estimator.");
+  const mc::SparseControlVariateOptions sd;
+  m.def("sparse_control_variates",
+        [](const mc::TestLog& log, const std::string& stratification, int order, int positions,
+           bool use_features, bool weighted, int folds, std::uint64_t seed, double rank_tolerance,
+           double confidence, double rhw_target, int threads, std::size_t chunk, bool keep_values) {
+          auto o = estimator_options<mc::SparseControlVariateOptions>(confidence, rhw_target,
+                                                                       threads, chunk, keep_values);
+          if (stratification == "none") o.stratification = mc::Stratification::none;
+          else if (stratification == "by-critical-count")
+            o.stratification = mc::Stratification::by_critical_count;
+          else
+            throw py::value_error("sampo.mc.sparse_control_variates: argument 'stratification' = " +
+                                  stratification + ": is not 'none' or 'by-critical-count'");
+          o.order = order;
+          o.positions = positions;
+          o.use_features = use_features;
+          o.weighted = weighted;
+          o.folds = folds;
+          o.seed = seed;
+          o.rank_tolerance = rank_tolerance;
+          py::gil_scoped_release release;
+          return mc::sparse_control_variates(log, o);
+        },
+        py::arg("log"), py::kw_only(), py::arg("stratification") = "none",
+        py::arg("order") = sd.order, py::arg("positions") = sd.positions,
+        py::arg("use_features") = sd.use_features, py::arg("weighted") = sd.weighted,
+        py::arg("folds") = sd.folds, py::arg("seed") = sd.seed,
+        py::arg("rank_tolerance") = sd.rank_tolerance, py::arg("confidence") = d.confidence,
+        py::arg("rhw_target") = d.rhw_target, py::arg("threads") = d.threads,
+        py::arg("chunk") = d.chunk, py::arg("keep_values") = d.keep_values,
+        "Sparse control variates over the critical steps of a per-step TestLog (docs/mc.md): "
+        "stratification='none' is the unbiased cross-fitted form; 'by-critical-count' the "
+        "published stratified form, with its bias diagnostic (bias_suspected, strata).");
+  const mc::MultiSurrogateOptions md;
+  m.def("multi_surrogate",
+        [](const mc::TestLog& log, int folds, std::uint64_t seed, double confidence,
+           double rhw_target, int threads, std::size_t chunk, bool keep_values) {
+          auto o = estimator_options<mc::MultiSurrogateOptions>(confidence, rhw_target, threads,
+                                                                chunk, keep_values);
+          o.folds = folds;
+          o.seed = seed;
+          py::gil_scoped_release release;
+          return mc::multi_surrogate(log, o);
+        },
+        py::arg("log"), py::kw_only(), py::arg("folds") = md.folds, py::arg("seed") = md.seed,
+        py::arg("confidence") = d.confidence, py::arg("rhw_target") = d.rhw_target,
+        py::arg("threads") = d.threads, py::arg("chunk") = d.chunk,
+        py::arg("keep_values") = d.keep_values,
+        "Multi-surrogate control variates: cross-fitted simplex weights over the log's "
+        "surrogates (docs/mc.md).");
   m.def("defensive_mixture",
         [cv_options](const py::object& fp, const py::object& components, const py::object& alpha,
                      int folds, std::uint64_t seed, double rank_tolerance, double confidence,
