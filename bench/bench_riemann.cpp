@@ -49,6 +49,9 @@ void BM_mean_riemann(benchmark::State& state) {
     benchmark::DoNotOptimize(r.mean.data());
   }
   state.counters["iterations"] = static_cast<double>(iterations);
+  sampo::riemann::MeanOptions first;  // ||J||_F at the start: one pass
+  first.max_iterations = 1;
+  state.counters["J0"] = sampo::riemann::mean_riemann(xs, first).gradient_norm;
 }
 BENCHMARK(BM_mean_riemann)->Arg(22)->Arg(64)->Unit(benchmark::kMillisecond);
 
@@ -61,6 +64,38 @@ void BM_mean_riemann_no_iteration(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(sampo::riemann::mean_riemann(xs, o).mean.data());
 }
 BENCHMARK(BM_mean_riemann_no_iteration)->Arg(22)->Arg(64)->Unit(benchmark::kMillisecond);
+
+// One lever of issue 16 alone: the same mean started from the log-Euclidean mean
+// (MeanOptions::init) instead of the Euclidean one; the time includes computing the start.
+// Counters: the iterations, and max |M - M_default| / max |M_default| against the default run.
+void BM_mean_riemann_logeuclid_start(benchmark::State& state) {
+  const auto xs = covs(500, state.range(0), 1);
+  const Eigen::MatrixXd reference = sampo::riemann::mean_riemann(xs).mean;
+  std::size_t iterations = 0;
+  double difference = 0.0;
+  for (auto _ : state) {
+    sampo::riemann::MeanOptions o;
+    o.init = sampo::riemann::mean_logeuclid(xs);
+    const auto r = sampo::riemann::mean_riemann(xs, o);
+    iterations = r.run.iterations;
+    difference = (r.mean - reference).cwiseAbs().maxCoeff() / reference.cwiseAbs().maxCoeff();
+    benchmark::DoNotOptimize(r.mean.data());
+  }
+  state.counters["iterations"] = static_cast<double>(iterations);
+  state.counters["rel_diff_vs_default"] = difference;
+  sampo::riemann::MeanOptions first;  // ||J||_F at the start: one pass
+  first.max_iterations = 1;
+  first.init = sampo::riemann::mean_logeuclid(xs);
+  state.counters["J0"] = sampo::riemann::mean_riemann(xs, first).gradient_norm;
+}
+BENCHMARK(BM_mean_riemann_logeuclid_start)->Arg(22)->Arg(64)->Unit(benchmark::kMillisecond);
+
+// The log-Euclidean mean alone (the start above): checks, 500 logarithms and one exponential.
+void BM_mean_logeuclid(benchmark::State& state) {
+  const auto xs = covs(500, state.range(0), 1);
+  for (auto _ : state) benchmark::DoNotOptimize(sampo::riemann::mean_logeuclid(xs).data());
+}
+BENCHMARK(BM_mean_logeuclid)->Arg(22)->Arg(64)->Unit(benchmark::kMillisecond);
 
 // --- The roofline's kernels, one matrix at a time as the mean calls them.
 
