@@ -2,14 +2,21 @@
 //  - Riemannian mean of 500 SPD matrices of 22 x 22 and 64 x 64 (pyRiemann defaults: tol 1e-8,
 //    50 iterations);
 //  - MDM fit + predict on 200 + 200 matrices of 22 x 22, 2 classes;
-//  - augmented covariances (order 4, lag 2) of 200 trials of 22 x 1001 samples.
+//  - augmented covariances (order 4, lag 2) of 200 trials of 22 x 1001 samples;
+//  - the roofline of the mean (docs/riemann.md, "Where the time goes (roofline)"): the speed
+//    of its kernels on one thread in GFLOP/s (counter FLOP/s, nominal flop counts: 2n³ per
+//    n x n product, 9n³ per eigendecomposition with vectors), the iterations of each mean, and
+//    MDM fit + predict on 4 classes of 72 + 288 matrices of 22 x 22 (issue 16's shape).
 // Run:  build/bin/bench_riemann --benchmark_min_time=0.2   (OMP_NUM_THREADS sets the threads)
 // Data: fixed seeds (sampo/testing/fixtures.hpp), generated once, outside the timed loops.
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <vector>
 
+#include "sampo/linalg/spd.hpp"
+#include "sampo/linalg/symmetric.hpp"
 #include "sampo/parallel/random_stream.hpp"
 #include "sampo/riemann.hpp"
 #include "sampo/testing/fixtures.hpp"
@@ -27,11 +34,129 @@ std::vector<Eigen::MatrixXd> covs(int count, Eigen::Index n, unsigned seed, doub
   return out;
 }
 
+/// Flops per benchmark iteration, reported as a rate (FLOP/s) over the measured time.
+void count_flops(benchmark::State& state, double flops) {
+  state.counters["FLOP/s"] = benchmark::Counter(
+      flops, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+}
+
 void BM_mean_riemann(benchmark::State& state) {
   const auto xs = covs(500, state.range(0), 1);
-  for (auto _ : state) benchmark::DoNotOptimize(sampo::riemann::mean_riemann(xs).mean.data());
+  std::size_t iterations = 0;
+  for (auto _ : state) {
+    const auto r = sampo::riemann::mean_riemann(xs);
+    iterations = r.run.iterations;
+    benchmark::DoNotOptimize(r.mean.data());
+  }
+  state.counters["iterations"] = static_cast<double>(iterations);
+  sampo::riemann::MeanOptions first;  // ||J||_F at the start: one pass
+  first.max_iterations = 1;
+  state.counters["J0"] = sampo::riemann::mean_riemann(xs, first).gradient_norm;
 }
 BENCHMARK(BM_mean_riemann)->Arg(22)->Arg(64)->Unit(benchmark::kMillisecond);
+
+// The same call with max_iterations = 0: the input checks and the Euclidean start alone, so that
+// one iteration costs (BM_mean_riemann - this) / iterations.
+void BM_mean_riemann_no_iteration(benchmark::State& state) {
+  const auto xs = covs(500, state.range(0), 1);
+  sampo::riemann::MeanOptions o;
+  o.max_iterations = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(sampo::riemann::mean_riemann(xs, o).mean.data());
+}
+BENCHMARK(BM_mean_riemann_no_iteration)->Arg(22)->Arg(64)->Unit(benchmark::kMillisecond);
+
+// One lever of issue 16 alone: the same mean started from the log-Euclidean mean
+// (MeanOptions::init) instead of the Euclidean one; the time includes computing the start.
+// Counters: the iterations, and max |M - M_default| / max |M_default| against the default run.
+void BM_mean_riemann_logeuclid_start(benchmark::State& state) {
+  const auto xs = covs(500, state.range(0), 1);
+  const Eigen::MatrixXd reference = sampo::riemann::mean_riemann(xs).mean;
+  std::size_t iterations = 0;
+  double difference = 0.0;
+  for (auto _ : state) {
+    sampo::riemann::MeanOptions o;
+    o.init = sampo::riemann::mean_logeuclid(xs);
+    const auto r = sampo::riemann::mean_riemann(xs, o);
+    iterations = r.run.iterations;
+    difference = (r.mean - reference).cwiseAbs().maxCoeff() / reference.cwiseAbs().maxCoeff();
+    benchmark::DoNotOptimize(r.mean.data());
+  }
+  state.counters["iterations"] = static_cast<double>(iterations);
+  state.counters["rel_diff_vs_default"] = difference;
+  sampo::riemann::MeanOptions first;  // ||J||_F at the start: one pass
+  first.max_iterations = 1;
+  first.init = sampo::riemann::mean_logeuclid(xs);
+  state.counters["J0"] = sampo::riemann::mean_riemann(xs, first).gradient_norm;
+}
+BENCHMARK(BM_mean_riemann_logeuclid_start)->Arg(22)->Arg(64)->Unit(benchmark::kMillisecond);
+
+// The log-Euclidean mean alone (the start above): checks, 500 logarithms and one exponential.
+void BM_mean_logeuclid(benchmark::State& state) {
+  const auto xs = covs(500, state.range(0), 1);
+  for (auto _ : state) benchmark::DoNotOptimize(sampo::riemann::mean_logeuclid(xs).data());
+}
+BENCHMARK(BM_mean_logeuclid)->Arg(22)->Arg(64)->Unit(benchmark::kMillisecond);
+
+// --- The roofline's kernels, one matrix at a time as the mean calls them.
+
+/// A well-conditioned SPD matrix like the mean's inputs.
+Eigen::MatrixXd one_cov(Eigen::Index n, unsigned seed) { return covs(1, n, seed)[0]; }
+
+// Eigen's general product C = A B in this file, compiled for the baseline x86-64 (SSE2): what a
+// program without sampo's AVX2 kernels gets. 2n³ flops.
+void BM_gemm_eigen_baseline(benchmark::State& state) {
+  const Eigen::Index n = state.range(0);
+  const Eigen::MatrixXd a = one_cov(n, 11), b = one_cov(n, 12);
+  Eigen::MatrixXd c(n, n);
+  for (auto _ : state) {
+    c.noalias() = a * b;
+    benchmark::DoNotOptimize(c.data());
+  }
+  count_flops(state, 2.0 * static_cast<double>(n * n * n));
+}
+BENCHMARK(BM_gemm_eigen_baseline)->Arg(22)->Arg(64)->Arg(256)->Unit(benchmark::kMicrosecond);
+
+// sampo::linalg::congruence W A Wᵀ: two n x n products of Eigen's GEMM in the dispatched kernel
+// (AVX2 + FMA where the processor has them), plus O(n²) checks, copies and symmetrization.
+// 4n³ flops.
+void BM_congruence(benchmark::State& state) {
+  const Eigen::Index n = state.range(0);
+  const Eigen::MatrixXd w = one_cov(n, 13), a = one_cov(n, 14);
+  for (auto _ : state) benchmark::DoNotOptimize(sampo::linalg::congruence(w, a).data());
+  count_flops(state, 4.0 * static_cast<double>(n * n * n));
+}
+BENCHMARK(BM_congruence)->Arg(22)->Arg(64)->Arg(256)->Unit(benchmark::kMicrosecond);
+
+// sampo::linalg::reconstruct V f(Λ) Vᵀ: one n x n product in the dispatched kernel. 2n³ flops.
+void BM_reconstruct(benchmark::State& state) {
+  const Eigen::Index n = state.range(0);
+  const auto e = sampo::linalg::spd_eigen(one_cov(n, 15));
+  const Eigen::VectorXd f = e.values.array().log().matrix();
+  for (auto _ : state) benchmark::DoNotOptimize(sampo::linalg::reconstruct(e, f).data());
+  count_flops(state, 2.0 * static_cast<double>(n * n * n));
+}
+BENCHMARK(BM_reconstruct)->Arg(22)->Arg(64)->Arg(256)->Unit(benchmark::kMicrosecond);
+
+// sampo::linalg::symmetric_eigen with vectors (Eigen's tridiagonalization + implicit symmetric
+// QR in the dispatched kernel), counted at the textbook 9n³ flops.
+void BM_symmetric_eigen(benchmark::State& state) {
+  const Eigen::Index n = state.range(0);
+  const Eigen::MatrixXd a = one_cov(n, 16);
+  for (auto _ : state) benchmark::DoNotOptimize(sampo::linalg::symmetric_eigen(a).values.data());
+  count_flops(state, 9.0 * static_cast<double>(n * n * n));
+}
+BENCHMARK(BM_symmetric_eigen)->Arg(22)->Arg(64)->Unit(benchmark::kMicrosecond);
+
+// The mean's work per matrix per iteration: spd_log(congruence(M^{-1/2}, X)), 15n³ flops.
+void BM_mean_step_per_matrix(benchmark::State& state) {
+  const Eigen::Index n = state.range(0);
+  const Eigen::MatrixXd x = one_cov(n, 17);
+  const Eigen::MatrixXd mm12 = sampo::linalg::spd_invsqrt(one_cov(n, 18));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(sampo::linalg::spd_log(sampo::linalg::congruence(mm12, x)).data());
+  count_flops(state, 15.0 * static_cast<double>(n * n * n));
+}
+BENCHMARK(BM_mean_step_per_matrix)->Arg(22)->Arg(64)->Unit(benchmark::kMicrosecond);
 
 void BM_mdm_fit_predict(benchmark::State& state) {
   auto a = covs(100, 22, 2), b = covs(100, 22, 3, 1.0);
@@ -46,6 +171,45 @@ void BM_mdm_fit_predict(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_mdm_fit_predict)->Unit(benchmark::kMillisecond);
+
+// Issue 16's MDM shape: fit on 4 classes of 72 matrices of 22 x 22, predict 288 others.
+void BM_mdm_fit_predict_4x72(benchmark::State& state) {
+  std::vector<Eigen::MatrixXd> train, test;
+  std::vector<int> y;
+  for (int k = 0; k < 4; ++k) {
+    const auto a = covs(72, 22, 20 + static_cast<unsigned>(k), 0.5 * k);
+    const auto b = covs(72, 22, 30 + static_cast<unsigned>(k), 0.5 * k);
+    train.insert(train.end(), a.begin(), a.end());
+    test.insert(test.end(), b.begin(), b.end());
+    y.insert(y.end(), 72, k);
+  }
+  std::size_t most = 0;  // the largest iteration count of the four class means
+  for (int k = 0; k < 4; ++k) {
+    const std::vector<Eigen::MatrixXd> members(train.begin() + 72 * k, train.begin() + 72 * (k + 1));
+    most = std::max(most, sampo::riemann::mean_riemann(members).run.iterations);
+  }
+  for (auto _ : state) {
+    sampo::riemann::Mdm mdm;
+    mdm.fit(train, y);
+    benchmark::DoNotOptimize(mdm.predict(test).data());
+  }
+  state.counters["mean_iterations_max"] = static_cast<double>(most);
+}
+BENCHMARK(BM_mdm_fit_predict_4x72)->Unit(benchmark::kMillisecond);
+
+// MDM's predict work: Riemannian distances of 288 matrices of 22 x 22 to one mean (one Cholesky
+// factor of the mean, then per matrix two triangular solves, 2n³, and the eigenvalues of the
+// result, 4/3 n³ for the tridiagonalization: 10/3 n³ flops per distance).
+void BM_distances_riemann(benchmark::State& state) {
+  const Eigen::Index n = state.range(0);
+  const auto xs = covs(288, n, 40);
+  const Eigen::MatrixXd ref = one_cov(n, 41);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(
+        sampo::riemann::distances(xs, ref, sampo::riemann::Metric::riemann).data());
+  count_flops(state, 288.0 * 10.0 / 3.0 * static_cast<double>(n * n * n));
+}
+BENCHMARK(BM_distances_riemann)->Arg(22)->Unit(benchmark::kMicrosecond);
 
 void BM_augmented_covariances(benchmark::State& state) {
   std::vector<Eigen::MatrixXd> trials;
