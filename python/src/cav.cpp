@@ -270,50 +270,45 @@ void bind_cav(py::module_& m) {
       py::arg("index"), SAMPO_CAV_TEST_ARGS,
       "Test number `index` of the configuration (a pure function of the options and index).");
   const parallel::MapReduceOptions pd;
-  m.def(
-      "run_tests",
-      [](std::size_t tests, const std::string& scenario, const std::string& environment,
-         const std::string& preset, const py::object& set, const py::object& surrogate_set,
-         const py::object& naturalistic, double epsilon, int steps, std::uint64_t seed,
-         double threshold, double range, int candidates, int threads, std::size_t block_size) {
-        const auto o =
-            test_options({scenario, environment, preset, set, surrogate_set, naturalistic, epsilon,
-                          steps, seed, threshold, range, candidates},
-                         "sampo.cav.run_tests");
-        auto par = parallel_options(threads, block_size);
-        return run_interruptible([&](const CancellationFlag* flag) {
-          par.cancel = flag;
-          return cav::run_tests(o, tests, par);
-        });
-      },
-      py::arg("tests"), SAMPO_CAV_TEST_ARGS, py::arg("threads") = pd.threads,
-      py::arg("block_size") = 64,
-      "Tests 0 .. tests-1 on OpenMP threads (the same bits for any threads and block_size); "
-      "scenario 'car-following', 'cut-in' or 'overtaking', environment 'nde' or 'nade', "
-      "preset and set ('key=value' strings or a dict) for the vehicle under test, "
-      "surrogate_set for NADE's surrogate, naturalistic (a dict: acceleration_sd, tail_mass, "
-      "lane_change_max, lane_change_intercept, lane_change_gain, lane_change_risk, "
-      "safe_deceleration) for the background drivers. Ctrl-C stops it (KeyboardInterrupt).");
-  m.def(
-      "run_test_log",
-      [](std::size_t tests, const std::string& scenario, const std::string& environment,
-         const std::string& preset, const py::object& set, const py::object& surrogate_set,
-         const py::object& naturalistic, double epsilon, int steps, std::uint64_t seed,
-         double threshold, double range, int candidates, int threads, std::size_t block_size) {
-        const auto o =
-            test_options({scenario, environment, preset, set, surrogate_set, naturalistic, epsilon,
-                          steps, seed, threshold, range, candidates},
-                         "sampo.cav.run_test_log");
-        auto par = parallel_options(threads, block_size);
-        return run_interruptible([&](const CancellationFlag* flag) {
-          par.cancel = flag;
-          return cav::run_test_log(o, tests, par);
-        });
-      },
-      py::arg("tests"), SAMPO_CAV_TEST_ARGS, py::arg("threads") = pd.threads,
-      py::arg("block_size") = 64,
-      "run_tests as a sampo.mc.TestLog (Y = crash, L = Π p/q; per critical step p, q, ε, the "
-      "feature 'criticality' and the surrogate 'sm'), for sampo.mc's estimators.");
+  // run_tests and run_test_log: the same arguments, one batch function each.
+  const auto batch = [](const char* fn, auto run) {
+    return [fn, run](std::size_t tests, const std::string& scenario, const std::string& environment,
+                     const std::string& preset, const py::object& set,
+                     const py::object& surrogate_set, const py::object& naturalistic,
+                     double epsilon, int steps, std::uint64_t seed, double threshold, double range,
+                     int candidates, int threads, std::size_t block_size) {
+      const auto o = test_options({scenario, environment, preset, set, surrogate_set, naturalistic,
+                                   epsilon, steps, seed, threshold, range, candidates},
+                                  fn);
+      auto par = parallel_options(threads, block_size);
+      return run_interruptible([&](const CancellationFlag* flag) {
+        par.cancel = flag;
+        return run(o, tests, par);
+      });
+    };
+  };
+  m.def("run_tests",
+        batch("sampo.cav.run_tests",
+              [](const cav::TestOptions& o, std::size_t n, const parallel::MapReduceOptions& par) {
+                return cav::run_tests(o, n, par);
+              }),
+        py::arg("tests"), SAMPO_CAV_TEST_ARGS, py::arg("threads") = pd.threads,
+        py::arg("block_size") = 64,
+        "Tests 0 .. tests-1 on OpenMP threads (the same bits for any threads and block_size); "
+        "scenario 'car-following', 'cut-in' or 'overtaking', environment 'nde' or 'nade', "
+        "preset and set ('key=value' strings or a dict) for the vehicle under test, "
+        "surrogate_set for NADE's surrogate, naturalistic (a dict: acceleration_sd, tail_mass, "
+        "lane_change_max, lane_change_intercept, lane_change_gain, lane_change_risk, "
+        "safe_deceleration) for the background drivers. Ctrl-C stops it (KeyboardInterrupt).");
+  m.def("run_test_log",
+        batch("sampo.cav.run_test_log",
+              [](const cav::TestOptions& o, std::size_t n, const parallel::MapReduceOptions& par) {
+                return cav::run_test_log(o, n, par);
+              }),
+        py::arg("tests"), SAMPO_CAV_TEST_ARGS, py::arg("threads") = pd.threads,
+        py::arg("block_size") = 64,
+        "run_tests as a sampo.mc.TestLog (Y = crash, L = Π p/q; per critical step p, q, ε, the "
+        "feature 'criticality' and the surrogate 'sm'), for sampo.mc's estimators.");
 #undef SAMPO_CAV_TEST_ARGS
 
   // ---- the exact benchmark ----
