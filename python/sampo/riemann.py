@@ -21,13 +21,13 @@ array or a list of C x T arrays):
 
 scikit-learn estimators (usable in ``make_pipeline`` and ``cross_val_score``, drop-ins for
 pyRiemann's of the same names): ``Covariances``, ``AugmentedCovariance``, ``TangentSpace``,
-``MDM``.
+``MDM``, ``FGDA``, ``FgMDM``.
 """
 import numpy as np
 
 from ._sampo import riemann as _r
 from ._sampo.riemann import (  # noqa: F401  (re-exported)
-    CrossValidationResult, Mdm, MeanResult, augment, augmented_covariance,
+    CrossValidationResult, Fgda, FgMdm, Mdm, MeanResult, augment, augmented_covariance,
     augmented_covariances, covariance, covariances, cross_validate, distance, distance_euclid,
     distance_logeuclid, distance_riemann, distances, exp_map, geodesic,
     grid_search_cross_validate, ledoit_wolf, log_map, mean, mean_euclid, mean_logeuclid,
@@ -171,6 +171,65 @@ class MDM(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         _check_fitted(self, "_mdm")
         return self._mdm.predict_proba(X)
+
+
+class FGDA(TransformerMixin, BaseEstimator):
+    """Fisher geodesic discriminant filtering, as pyRiemann's ``FGDA``: SPD matrices (n, C, C)
+    -> filtered SPD matrices (n, C, C) (tangent space at the training Riemannian mean, projection
+    on the shrinkage-LDA directions, back to the manifold). Labels of any type numpy.unique sorts.
+
+    Attributes after fit: ``reference_`` (C, C), ``projection_`` (C (C + 1) / 2, C (C + 1) / 2).
+    """
+
+    def __init__(self, tolerance=_D["tolerance"], max_iterations=_D["max_iterations"]):
+        self.tolerance = tolerance
+        self.max_iterations = max_iterations
+
+    def fit(self, X, y):
+        _, index = np.unique(np.asarray(y), return_inverse=True)
+        model = Fgda(tolerance=self.tolerance, max_iterations=int(self.max_iterations))
+        model.fit(X, index.astype(np.int64))
+        self._fgda = model
+        self.reference_ = model.reference
+        self.projection_ = model.projection
+        return self
+
+    def transform(self, X):
+        _check_fitted(self, "_fgda")
+        return self._fgda.transform(X)
+
+
+class FgMDM(ClassifierMixin, BaseEstimator):
+    """FgMDM, as pyRiemann's ``FgMDM``: FGDA filtering, then minimum distance to the Riemannian
+    class means. Labels of any type numpy.unique sorts.
+
+    Attributes after fit: ``classes_``.
+    """
+
+    def __init__(self, tolerance=_D["tolerance"], max_iterations=_D["max_iterations"]):
+        self.tolerance = tolerance
+        self.max_iterations = max_iterations
+
+    def fit(self, X, y):
+        classes, index = np.unique(np.asarray(y), return_inverse=True)
+        model = FgMdm(tolerance=self.tolerance, max_iterations=int(self.max_iterations))
+        model.fit(X, index.astype(np.int64))
+        self._fgmdm = model
+        self.classes_ = classes
+        return self
+
+    def transform(self, X):
+        """(n, K) distances to the class means after filtering."""
+        _check_fitted(self, "_fgmdm")
+        return self._fgmdm.transform(X)
+
+    def predict(self, X):
+        _check_fitted(self, "_fgmdm")
+        return self.classes_[self._fgmdm.predict(X)]
+
+    def predict_proba(self, X):
+        _check_fitted(self, "_fgmdm")
+        return self._fgmdm.predict_proba(X)
 
 
 def _check_fitted(estimator, attribute):

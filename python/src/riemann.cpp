@@ -12,6 +12,7 @@
 #include "sampo/riemann/covariance.hpp"
 #include "sampo/riemann/distance.hpp"
 #include "sampo/riemann/geodesic.hpp"
+#include "sampo/riemann/fgmdm.hpp"
 #include "sampo/riemann/mdm.hpp"
 #include "sampo/riemann/mean.hpp"
 #include "sampo/riemann/metric.hpp"
@@ -371,6 +372,88 @@ void bind_riemann(py::module_& m) {
                              })
       .def_property_readonly("means", [](const rm::Mdm& self) { return to_array(self.means()); })
       .def_property_readonly("mean_runs", [](const rm::Mdm& self) { return self.mean_runs(); });
+
+  // ---- FgMDM --------------------------------------------------------------------------------
+  const auto mean_options = [](double tolerance, std::size_t max_iterations) {
+    rm::MeanOptions o;
+    o.tolerance = tolerance;
+    o.max_iterations = max_iterations;
+    return o;
+  };
+  py::class_<rm::Fgda>(m, "Fgda",
+                       "Fisher geodesic discriminant filtering (sampo::riemann::Fgda): tangent "
+                       "space at the Riemannian mean, shrinkage-LDA projection, back to SPD.")
+      .def(py::init([mean_options](double tolerance, std::size_t max_iterations) {
+             return rm::Fgda(mean_options(tolerance, max_iterations));
+           }),
+           py::kw_only(), py::arg("tolerance") = kMean.tolerance,
+           py::arg("max_iterations") = kMean.max_iterations)
+      .def("fit",
+           [](rm::Fgda& self, const py::object& covs, const py::object& labels) {
+             const auto ms = matrices_arg(covs, "sampo.riemann.Fgda.fit", "covs");
+             const auto ls = labels_arg(labels, "sampo.riemann.Fgda.fit", "labels");
+             py::gil_scoped_release release;
+             self.fit(ms, ls);
+           },
+           py::arg("covs"), py::arg("labels"))
+      .def("transform",
+           [](const rm::Fgda& self, const py::object& covs) {
+             const auto ms = matrices_arg(covs, "sampo.riemann.Fgda.transform", "covs");
+             std::vector<MatrixXd> out;
+             {
+               py::gil_scoped_release release;
+               out = self.transform(ms);
+             }
+             return to_array(out);
+           },
+           py::arg("covs"), "The filtered matrices (n, C, C).")
+      .def_property_readonly("reference", [](const rm::Fgda& self) { return self.reference(); })
+      .def_property_readonly("projection", [](const rm::Fgda& self) { return self.projection(); });
+  py::class_<rm::FgMdm>(m, "FgMdm",
+                        "FgMDM (sampo::riemann::FgMdm): Fgda filtering, then MDM on integer "
+                        "labels; sampo.riemann.FgMDM is the scikit-learn estimator around it.")
+      .def(py::init([mean_options](double tolerance, std::size_t max_iterations) {
+             return rm::FgMdm(mean_options(tolerance, max_iterations));
+           }),
+           py::kw_only(), py::arg("tolerance") = kMean.tolerance,
+           py::arg("max_iterations") = kMean.max_iterations)
+      .def("fit",
+           [](rm::FgMdm& self, const py::object& covs, const py::object& labels) {
+             const auto ms = matrices_arg(covs, "sampo.riemann.FgMdm.fit", "covs");
+             const auto ls = labels_arg(labels, "sampo.riemann.FgMdm.fit", "labels");
+             py::gil_scoped_release release;
+             self.fit(ms, ls);
+           },
+           py::arg("covs"), py::arg("labels"))
+      .def("transform",
+           [](const rm::FgMdm& self, const py::object& covs) {
+             const auto ms = matrices_arg(covs, "sampo.riemann.FgMdm.transform", "covs");
+             py::gil_scoped_release release;
+             return self.transform(ms);
+           },
+           py::arg("covs"), "(n, K) distances to the class means after filtering")
+      .def("predict",
+           [](const rm::FgMdm& self, const py::object& covs) {
+             const auto ms = matrices_arg(covs, "sampo.riemann.FgMdm.predict", "covs");
+             std::vector<int> out;
+             {
+               py::gil_scoped_release release;
+               out = self.predict(ms);
+             }
+             return py::array_t<int>(static_cast<py::ssize_t>(out.size()), out.data());
+           },
+           py::arg("covs"))
+      .def("predict_proba",
+           [](const rm::FgMdm& self, const py::object& covs) {
+             const auto ms = matrices_arg(covs, "sampo.riemann.FgMdm.predict_proba", "covs");
+             py::gil_scoped_release release;
+             return self.predict_proba(ms);
+           },
+           py::arg("covs"))
+      .def_property_readonly("classes", [](const rm::FgMdm& self) {
+        const auto& c = self.classes();
+        return py::array_t<int>(static_cast<py::ssize_t>(c.size()), c.data());
+      });
 }
 
 }  // namespace sampo::python

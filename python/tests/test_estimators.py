@@ -124,3 +124,31 @@ def test_pyriemann_numbers_when_importable():
     np.testing.assert_allclose(ours.predict_proba(covs), theirs.predict_proba(covs),
                                rtol=1e-9, atol=1e-12)
     np.testing.assert_array_equal(ours.predict(covs), theirs.predict(covs))
+
+
+def test_fgda_and_fgmdm_are_the_filter_then_mdm():
+    from sampo.riemann import FGDA, FgMDM
+    x, y = eeg_like(seed=3)
+    covs = sampo.riemann.covariances(x)
+    f = FGDA().fit(covs, y)
+    # The reference is the Riemannian mean of all training matrices (same computation: equal).
+    np.testing.assert_array_equal(f.reference_, sampo.riemann.mean(covs).mean)
+    filtered = f.transform(covs)
+    assert filtered.shape == covs.shape
+    assert np.linalg.eigvalsh(filtered).min() > 0  # back on the SPD manifold
+    # The filtered tangent vectors lie in the projection's range: P t = t (to rounding).
+    t = sampo.riemann.tangent_space(filtered, f.reference_)
+    np.testing.assert_allclose(t @ f.projection_.T, t, atol=1e-10)
+    # FgMDM = MDM on the filtered matrices, with the filter fitted on the training set.
+    g = FgMDM().fit(covs, y)
+    m = MDM().fit(filtered, y)
+    np.testing.assert_allclose(g.transform(covs), m.transform(filtered), rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(g.predict(covs), m.predict(filtered))
+    np.testing.assert_allclose(g.predict_proba(covs).sum(axis=1), 1.0, rtol=1e-15)
+    assert g.score(covs, y) > 0.8
+    assert clone(g).get_params() == {"tolerance": 1e-8, "max_iterations": g.max_iterations}
+    pipe = make_pipeline(Covariances(), FgMDM())
+    scores = cross_val_score(pipe, x, y, cv=StratifiedKFold(3, shuffle=True, random_state=0))
+    assert scores.mean() > 0.7
+    with pytest.raises(ValueError):
+        FgMDM().fit(covs, y[:5])
