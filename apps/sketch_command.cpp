@@ -1,6 +1,7 @@
 // `sampo sketch scores|sample|regress|distortion`: ℓp scores of a tall matrix, ℓp row samples,
 // ℓp regression and the distortion of a sample (sampo::sketch). Matrices are read from .npy
-// or headerless numeric .csv files (--header: the CSV's first line names the columns) and
+// or headerless numeric .csv files (--header: the CSV's first line names the columns) or Matrix
+// Market .mtx files (inputs only), and
 // written the same way, chosen by the file extension; every output of one run (--out,
 // --indices, --json) is written inside one io::OutputTransaction: all appear, or none.
 #include <boost/program_options.hpp>
@@ -17,6 +18,7 @@
 #include "sampo/io/atomic_file.hpp"
 #include "sampo/io/csv.hpp"
 #include "sampo/io/json.hpp"
+#include "sampo/io/matrix_market.hpp"
 #include "sampo/io/npy.hpp"
 #include "sampo/linalg/leverage.hpp"
 #include "sampo/sketch.hpp"
@@ -32,13 +34,14 @@ bool has_extension(const std::string& path, const char* ext) {
 
 Eigen::MatrixXd read_matrix(const std::string& option, const std::string& path, bool header) {
   if (has_extension(path, ".npy")) return sampo::io::read_npy_matrix(path);
+  if (has_extension(path, ".mtx")) return sampo::io::read_matrix_market(path);
   if (has_extension(path, ".csv")) {
     sampo::io::CsvOptions o;
     o.header = header;
     o.text_columns = false;
     return sampo::io::read_csv(path, o).data;
   }
-  sampo::throw_invalid_argument(kCmd, option, path, "must end in .npy or .csv");
+  sampo::throw_invalid_argument(kCmd, option, path, "must end in .npy, .csv or .mtx (Matrix Market)");
 }
 
 void write_matrix(const std::string& path, const Eigen::MatrixXd& m) {
@@ -50,7 +53,7 @@ void write_matrix(const std::string& path, const Eigen::MatrixXd& m) {
 
 void check_output_name(const std::string& option, const std::string& path) {
   if (!path.empty() && !has_extension(path, ".npy") && !has_extension(path, ".csv"))
-    sampo::throw_invalid_argument(kCmd, option, path, "must end in .npy or .csv");
+    sampo::throw_invalid_argument(kCmd, option, path, "must end in .npy, .csv or .mtx (Matrix Market)");
 }
 
 nlohmann::json run_json(const sampo::Run& run) {
@@ -71,7 +74,7 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
   po::options_description desc("sampo sketch options");
   desc.add_options()
       ("mode", po::value(&mode)->required(), "scores, sample, regress or distortion")
-      ("in", po::value(&in)->required(), "the matrix A (n x d, n >= d): .npy or .csv")
+      ("in", po::value(&in)->required(), "the matrix A (n x d, n >= d): .npy, .csv or .mtx (Matrix Market)")
       ("header", po::bool_switch(&header), "CSV inputs have a header line")
       ("p", po::value(&p)->default_value(p), "the lp norm, p >= 1")
       ("kind", po::value(&kind)->default_value(kind), "scores: leverage, root-leverage, lewis or sensitivity")
