@@ -63,6 +63,54 @@ rm::MeanResult run_mean(const std::vector<MatrixXd>& xs, rm::Metric metric, rm::
 
 }  // namespace
 
+/// fit / transform / predict / predict_proba / classes of the minimum-distance classifiers
+/// (Mdm, FgMdm): the same methods, the same conversions.
+template <class C>
+void bind_mdm_methods(py::class_<C>& cls, const std::string& name) {
+  const std::string prefix = "sampo.riemann." + name + ".";
+  cls.def(
+         "fit",
+         [prefix](C& self, const py::object& covs, const py::object& labels) {
+           const auto ms = matrices_arg(covs, (prefix + "fit").c_str(), "covs");
+           const auto ls = labels_arg(labels, (prefix + "fit").c_str(), "labels");
+           py::gil_scoped_release release;
+           self.fit(ms, ls);
+         },
+         py::arg("covs"), py::arg("labels"))
+      .def(
+          "transform",
+          [prefix](const C& self, const py::object& covs) {
+            const auto ms = matrices_arg(covs, (prefix + "transform").c_str(), "covs");
+            py::gil_scoped_release release;
+            return self.transform(ms);
+          },
+          py::arg("covs"), "(n, K) distances to the class means")
+      .def(
+          "predict",
+          [prefix](const C& self, const py::object& covs) {
+            const auto ms = matrices_arg(covs, (prefix + "predict").c_str(), "covs");
+            std::vector<int> out;
+            {
+              py::gil_scoped_release release;
+              out = self.predict(ms);
+            }
+            return py::array_t<int>(static_cast<py::ssize_t>(out.size()), out.data());
+          },
+          py::arg("covs"))
+      .def(
+          "predict_proba",
+          [prefix](const C& self, const py::object& covs) {
+            const auto ms = matrices_arg(covs, (prefix + "predict_proba").c_str(), "covs");
+            py::gil_scoped_release release;
+            return self.predict_proba(ms);
+          },
+          py::arg("covs"))
+      .def_property_readonly("classes", [](const C& self) {
+        const auto& c = self.classes();
+        return py::array_t<int>(static_cast<py::ssize_t>(c.size()), c.data());
+      });
+}
+
 void bind_riemann(py::module_& m) {
   // The C++ defaults, for the Python estimators' signatures (written once, in the structs).
   m.attr("_defaults") = py::dict(
@@ -319,10 +367,10 @@ void bind_riemann(py::module_& m) {
           return rm::softmax_neg_squared(MatrixArg(d, "sampo.riemann.softmax_neg_squared", "d").ref());
         },
         py::arg("d"), "softmax(-d^2) of each row of a distance matrix.");
-  py::class_<rm::Mdm>(m, "Mdm",
+  py::class_<rm::Mdm> mdm(m, "Mdm",
                       "Minimum distance to mean (sampo::riemann::Mdm) on integer labels; "
-                      "sampo.riemann.MDM is the scikit-learn estimator around it.")
-      .def(py::init([metric_of](const std::string& metric, double tolerance,
+                      "sampo.riemann.MDM is the scikit-learn estimator around it.");
+  mdm.def(py::init([metric_of](const std::string& metric, double tolerance,
                                 std::size_t max_iterations) {
              rm::MdmOptions o;
              o.metric = metric_of(metric);
@@ -331,46 +379,9 @@ void bind_riemann(py::module_& m) {
              return rm::Mdm(o);
            }),
            py::arg("metric") = "riemann", py::kw_only(), py::arg("tolerance") = kMean.tolerance,
-           py::arg("max_iterations") = kMean.max_iterations)
-      .def("fit",
-           [](rm::Mdm& self, const py::object& covs, const py::object& labels) {
-             const auto ms = matrices_arg(covs, "sampo.riemann.Mdm.fit", "covs");
-             const auto ls = labels_arg(labels, "sampo.riemann.Mdm.fit", "labels");
-             py::gil_scoped_release release;
-             self.fit(ms, ls);
-           },
-           py::arg("covs"), py::arg("labels"))
-      .def("transform",
-           [](const rm::Mdm& self, const py::object& covs) {
-             const auto ms = matrices_arg(covs, "sampo.riemann.Mdm.transform", "covs");
-             py::gil_scoped_release release;
-             return self.transform(ms);
-           },
-           py::arg("covs"), "(n, K) distances to the class means")
-      .def("predict",
-           [](const rm::Mdm& self, const py::object& covs) {
-             const auto ms = matrices_arg(covs, "sampo.riemann.Mdm.predict", "covs");
-             std::vector<int> out;
-             {
-               py::gil_scoped_release release;
-               out = self.predict(ms);
-             }
-             return py::array_t<int>(static_cast<py::ssize_t>(out.size()), out.data());
-           },
-           py::arg("covs"))
-      .def("predict_proba",
-           [](const rm::Mdm& self, const py::object& covs) {
-             const auto ms = matrices_arg(covs, "sampo.riemann.Mdm.predict_proba", "covs");
-             py::gil_scoped_release release;
-             return self.predict_proba(ms);
-           },
-           py::arg("covs"))
-      .def_property_readonly("classes",
-                             [](const rm::Mdm& self) {
-                               const auto& c = self.classes();
-                               return py::array_t<int>(static_cast<py::ssize_t>(c.size()), c.data());
-                             })
-      .def_property_readonly("means", [](const rm::Mdm& self) { return to_array(self.means()); })
+           py::arg("max_iterations") = kMean.max_iterations);
+  bind_mdm_methods(mdm, "Mdm");
+  mdm.def_property_readonly("means", [](const rm::Mdm& self) { return to_array(self.means()); })
       .def_property_readonly("mean_runs", [](const rm::Mdm& self) { return self.mean_runs(); });
 
   // ---- FgMDM --------------------------------------------------------------------------------
@@ -409,51 +420,15 @@ void bind_riemann(py::module_& m) {
            py::arg("covs"), "The filtered matrices (n, C, C).")
       .def_property_readonly("reference", [](const rm::Fgda& self) { return self.reference(); })
       .def_property_readonly("projection", [](const rm::Fgda& self) { return self.projection(); });
-  py::class_<rm::FgMdm>(m, "FgMdm",
+  py::class_<rm::FgMdm> fgmdm(m, "FgMdm",
                         "FgMDM (sampo::riemann::FgMdm): Fgda filtering, then MDM on integer "
-                        "labels; sampo.riemann.FgMDM is the scikit-learn estimator around it.")
-      .def(py::init([mean_options](double tolerance, std::size_t max_iterations) {
+                        "labels; sampo.riemann.FgMDM is the scikit-learn estimator around it.");
+  fgmdm.def(py::init([mean_options](double tolerance, std::size_t max_iterations) {
              return rm::FgMdm(mean_options(tolerance, max_iterations));
            }),
            py::kw_only(), py::arg("tolerance") = kMean.tolerance,
-           py::arg("max_iterations") = kMean.max_iterations)
-      .def("fit",
-           [](rm::FgMdm& self, const py::object& covs, const py::object& labels) {
-             const auto ms = matrices_arg(covs, "sampo.riemann.FgMdm.fit", "covs");
-             const auto ls = labels_arg(labels, "sampo.riemann.FgMdm.fit", "labels");
-             py::gil_scoped_release release;
-             self.fit(ms, ls);
-           },
-           py::arg("covs"), py::arg("labels"))
-      .def("transform",
-           [](const rm::FgMdm& self, const py::object& covs) {
-             const auto ms = matrices_arg(covs, "sampo.riemann.FgMdm.transform", "covs");
-             py::gil_scoped_release release;
-             return self.transform(ms);
-           },
-           py::arg("covs"), "(n, K) distances to the class means after filtering")
-      .def("predict",
-           [](const rm::FgMdm& self, const py::object& covs) {
-             const auto ms = matrices_arg(covs, "sampo.riemann.FgMdm.predict", "covs");
-             std::vector<int> out;
-             {
-               py::gil_scoped_release release;
-               out = self.predict(ms);
-             }
-             return py::array_t<int>(static_cast<py::ssize_t>(out.size()), out.data());
-           },
-           py::arg("covs"))
-      .def("predict_proba",
-           [](const rm::FgMdm& self, const py::object& covs) {
-             const auto ms = matrices_arg(covs, "sampo.riemann.FgMdm.predict_proba", "covs");
-             py::gil_scoped_release release;
-             return self.predict_proba(ms);
-           },
-           py::arg("covs"))
-      .def_property_readonly("classes", [](const rm::FgMdm& self) {
-        const auto& c = self.classes();
-        return py::array_t<int>(static_cast<py::ssize_t>(c.size()), c.data());
-      });
+           py::arg("max_iterations") = kMean.max_iterations);
+  bind_mdm_methods(fgmdm, "FgMdm");
 }
 
 }  // namespace sampo::python
