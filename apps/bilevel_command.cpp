@@ -272,15 +272,6 @@ double quantile(std::vector<double> v, double q) {
   return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
 }
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
 /// A grid point's settings for @p solver: the inner step also sets the step of the linear
 /// system's iterate (BO-REP's aux_step, the Neumann step of stocBiO and TTSA), as benchopt's
 /// solvers share one inner step size between the lower level and the linear system.
@@ -321,8 +312,7 @@ int compare(const std::vector<std::string>& args, const sampo::cli::GlobalOption
   if (!vm) return sampo::cli::kExitOk;
   if (a.budget > 0 && (*vm)["iters"].defaulted()) a.iters = 100000000;  // the budget decides
   sampo::cli::check_distinct_outputs(kCmd, {{"--csv", csv}, {"--json", global.json}});
-  const std::vector<std::string> solvers = split_list(solvers_list);
-  if (solvers.empty()) sampo::throw_invalid_argument(kCmd, "--solvers", solvers_list, "names no solver");
+  const std::vector<std::string> solvers = sampo::cli::split_list(kCmd, "--solvers", solvers_list, true);
   for (const auto& s : solvers)
     sampo::cli::parse_choice(kCmd, "--solvers", s, [](const std::string& n) { return bl::solver_settings(n); });
   if (!plots.empty()) sampo::cli::prepare_plot_dir("sampo bilevel compare --plots", plots);

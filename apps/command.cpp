@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <iostream>
 #include <limits>
+#include <set>
+#include <sstream>
+#include <string>
 #include <thread>
 #include <type_traits>
 
@@ -90,6 +93,25 @@ void check_distinct_outputs(const std::string& command,
                                           ": each output needs its own file");
     seen.emplace_back(option, key);
   }
+}
+
+std::vector<std::string> split_list(const std::string& command, const std::string& option,
+                                    const std::string& text, bool distinct) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  if (out.empty()) sampo::throw_invalid_argument(command, option, text, "is empty");
+  if (distinct) {
+    std::set<std::string> seen;
+    for (const auto& item : out)
+      if (!seen.insert(item).second) {
+        std::string what = "lists '";
+        what.append(item).append("' twice");
+        sampo::throw_invalid_argument(command, option, text, what);
+      }
+  }
+  return out;
 }
 
 void reject_options(const std::string& command, const boost::program_options::variables_map& vm,

@@ -64,6 +64,12 @@ boost::program_options::typed_value<std::string>* integer(const std::string& com
 void check_distinct_outputs(const std::string& command,
                             std::initializer_list<std::pair<const char*, std::string>> outputs);
 
+/// The entries of a comma-separated list ("a,b,c"; empty entries dropped). Throws
+/// sampo::invalid_argument naming @p option when the list is empty, or, with @p distinct, when
+/// an entry appears twice.
+std::vector<std::string> split_list(const std::string& command, const std::string& option,
+                                    const std::string& text, bool distinct = false);
+
 /// Refuses options that do not apply to the chosen mode: each of @p options given explicitly on
 /// the command line (not defaulted) is a sampo::invalid_argument saying "@p why" (e.g. "applies
 /// only to --edf mode (cross-validation on EEG files)").

@@ -36,31 +36,12 @@ namespace rm = sampo::riemann;
 namespace {
 constexpr const char* kCmd = "sampo riemann";
 
-std::vector<std::string> split(const std::string& s, const char* option) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  if (out.empty()) sampo::throw_invalid_argument(kCmd, option, s, "is empty");
-  return out;
-}
-
-/// split(), refusing an entry listed twice (e.g. --events T1,T1).
-std::vector<std::string> distinct_list(const std::string& s, const char* option) {
-  auto out = split(s, option);
-  std::set<std::string> seen;
-  for (const auto& item : out)
-    if (!seen.insert(item).second)
-      sampo::throw_invalid_argument(kCmd, option, s, "lists '" + item + "' twice");
-  return out;
-}
-
 /// A comma-separated list of numbers, e.g. "1,2,4"; an entry that is not a number is an error
 /// naming the option.
 template <typename T>
 std::vector<T> number_list(const std::string& s, const char* option) {
   std::vector<T> out;
-  for (const std::string& item : split(s, option)) {
+  for (const std::string& item : sampo::cli::split_list(kCmd, option, s)) {
     std::size_t used = 0;
     T v{};
     try {
@@ -232,12 +213,12 @@ struct EegOptions {
 /// checked here so that errors name them.
 sampo::signal::Epochs load_epochs(const EegOptions& o) {
   sampo::signal::EpochLoadOptions lo;
-  lo.events = distinct_list(o.events, "--events");
+  lo.events = sampo::cli::split_list(kCmd, "--events", o.events, true);
   const auto edges = number_list<double>(o.band, "--band");
   if (edges.size() != 2) sampo::throw_invalid_argument(kCmd, "--band", o.band, "must be low,high");
   lo.low = edges[0];
   lo.high = edges[1];
-  if (!o.channels.empty()) lo.channels = split(o.channels, "--channels");
+  if (!o.channels.empty()) lo.channels = sampo::cli::split_list(kCmd, "--channels", o.channels);
   lo.filter_order = o.filter_order;
   lo.window.tmin = o.tmin;
   lo.window.tmax = o.tmax;
@@ -356,7 +337,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   go.lags = number_list<int>(grid_lags, "--grid-lags");
   go.cs = number_list<double>(grid_c, "--grid-c");
   go.kernels.clear();
-  for (const std::string& k : split(grid_kernels, "--grid-kernels")) {
+  for (const std::string& k : sampo::cli::split_list(kCmd, "--grid-kernels", grid_kernels)) {
     try {
       go.kernels.push_back(sampo::learn::kernel_from_string(k));
     } catch (const sampo::invalid_argument&) {
