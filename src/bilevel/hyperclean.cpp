@@ -18,12 +18,6 @@ namespace {
 constexpr const char* kFn = "sampo::bilevel::make_hyperclean";
 constexpr std::uint64_t kCorruptionStream = 0x6879'7065'72ULL;  // "hyper"
 
-Eigen::MatrixXd rows_of(const Eigen::Ref<const Eigen::MatrixXd>& m, const std::vector<Eigen::Index>& idx) {
-  Eigen::MatrixXd out(static_cast<Eigen::Index>(idx.size()), m.cols());
-  for (std::size_t i = 0; i < idx.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = m.row(idx[i]);
-  return out;
-}
-
 std::vector<int> labels_of(const std::vector<int>& labels, const std::vector<Eigen::Index>& idx) {
   std::vector<int> out(idx.size());
   for (std::size_t i = 0; i < idx.size(); ++i) out[i] = labels[static_cast<std::size_t>(idx[i])];
@@ -60,8 +54,9 @@ HypercleanTask make_hyperclean(const Eigen::Ref<const Eigen::MatrixXd>& features
     const auto idx = static_cast<Eigen::Index>(i);
     (fold[i] <= 1 ? tr : fold[i] == 2 ? va : te).push_back(idx);
   }
-  Eigen::MatrixXd x_train = rows_of(features, tr), x_val = rows_of(features, va),
-                  x_test = rows_of(features, te);
+  // Eigen 3.4's indexed views gather the rows of each split.
+  Eigen::MatrixXd x_train = features(tr, Eigen::all), x_val = features(va, Eigen::all),
+                  x_test = features(te, Eigen::all);
   if (options.standardize) {
     const Eigen::RowVectorXd mean = x_train.colwise().mean();
     Eigen::RowVectorXd sd = ((x_train.rowwise() - mean).array().square().colwise().sum() /

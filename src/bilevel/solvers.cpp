@@ -54,7 +54,7 @@ class Context {
  public:
   Context(const char* function, std::string solver, const Problem& problem, const Vec& x0,
           const Vec& y0, const SolverOptions& options)
-      : oracles(problem), options_(options), function_(function) {
+      : oracles(problem), options_(options) {
     result.solver = std::move(solver);
     if (x0.size() != oracles.dim_x())
       throw_invalid_argument(function, "x0", std::to_string(x0.size()),
@@ -270,7 +270,6 @@ class Context {
   }
 
   const SolverOptions& options_;
-  const char* function_;
   std::map<std::uint64_t, std::uint64_t> counters_;
   double excluded_ = 0.0;
 };
