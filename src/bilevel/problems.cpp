@@ -64,6 +64,17 @@ void check_batch(std::string_view fn, Batch batch, Index n) {
   }
 }
 
+enum class Level { outer, inner };
+
+// The checks every oracle of a sampled problem starts with: x, y (and v, when given) of the
+// problem's sizes, and the batch inside the sample range of the level the oracle belongs to.
+void check_oracle(std::string_view fn, const Problem& p, const VectorXd& x, const VectorXd& y,
+                  Batch batch, Level level, const VectorXd* v = nullptr) {
+  check_xy(fn, x, p.dim_x(), y, p.dim_y());
+  if (v != nullptr) check_size(fn, "v", *v, p.dim_y());
+  check_batch(fn, batch, level == Level::outer ? p.outer_samples() : p.inner_samples());
+}
+
 // The weight of a batch's sum: an unbiased estimate of Σ_i (sum-type, n/|B|) or of
 // (1/n)Σ_i (mean-type, 1/|B|); the full sum weighs 1 (sum) or 1/n (mean).
 double sum_weight(Batch batch, Index n) {
@@ -435,56 +446,42 @@ struct LsLevel {
 }  // namespace
 
 double StochasticQuadraticProblem::f(const VectorXd& x, const VectorXd& y, Batch batch) const {
-  constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::StochasticQuadraticProblem::f", *this, x, y, batch, Level::outer);
   return LsLevel(data_.p, data_.q, data_.r, x, y, batch).value() + 0.5 * data_.rho * x.squaredNorm();
 }
 
 double StochasticQuadraticProblem::g(const VectorXd& x, const VectorXd& y, Batch batch) const {
-  constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::StochasticQuadraticProblem::g", *this, x, y, batch, Level::inner);
   return LsLevel(data_.a, data_.c, data_.s, x, y, batch).value() + 0.5 * data_.mu * y.squaredNorm();
 }
 
 void StochasticQuadraticProblem::grad_x_f(const VectorXd& x, const VectorXd& y, Batch batch,
                                           VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::grad_x_f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::StochasticQuadraticProblem::grad_x_f", *this, x, y, batch, Level::outer);
   out = LsLevel(data_.p, data_.q, data_.r, x, y, batch).grad_x() + data_.rho * x;
 }
 
 void StochasticQuadraticProblem::grad_y_f(const VectorXd& x, const VectorXd& y, Batch batch,
                                           VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::grad_y_f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::StochasticQuadraticProblem::grad_y_f", *this, x, y, batch, Level::outer);
   out = LsLevel(data_.p, data_.q, data_.r, x, y, batch).grad_y();
 }
 
 void StochasticQuadraticProblem::grad_x_g(const VectorXd& x, const VectorXd& y, Batch batch,
                                           VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::grad_x_g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::StochasticQuadraticProblem::grad_x_g", *this, x, y, batch, Level::inner);
   out = LsLevel(data_.a, data_.c, data_.s, x, y, batch).grad_x();
 }
 
 void StochasticQuadraticProblem::grad_y_g(const VectorXd& x, const VectorXd& y, Batch batch,
                                           VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::grad_y_g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::StochasticQuadraticProblem::grad_y_g", *this, x, y, batch, Level::inner);
   out = LsLevel(data_.a, data_.c, data_.s, x, y, batch).grad_y() + data_.mu * y;
 }
 
 void StochasticQuadraticProblem::hvp_yy_g(const VectorXd& x, const VectorXd& y, const VectorXd& v,
                                           Batch batch, VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::hvp_yy_g";
-  check_xyv(fn, x, dim_x(), y, dim_y(), v);
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::StochasticQuadraticProblem::hvp_yy_g", *this, x, y, batch, Level::inner, &v);
   const Rows<MatrixXd> a(data_.a, batch);
   const double w = mean_weight(batch, inner_samples());
   const VectorXd av = a() * v;
@@ -493,9 +490,7 @@ void StochasticQuadraticProblem::hvp_yy_g(const VectorXd& x, const VectorXd& y, 
 
 void StochasticQuadraticProblem::jvp_xy_g(const VectorXd& x, const VectorXd& y, const VectorXd& v,
                                           Batch batch, VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::StochasticQuadraticProblem::jvp_xy_g";
-  check_xyv(fn, x, dim_x(), y, dim_y(), v);
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::StochasticQuadraticProblem::jvp_xy_g", *this, x, y, batch, Level::inner, &v);
   const Rows<MatrixXd> a(data_.a, batch), c(data_.c, batch);
   const double w = mean_weight(batch, inner_samples());
   const VectorXd av = a() * v;
@@ -574,16 +569,12 @@ Index RidgeHpoProblem::outer_samples() const { return xval_.rows(); }
 Index RidgeHpoProblem::inner_samples() const { return xtr_.rows(); }
 
 double RidgeHpoProblem::f(const VectorXd& x, const VectorXd& y, Batch batch) const {
-  constexpr std::string_view fn = "sampo::bilevel::RidgeHpoProblem::f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::RidgeHpoProblem::f", *this, x, y, batch, Level::outer);
   return validation_ls(xval_, yval_, y, batch);
 }
 
 double RidgeHpoProblem::g(const VectorXd& x, const VectorXd& y, Batch batch) const {
-  constexpr std::string_view fn = "sampo::bilevel::RidgeHpoProblem::g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::RidgeHpoProblem::g", *this, x, y, batch, Level::inner);
   const Rows<MatrixXd> xt(xtr_, batch);
   const Rows<VectorXd> yt(ytr_, batch);
   return sum_weight(batch, inner_samples()) * 0.5 * (xt() * y - yt()).squaredNorm() +
@@ -592,33 +583,25 @@ double RidgeHpoProblem::g(const VectorXd& x, const VectorXd& y, Batch batch) con
 
 void RidgeHpoProblem::grad_x_f(const VectorXd& x, const VectorXd& y, Batch batch,
                                VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::RidgeHpoProblem::grad_x_f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::RidgeHpoProblem::grad_x_f", *this, x, y, batch, Level::outer);
   out.setZero(dim_x());
 }
 
 void RidgeHpoProblem::grad_y_f(const VectorXd& x, const VectorXd& y, Batch batch,
                                VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::RidgeHpoProblem::grad_y_f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::RidgeHpoProblem::grad_y_f", *this, x, y, batch, Level::outer);
   validation_ls_gradient(xval_, yval_, y, batch, out);
 }
 
 void RidgeHpoProblem::grad_x_g(const VectorXd& x, const VectorXd& y, Batch batch,
                                VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::RidgeHpoProblem::grad_x_g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::RidgeHpoProblem::grad_x_g", *this, x, y, batch, Level::inner);
   out = (0.5 * x.array().exp() * y.array().square()).matrix();
 }
 
 void RidgeHpoProblem::grad_y_g(const VectorXd& x, const VectorXd& y, Batch batch,
                                VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::RidgeHpoProblem::grad_y_g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::RidgeHpoProblem::grad_y_g", *this, x, y, batch, Level::inner);
   if (batch.empty()) {
     out = gram_ * y - xty_ + (x.array().exp() * y.array()).matrix();
     return;
@@ -632,9 +615,7 @@ void RidgeHpoProblem::grad_y_g(const VectorXd& x, const VectorXd& y, Batch batch
 
 void RidgeHpoProblem::hvp_yy_g(const VectorXd& x, const VectorXd& y, const VectorXd& v,
                                Batch batch, VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::RidgeHpoProblem::hvp_yy_g";
-  check_xyv(fn, x, dim_x(), y, dim_y(), v);
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::RidgeHpoProblem::hvp_yy_g", *this, x, y, batch, Level::inner, &v);
   if (batch.empty()) {
     out = gram_ * v + (x.array().exp() * v.array()).matrix();
     return;
@@ -647,9 +628,7 @@ void RidgeHpoProblem::hvp_yy_g(const VectorXd& x, const VectorXd& y, const Vecto
 
 void RidgeHpoProblem::jvp_xy_g(const VectorXd& x, const VectorXd& y, const VectorXd& v,
                                Batch batch, VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::RidgeHpoProblem::jvp_xy_g";
-  check_xyv(fn, x, dim_x(), y, dim_y(), v);
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::RidgeHpoProblem::jvp_xy_g", *this, x, y, batch, Level::inner, &v);
   out = (x.array().exp() * y.array() * v.array()).matrix();
 }
 
@@ -725,16 +704,12 @@ Index HypercleanLsProblem::outer_samples() const { return xval_.rows(); }
 Index HypercleanLsProblem::inner_samples() const { return xtr_.rows(); }
 
 double HypercleanLsProblem::f(const VectorXd& x, const VectorXd& y, Batch batch) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLsProblem::f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::HypercleanLsProblem::f", *this, x, y, batch, Level::outer);
   return validation_ls(xval_, yval_, y, batch);
 }
 
 double HypercleanLsProblem::g(const VectorXd& x, const VectorXd& y, Batch batch) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLsProblem::g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::HypercleanLsProblem::g", *this, x, y, batch, Level::inner);
   const Rows<MatrixXd> xt(xtr_, batch);
   const Rows<VectorXd> yt(ytr_, batch), lam(x, batch);
   const VectorXd r = xt() * y - yt();
@@ -744,25 +719,19 @@ double HypercleanLsProblem::g(const VectorXd& x, const VectorXd& y, Batch batch)
 
 void HypercleanLsProblem::grad_x_f(const VectorXd& x, const VectorXd& y, Batch batch,
                                    VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLsProblem::grad_x_f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::HypercleanLsProblem::grad_x_f", *this, x, y, batch, Level::outer);
   out.setZero(dim_x());
 }
 
 void HypercleanLsProblem::grad_y_f(const VectorXd& x, const VectorXd& y, Batch batch,
                                    VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLsProblem::grad_y_f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::HypercleanLsProblem::grad_y_f", *this, x, y, batch, Level::outer);
   validation_ls_gradient(xval_, yval_, y, batch, out);
 }
 
 void HypercleanLsProblem::grad_x_g(const VectorXd& x, const VectorXd& y, Batch batch,
                                    VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLsProblem::grad_x_g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::HypercleanLsProblem::grad_x_g", *this, x, y, batch, Level::inner);
   if (batch.empty()) {
     const VectorXd r = xtr_ * y - ytr_;
     out = (0.5 * sigmoid_prime(x).array() * r.array().square()).matrix();
@@ -779,9 +748,7 @@ void HypercleanLsProblem::grad_x_g(const VectorXd& x, const VectorXd& y, Batch b
 
 void HypercleanLsProblem::grad_y_g(const VectorXd& x, const VectorXd& y, Batch batch,
                                    VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLsProblem::grad_y_g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::HypercleanLsProblem::grad_y_g", *this, x, y, batch, Level::inner);
   const Rows<MatrixXd> xt(xtr_, batch);
   const Rows<VectorXd> yt(ytr_, batch), lam(x, batch);
   const VectorXd wr = (sigmoid(lam()).array() * (xt() * y - yt()).array()).matrix();
@@ -790,9 +757,7 @@ void HypercleanLsProblem::grad_y_g(const VectorXd& x, const VectorXd& y, Batch b
 
 void HypercleanLsProblem::hvp_yy_g(const VectorXd& x, const VectorXd& y, const VectorXd& v,
                                    Batch batch, VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLsProblem::hvp_yy_g";
-  check_xyv(fn, x, dim_x(), y, dim_y(), v);
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::HypercleanLsProblem::hvp_yy_g", *this, x, y, batch, Level::inner, &v);
   const Rows<MatrixXd> xt(xtr_, batch);
   const Rows<VectorXd> lam(x, batch);
   const VectorXd wxv = (sigmoid(lam()).array() * (xt() * v).array()).matrix();
@@ -801,9 +766,7 @@ void HypercleanLsProblem::hvp_yy_g(const VectorXd& x, const VectorXd& y, const V
 
 void HypercleanLsProblem::jvp_xy_g(const VectorXd& x, const VectorXd& y, const VectorXd& v,
                                    Batch batch, VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLsProblem::jvp_xy_g";
-  check_xyv(fn, x, dim_x(), y, dim_y(), v);
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::HypercleanLsProblem::jvp_xy_g", *this, x, y, batch, Level::inner, &v);
   // ∂/∂λ_i ⟨Σ_k σ(λ_k) r_k x_k + c w, v⟩ = σ'(λ_i) r_i x_iᵀv.
   if (batch.empty()) {
     const VectorXd r = xtr_ * y - ytr_;
@@ -1217,18 +1180,14 @@ Index HypercleanLogisticProblem::outer_samples() const { return xval_.cols(); }
 Index HypercleanLogisticProblem::inner_samples() const { return xtr_.cols(); }
 
 double HypercleanLogisticProblem::f(const VectorXd& x, const VectorXd& y, Batch batch) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::HypercleanLogisticProblem::f", *this, x, y, batch, Level::outer);
   SweepData s{xval_, lval_, batch, classes_, y};
   s.scale = mean_weight(batch, outer_samples());
   return sweep(s, Sweep::value).first;
 }
 
 double HypercleanLogisticProblem::g(const VectorXd& x, const VectorXd& y, Batch batch) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::HypercleanLogisticProblem::g", *this, x, y, batch, Level::inner);
   SweepData s{xtr_, ltr_, batch, classes_, y};
   s.lambda = &x;
   s.scale = mean_weight(batch, inner_samples());
@@ -1237,17 +1196,13 @@ double HypercleanLogisticProblem::g(const VectorXd& x, const VectorXd& y, Batch 
 
 void HypercleanLogisticProblem::grad_x_f(const VectorXd& x, const VectorXd& y, Batch batch,
                                          VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::grad_x_f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::HypercleanLogisticProblem::grad_x_f", *this, x, y, batch, Level::outer);
   out.setZero(dim_x());
 }
 
 void HypercleanLogisticProblem::grad_y_f(const VectorXd& x, const VectorXd& y, Batch batch,
                                          VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::grad_y_f";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, outer_samples());
+  check_oracle("sampo::bilevel::HypercleanLogisticProblem::grad_y_f", *this, x, y, batch, Level::outer);
   SweepData s{xval_, lval_, batch, classes_, y};
   s.scale = mean_weight(batch, outer_samples());
   const SweepSum sum = sweep(s, Sweep::gradient);
@@ -1258,9 +1213,7 @@ void HypercleanLogisticProblem::grad_y_f(const VectorXd& x, const VectorXd& y, B
 
 void HypercleanLogisticProblem::grad_x_g(const VectorXd& x, const VectorXd& y, Batch batch,
                                          VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::grad_x_g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::HypercleanLogisticProblem::grad_x_g", *this, x, y, batch, Level::inner);
   SweepData s{xtr_, ltr_, batch, classes_, y};
   VectorXd ce;
   sweep(s, Sweep::per_sample_ce, &ce);
@@ -1279,9 +1232,7 @@ void HypercleanLogisticProblem::grad_x_g(const VectorXd& x, const VectorXd& y, B
 
 void HypercleanLogisticProblem::grad_y_g(const VectorXd& x, const VectorXd& y, Batch batch,
                                          VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::grad_y_g";
-  check_xy(fn, x, dim_x(), y, dim_y());
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::HypercleanLogisticProblem::grad_y_g", *this, x, y, batch, Level::inner);
   SweepData s{xtr_, ltr_, batch, classes_, y};
   s.lambda = &x;
   s.scale = mean_weight(batch, inner_samples());
@@ -1293,9 +1244,7 @@ void HypercleanLogisticProblem::grad_y_g(const VectorXd& x, const VectorXd& y, B
 
 void HypercleanLogisticProblem::hvp_yy_g(const VectorXd& x, const VectorXd& y, const VectorXd& v,
                                          Batch batch, VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::hvp_yy_g";
-  check_xyv(fn, x, dim_x(), y, dim_y(), v);
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::HypercleanLogisticProblem::hvp_yy_g", *this, x, y, batch, Level::inner, &v);
   SweepData s{xtr_, ltr_, batch, classes_, y};
   s.lambda = &x;
   s.v = &v;
@@ -1308,9 +1257,7 @@ void HypercleanLogisticProblem::hvp_yy_g(const VectorXd& x, const VectorXd& y, c
 
 void HypercleanLogisticProblem::jvp_xy_g(const VectorXd& x, const VectorXd& y, const VectorXd& v,
                                          Batch batch, VectorXd& out) const {
-  constexpr std::string_view fn = "sampo::bilevel::HypercleanLogisticProblem::jvp_xy_g";
-  check_xyv(fn, x, dim_x(), y, dim_y(), v);
-  check_batch(fn, batch, inner_samples());
+  check_oracle("sampo::bilevel::HypercleanLogisticProblem::jvp_xy_g", *this, x, y, batch, Level::inner, &v);
   // entry i: σ'(λ_i)/|B| · (π_i − e_{ℓ_i})ᵀ V ũ_i, accumulated over repeated indices.
   SweepData s{xtr_, ltr_, batch, classes_, y};
   s.v = &v;

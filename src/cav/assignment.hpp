@@ -14,48 +14,59 @@ namespace sampo::cav {
 
 namespace detail {
 
-/// Splits "key=value"; parses value as a finite double within [lo, hi].
-struct Assignment {
-  std::string_view key;
-  std::string_view value;
+/// One "key=value" assignment given to a cav parameter setter. Every error names the setter,
+/// the option and the whole assignment.
+class Setting {
+ public:
+  Setting(std::string_view function, std::string_view option, std::string_view assignment)
+      : function_(function), option_(option), assignment_(assignment) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string_view::npos || eq == 0)
+      throw_invalid_argument(function, option, assignment, "expected key=value");
+    key_ = assignment.substr(0, eq);
+    value_ = assignment.substr(eq + 1);
+  }
+
+  std::string_view key() const noexcept { return key_; }
+
+  /// The value as a finite number within [lo, hi] ((lo, hi] when lo_open).
+  double operator()(double lo, double hi, bool lo_open) const {
+    double x = 0.0;
+    const char* first = value_.data();
+    const char* last = value_.data() + value_.size();
+    if (!value_.empty() && *first == '+') ++first;
+    const auto [end, ec] = std::from_chars(first, last, x);
+    if (value_.empty() || ec != std::errc() || end != last || !std::isfinite(x))
+      throw_invalid_argument(function_, option_, assignment_, "the value is not a finite number");
+    if (x < lo || x > hi || (lo_open && x == lo)) {
+      std::string what("the value must be in ");
+      what.append(lo_open ? "(" : "[").append(format_value(lo)).append(", ");
+      what.append(format_value(hi)).append("]");
+      throw_invalid_argument(function_, option_, assignment_, what);
+    }
+    return x;
+  }
+
+  /// The value as a switch: 1 or true, 0 or false.
+  bool flag() const {
+    if (value_ == "1" || value_ == "true") return true;
+    if (value_ == "0" || value_ == "false") return false;
+    throw_invalid_argument(function_, option_, assignment_, "the value must be 0, 1, true or false");
+  }
+
+  /// Refuses the key, listing the setter's keys.
+  [[noreturn]] void unknown_key(const std::vector<std::string>& keys) const {
+    std::string what("unknown key; known keys: ");
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (i) what.append(", ");
+      what.append(keys[i]);
+    }
+    throw_invalid_argument(function_, option_, assignment_, what);
+  }
+
+ private:
+  std::string_view function_, option_, assignment_, key_, value_;
 };
-
-inline Assignment split_assignment(std::string_view function, std::string_view option,
-                            std::string_view assignment) {
-  const auto eq = assignment.find('=');
-  if (eq == std::string_view::npos || eq == 0)
-    throw_invalid_argument(function, option, assignment, "expected key=value");
-  return {assignment.substr(0, eq), assignment.substr(eq + 1)};
-}
-
-inline double parse_number(std::string_view function, std::string_view option,
-                    std::string_view assignment, std::string_view text, double lo, double hi,
-                    bool lo_open) {
-  double x = 0.0;
-  const char* first = text.data();
-  const char* last = text.data() + text.size();
-  if (!text.empty() && *first == '+') ++first;
-  const auto [end, ec] = std::from_chars(first, last, x);
-  if (text.empty() || ec != std::errc() || end != last || !std::isfinite(x))
-    throw_invalid_argument(function, option, assignment, "the value is not a finite number");
-  if (x < lo || x > hi || (lo_open && x == lo)) {
-    std::string what("the value must be in ");
-    what.append(lo_open ? "(" : "[").append(format_value(lo)).append(", ");
-    what.append(format_value(hi)).append("]");
-    throw_invalid_argument(function, option, assignment, what);
-  }
-  return x;
-}
-
-[[noreturn]] inline void unknown_key(std::string_view function, std::string_view option,
-                              std::string_view assignment, const std::vector<std::string>& keys) {
-  std::string what("unknown key; known keys: ");
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (i) what.append(", ");
-    what.append(keys[i]);
-  }
-  throw_invalid_argument(function, option, assignment, what);
-}
 
 /// Sets one of the IDM keys shared by the driver and surrogate setters (a_max, b, s0, T,
 /// v0, delta, max_braking); num(lo, hi, lo_open) parses the value within its range.

@@ -59,13 +59,8 @@ const std::vector<std::string>& dp_parameter_keys() {
 
 void set_dp_parameter(DpFollower& follower, std::string_view assignment, std::string_view option) {
   constexpr const char* fn = "sampo::cav::set_dp_parameter";
-  // Named members, not a structured binding: C++20 lets lambdas capture bindings, but
-  // clang 14 (the fuzz build) does not implement that yet.
-  const detail::Assignment kv = detail::split_assignment(fn, option, assignment);
-  const std::string_view key = kv.key, value = kv.value;
-  auto num = [&](double lo, double hi, bool lo_open) {
-    return detail::parse_number(fn, option, assignment, value, lo, hi, lo_open);
-  };
+  const detail::Setting num(fn, option, assignment);
+  const std::string_view key = num.key();
   DpFollower f = follower;
   if (key == "a_max") f.max_acceleration = num(0.0, 10.0, true);
   else if (key == "b") f.comfortable_deceleration = num(0.0, 10.0, true);
@@ -73,7 +68,7 @@ void set_dp_parameter(DpFollower& follower, std::string_view assignment, std::st
   else if (key == "T") f.time_headway = num(0.0, 5.0, false);
   else if (key == "v0") f.desired_speed = num(0.0, 60.0, true);
   else if (key == "a_min") f.min_acceleration = num(-10.0, 0.0, false);
-  else detail::unknown_key(fn, option, assignment, dp_parameter_keys());
+  else num.unknown_key(dp_parameter_keys());
   follower = f;
 }
 

@@ -36,13 +36,8 @@ const std::vector<std::string>& surrogate_parameter_keys() {
 void set_surrogate_parameter(SurrogateParameters& params, std::string_view assignment,
                              std::string_view option) {
   constexpr const char* fn = "sampo::cav::set_surrogate_parameter";
-  // Named members, not a structured binding: C++20 lets lambdas capture bindings, but
-  // clang 14 (the fuzz build) does not implement that yet.
-  const detail::Assignment kv = detail::split_assignment(fn, option, assignment);
-  const std::string_view key = kv.key, value = kv.value;
-  auto num = [&](double lo, double hi, bool lo_open) {
-    return detail::parse_number(fn, option, assignment, value, lo, hi, lo_open);
-  };
+  const detail::Setting num(fn, option, assignment);
+  const std::string_view key = num.key();
   SurrogateParameters p = params;
   if (detail::set_idm_key(p.idm, p.max_braking, key, num)) {
     // a_max, b, s0, T, v0, delta or max_braking (shared with the other setter)
@@ -53,11 +48,8 @@ void set_surrogate_parameter(SurrogateParameters& params, std::string_view assig
   else if (key == "b_safe") p.mobil.safe_deceleration = num(0.0, 10.0, true);
   else if (key == "escape_max") p.escape_max = num(0.0, 1.0, false);
   else if (key == "escape_saturation") p.escape_saturation = num(0.0, 10.0, true);
-  else if (key == "lane_changes") {
-    if (value == "1" || value == "true") p.lane_changes = true;
-    else if (value == "0" || value == "false") p.lane_changes = false;
-    else throw_invalid_argument(fn, option, assignment, "the value must be 0, 1, true or false");
-  } else detail::unknown_key(fn, option, assignment, surrogate_parameter_keys());
+  else if (key == "lane_changes") p.lane_changes = num.flag();
+  else num.unknown_key(surrogate_parameter_keys());
   params = p;
 }
 
