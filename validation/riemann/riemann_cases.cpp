@@ -1,8 +1,8 @@
 // Closed-form validation cases of the riemann module (issue 4): Riemannian means, distances
 // and tangent vectors of ill-conditioned matrices (condition numbers up to 1e8, built as
 // congruences G E G^T of well-conditioned E so that the exact answer is known), Ledoit-Wolf
-// and OAS against scikit-learn's formulas, the block-Toeplitz structure of the ACM of a
-// stationary AR process, and the Butterworth magnitude response.
+// and OAS against scikit-learn's formulas, and the block-Toeplitz structure of the ACM of a
+// stationary AR process.
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
@@ -17,7 +17,6 @@
 #include "sampo/riemann/geodesic.hpp"
 #include "sampo/riemann/mean.hpp"
 #include "sampo/riemann/tangent_space.hpp"
-#include "sampo/signal/filter.hpp"
 #include "sampo/testing/fixtures.hpp"
 
 namespace {
@@ -193,23 +192,6 @@ SAMPO_VALIDATION_GROUP(riemann_closed_forms) {
          return bound(worst, 0.049,
                       "max |ACM block - Gamma((i-j) lag)| / Gamma(0) for a stationary AR(1) "
                       "pair; 5 sampling standard deviations of the largest-variance entry");
-       }});
-
-  sampo::validation::register_case(
-      {"riemann", "filter/butterworth-magnitude", [] {
-         double worst = 0;
-         for (int order : {2, 4, 5})
-           for (double fs : {160.0, 250.0, 512.0}) {
-             namespace sg = sampo::signal;
-             const Eigen::MatrixXd sos = sg::butterworth_bandpass(order, 8.0, 35.0, fs);
-             for (double f = 0.25; f < fs / 2; f += 0.25)
-               worst = std::max(worst,
-                                std::abs(sg::sos_magnitude(sos, f, fs) -
-                                         sg::butterworth_bandpass_magnitude(order, 8, 35, fs, f)));
-           }
-         return bound(worst, 1e-10,
-                      "max |H_sos(f) - analytic Butterworth |H(f)||, orders 2/4/5, fs 160/250/512, "
-                      "8-35 Hz; rounding in a cascade of sections near their poles");
        }});
 }
 
