@@ -5,11 +5,13 @@
 #include <limits>
 
 #include "sampo/core/error.hpp"
+#include "sampo/testing/fixtures.hpp"
 #include "sampo_test.hpp"
 
 using namespace sampo;
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 const double kInf = std::numeric_limits<double>::infinity();
+const double eps = std::numeric_limits<double>::epsilon();
 
 TEST_CASE("scalar checks accept good values and name bad ones", "[core][check]") {
   CHECK_NOTHROW(check_finite("f", "x", 1.0));
@@ -73,7 +75,7 @@ TEST_CASE("check_symmetric and check_spd", "[core][check]") {
 }
 
 TEST_CASE("the one SPD rule: lambda_min > n eps lambda_max and lambda_min > 0", "[core][check]") {
-  constexpr double eps = std::numeric_limits<double>::epsilon();
+
   // The threshold itself: 4·eps·λ_max for n = 4, strict.
   CHECK_FALSE(is_spd_spectrum(4, 4 * eps, 1.0));
   CHECK(is_spd_spectrum(4, std::nextafter(4 * eps, 1.0), 1.0));
@@ -106,4 +108,39 @@ TEST_CASE("the one SPD rule: lambda_min > n eps lambda_max and lambda_min > 0", 
                             invalid_argument, "smallest eigenvalue nan");
   CHECK_THROWS_AS(throw_not_spd("f", "C", -0.5), not_spd_error);
   CHECK_THROWS_AS(throw_not_spd("f", "C", -0.5), std::invalid_argument);
+}
+
+TEST_CASE("check_spd decides by the rule on both sides of its threshold", "[core][check]") {
+  // check_spd accepts most matrices by one Cholesky factorization of m − δI and leaves the
+  // rest to the eigenvalues; its decision must be the rule's, λ_min > n·eps·λ_max, evaluated on
+  // eigenvalues computed by Eigen's solver. Seeded sweep: random orientations, n from 2 to 40,
+  // λ_min/λ_max from 1e-6 (far inside, the Cholesky path) through the threshold n·eps (where
+  // only the eigenvalues can decide) down to 1e-18 and to negative values. The ratios stay a
+  // factor 10 away from the threshold itself so that the eigenvalues' own rounding (~n·eps·
+  // λ_max relative to λ_min's size there) cannot flip the expected answer.
+  const std::uint64_t seed = sampo::testing::fixture_seed(11);
+  int accepted = 0, refused = 0;
+  std::uint64_t index = 0;
+  for (Eigen::Index n : {2, 3, 7, 16, 22, 40}) {
+    const double threshold = static_cast<double>(n) * eps;
+    for (double ratio : {1e-6, 1e-10, 1e3 * threshold, 10 * threshold, 0.1 * threshold,
+                         1e-3 * threshold, 1e-18, 0.0, -1e-12, -0.5}) {
+      Eigen::VectorXd lambda = Eigen::VectorXd::LinSpaced(n, 1.0, 3.0);
+      lambda(0) = 3.0 * ratio;  // λ_max = 3
+      const Eigen::MatrixXd m = sampo::testing::spd_with_spectrum(lambda, seed, 0, index++);
+      const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m, Eigen::EigenvaluesOnly);
+      const bool rule = is_spd_spectrum(n, es.eigenvalues().minCoeff(), es.eigenvalues().maxCoeff());
+      CAPTURE(n, ratio);
+      CHECK(rule == (ratio > threshold));  // the sweep straddles the threshold as intended
+      if (rule) {
+        CHECK_NOTHROW(check_spd("f", "m", m));
+        ++accepted;
+      } else {
+        CHECK_THROWS_AS(check_spd("f", "m", m), not_spd_error);
+        ++refused;
+      }
+    }
+  }
+  CHECK(accepted == 24);
+  CHECK(refused == 36);
 }
