@@ -76,7 +76,8 @@ std::vector<int> int_labels(const std::string& option, const std::filesystem::pa
 
 int geometry(const std::string& action, const std::vector<std::string>& args,
              const sampo::cli::GlobalOptions& global) {
-  std::string in, out, ref, metric = "riemann";
+  std::string in, out, ref, metric = "riemann",
+                          step_rule(rm::to_string(rm::MeanOptions{}.step_rule));
   double tol = rm::MeanOptions{}.tolerance;
   std::size_t maxiter = rm::MeanOptions{}.max_iterations;
   const std::string cmd = "sampo riemann " + action;
@@ -88,7 +89,10 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
       "C x C reference (.npy): distance target, tangent point (default: the Riemannian mean)")(
       "tol", po::value(&tol)->default_value(tol), "Riemannian mean tolerance")(
       "maxiter", sampo::cli::integer<std::size_t>(cmd, "--maxiter", &maxiter, 0, 1'000'000),
-      "Riemannian mean iterations (0: the arithmetic mean, reported as not converged)");
+      "Riemannian mean iterations (0: the arithmetic mean, reported as not converged)")(
+      "step-rule", po::value(&step_rule)->default_value(step_rule),
+      "Riemannian mean step: secant (fewer passes) or pyriemann (pyRiemann v0.7's rule, its "
+      "numbers to rounding)");
   const auto vm = sampo::cli::parse_command_line("riemann " + action,
                                                  "--in covs.npy --out F.npy [options]", opts, args);
   if (!vm) return 0;
@@ -96,11 +100,11 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
     sampo::cli::reject_options(cmd, *vm, {"ref"}, "does not apply to 'mean'");
   // The iteration options act only where a Riemannian mean is computed.
   if (action == "distance" || metric != "riemann")
-    sampo::cli::reject_options(cmd, *vm, {"tol", "maxiter"},
+    sampo::cli::reject_options(cmd, *vm, {"tol", "maxiter", "step-rule"},
                                "applies only where a Riemannian mean is computed (mean, or "
                                "tangent without --ref, with --metric riemann)");
   else if (action == "tangent" && !ref.empty())
-    sampo::cli::reject_options(cmd, *vm, {"tol", "maxiter"},
+    sampo::cli::reject_options(cmd, *vm, {"tol", "maxiter", "step-rule"},
                                "does not apply with --ref (no mean is computed)");
   sampo::cli::check_distinct_outputs(cmd, {{"--out", out}, {"--json", global.json}});
   const auto covs = sampo::io::read_npy_stack(in);
@@ -108,6 +112,8 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
   rm::MeanOptions mo;
   mo.tolerance = tol;
   mo.max_iterations = maxiter;
+  mo.step_rule =
+      sampo::cli::parse_choice(kCmd, "--step-rule", step_rule, rm::mean_step_rule_from_string);
   nlohmann::json report{{"action", action}, {"matrices", covs.size()}, {"metric", metric}};
   sampo::Run run;  // the mean's, where one is computed
   sampo::io::OutputTransaction outputs;

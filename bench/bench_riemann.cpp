@@ -17,6 +17,8 @@
 
 #include "sampo/linalg/spd.hpp"
 #include "sampo/linalg/symmetric.hpp"
+#include <string>
+
 #include "sampo/parallel/random_stream.hpp"
 #include "sampo/riemann.hpp"
 #include "sampo/testing/fixtures.hpp"
@@ -40,20 +42,38 @@ void count_flops(benchmark::State& state, double flops) {
       flops, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 
+// Args: n, then the step rule (0: secant, the default; 1: pyRiemann's). Counters: the passes,
+// ||J||_F at the start, and max |M - M*| / max |M*| against the mean converged to ||J|| <= 1e-13.
 void BM_mean_riemann(benchmark::State& state) {
   const auto xs = covs(500, state.range(0), 1);
+  sampo::riemann::MeanOptions o;
+  o.step_rule = state.range(1) == 0 ? sampo::riemann::MeanStepRule::secant
+                                    : sampo::riemann::MeanStepRule::pyriemann;
   std::size_t iterations = 0;
+  Eigen::MatrixXd mean;
   for (auto _ : state) {
-    const auto r = sampo::riemann::mean_riemann(xs);
+    const auto r = sampo::riemann::mean_riemann(xs, o);
     iterations = r.run.iterations;
+    mean = r.mean;
     benchmark::DoNotOptimize(r.mean.data());
   }
+  state.SetLabel(std::string(sampo::riemann::to_string(o.step_rule)));
   state.counters["iterations"] = static_cast<double>(iterations);
   sampo::riemann::MeanOptions first;  // ||J||_F at the start: one pass
   first.max_iterations = 1;
   state.counters["J0"] = sampo::riemann::mean_riemann(xs, first).gradient_norm;
+  sampo::riemann::MeanOptions tight;
+  tight.tolerance = 1e-13;
+  const Eigen::MatrixXd converged = sampo::riemann::mean_riemann(xs, tight).mean;
+  state.counters["rel_err"] =
+      (mean - converged).cwiseAbs().maxCoeff() / converged.cwiseAbs().maxCoeff();
 }
-BENCHMARK(BM_mean_riemann)->Arg(22)->Arg(64)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_mean_riemann)
+    ->Args({22, 0})
+    ->Args({22, 1})
+    ->Args({64, 0})
+    ->Args({64, 1})
+    ->Unit(benchmark::kMillisecond);
 
 // The same call with max_iterations = 0: the input checks and the Euclidean start alone, so that
 // one iteration costs (BM_mean_riemann - this) / iterations.

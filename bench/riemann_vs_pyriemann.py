@@ -16,7 +16,10 @@ independent G per class: pencils across classes of spread ~1e11, where agreement
 
 Part 2 (timing) times mean_riemann of 500 matrices of 22 x 22 and 64 x 64 and MDM fit +
 predict (200 matrices 22 x 22, two classes, predict the same 200) in both:
-  - pyRiemann: time.perf_counter around the call, best and median of --repeat runs;
+  - pyRiemann: time.perf_counter around the call, best of --repeat runs;
+  - sampo in process, on the same arrays: its Python package (build/python on PYTHONPATH),
+    time.perf_counter around sampo.riemann.mean (default secant step rule, and pyRiemann's
+    rule) and around sampo.riemann.MDM().fit(x, y).predict(x), best of --repeat runs;
   - sampo mean: the `seconds` of the run reported in `--json` (measured inside the program
     around mean_riemann, file reading excluded), best of --repeat runs;
   - sampo MDM: wall time of `sampo riemann classify --pipeline mdm` minus wall time of a no-op
@@ -132,7 +135,7 @@ class Sampo:
         t0 = time.perf_counter()
         r = subprocess.run(cmd + ["riemann", *args], capture_output=True, text=True)
         wall = time.perf_counter() - t0
-        if r.returncode != 0:
+        if r.returncode not in (0, 3):  # 3: written, but the mean did not converge
             raise RuntimeError(f"{' '.join(cmd + ['riemann', *args])}: {r.stderr.strip()}")
         report = json.load(open(jpath)) if json_out else None
         return wall, report
@@ -213,12 +216,16 @@ def agreement(sampo):
         n = x.shape[-1]
         # --- means
         m_py, it_py = pyriemann_mean_iterations(x)
-        _, rep = sampo.run("mean", "--in", f_in, "--out", sampo.path("m.npy"), json_out=True)
+        _, rep = sampo.run("mean", "--in", f_in, "--out", sampo.path("m.npy"), "--step-rule",
+                           "pyriemann", json_out=True)
         it_s, _ = run_iterations(rep)
         cond_m = np.linalg.cond(m_py)
-        row("mean riemann", name, rel_matrix(sampo.load("m.npy"), m_py),
+        row("mean riemann (pyRiemann's step rule)", name, rel_matrix(sampo.load("m.npy"), m_py),
             f"iterations sampo {it_s} / pyRiemann {it_py}; cond(M) {cond_m:.1e}, "
             f"n eps cond {n * EPS * cond_m:.1e}")
+        _, rep = sampo.run("mean", "--in", f_in, "--out", sampo.path("m.npy"), json_out=True)
+        row("mean riemann (default secant rule)", name, rel_matrix(sampo.load("m.npy"), m_py),
+            f"iterations {run_iterations(rep)[0]}; both stop at ||J|| <= 1e-8")
         for metric in ("logeuclid", "euclid"):
             sampo.run("mean", "--in", f_in, "--out", sampo.path("m.npy"), "--metric", metric)
             row(f"mean {metric}", name,
@@ -303,41 +310,70 @@ def bench_times(program, threads):
             for b in json.loads(r.stdout)["benchmarks"]}
 
 
+def in_process():
+    """sampo's Python package (build/python on PYTHONPATH), or None."""
+    try:
+        import sampo as sampo_py
+        return sampo_py
+    except ImportError:
+        return None
+
+
 def timing(sampo, repeat):
     rng = np.random.default_rng(1)
     bench = bench_times(ARGS.bench, ARGS.threads) if ARGS.bench else {}
-    print(f"{'case':<34} {'pyRiemann best/median':>22} {'sampo best/median':>20} "
-          f"{'ratio':>7}  bench_riemann")
+    sp = in_process()
+    if sp is None:
+        print("  sampo's Python package not importable (add build/python to PYTHONPATH): "
+              "in-process columns skipped")
+    print(f"{'case':<30} {'pyRiemann':>9} {'sampo':>8} {'ratio':>6} {'sampo, pyRiemann rule':>22} "
+          f"{'ratio':>6}  passes s/s-pyr/pyR  CLI run  bench_riemann")
     out = []
+
+    def line(case, py, s_def, s_pyr, passes, cli, b):
+        out.append((case, py, s_def, s_pyr, cli, b))
+        r_def = "" if s_def is None else f"{py[0] / s_def[0]:6.1f}"
+        r_pyr = "" if s_pyr is None else f"{py[0] / s_pyr[0]:6.1f}"
+        print(f"{case:<30} {py[0]:9.4f} {'' if s_def is None else f'{s_def[0]:8.4f}':>8} "
+              f"{r_def:>6} {'' if s_pyr is None else f'{s_pyr[0]:22.4f}':>22} {r_pyr:>6}  "
+              f"{passes:<18} {cli:8.4f}  {'' if b is None else f'{b:.4f}'}", flush=True)
+
     for n in (22, 64):
         x = mixed_covs(rng, 500, n)
         f_in = sampo.save(f"t{n}.npy", x)
         py = time_py(lambda: mean_riemann(x), repeat)
+        m_py, it_py = pyriemann_mean_iterations(x)
+        s_def = s_pyr = None
+        passes = f"-/-/{it_py}"
+        if sp is not None:
+            r_def = sp.riemann.mean(x)
+            r_pyr = sp.riemann.mean(x, step_rule="pyriemann")
+            s_def = time_py(lambda: sp.riemann.mean(x), repeat)
+            s_pyr = time_py(lambda: sp.riemann.mean(x, step_rule="pyriemann"), repeat)
+            passes = f"{r_def.run.iterations}/{r_pyr.run.iterations}/{it_py}"
+            print(f"  agreement with pyRiemann: secant {rel_matrix(r_def.mean, m_py):.1e}, "
+                  f"pyRiemann rule {rel_matrix(r_pyr.mean, m_py):.1e}")
         runs = [sampo.run("mean", "--in", f_in, "--out", sampo.path("m.npy"), json_out=True)
                 for _ in range(repeat)]
-        s = best_and_median([run_iterations(rep)[1] for _, rep in runs])
-        m_py, it_py = pyriemann_mean_iterations(x)
-        agree = rel_matrix(sampo.load("m.npy"), m_py)
-        b = bench.get(f"BM_mean_riemann/{n}")
-        out.append((f"mean_riemann 500 x {n}x{n}", py, s, b))
-        print(f"{out[-1][0]:<34} {py[0]:10.4f} {py[1]:10.4f} {s[0]:9.4f} {s[1]:9.4f} "
-              f"{py[0] / s[0]:7.1f}  {'' if b is None else f'{b:.4f}'}  (iterations "
-              f"{run_iterations(runs[-1][1])[0]} / {it_py}, rel diff {agree:.1e})", flush=True)
+        cli = min(run_iterations(rep)[1] for _, rep in runs)
+        line(f"mean_riemann 500 x {n}x{n}", py, s_def, s_pyr, passes, cli,
+             bench.get(f"BM_mean_riemann/{n}/0"))
     x, y = two_classes(rng, 100, 22)
     f_x, f_y = sampo.save("mdm_x.npy", x), sampo.save("mdm_y.npy", y)
     py = time_py(lambda: MDM().fit(x, y).predict(x), repeat)
+    s_def = None
+    if sp is not None:
+        s_def = time_py(lambda: sp.riemann.MDM().fit(x, y).predict(x), repeat)
+        same = np.array_equal(sp.riemann.MDM().fit(x, y).predict(x), MDM().fit(x, y).predict(x))
+        print(f"  MDM predictions equal to pyRiemann's: {same}")
     walls, noops = [], []
     for _ in range(repeat):
         walls.append(sampo.run("classify", "--train", f_x, "--labels", f_y, "--test", f_x,
                                "--pipeline", "mdm", "--out", sampo.path("p.npy"))[0])
         noops.append(sampo.run("mean", "--metric", "euclid", "--in", f_x, "--out",
                                sampo.path("m.npy"))[0])
-    s = (min(walls) - min(noops), statistics.median(walls) - statistics.median(noops))
-    b = bench.get("BM_mdm_fit_predict")
-    out.append(("MDM fit+predict 200 x 22x22", py, s, b))
-    print(f"{out[-1][0]:<34} {py[0]:10.4f} {py[1]:10.4f} {s[0]:9.4f} {s[1]:9.4f} "
-          f"{py[0] / s[0]:7.1f}  {'' if b is None else f'{b:.4f}'}  (CLI wall {min(walls):.4f} "
-          f"- no-op {min(noops):.4f})", flush=True)
+    line("MDM fit+predict 200 x 22x22", py, s_def, None, "", min(walls) - min(noops),
+         bench.get("BM_mdm_fit_predict"))
     return out
 
 

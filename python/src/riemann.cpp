@@ -39,10 +39,11 @@ rm::CovarianceOptions covariance_options(const std::string& estimator, double re
 }
 
 rm::MeanOptions mean_options(double tolerance, std::size_t max_iterations,
-                             const py::object& init) {
+                             const py::object& init, const std::string& step_rule) {
   rm::MeanOptions o;
   o.tolerance = tolerance;
   o.max_iterations = max_iterations;
+  o.step_rule = rm::mean_step_rule_from_string(step_rule);
   if (!init.is_none()) o.init = MatrixArg(init, "sampo.riemann.mean", "init", kSym).ref();
   return o;
 }
@@ -52,6 +53,7 @@ const rm::CovarianceOptions kCov{};
 const rm::MeanOptions kMean{};
 
 std::string estimator_default() { return std::string(rm::to_string(kCov.estimator)); }
+std::string step_rule_default() { return std::string(rm::to_string(kMean.step_rule)); }
 
 rm::MeanResult run_mean(const std::vector<MatrixXd>& xs, rm::Metric metric, rm::MeanOptions o,
                         const VectorXd& w) {
@@ -115,7 +117,8 @@ void bind_riemann(py::module_& m) {
   // The C++ defaults, for the Python estimators' signatures (written once, in the structs).
   m.attr("_defaults") = py::dict(
       py::arg("estimator") = estimator_default(), py::arg("regularization") = kCov.regularization,
-      py::arg("tolerance") = kMean.tolerance, py::arg("max_iterations") = kMean.max_iterations);
+      py::arg("tolerance") = kMean.tolerance, py::arg("max_iterations") = kMean.max_iterations,
+      py::arg("step_rule") = step_rule_default());
   // ---- covariance -------------------------------------------------------------------------
   m.def("sample_covariance",
         [](const py::object& x) {
@@ -271,30 +274,35 @@ void bind_riemann(py::module_& m) {
       });
   m.def("mean",
         [metric_of](const py::object& xs, const std::string& metric, const py::object& weights,
-                    double tolerance, std::size_t max_iterations, const py::object& init) {
+                    double tolerance, std::size_t max_iterations, const py::object& init,
+                    const std::string& step_rule) {
           const auto ms = matrices_arg(xs, "sampo.riemann.mean", "xs");
           const VectorXd w = vector_arg(weights, "sampo.riemann.mean", "weights", true);
-          return run_mean(ms, metric_of(metric), mean_options(tolerance, max_iterations, init), w);
+          return run_mean(ms, metric_of(metric),
+                          mean_options(tolerance, max_iterations, init, step_rule), w);
         },
         py::arg("xs"), py::arg("metric") = "riemann", py::kw_only(),
         py::arg("weights") = py::none(), py::arg("tolerance") = kMean.tolerance,
         py::arg("max_iterations") = kMean.max_iterations, py::arg("init") = py::none(),
+        py::arg("step_rule") = step_rule_default(),
         "The mean of a stack of SPD matrices: a MeanResult (mean, run, gradient_norm). "
-        "metric 'riemann' iterates as pyRiemann's mean_riemann (tolerance, max_iterations, "
-        "init: the starting point, default the weighted Euclidean mean); 'logeuclid' and "
+        "metric 'riemann' iterates from init (default the weighted Euclidean mean) until "
+        "||J||_F <= tolerance; step_rule 'secant' (Barzilai-Borwein, fewer passes) or "
+        "'pyriemann' (pyRiemann v0.7's mean_riemann step for step); 'logeuclid' and "
         "'euclid' are closed forms. Ctrl-C stops the iteration and raises KeyboardInterrupt. "
         "Bit-identical for any thread count.");
   m.def("mean_riemann",
         [](const py::object& xs, const py::object& weights, double tolerance,
-           std::size_t max_iterations, const py::object& init) {
+           std::size_t max_iterations, const py::object& init, const std::string& step_rule) {
           const auto ms = matrices_arg(xs, "sampo.riemann.mean_riemann", "xs");
           const VectorXd w = vector_arg(weights, "sampo.riemann.mean_riemann", "weights", true);
-          return run_mean(ms, rm::Metric::riemann, mean_options(tolerance, max_iterations, init),
-                          w);
+          return run_mean(ms, rm::Metric::riemann,
+                          mean_options(tolerance, max_iterations, init, step_rule), w);
         },
         py::arg("xs"), py::kw_only(), py::arg("weights") = py::none(),
         py::arg("tolerance") = kMean.tolerance, py::arg("max_iterations") = kMean.max_iterations,
-        py::arg("init") = py::none(), "mean(xs, 'riemann', ...): a MeanResult.");
+        py::arg("init") = py::none(), py::arg("step_rule") = step_rule_default(),
+        "mean(xs, 'riemann', ...): a MeanResult.");
   m.def("mean_logeuclid",
         [](const py::object& xs, const py::object& weights) {
           const auto ms = matrices_arg(xs, "sampo.riemann.mean_logeuclid", "xs");

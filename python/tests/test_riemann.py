@@ -154,11 +154,18 @@ def mean_riemann_np(xs, tol=1e-8, maxiter=50):
 
 
 def test_mean_riemann_reproduces_the_iteration(spd):
-    r = R.mean(spd)
+    r = R.mean(spd, step_rule="pyriemann")
     assert isinstance(r, R.MeanResult) and r.run.converged and r.gradient_norm <= 1e-8
     # Up to 50 passes, each a few ulps x condition: 1e-10 relative.
     np.testing.assert_allclose(r.mean, mean_riemann_np(spd), rtol=1e-10, atol=1e-10)
-    np.testing.assert_array_equal(R.mean_riemann(spd).mean, r.mean)
+    np.testing.assert_array_equal(R.mean_riemann(spd, step_rule="pyriemann").mean, r.mean)
+    # The default (secant) rule reaches the same minimizer: both stop at ||J|| <= 1e-8, and
+    # d(M, M*) <= 11 ||J|| for each (tests/riemann/test_mean.cpp, stop_error).
+    d = R.mean(spd)
+    assert d.run.converged and d.run.iterations <= r.run.iterations
+    assert R.distance(d.mean, r.mean) <= 11 * (d.gradient_norm + r.gradient_norm) + 1e-12
+    with pytest.raises(ValueError, match="step rule"):
+        R.mean(spd, step_rule="newton")
     # The gradient at the mean vanishes: sum log(M^-1/2 X M^-1/2) ~ 0.
     si = invsqrtm(r.mean)
     assert np.linalg.norm(np.mean([logm(si @ x @ si) for x in spd], axis=0)) < 1e-8

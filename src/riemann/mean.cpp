@@ -88,6 +88,17 @@ Eigen::MatrixXd mean_logeuclid(const std::vector<Eigen::MatrixXd>& xs,
   return linalg::spd_exp(l);
 }
 
+std::string_view to_string(MeanStepRule rule) noexcept {
+  return rule == MeanStepRule::pyriemann ? "pyriemann" : "secant";
+}
+
+MeanStepRule mean_step_rule_from_string(std::string_view name) {
+  if (name == "secant") return MeanStepRule::secant;
+  if (name == "pyriemann") return MeanStepRule::pyriemann;
+  throw_invalid_argument("sampo::riemann::mean_step_rule_from_string", "name", name,
+                         "unknown step rule; known: secant, pyriemann");
+}
+
 MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOptions& options,
                         const Eigen::Ref<const Eigen::VectorXd>& weights) {
   constexpr const char* fn = "sampo::riemann::mean_riemann";
@@ -103,7 +114,11 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
   } else {
     result.mean = weighted_sum(xs.size(), dim, w, [&](std::size_t i) { return xs[i]; });
   }
+  const bool pyriemann = options.step_rule == MeanStepRule::pyriemann;
   double nu = 1.0, tau = std::numeric_limits<double>::max(), crit = 0.0;
+  // The secant rule's memory: the last pass's gradient and step, the smallest ||J|| so far.
+  Eigen::MatrixXd j_prev;
+  double nu_prev = 1.0, crit_min = std::numeric_limits<double>::infinity();
   std::size_t it = 0;
   Termination why = Termination::max_iterations;
   for (; it < options.max_iterations; ++it) {
@@ -125,15 +140,36 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
     });
     result.run.evaluations += xs.size();
     linalg::symmetrize_in_place(j);
-    result.mean = linalg::congruence(m12, linalg::spd_exp(nu * j));
     crit = j.norm();
+    if (!pyriemann && it > 0) {
+      // Barzilai–Borwein: s = nu_prev J_prev, y = J_prev − J (both in the whitened frame of
+      // their iterate; the frames differ by a rotation of order ||nu J||, a second-order
+      // effect on <s, y>); nu = <s, y>/<y, y> in [kMinStep, kMaxStep]. The iteration is
+      // allowed to be non-monotone, as BB steps are, but a pass whose ||J|| exceeds
+      // kBlowUp times the smallest so far halves the last step instead.
+      constexpr double kMinStep = 0.1, kMaxStep = 10.0, kBlowUp = 4.0;
+      if (!(crit <= kBlowUp * crit_min)) {
+        nu = 0.5 * nu_prev;
+      } else {
+        const double yy = (j_prev - j).squaredNorm();
+        const double sy = nu_prev * (j_prev.cwiseProduct(j_prev - j)).sum();
+        nu = yy > 0.0 && sy > 0.0 ? std::clamp(sy / yy, kMinStep, kMaxStep) : nu_prev;
+      }
+    }
+    if (std::isfinite(crit)) result.mean = linalg::congruence(m12, linalg::spd_exp(nu * j));
     if (options.progress != nullptr) options.progress->advance();
-    const double h = nu * crit;
-    if (h < tau) {
-      nu *= 0.95;
-      tau = h;
+    if (pyriemann) {
+      const double h = nu * crit;
+      if (h < tau) {
+        nu *= 0.95;
+        tau = h;
+      } else {
+        nu *= 0.5;
+      }
     } else {
-      nu *= 0.5;
+      j_prev = std::move(j);
+      nu_prev = nu;
+      crit_min = std::min(crit_min, crit);
     }
     if (!std::isfinite(crit)) {
       why = Termination::numerical_failure;
