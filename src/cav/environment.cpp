@@ -1,6 +1,7 @@
 #include "sampo/cav/environment.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -82,6 +83,26 @@ void TestOptions::validate(std::string_view function) const {
     throw_invalid_argument(function, "max_candidates", std::to_string(max_candidates),
                            "must be in [1, 1024]");
   simulator.validate(function);
+  if (logged_surrogates.size() > 16)
+    throw_invalid_argument(function, "logged_surrogates",
+                           std::to_string(logged_surrogates.size()) + " surrogates",
+                           "at most 16 can be logged");
+  for (std::size_t k = 0; k < logged_surrogates.size(); ++k) {
+    const std::string& name = logged_surrogates[k].name;
+    const bool chars_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+    if (!chars_ok)
+      throw_invalid_argument(function, "logged_surrogates.name", name,
+                             "must be non-empty and made of letters, digits, '_', '-', '.'");
+    if (name == "sm")
+      throw_invalid_argument(function, "logged_surrogates.name", name,
+                             "is taken by NADE's own surrogate in the log");
+    for (std::size_t l = 0; l < k; ++l)
+      if (logged_surrogates[l].name == name)
+        throw_invalid_argument(function, "logged_surrogates.name", name, "appears twice");
+    logged_surrogates[k].parameters.validate(function);
+  }
 }
 
 namespace {
@@ -106,6 +127,7 @@ struct TestRunner::Impl {
   std::vector<std::pair<double, int>> candidates;
   ActionPmf value{}, best_value{}, q{};
   std::vector<CriticalStep> critical;
+  std::vector<double> logged_values, logged_means;  // critical steps × logged surrogates
 
   explicit Impl(const TestOptions& o)
       : options(o), setup(make_scenario(o.scenario)), traffic(setup.road, setup.vehicles) {
@@ -117,6 +139,9 @@ struct TestRunner::Impl {
     pmf.resize(n);
     candidates.reserve(n);
     critical.reserve(static_cast<std::size_t>(steps));
+    const std::size_t m = o.logged_surrogates.size();
+    logged_values.reserve(static_cast<std::size_t>(steps) * m);
+    logged_means.reserve(static_cast<std::size_t>(steps) * m);
   }
 
   // The vehicle under test's IDM + MOBIL command from the current state.
@@ -168,6 +193,8 @@ struct TestRunner::Impl {
   TestRecord run(std::uint64_t index) {
     traffic.reset();
     critical.clear();
+    logged_values.clear();
+    logged_means.clear();
     TestRecord rec;
     rec.index = index;
     const std::size_t n = traffic.size();
@@ -229,6 +256,20 @@ struct TestRunner::Impl {
           rec.likelihood_ratio *= p[k] / q[k];
           critical.push_back({step, ordinal++, static_cast<int>(i), action, p[k], q[k], eps,
                               best_value[k], criticality});
+          // The logged surrogates, on the state before the step (as NADE's own).
+          for (const NamedSurrogate& s : options.logged_surrogates) {
+            double mean = 0.0, chosen = 0.0;
+            for (int u = 0; u < kActionCount; ++u) {
+              const double pu = p[static_cast<std::size_t>(u)];
+              if (!(pu > 0.0) && u != action) continue;
+              const double v =
+                  surrogate_crash_probability(s.parameters, traffic, 0, i, u, step_seconds);
+              mean += pu * v;
+              if (u == action) chosen = v;
+            }
+            logged_values.push_back(chosen);
+            logged_means.push_back(mean);
+          }
         } else {
           action = sample_action(p, u01);
         }
@@ -245,6 +286,8 @@ struct TestRunner::Impl {
       }
     }
     rec.critical.assign(critical.begin(), critical.end());
+    rec.surrogate_values.assign(logged_values.begin(), logged_values.end());
+    rec.surrogate_means.assign(logged_means.begin(), logged_means.end());
     return rec;
   }
 };
