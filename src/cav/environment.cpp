@@ -125,7 +125,7 @@ struct TestRunner::Impl {
   std::vector<Command> commands;
   std::vector<ActionPmf> pmf;
   std::vector<std::pair<double, int>> candidates;
-  ActionPmf value{}, best_value{}, q{};
+  ActionPmf value{}, best_value{}, q{}, scaled{};
   std::vector<CriticalStep> critical;
   std::vector<double> logged_values, logged_means;  // critical steps × logged surrogates
 
@@ -247,14 +247,38 @@ struct TestRunner::Impl {
         int action;
         if (static_cast<int>(i) == controlled) {
           const double eps = options.epsilon;
+          bool valid = true;
           for (int u = 0; u < kActionCount; ++u) {
             const auto k = static_cast<std::size_t>(u);
             q[k] = eps * p[k] + (1.0 - eps) * p[k] * best_value[k] / criticality;
+            valid = valid && q[k] <= 1.0;
+          }
+          if (!valid) {
+            // Surrogate values in the subnormal range (a criticality of 5e-324 was seen on
+            // overtaking): the products p·V lose bits and p·V/C can exceed 1. Then scale V by a
+            // power of two (exact) so that the largest is in [0.5, 1); the factor cancels in
+            // V/C. (Only then: q computed as above is kept wherever it is a distribution.)
+            double largest = 0.0;
+            for (double v : best_value) largest = std::max(largest, v);
+            int e = 0;
+            (void)std::frexp(largest, &e);
+            double scaled_c = 0.0;
+            for (int u = 0; u < kActionCount; ++u) {
+              const auto k = static_cast<std::size_t>(u);
+              scaled[k] = p[k] > 0.0 ? std::ldexp(best_value[k], -e) : 0.0;
+              scaled_c += p[k] * scaled[k];
+            }
+            for (int u = 0; u < kActionCount; ++u) {
+              const auto k = static_cast<std::size_t>(u);
+              q[k] = eps * p[k] + (1.0 - eps) * p[k] * scaled[k] / scaled_c;
+            }
           }
           action = sample_action(q, u01);
           const auto k = static_cast<std::size_t>(action);
-          rec.likelihood_ratio *= p[k] / q[k];
-          critical.push_back({step, ordinal++, static_cast<int>(i), action, p[k], q[k], eps,
+          // Rounding can put a q of ~1 one ulp above 1; a probability is at most 1.
+          const double qk = std::min(q[k], 1.0);
+          rec.likelihood_ratio *= p[k] / qk;
+          critical.push_back({step, ordinal++, static_cast<int>(i), action, p[k], qk, eps,
                               best_value[k], criticality});
           // The logged surrogates, on the state before the step (as NADE's own).
           for (const NamedSurrogate& s : options.logged_surrogates) {
