@@ -185,7 +185,7 @@ rows=$(( (np + 1) / 2 )); cols=$(( np > 1 ? 2 : 1 ))
   echo "set output 'rhw_vs_tests.png'"
   echo "set multiplot layout $rows,$cols title 'overtaking, NADE eps = 0.1, seed $seed: RHW (90 %) of the first k tests'"
   echo "set logscale xy; set xlabel 'tests k'; set ylabel 'RHW'; set xrange [20:$tests]; set yrange [0.05:30]"
-  echo "set grid; set key bottom left font ',7' spacing 0.8 opaque box"
+  echo "set grid; set key top right font ',7' spacing 0.8 opaque box"
   i=0
   for p in "${preset_list[@]}"; do
     echo "set title '$p'"

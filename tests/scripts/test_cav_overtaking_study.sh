@@ -22,18 +22,21 @@ for m in is scv scv-weighted scv-stratified ms-simplex ms-free; do
     [[ $(jq -r .n "$tmp/a/$p/$m.json") == 300 ]] || fail "$p/$m.json: n is not 300"
   done
 done
-[[ ! -e $tmp/a/aggressive/log.npy ]] || fail "the log was not removed (no --keep-logs)"
+[[ ! -e $tmp/a/aggressive/log.csv ]] || fail "the log was not removed (no --keep-logs)"
 grep -q -- "cav run --scenario overtaking --env nade --cav aggressive --epsilon 0.1 --tests 300 --surrogates cautious,normal,assertive,aggressive" \
   "$tmp/a/commands.txt" || fail "commands.txt lacks the cav run command"
 [[ $(grep -c "mc estimate" "$tmp/a/commands.txt") == 12 ]] || fail "commands.txt: expected 12 estimates"
 grep -q "| aggressive | NADE-IS |" "$tmp/a/table.md" || fail "table.md lacks the NADE-IS row"
+# The tail of Y·L: shares in [0, 1], the ten largest at least the largest.
+jq -e '.top1_share > 0 and .top1_share <= .top10_share and .top10_share <= 1.000001 and .tests_for_half >= 1' \
+  "$tmp/a/aggressive/tail.json" > /dev/null || fail "tail.json: $(cat "$tmp/a/aggressive/tail.json")"
 [[ -s $tmp/a/rhw_vs_tests.dat && -s $tmp/a/rhw_vs_tests.gp ]] || fail "no plot data or script"
 if command -v gnuplot > /dev/null; then [[ -s $tmp/a/rhw_vs_tests.png ]] || fail "gnuplot is here but no PNG"; fi
 
 # The same seed: the same table (with --threads 1 against the default 2: the same bits).
 "$study" --sampo "$sampo" --tests 300 --presets aggressive --threads 1 --keep-logs --out "$tmp/b" > /dev/null 2>&1 ||
   fail "the second study failed"
-[[ -d $tmp/b/aggressive/log.npy ]] || fail "--keep-logs removed the log"
+[[ -f $tmp/b/aggressive/log.csv ]] || fail "--keep-logs removed the log"
 diff <(grep '^"aggressive"' "$tmp/a/table.csv") <(grep '^"aggressive"' "$tmp/b/table.csv") > /dev/null ||
   fail "the same seed gave another table for 1 and 2 threads"
 
