@@ -53,7 +53,8 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
   const std::string cmd = "sampo cav run";
   std::string scenario = "car-following", env = "nade", preset = "normal", epsilon_text = "0.1",
               out;
-  std::vector<std::string> sets, surrogate_sets;
+  std::vector<std::string> sets, surrogate_sets, logged_sets;
+  std::string logged;
   std::size_t tests = 1000;
   bool summary = false;
   po::options_description desc("sampo cav run options");
@@ -64,6 +65,8 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
       ("preset", po::value<std::string>(), "the same as --cav")
       ("set", po::value(&sets)->composing(), "key=value: one parameter of the vehicle under test (repeatable; keys in docs/cav.md)")
       ("surrogate-set", po::value(&surrogate_sets)->composing(), "key=value: one parameter of NADE's surrogate (repeatable)")
+      ("surrogates", po::value(&logged), "nade: more surrogate models to log at every critical step (value and naturalistic mean), a comma-separated list of nade, cautious, normal, assertive, aggressive (for mc's multi-surrogate estimator; sampling unchanged)")
+      ("surrogates-set", po::value(&logged_sets)->composing(), "NAME.key=value: one parameter of the logged surrogate NAME of --surrogates (repeatable)")
       ("tests", sampo::cli::integer<std::size_t>(cmd, "--tests", &tests, 1, 1'000'000'000), "number of tests n")
       ("epsilon", po::value(&epsilon_text)->default_value(epsilon_text), "nade: defensive share of the importance distribution, in (0, 1]")
       ("log", po::value<std::string>(), "write the test log: a name ending in .csv is a CSV file, any other an NPY directory (docs/mc.md)")
@@ -72,7 +75,8 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
   const auto vm = sampo::cli::parse_command_line(
       "cav run",
       "--scenario car-following|cut-in|overtaking --env nde|nade [--cav NAME] [--set key=value ...] "
-      "[--epsilon E] --tests N [--log log.csv|log.npy] [--summary] [--seed S] [--threads T] [--json F]",
+      "[--epsilon E] [--surrogates LIST [--surrogates-set NAME.key=value ...]] --tests N "
+      "[--log log.csv|log.npy] [--summary] [--seed S] [--threads T] [--json F]",
       desc, args);
   if (!vm) return 0;
   // --cav / --log are the documented names; --preset / --out, the first ones, stay as synonyms.
@@ -97,7 +101,28 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
   set_parameters(o.cav, sets, "--set");
   for (const auto& s : surrogate_sets) set_surrogate_parameter(o.surrogate, s, "--surrogate-set");
   if (o.environment == Environment::nde)
-    sampo::cli::reject_options(cmd, *vm, {"epsilon", "surrogate-set"}, "applies only to --env nade");
+    sampo::cli::reject_options(cmd, *vm, {"epsilon", "surrogate-set", "surrogates"},
+                               "applies only to --env nade");
+  if (vm->count("surrogates")) {
+    for (const auto& name : sampo::cli::split_list(cmd, "--surrogates", logged, true)) {
+      check_choice(cmd, "--surrogates", name, surrogate_preset_names(), "a surrogate preset");
+      o.logged_surrogates.push_back({name, surrogate_preset(name)});
+    }
+  } else {
+    sampo::cli::reject_options(cmd, *vm, {"surrogates-set"}, "applies only with --surrogates");
+  }
+  for (const auto& s : logged_sets) {  // NAME.key=value
+    const auto dot = s.find('.');
+    const auto eq = s.find('=');
+    NamedSurrogate* target = nullptr;
+    if (dot != std::string::npos && (eq == std::string::npos || dot < eq))
+      for (auto& l : o.logged_surrogates)
+        if (l.name == s.substr(0, dot)) target = &l;
+    if (!target)
+      sampo::throw_invalid_argument(cmd, "--surrogates-set", s,
+                                    "expected NAME.key=value with NAME one of --surrogates");
+    set_surrogate_parameter(target->parameters, s.substr(dot + 1), "--surrogates-set");
+  }
   o.epsilon = sampo::cli::parse_real(cmd, "--epsilon", epsilon_text, 0.0, 1.0);
   if (!(o.epsilon > 0.0))
     sampo::throw_invalid_argument(cmd, "--epsilon", epsilon_text,
@@ -139,6 +164,10 @@ int run(const std::vector<std::string>& args, const sampo::cli::GlobalOptions& g
       j["env"] = env;
       j["preset"] = preset;
       j["set"] = sets;
+      nlohmann::json surrogates = nlohmann::json::array();
+      for (const auto& l : o.logged_surrogates) surrogates.push_back(l.name);
+      j["surrogates"] = surrogates;
+      j["surrogates_set"] = logged_sets;
       j["epsilon"] = o.environment == Environment::nade ? nlohmann::json(o.epsilon) : nlohmann::json();
       j["seed"] = global.seed;
       j["tests"] = log.tests();

@@ -3,11 +3,13 @@
 // error, 90 % interval, relative half-width, tests to the RHW target and variance-reduction
 // factors, and writes them as JSON (--json) and a one-row CSV (--csv), both or neither.
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,22 +57,25 @@ struct MethodSettings {
   bool folds_given = false, no_features = false, weighted = false;
   std::string controls;
   double rhw = 0.3, confidence = 0.90;
+  std::string weights = "simplex";  ///< multi-surrogate: --weights simplex | free
+  std::string curve;             ///< --curve FILE: empty for none
+  std::size_t curve_points = 40;  ///< --curve-points
 };
 
 int report(const std::string& cmd, const std::string& method, const sampo::mc::Estimate& e,
            const nlohmann::json& diag, const std::string& csv,
-           const sampo::cli::GlobalOptions& global, const nlohmann::json& extra);
+           const sampo::cli::GlobalOptions& global, const nlohmann::json& extra,
+           const sampo::mc::PrecisionCurve* curve = nullptr, const std::string& curve_path = {});
 
 /// A progress bar on the terminal unless --quiet.
 bool show_progress(const sampo::cli::GlobalOptions& global) {
   return !global.quiet && sampo::Progress::terminal_default();
 }
 
-/// Runs @p s.method on @p log, writes --csv / --json (both or neither; @p extra is merged into
-/// the JSON) and prints the report. Returns the exit status.
-int run_method(const std::string& cmd, const sampo::mc::TestLog& log, const MethodSettings& s,
-               const std::string& csv, const sampo::cli::GlobalOptions& global,
-               const nlohmann::json& extra) {
+/// The estimate of @p s.method on @p log; its diagnostics go to @p diag_out when given.
+sampo::mc::Estimate compute(const std::string& cmd, const sampo::mc::TestLog& log,
+                            const MethodSettings& s, const sampo::cli::GlobalOptions& global,
+                            nlohmann::json* diag_out) {
   using namespace sampo::mc;
   const std::string& method = s.method;
   const int order = s.order, folds = s.folds, positions = s.positions;
@@ -137,11 +142,13 @@ int run_method(const std::string& cmd, const sampo::mc::TestLog& log, const Meth
     e = r;
   } else if (method == "multi-surrogate") {
     auto opt = with_base(MultiSurrogateOptions{});
+    opt.weights = s.weights == "free" ? SurrogateWeights::free : SurrogateWeights::simplex;
     opt.folds = folds;
     opt.seed = global.seed;
     const auto r = multi_surrogate(log, opt);
     diag["surrogates"] = r.surrogate_names;
     diag["weights"] = sampo::io::vector_to_json(r.weights);
+    diag["combination"] = s.weights;
     diag["single_variance"] = sampo::io::vector_to_json(r.single_variance);
     diag["r_squared"] = number_or_null(r.r_squared);
     e = r;
@@ -150,14 +157,48 @@ int run_method(const std::string& cmd, const sampo::mc::TestLog& log, const Meth
                                   "is not crude, is, cv, scv, scv-stratified or multi-surrogate");
   }
 
-  return report(cmd, method, e, diag, csv, global, extra);
+  if (diag_out) *diag_out = std::move(diag);
+  return e;
 }
 
-/// Writes --csv / --json (both or neither; @p extra is merged into the JSON) and prints the
-/// report of @p e. Returns the exit status.
+/// Runs @p s.method on @p log (and, with @p s.curve, on its prefixes), writes --csv / --json /
+/// --curve (all or none; @p extra is merged into the JSON) and prints the report. Returns the
+/// exit status.
+int run_method(const std::string& cmd, const sampo::mc::TestLog& log, const MethodSettings& s,
+               const std::string& csv, const sampo::cli::GlobalOptions& global,
+               nlohmann::json extra) {
+  nlohmann::json diag;
+  const sampo::mc::Estimate e = compute(cmd, log, s, global, &diag);
+  std::optional<sampo::mc::PrecisionCurve> curve;
+  if (!s.curve.empty()) {
+    // The first checkpoint: enough tests for every fold of a cross-fitted method.
+    const std::size_t first = std::min<std::size_t>(
+        log.tests(), std::max<std::size_t>(20, 2 * static_cast<std::size_t>(s.folds)));
+    const auto checkpoints = sampo::mc::curve_checkpoints(log.tests(), first, s.curve_points);
+    sampo::Progress bar(checkpoints.size(), "mc estimate (curve)", show_progress(global));
+    sampo::mc::LogEstimator estimator = [&](const sampo::mc::TestLog& head) {
+      const sampo::mc::Estimate r = compute(cmd, head, s, global, nullptr);
+      bar.advance(1);
+      return r;
+    };
+    curve = sampo::mc::precision_curve(log, estimator, checkpoints, s.rhw);
+    bar.finish();
+    nlohmann::json c;
+    c["file"] = s.curve;
+    c["points"] = curve->points.size();
+    c["tests_to_target"] = curve->tests_to_target;
+    c["target_reached"] = curve->target_reached;
+    extra["curve"] = c;
+  }
+  return report(cmd, s.method, e, diag, csv, global, extra, curve ? &*curve : nullptr, s.curve);
+}
+
+/// Writes --csv / --json / --curve (all or none; @p extra is merged into the JSON) and prints
+/// the report of @p e. Returns the exit status.
 int report(const std::string& cmd, const std::string& method, const sampo::mc::Estimate& e,
            const nlohmann::json& diag, const std::string& csv,
-           const sampo::cli::GlobalOptions& global, const nlohmann::json& extra) {
+           const sampo::cli::GlobalOptions& global, const nlohmann::json& extra,
+           const sampo::mc::PrecisionCurve* curve, const std::string& curve_path) {
   const std::vector<std::string> header{"method", "estimate", "standard_error", "ci_lower",
                                         "ci_upper", "confidence", "n", "relative_half_width",
                                         "rhw_target", "tests_to_target", "tests_needed",
@@ -168,8 +209,17 @@ int report(const std::string& cmd, const std::string& method, const sampo::mc::E
       number_text(e.relative_half_width), number_text(e.precision.rhw_target),
       std::to_string(e.precision.tests_to_target), number_text(e.precision.tests_needed),
       number_text(e.precision.vrf_crude), number_text(e.precision.vrf_is)};
-  sampo::io::OutputTransaction outputs;  // --csv and --json: both, or neither
+  sampo::io::OutputTransaction outputs;  // --csv, --json and --curve: all, or none
   if (!csv.empty()) sampo::io::write_csv_rows(csv, header, {row});
+  if (curve) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : curve->points)
+      rows.push_back({method, std::to_string(p.tests), number_text(p.estimate),
+                      number_text(p.standard_error), number_text(p.relative_half_width)});
+    sampo::io::write_csv_rows(curve_path, {"method", "tests", "estimate", "standard_error",
+                                           "relative_half_width"},
+                              rows);
+  }
   if (!global.json.empty()) {
     nlohmann::json j;
     j = extra;
@@ -205,6 +255,16 @@ int report(const std::string& cmd, const std::string& method, const sampo::mc::E
     else
       std::printf("  tests to RHW %.3g:     not reached; about %.3g needed\n",
                   e.precision.rhw_target, e.precision.tests_needed);
+    if (curve) {
+      if (curve->target_reached)
+        std::printf("  curve (prefixes re-estimated): RHW <= %.3g from %zu tests on; wrote %s "
+                    "(%zu points)\n",
+                    curve->rhw_target, curve->tests_to_target, curve_path.c_str(),
+                    curve->points.size());
+      else
+        std::printf("  curve (prefixes re-estimated): RHW %.3g not reached; wrote %s (%zu points)\n",
+                    curve->rhw_target, curve_path.c_str(), curve->points.size());
+    }
     if (std::isfinite(e.precision.vrf_crude))
       std::printf("  variance reduction:   %.3g x against crude Monte Carlo\n", e.precision.vrf_crude);
     if (std::isfinite(e.precision.vrf_is))
@@ -228,6 +288,8 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   int order = 1, folds = 5, positions = 3;
   double rhw = 0.3, confidence = 0.90;
   bool no_features = false, weighted = false, stream = false;
+  std::string curve, weights = "simplex";
+  std::size_t curve_points = 40;
   po::options_description desc("sampo mc estimate options");
   desc.add_options()
       ("log", po::value(&log_path)->required(), "test log: a CSV file or an NPY directory (docs/mc.md)")
@@ -242,9 +304,18 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       ("no-features", po::bool_switch(&no_features), "scv: leave out the step features")
       ("weighted", po::bool_switch(&weighted), "scv: add the controls L_{j-1}(w_j - 1) (unbiased, heavy-tailed: for large logs)")
       ("controls", po::value(&controls)->default_value(""), "cv: comma-separated control names (default: all)")
+      ("weights", po::value(&weights)->default_value(weights),
+       "multi-surrogate: simplex (weights >= 0 summing to 1, a QP) | free (a cross-fitted "
+       "regression on the surrogate controls)")
       ("rhw", po::value(&rhw)->default_value(rhw), "target relative half-width for the tests-to-target count")
       ("confidence", po::value(&confidence)->default_value(confidence), "confidence of the interval and the RHW")
       ("csv", po::value(&csv)->default_value(""), "write the result as a one-row CSV table")
+      ("curve", po::value(&curve)->default_value(""),
+       "write the precision curve (CSV: method, tests, estimate, standard_error, "
+       "relative_half_width) of the first k tests in run order at log-spaced checkpoints, each "
+       "prefix estimated afresh (cross-fitted methods re-fitted on it)")
+      ("curve-points", sampo::cli::integer<std::size_t>(cmd, "--curve-points", &curve_points, 2, 10000),
+       "checkpoints of --curve (default 40), from max(20, 2 folds) tests to all")
       ("stream", po::bool_switch(&stream),
        "crude, is, cv, scv, multi-surrogate on a CSV file: read the log test by test without "
        "loading it (cv, scv, multi-surrogate: coefficients cross-fitted in two passes with "
@@ -252,13 +323,18 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   const auto vm = sampo::cli::parse_command_line(
       "mc estimate",
       "--log FILE --method crude|is|cv|scv|scv-stratified|multi-surrogate [--order K] "
-      "[--folds K] [--rhw R] [--stream] [--csv F] [--json F]",
+      "[--folds K] [--rhw R] [--stream] [--csv F] [--curve F [--curve-points K]] [--json F]",
       desc, args);
   if (!vm) return 0;
   if (stream && method == "scv-stratified")
     sampo::throw_invalid_argument(cmd, "--stream", method,
                                   "does not stream (its strata are fitted over the whole log); "
                                   "--method scv streams");
+  if (stream && !curve.empty())
+    sampo::throw_invalid_argument(cmd, "--curve", curve,
+                                  "needs the log in memory (each prefix is re-estimated); "
+                                  "leave out --stream");
+  if (curve.empty()) sampo::cli::reject_options(cmd, *vm, {"curve-points"}, "applies only with --curve");
   if (stream && std::filesystem::is_directory(log_path))
     sampo::throw_invalid_argument(cmd, "--stream", log_path,
                                   "streams a CSV file, not an NPY directory");
@@ -271,7 +347,14 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   if (!scv) sampo::cli::reject_options(cmd, *vm, {"order", "positions", "no-features", "weighted"}, "applies only to --method scv and scv-stratified");
   if (!fitted) sampo::cli::reject_options(cmd, *vm, {"folds"}, "applies only to the fitted methods (cv, scv, scv-stratified, multi-surrogate)");
   if (method != "cv") sampo::cli::reject_options(cmd, *vm, {"controls"}, "applies only to --method cv");
-  sampo::cli::check_distinct_outputs(cmd, {{"--csv", csv}, {"--json", global.json}});
+  if (method != "multi-surrogate")
+    sampo::cli::reject_options(cmd, *vm, {"weights"}, "applies only to --method multi-surrogate");
+  if (weights != "simplex" && weights != "free")
+    sampo::throw_invalid_argument(cmd, "--weights", weights, "is not simplex or free");
+  if (stream && weights == "free")
+    sampo::throw_invalid_argument(cmd, "--weights", weights,
+                                  "does not stream (--stream combines the surrogates on the simplex)");
+  sampo::cli::check_distinct_outputs(cmd, {{"--csv", csv}, {"--json", global.json}, {"--curve", curve}});
 
   MethodSettings settings;
   settings.method = method;
@@ -284,6 +367,9 @@ int estimate(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   settings.controls = controls;
   settings.rhw = rhw;
   settings.confidence = confidence;
+  settings.weights = weights;
+  settings.curve = curve;
+  settings.curve_points = curve_points;
   nlohmann::json extra;
   extra["command"] = "mc estimate";
   extra["log"] = log_path;

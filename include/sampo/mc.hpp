@@ -6,6 +6,7 @@
 /// reports. See docs/mc.md.
 
 #include "sampo/mc/control_variates.hpp"
+#include "sampo/mc/curve.hpp"
 #include "sampo/mc/estimate.hpp"
 #include "sampo/mc/gaussian_benchmark.hpp"
 #include "sampo/mc/importance_sampling.hpp"

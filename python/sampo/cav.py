@@ -12,15 +12,17 @@ exact car-following benchmark.
 >>> e.crash_probability, e.is_second_moment, mc.importance_sampling(e.test_log(1000))
 
 The vehicle under test: ``preset`` (``driver_preset_names()``) and ``set`` ('key=value'
-strings or a dict, keys ``driver_parameter_keys()``); NADE's surrogate: ``surrogate_set``.
+strings or a dict, keys ``driver_parameter_keys()``); NADE's surrogate: ``surrogate_set``;
+more surrogate models logged at NADE's critical steps (for ``mc.multi_surrogate``):
+``surrogates`` (names of ``surrogate_preset_names()``, or a dict {name: settings}).
 Results are the same for any ``threads`` and ``block_size``; Ctrl-C stops a batch
 (KeyboardInterrupt). See docs/cav.md.
 """
 from ._sampo.cav import (  # noqa: F401  (re-exported)
     BatchResult, CriticalStep, DpTest, ExactCarFollowing, TestRecord, dp_parameter_keys,
     driver_parameter_keys, driver_preset_names, run_test, run_test_log, run_tests,
-    surrogate_parameter_keys)
+    surrogate_parameter_keys, surrogate_preset_names)
 
 __all__ = ["run_test", "run_tests", "run_test_log", "ExactCarFollowing", "BatchResult",
            "TestRecord", "CriticalStep", "DpTest", "driver_preset_names", "driver_parameter_keys",
-           "surrogate_parameter_keys", "dp_parameter_keys"]
+           "surrogate_parameter_keys", "surrogate_preset_names", "dp_parameter_keys"]

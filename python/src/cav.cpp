@@ -96,9 +96,37 @@ void naturalistic_options(const py::object& obj, const char* fn,
   }
 }
 
+/// `surrogates`: None, a list of surrogate preset names, or a dict {preset name: settings}
+/// (settings as `surrogate_set`, or None) — TestOptions::logged_surrogates.
+std::vector<cav::NamedSurrogate> logged_surrogates(const py::object& obj, const char* function) {
+  std::vector<cav::NamedSurrogate> out;
+  if (obj.is_none()) return out;
+  if (py::isinstance<py::str>(obj)) {
+    std::string msg(function);
+    msg.append(": argument 'surrogates' must be a list of surrogate preset names or a dict "
+               "{name: settings}, not one string");
+    throw py::type_error(msg);
+  }
+  if (py::isinstance<py::dict>(obj)) {
+    for (const auto& [k, v] : py::reinterpret_borrow<py::dict>(obj)) {
+      const std::string name = py::str(k).cast<std::string>();
+      cav::NamedSurrogate s{name, cav::surrogate_preset(name)};
+      for (const auto& a : assignments(py::reinterpret_borrow<py::object>(v), function, "surrogates"))
+        cav::set_surrogate_parameter(s.parameters, a, "surrogates");
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+  for (const auto& item : obj) {
+    const std::string name = py::str(item).cast<std::string>();
+    out.push_back({name, cav::surrogate_preset(name)});
+  }
+  return out;
+}
+
 struct TestArgs {
   std::string scenario, environment, preset;
-  py::object set, surrogate_set, naturalistic;
+  py::object set, surrogate_set, naturalistic, surrogates;
   double epsilon;
   int steps;
   std::uint64_t seed;
@@ -115,6 +143,7 @@ cav::TestOptions test_options(const TestArgs& a, const char* fn) {
   for (const auto& s : assignments(a.surrogate_set, fn, "surrogate_set"))
     cav::set_surrogate_parameter(o.surrogate, s, "surrogate_set");
   naturalistic_options(a.naturalistic, fn, o.naturalistic);
+  o.logged_surrogates = logged_surrogates(a.surrogates, fn);
   o.epsilon = a.epsilon;
   o.steps = a.steps;
   o.seed = a.seed;
@@ -198,6 +227,11 @@ void bind_cav(py::module_& m) {
       .def_readonly("cav_lane_changes", &cav::TestRecord::cav_lane_changes)
       .def_readonly("likelihood_ratio", &cav::TestRecord::likelihood_ratio)
       .def_readonly("critical", &cav::TestRecord::critical)
+      .def_readonly("surrogate_values", &cav::TestRecord::surrogate_values,
+                    "per critical step j and logged surrogate s (m of them): entry j*m + s, V_s "
+                    "of the sampled action")
+      .def_readonly("surrogate_means", &cav::TestRecord::surrogate_means,
+                    "same layout: the naturalistic mean of V_s at the step")
       .def_property_readonly("result", &cav::TestRecord::result, "Y = crash × likelihood ratio")
       .def("__repr__", [](const cav::TestRecord& t) {
         std::string s = "TestRecord(index=";
@@ -240,6 +274,8 @@ void bind_cav(py::module_& m) {
         "The presets of the vehicle under test, safest first.");
   m.def("driver_parameter_keys", &cav::driver_parameter_keys, "The keys of `set`.");
   m.def("surrogate_parameter_keys", &cav::surrogate_parameter_keys, "The keys of `surrogate_set`.");
+  m.def("surrogate_preset_names", &cav::surrogate_preset_names,
+        "The names `surrogates` takes: 'nade' (NADE's default surrogate) and the driver presets.");
   m.def("dp_parameter_keys", &cav::dp_parameter_keys,
         "The keys of ExactCarFollowing's `set` and `surrogate_set`.");
 
@@ -250,6 +286,7 @@ void bind_cav(py::module_& m) {
   py::arg("environment") = std::string(cav::to_string(d.environment)),                  \
   py::arg("preset") = default_preset, py::arg("set") = py::none(),                      \
   py::arg("surrogate_set") = py::none(), py::arg("naturalistic") = py::none(),          \
+  py::arg("surrogates") = py::none(),                                                   \
   py::arg("epsilon") = d.epsilon, py::arg("steps") = d.steps, py::arg("seed") = d.seed, \
   py::arg("criticality_threshold") = d.criticality_threshold,                           \
   py::arg("candidate_range") = d.candidate_range, py::arg("max_candidates") = d.max_candidates
@@ -258,12 +295,12 @@ void bind_cav(py::module_& m) {
       "run_test",
       [](std::uint64_t index, const std::string& scenario, const std::string& environment,
          const std::string& preset, const py::object& set, const py::object& surrogate_set,
-         const py::object& naturalistic, double epsilon, int steps, std::uint64_t seed,
-         double threshold, double range, int candidates) {
-        const auto o =
-            test_options({scenario, environment, preset, set, surrogate_set, naturalistic, epsilon,
-                          steps, seed, threshold, range, candidates},
-                         "sampo.cav.run_test");
+         const py::object& naturalistic, const py::object& surrogates, double epsilon, int steps,
+         std::uint64_t seed, double threshold, double range, int candidates) {
+        const auto o = test_options({scenario, environment, preset, set, surrogate_set,
+                                     naturalistic, surrogates, epsilon, steps, seed, threshold,
+                                     range, candidates},
+                                    "sampo.cav.run_test");
         py::gil_scoped_release release;
         return cav::run_test(o, index);
       },
@@ -275,10 +312,11 @@ void bind_cav(py::module_& m) {
     return [fn, run](std::size_t tests, const std::string& scenario, const std::string& environment,
                      const std::string& preset, const py::object& set,
                      const py::object& surrogate_set, const py::object& naturalistic,
-                     double epsilon, int steps, std::uint64_t seed, double threshold, double range,
-                     int candidates, int threads, std::size_t block_size) {
+                     const py::object& surrogates, double epsilon, int steps, std::uint64_t seed,
+                     double threshold, double range, int candidates, int threads,
+                     std::size_t block_size) {
       const auto o = test_options({scenario, environment, preset, set, surrogate_set, naturalistic,
-                                   epsilon, steps, seed, threshold, range, candidates},
+                                   surrogates, epsilon, steps, seed, threshold, range, candidates},
                                   fn);
       auto par = parallel_options(threads, block_size);
       return run_interruptible([&](const CancellationFlag* flag) {
@@ -299,7 +337,9 @@ void bind_cav(py::module_& m) {
         "preset and set ('key=value' strings or a dict) for the vehicle under test, "
         "surrogate_set for NADE's surrogate, naturalistic (a dict: acceleration_sd, tail_mass, "
         "lane_change_max, lane_change_intercept, lane_change_gain, lane_change_risk, "
-        "safe_deceleration) for the background drivers. Ctrl-C stops it (KeyboardInterrupt).");
+        "safe_deceleration) for the background drivers, surrogates (NADE: more surrogate models "
+        "to log at the critical steps, a list of surrogate preset names or a dict {name: "
+        "settings}). Ctrl-C stops it (KeyboardInterrupt).");
   m.def("run_test_log",
         batch("sampo.cav.run_test_log",
               [](const cav::TestOptions& o, std::size_t n, const parallel::MapReduceOptions& par) {
@@ -308,7 +348,8 @@ void bind_cav(py::module_& m) {
         py::arg("tests"), SAMPO_CAV_TEST_ARGS, py::arg("threads") = pd.threads,
         py::arg("block_size") = 64,
         "run_tests as a sampo.mc.TestLog (Y = crash, L = Π p/q; per critical step p, q, ε, the "
-        "feature 'criticality' and the surrogate 'sm'), for sampo.mc's estimators.");
+        "feature 'criticality' and the surrogate 'sm', then one surrogate per `surrogates`), for "
+        "sampo.mc's estimators.");
 #undef SAMPO_CAV_TEST_ARGS
 
   // ---- the exact benchmark ----

@@ -359,21 +359,29 @@ void bind_mc(py::module_& m) {
         "published stratified form, with its bias diagnostic (bias_suspected, strata).");
   const mc::MultiSurrogateOptions md;
   m.def("multi_surrogate",
-        [](const mc::TestLog& log, int folds, std::uint64_t seed, double confidence,
-           double rhw_target, int threads, std::size_t chunk, bool keep_values) {
+        [](const mc::TestLog& log, const std::string& weights, int folds, std::uint64_t seed,
+           double confidence, double rhw_target, int threads, std::size_t chunk,
+           bool keep_values) {
           auto o = estimator_options<mc::MultiSurrogateOptions>(confidence, rhw_target, threads,
                                                                 chunk, keep_values);
+          if (weights == "simplex") o.weights = mc::SurrogateWeights::simplex;
+          else if (weights == "free") o.weights = mc::SurrogateWeights::free;
+          else
+            throw py::value_error("sampo.mc.multi_surrogate: argument 'weights' = " + weights +
+                                  ": is not 'simplex' or 'free'");
           o.folds = folds;
           o.seed = seed;
           py::gil_scoped_release release;
           return mc::multi_surrogate(log, o);
         },
-        py::arg("log"), py::kw_only(), py::arg("folds") = md.folds, py::arg("seed") = md.seed,
+        py::arg("log"), py::kw_only(), py::arg("weights") = std::string("simplex"),
+        py::arg("folds") = md.folds, py::arg("seed") = md.seed,
         py::arg("confidence") = d.confidence, py::arg("rhw_target") = d.rhw_target,
         py::arg("threads") = d.threads, py::arg("chunk") = d.chunk,
         py::arg("keep_values") = d.keep_values,
-        "Multi-surrogate control variates: cross-fitted simplex weights over the log's "
-        "surrogates (docs/mc.md).");
+        "Multi-surrogate control variates: cross-fitted weights over the log's surrogates, "
+        "on the simplex (weights='simplex') or free (weights='free', a regression) "
+        "(docs/mc.md).");
   m.def("defensive_mixture",
         [cv_options](const py::object& fp, const py::object& components, const py::object& alpha,
                      int folds, std::uint64_t seed, double rank_tolerance, double confidence,

@@ -123,3 +123,34 @@ def test_sparse_and_multi_surrogate_control_variates_on_the_exact_benchmark():
         mc.sparse_control_variates(log, stratification="by-step")
     with pytest.raises(ValueError, match="folds"):
         mc.multi_surrogate(log, folds=0)
+
+
+def test_logged_surrogates_feed_the_multi_surrogate_estimator():
+    # More surrogate models in the log: what is sampled does not change, a logged 'nade' equals
+    # NADE's own surrogate bit for bit, and mc.multi_surrogate combines the columns with simplex
+    # or free weights.
+    assert cav.surrogate_preset_names()[0] == "nade"
+    kw = dict(scenario="cut-in", environment="nade", preset="aggressive", seed=3)
+    plain = cav.run_tests(60, **kw)
+    logged = cav.run_tests(60, surrogates=["nade", "cautious"], **kw)
+    steps = 0
+    for a, b in zip(plain.tests, logged.tests):
+        assert a.crash == b.crash and a.likelihood_ratio == b.likelihood_ratio
+        assert len(b.surrogate_values) == 2 * len(b.critical) == len(b.surrogate_means)
+        for j, c in enumerate(b.critical):
+            assert b.surrogate_values[2 * j] == c.surrogate_value
+            assert b.surrogate_means[2 * j] == c.criticality
+        steps += len(b.critical)
+    assert steps > 0
+    log = cav.run_test_log(200, surrogates={"normal": {"sd": 1.0}, "aggressive": None}, **kw)
+    simplex = mc.multi_surrogate(log, folds=2)
+    free = mc.multi_surrogate(log, weights="free", folds=2)
+    assert simplex.surrogate_names == ["sm", "normal", "aggressive"] == free.surrogate_names
+    assert abs(simplex.weights.sum() - 1.0) <= 1e-12  # simplex weights
+    assert np.isfinite(free.estimate)
+    with pytest.raises(ValueError, match="surrogate_preset"):
+        cav.run_tests(5, surrogates=["reckless"], **kw)
+    with pytest.raises(TypeError, match="'surrogates'"):
+        cav.run_tests(5, surrogates="normal", **kw)
+    with pytest.raises(ValueError, match="'weights' = magic"):
+        mc.multi_surrogate(log, weights="magic")

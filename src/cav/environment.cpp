@@ -1,6 +1,7 @@
 #include "sampo/cav/environment.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -82,6 +83,26 @@ void TestOptions::validate(std::string_view function) const {
     throw_invalid_argument(function, "max_candidates", std::to_string(max_candidates),
                            "must be in [1, 1024]");
   simulator.validate(function);
+  if (logged_surrogates.size() > 16)
+    throw_invalid_argument(function, "logged_surrogates",
+                           std::to_string(logged_surrogates.size()) + " surrogates",
+                           "at most 16 can be logged");
+  for (std::size_t k = 0; k < logged_surrogates.size(); ++k) {
+    const std::string& name = logged_surrogates[k].name;
+    const bool chars_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+    if (!chars_ok)
+      throw_invalid_argument(function, "logged_surrogates.name", name,
+                             "must be non-empty and made of letters, digits, '_', '-', '.'");
+    if (name == "sm")
+      throw_invalid_argument(function, "logged_surrogates.name", name,
+                             "is taken by NADE's own surrogate in the log");
+    for (std::size_t l = 0; l < k; ++l)
+      if (logged_surrogates[l].name == name)
+        throw_invalid_argument(function, "logged_surrogates.name", name, "appears twice");
+    logged_surrogates[k].parameters.validate(function);
+  }
 }
 
 namespace {
@@ -104,8 +125,9 @@ struct TestRunner::Impl {
   std::vector<Command> commands;
   std::vector<ActionPmf> pmf;
   std::vector<std::pair<double, int>> candidates;
-  ActionPmf value{}, best_value{}, q{};
+  ActionPmf value{}, best_value{}, q{}, scaled{};
   std::vector<CriticalStep> critical;
+  std::vector<double> logged_values, logged_means;  // critical steps × logged surrogates
 
   explicit Impl(const TestOptions& o)
       : options(o), setup(make_scenario(o.scenario)), traffic(setup.road, setup.vehicles) {
@@ -117,6 +139,9 @@ struct TestRunner::Impl {
     pmf.resize(n);
     candidates.reserve(n);
     critical.reserve(static_cast<std::size_t>(steps));
+    const std::size_t m = o.logged_surrogates.size();
+    logged_values.reserve(static_cast<std::size_t>(steps) * m);
+    logged_means.reserve(static_cast<std::size_t>(steps) * m);
   }
 
   // The vehicle under test's IDM + MOBIL command from the current state.
@@ -168,6 +193,8 @@ struct TestRunner::Impl {
   TestRecord run(std::uint64_t index) {
     traffic.reset();
     critical.clear();
+    logged_values.clear();
+    logged_means.clear();
     TestRecord rec;
     rec.index = index;
     const std::size_t n = traffic.size();
@@ -220,15 +247,53 @@ struct TestRunner::Impl {
         int action;
         if (static_cast<int>(i) == controlled) {
           const double eps = options.epsilon;
+          bool valid = true;
           for (int u = 0; u < kActionCount; ++u) {
             const auto k = static_cast<std::size_t>(u);
             q[k] = eps * p[k] + (1.0 - eps) * p[k] * best_value[k] / criticality;
+            valid = valid && q[k] <= 1.0;
+          }
+          if (!valid) {
+            // Surrogate values in the subnormal range (a criticality of 5e-324 was seen on
+            // overtaking): the products p·V lose bits and p·V/C can exceed 1. Then scale V by a
+            // power of two (exact) so that the largest is in [0.5, 1); the factor cancels in
+            // V/C. (Only then: q computed as above is kept wherever it is a distribution.)
+            double largest = 0.0;
+            for (double v : best_value) largest = std::max(largest, v);
+            int e = 0;
+            (void)std::frexp(largest, &e);
+            double scaled_c = 0.0;
+            for (int u = 0; u < kActionCount; ++u) {
+              const auto k = static_cast<std::size_t>(u);
+              scaled[k] = p[k] > 0.0 ? std::ldexp(best_value[k], -e) : 0.0;
+              scaled_c += p[k] * scaled[k];
+            }
+            for (int u = 0; u < kActionCount; ++u) {
+              const auto k = static_cast<std::size_t>(u);
+              q[k] = eps * p[k] + (1.0 - eps) * p[k] * scaled[k] / scaled_c;
+            }
           }
           action = sample_action(q, u01);
           const auto k = static_cast<std::size_t>(action);
-          rec.likelihood_ratio *= p[k] / q[k];
-          critical.push_back({step, ordinal++, static_cast<int>(i), action, p[k], q[k], eps,
+          // Rounding can put a q of ~1 one ulp above 1; a probability is at most 1.
+          const double qk = std::min(q[k], 1.0);
+          rec.likelihood_ratio *= p[k] / qk;
+          critical.push_back({step, ordinal++, static_cast<int>(i), action, p[k], qk, eps,
                               best_value[k], criticality});
+          // The logged surrogates, on the state before the step (as NADE's own).
+          for (const NamedSurrogate& s : options.logged_surrogates) {
+            double mean = 0.0, chosen = 0.0;
+            for (int u = 0; u < kActionCount; ++u) {
+              const double pu = p[static_cast<std::size_t>(u)];
+              if (!(pu > 0.0) && u != action) continue;
+              const double v =
+                  surrogate_crash_probability(s.parameters, traffic, 0, i, u, step_seconds);
+              mean += pu * v;
+              if (u == action) chosen = v;
+            }
+            logged_values.push_back(chosen);
+            logged_means.push_back(mean);
+          }
         } else {
           action = sample_action(p, u01);
         }
@@ -245,6 +310,8 @@ struct TestRunner::Impl {
       }
     }
     rec.critical.assign(critical.begin(), critical.end());
+    rec.surrogate_values.assign(logged_values.begin(), logged_values.end());
+    rec.surrogate_means.assign(logged_means.begin(), logged_means.end());
     return rec;
   }
 };

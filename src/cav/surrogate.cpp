@@ -53,6 +53,36 @@ void set_surrogate_parameter(SurrogateParameters& params, std::string_view assig
   params = p;
 }
 
+const std::vector<std::string>& surrogate_preset_names() {
+  static const std::vector<std::string> names{"nade", "cautious", "normal", "assertive",
+                                              "aggressive"};
+  return names;
+}
+
+SurrogateParameters surrogate_from_driver(const DriverParameters& driver) {
+  SurrogateParameters s;
+  s.idm = driver.idm;
+  s.max_braking = driver.max_braking;
+  s.mobil = driver.mobil;
+  s.lane_changes = driver.lane_changes;
+  return s;
+}
+
+SurrogateParameters surrogate_preset(std::string_view name) {
+  if (name == "nade") return SurrogateParameters{};
+  const auto& drivers = driver_preset_names();
+  if (std::find(drivers.begin(), drivers.end(), name) != drivers.end())
+    return surrogate_from_driver(driver_preset(name));
+  std::string known;
+  for (const auto& n : surrogate_preset_names()) {
+    if (!known.empty()) known.append(", ");
+    known.append(n);
+  }
+  std::string why = "unknown surrogate preset; known: ";
+  why.append(known);
+  throw_invalid_argument("sampo::cav::surrogate_preset", "name", name, why);
+}
+
 namespace {
 
 constexpr double kMinGap = 0.1;

@@ -61,8 +61,10 @@ MultiSurrogateResult multi_surrogate(const TestLog& log, const MultiSurrogateOpt
     fill_surrogate_controls(log, i, h.data());
   };
   const std::vector<int> fold = detail::kfold(n, options.folds, options.seed);
-  detail::FitOutput fit = detail::cross_fit(n, d, item, fold, options.folds,
-                                            detail::FitKind::simplex, 0.0, options);
+  const bool simplex = options.weights == SurrogateWeights::simplex;
+  detail::FitOutput fit = detail::cross_fit(
+      n, d, item, fold, options.folds,
+      simplex ? detail::FitKind::simplex : detail::FitKind::regression, 1e-10, options);
   MultiSurrogateResult r;
   const double is_var = fit.total.m2(d, d) / (fit.total.n - 1);
   detail::summarize(fit.values, options, log.binary_results(), is_var, r);
@@ -79,7 +81,8 @@ MultiSurrogateResult multi_surrogate(const TestLog& log, const MultiSurrogateOpt
   r.run.iterations = 2;
   r.run.evaluations = n;
   r.run.message = std::to_string(options.folds) + "-fold cross-fitted combination of " +
-                  std::to_string(m) + " surrogate control variates (simplex QP)";
+                  std::to_string(m) + " surrogate control variates " +
+                  (simplex ? "(simplex QP)" : "(free weights: regression)");
   if (!fit.qp_run.converged()) {
     r.run.termination = fit.qp_run.termination;
     r.run.message += "; a weight fit did not converge: " + fit.qp_run.message;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <cstddef>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "sampo/core/error.hpp"
@@ -54,6 +56,31 @@ void need_finite(std::string_view function, std::string_view name, double x, con
 }
 
 }  // namespace
+
+TestLog log_head(const TestLog& log, std::size_t k) {
+  if (k > log.tests())
+    throw_invalid_argument("sampo::mc::log_head", "k", std::to_string(k),
+                           "exceeds the log's " + std::to_string(log.tests()) + " tests");
+  TestLog h;
+  h.schema_ = log.schema_;
+  const std::size_t c = log.schema_.controls.size(), f = log.schema_.features.size(),
+                    m = log.schema_.surrogates.size(), steps = log.offset_[k];
+  auto take = [](const auto& v, std::size_t count) {
+    return std::decay_t<decltype(v)>(v.begin(), v.begin() + std::ptrdiff_t(count));
+  };
+  h.result_ = take(log.result_, k);
+  h.weight_ = take(log.weight_, k);
+  h.controls_ = take(log.controls_, k * c);
+  h.offset_ = take(log.offset_, k + 1);
+  h.p_ = take(log.p_, steps);
+  h.q_ = take(log.q_, steps);
+  h.epsilon_ = take(log.epsilon_, steps);
+  h.features_ = take(log.features_, steps * f);
+  h.surrogate_value_ = take(log.surrogate_value_, steps * m);
+  h.surrogate_mean_ = take(log.surrogate_mean_, steps * m);
+  h.ordinal_ = take(log.ordinal_, steps);
+  return h;
+}
 
 void TestLogSchema::validate() const {
   check_names(controls, "controls");

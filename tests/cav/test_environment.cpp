@@ -158,3 +158,27 @@ TEST_CASE("test options: bad input names the field", "[cav]") {
   o.max_candidates = 0;
   SAMPO_REQUIRE_THROWS_WITH(run_tests(o, 1), sampo::invalid_argument, "max_candidates");
 }
+
+TEST_CASE("NADE: q stays a probability when the surrogate values are subnormal", "[cav]") {
+  // Test 18749 of overtaking, cautious, seed 2026: at its 18th critical step the criticality is
+  // 5e-324 (the smallest subnormal), and q computed directly was 1.004 (the run stopped with an
+  // error). With the surrogate values scaled by a power of two, q is a distribution again.
+  TestOptions o;
+  o.scenario = Scenario::overtaking;
+  o.environment = Environment::nade;
+  o.cav = driver_preset("cautious");
+  o.epsilon = 0.1;
+  o.seed = 2026;
+  const TestRecord r = run_test(o, 18749);
+  REQUIRE(r.critical.size() >= 18);
+  CHECK(r.critical[17].criticality < 1e-300);  // the case is still exercised
+  double product = 1.0;
+  for (const CriticalStep& c : r.critical) {
+    CHECK(c.q > 0.0);
+    CHECK(c.q <= 1.0);
+    // q = εp + (1 − ε)·(...) >= εp, up to the rounding of the product (1e-15 relative).
+    CHECK(c.q >= o.epsilon * c.p * (1 - 1e-15));
+    product *= c.p / c.q;
+  }
+  CHECK(r.likelihood_ratio == product);
+}

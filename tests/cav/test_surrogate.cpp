@@ -1,3 +1,4 @@
+#include <string>
 #include <vector>
 
 #include "sampo/cav/action.hpp"
@@ -78,4 +79,32 @@ TEST_CASE("surrogate key=value setter", "[cav]") {
                             "--surrogate-set", "sigma=1", "unknown key");
   SAMPO_REQUIRE_THROWS_WITH(set_surrogate_parameter(sm, "horizon=0"), sampo::invalid_argument,
                             "horizon=0", "(0, 60]");
+}
+
+TEST_CASE("surrogate presets: NADE's default and the driver presets as surrogates", "[cav]") {
+  CHECK(surrogate_preset_names() ==
+        std::vector<std::string>{"nade", "cautious", "normal", "assertive", "aggressive"});
+  const SurrogateParameters d{}, nade = surrogate_preset("nade");
+  CHECK(nade.idm.time_headway == d.idm.time_headway);
+  CHECK(nade.acceleration_sd == d.acceleration_sd);
+  CHECK(nade.max_braking == d.max_braking);
+  for (const auto& name : driver_preset_names()) {
+    const DriverParameters drv = driver_preset(name);
+    const SurrogateParameters s = surrogate_preset(name);
+    CHECK(s.idm.max_acceleration == drv.idm.max_acceleration);
+    CHECK(s.idm.time_headway == drv.idm.time_headway);
+    CHECK(s.idm.desired_speed == drv.idm.desired_speed);
+    CHECK(s.max_braking == drv.max_braking);
+    CHECK(s.mobil.politeness == drv.mobil.politeness);
+    CHECK(s.mobil.safe_deceleration == drv.mobil.safe_deceleration);
+    CHECK(s.lane_changes == drv.lane_changes);
+    // The stochastic parts stay the default surrogate's.
+    CHECK(s.acceleration_sd == d.acceleration_sd);
+    CHECK(s.horizon == d.horizon);
+    CHECK(s.escape_max == d.escape_max);
+    CHECK_NOTHROW(s.validate("test"));
+  }
+  SAMPO_REQUIRE_THROWS_WITH(surrogate_preset("reckless"), sampo::invalid_argument,
+                            "sampo::cav::surrogate_preset: argument 'name' = reckless",
+                            "known: nade, cautious, normal, assertive, aggressive");
 }

@@ -1,9 +1,12 @@
 #include "sampo/mc/multi_surrogate.hpp"
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "mc_fixtures.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/mc/control_variates.hpp"
 #include "sampo/mc/importance_sampling.hpp"
 #include "sampo/testing/fixtures.hpp"
 #include "sampo_test.hpp"
@@ -65,4 +68,59 @@ TEST_CASE("multi-surrogate: unbiased with imperfect surrogates, same bits for 1 
   b.step(0.5, 0.5, 0, 0.1).end_test(1.0);
   SAMPO_REQUIRE_THROWS_WITH(multi_surrogate(std::move(b).finish()), sampo::invalid_argument,
                             "no surrogate");
+}
+
+TEST_CASE("multi-surrogate, free weights: the cross-fitted regression on the surrogate controls",
+          "[mc][multi_surrogate]") {
+  testkit::Ladder ladder;
+  ladder.surrogate_scale = {0.5, 2.0};
+  const std::uint64_t seed = sampo::testing::fixture_seed();
+  const TestLog log = ladder.log(5000, seed, 13);
+  MultiSurrogateOptions opt;
+  opt.weights = SurrogateWeights::free;
+  opt.chunk = 700;
+  const auto one = sampo::test::with_threads(1, [&] { return multi_surrogate(log, opt); });
+  const auto two = sampo::test::with_threads(2, [&] { return multi_surrogate(log, opt); });
+  CHECK(one.estimate == two.estimate);
+  CHECK(one.standard_error == two.standard_error);
+  // The same estimator as control_variates on a log carrying H_s as explicit controls, with
+  // the same folds: the same moments and slopes (1e-12: the controls are recomputed from the
+  // same steps in the same order, so only the storage round trip could differ — it does not).
+  TestLogSchema schema = log.schema();
+  schema.controls = {"h0", "h1"};
+  TestLogBuilder b(schema);
+  std::vector<double> h(2), f(1), v(2), c(2);
+  for (std::size_t i = 0; i < log.tests(); ++i) {
+    for (std::size_t s = log.first_step(i), e = s + log.step_count(i); s < e; ++s) {
+      f[0] = log.feature(s, 0);
+      for (std::size_t k = 0; k < 2; ++k) {
+        v[k] = log.surrogate_value(s, k);
+        c[k] = log.surrogate_mean(s, k);
+      }
+      b.step(log.p(s), log.q(s), log.ordinal(s), log.epsilon(s), f, v, c);
+    }
+    surrogate_controls(log, i, h);
+    b.end_test(log.result(i), log.weight(i), h);
+  }
+  ControlVariateOptions cv;
+  cv.chunk = 700;
+  const auto ref = control_variates(std::move(b).finish(), cv);
+  CHECK(one.estimate == Approx(ref.estimate).epsilon(1e-12));
+  CHECK(one.standard_error == Approx(ref.standard_error).epsilon(1e-12));
+  CHECK(one.weights(0) == Approx(ref.coefficients(0)).epsilon(1e-12));
+  // Free weights minimize the same variance over a larger set than the simplex: on all tests
+  // (in-sample, folds = 1) the free fit's variance is at most the simplex fit's.
+  opt.folds = 1;
+  MultiSurrogateOptions simplex = opt;
+  simplex.weights = SurrogateWeights::simplex;
+  CHECK(multi_surrogate(log, opt).variance <= multi_surrogate(log, simplex).variance * (1 + 1e-12));
+  // Exact model among the surrogates: zero variance with free weights too (β = (1, 0)).
+  testkit::Ladder exact;
+  exact.threshold = 0;
+  exact.surrogate_scale = {1.0, 0.3};
+  opt.folds = 5;
+  const auto z = multi_surrogate(exact.log(2000, seed), opt);
+  CHECK(z.estimate == Approx(exact.mu()).epsilon(1e-10));
+  CHECK(z.standard_error < 1e-10 * exact.mu());
+  CHECK(z.run.message.find("free weights") != std::string::npos);
 }

@@ -77,6 +77,13 @@ struct TestOptions {
   int max_candidates = 8;              ///< >= 1: the nearest this many candidates are evaluated
   SimulatorOptions simulator;
   std::uint64_t seed = 0;
+  /// NADE: more surrogate models to evaluate at every critical step, for the controlled vehicle
+  /// only (they do not change what is sampled, only what is recorded): each gives the value
+  /// V_s of the sampled action and its naturalistic mean Σ_u p(u)·V_s(u)
+  /// (TestRecord::surrogate_values / surrogate_means), logged as surrogate column `name`
+  /// after NADE's own `sm` (test_log.hpp) for the multi-surrogate estimator. At most 16; names
+  /// unique, not "sm", made of letters, digits, '_', '-', '.'. Empty by default.
+  std::vector<NamedSurrogate> logged_surrogates;
 
   /// @throw sampo::invalid_argument naming @p function and the field (every nested struct too).
   void validate(std::string_view function) const;
@@ -107,6 +114,11 @@ struct TestRecord {
   int cav_lane_changes = 0;    ///< lane changes the vehicle under test made (MOBIL)
   double likelihood_ratio = 1.0;  ///< Π_j p_j/q_j over the critical steps (1 under NDE)
   std::vector<CriticalStep> critical;  ///< NADE's critical steps in step order (empty under NDE)
+  /// TestOptions::logged_surrogates at each critical step: entry j·m + s (m surrogates) is
+  /// surrogate s's V_s of the sampled action at critical step j (empty without them).
+  std::vector<double> surrogate_values;
+  /// Same layout: surrogate s's naturalistic mean Σ_u p(u)·V_s(u) at critical step j.
+  std::vector<double> surrogate_means;
 
   /// Y = crash × likelihood ratio.
   [[nodiscard]] double result() const noexcept { return crash ? likelihood_ratio : 0.0; }

@@ -32,6 +32,28 @@ struct SurrogateParameters {
   void validate(std::string_view function) const;
 };
 
+/// A surrogate model with a name: an extra surrogate that NADE tests log (TestOptions::
+/// logged_surrogates; its value and naturalistic mean at every critical step become a
+/// surrogate column of the test log, for the multi-surrogate estimator of sampo::mc).
+struct NamedSurrogate {
+  std::string name;                ///< the log's column name: letters, digits, '_', '-', '.'
+  SurrogateParameters parameters;  ///< the model
+};
+
+/// Names of surrogate_preset(): "nade" (NADE's default surrogate, SurrogateParameters{}), then
+/// the driver presets "cautious", "normal", "assertive", "aggressive" as surrogates
+/// (surrogate_from_driver).
+const std::vector<std::string>& surrogate_preset_names();
+
+/// A surrogate that drives like @p driver: its IDM, braking limit, MOBIL parameters and
+/// lane_changes; the stochastic parts (acceleration_sd, horizon, checks_per_second, escape_max,
+/// escape_saturation) keep SurrogateParameters' defaults.
+SurrogateParameters surrogate_from_driver(const DriverParameters& driver);
+
+/// The surrogate preset @p name (surrogate_preset_names()).
+/// @throw sampo::invalid_argument naming the unknown preset and listing the known ones.
+SurrogateParameters surrogate_preset(std::string_view name);
+
 /// Keys of set_surrogate_parameter: a_max, b, s0, T, v0, delta, max_braking, sd, horizon,
 /// politeness, gain_threshold, b_safe, lane_changes, escape_max, escape_saturation.
 const std::vector<std::string>& surrogate_parameter_keys();

@@ -26,15 +26,27 @@ namespace sampo::cav {
 /// The schema of the logs below: features {"criticality"}, surrogates {"sm"}, no controls.
 mc::TestLogSchema test_log_schema();
 
+/// The schema of the logs of tests run with @p options: test_log_schema(), then one surrogate
+/// per options.logged_surrogates (its name; value = V_s of the sampled action, mean = its
+/// naturalistic mean at the step) after "sm".
+mc::TestLogSchema test_log_schema(const TestOptions& options);
+
 /// The log of @p tests, in the order given.
 /// @throw sampo::invalid_argument (from mc::TestLogBuilder) naming the test and step if a
-///        record holds a value a log refuses (p outside [0, 1], q = 0, a negative ordinal...).
+///        record holds a value a log refuses (p outside [0, 1], q = 0, a negative ordinal...),
+///        or if a record carries logged surrogates (use the overload with the options).
 mc::TestLog to_test_log(std::span<const TestRecord> tests);
+
+/// The log of @p tests run with @p options (schema test_log_schema(options)), in the order
+/// given: the logged surrogates' values and means become surrogate columns.
+/// @throw sampo::invalid_argument if a record's surrogate_values / surrogate_means do not hold
+///        one entry per critical step and logged surrogate, or as the overload above.
+mc::TestLog to_test_log(std::span<const TestRecord> tests, const TestOptions& options);
 
 /// The log of tests of the exact benchmark (ExactCarFollowing::sample), in the order given.
 mc::TestLog to_test_log(std::span<const DpTest> tests);
 
-/// Runs tests 0 .. n − 1 of @p options and returns their log: blocks of
+/// Runs tests 0 .. n − 1 of @p options and returns their log (schema test_log_schema(options)): blocks of
 /// @p parallel.block_size consecutive tests (one TestRunner per block) are spread over OpenMP
 /// threads and — when the program runs under an MPI launcher and @p parallel.use_mpi — over
 /// MPI ranks by sampo::parallel::map_reduce (then a collective call: every rank returns the

@@ -29,8 +29,18 @@
 
 namespace sampo::mc {
 
+/// How multi_surrogate() combines the surrogate controls.
+enum class SurrogateWeights {
+  simplex,  ///< λ >= 0, Σλ = 1: a convex combination of the surrogates (the QP above)
+  /// λ free: the cross-fitted regression of Y·L on the H_s (control_variates.hpp). It may
+  /// scale the surrogates down (λ → 0 when they do not help), so it is never much worse than
+  /// importance sampling, where the simplex must keep a total weight of 1.
+  free,
+};
+
 /// Options of multi_surrogate().
 struct MultiSurrogateOptions : EstimatorOptions {
+  SurrogateWeights weights = SurrogateWeights::simplex;
   int folds = 5;           ///< cross-fitting folds (>= 2), or 1 for in-sample weights
   std::uint64_t seed = 0;  ///< of the fold assignment
   void validate() const;
@@ -39,7 +49,7 @@ struct MultiSurrogateOptions : EstimatorOptions {
 /// Result of multi_surrogate().
 struct MultiSurrogateResult : Estimate {
   std::vector<std::string> surrogate_names;
-  Eigen::VectorXd weights;          ///< λ fitted on all tests (reported)
+  Eigen::VectorXd weights;          ///< λ fitted on all tests (reported; simplex or free)
   Eigen::MatrixXd fold_weights;     ///< row k: λ_{−k} applied to fold k
   Eigen::VectorXd single_variance;  ///< per surrogate: sample variance of Y·L − H_s
   double is_estimate = 0;           ///< mean of Y·L

@@ -85,12 +85,18 @@ class TestLog {
 
  private:
   friend class TestLogBuilder;
+  friend TestLog log_head(const TestLog& log, std::size_t k);
   TestLogSchema schema_;
   std::vector<double> result_, weight_, controls_;
   std::vector<std::size_t> offset_{0};
   std::vector<double> p_, q_, epsilon_, features_, surrogate_value_, surrogate_mean_;
   std::vector<std::int64_t> ordinal_;
 };
+
+/// The first @p k tests of @p log (in log order, with their steps), as a log of the same
+/// schema: what a study had after its first k tests (mc/curve.hpp).
+/// @throw sampo::invalid_argument if k exceeds log.tests().
+[[nodiscard]] TestLog log_head(const TestLog& log, std::size_t k);
 
 /// Builds a TestLog test by test, the way a simulator produces it: step() for each critical
 /// step of the running test, then end_test() with its result. Every value is checked as it
