@@ -94,10 +94,11 @@ TEST_CASE("cav test log: CSV and NPY round trips are exact", "[cav]") {
 TEST_CASE("cav test log: mc's estimators on the exact car-following benchmark agree with the exact P",
           "[cav]") {
   // NADE-IS on the DP benchmark at ε = 0.5: relative variance 36.92 exactly, so with n = 20000
-  // the IS mean has relative SE sqrt(36.92 / 20000) = 4.3 % and the per-test weights are
-  // bounded (w_j <= 1/ε = 2), so the CLT holds well. k = 4 standard errors: a false alarm
-  // probability of about 6e-5 per check under the normal approximation, while a bias of a few
-  // per cent of P (e.g. a wrong weight in the conversion) would be seen.
+  // the IS mean has relative SE sqrt(36.92 / 20000) = 4.3 %. The weight of a test is a product
+  // of up to 15 per-step factors p/q <= 1/ε = 2, and the exact fourth moment shows how heavy
+  // its tail is: E[Y⁴]/E[Y²]² ≈ 1.6e7. k = 4 exact standard errors for the mean: a bias of a
+  // few tens of per cent of P (e.g. a wrong weight in the conversion) would be seen, and a
+  // false alarm needs a 4-sigma deviation (at most 1/16 by Chebyshev whatever the tails).
   ExactCarFollowingOptions eo;
   eo.epsilon = 0.5;
   const ExactCarFollowing dp(eo);
@@ -109,13 +110,19 @@ TEST_CASE("cav test log: mc's estimators on the exact car-following benchmark ag
   const sampo::mc::TestLog log = to_test_log(tests);
   const double p = dp.crash_probability();
   // IS against the exact standard error (from the DP's exact second moment).
-  const double exact_se = std::sqrt((dp.is_second_moment() - p * p) / static_cast<double>(n));
+  const double m2 = dp.is_second_moment(), m4 = dp.is_fourth_moment();
+  const double nd = static_cast<double>(n);
+  const double exact_se = std::sqrt((m2 - p * p) / nd);
   const auto is = sampo::mc::importance_sampling(log);
   INFO("seed " << seed << ", IS " << is.estimate << " +- " << is.standard_error << ", P " << p);
   CHECK(std::abs(is.estimate - p) <= 4 * exact_se);
-  // Its estimated SE against the exact one: the sample variance of 20000 bounded values with
-  // relative variance 37 is within a few per cent; 25 % leaves room for the heavy upper tail.
-  CHECK(std::abs(is.standard_error - exact_se) <= 0.25 * exact_se);
+  // Its estimated SE: the sample second moment of the weighted results, n·SE² + mean², is an
+  // unbiased estimate of E[Y²] with standard deviation sqrt((E[Y⁴] − E[Y²]²)/n) ≈ 28·E[Y²]
+  // here, so no tight band on the SE can hold (docs/cav.md: the sample variance of NADE-IS is
+  // mostly an underestimate); 4 of those standard deviations, as for the mean.
+  const double m2_hat = (nd - 1.0) * is.standard_error * is.standard_error + is.estimate * is.estimate;
+  CHECK(std::abs(m2_hat - m2) <= 4 * std::sqrt((m4 - m2 * m2) / nd));
+  CHECK(is.standard_error > 0.0);
   // The unbiased sparse control variates and the multi-surrogate estimator (cross-fitted, so
   // unbiased): within 4 of their own standard errors (estimated, as above).
   sampo::mc::SparseControlVariateOptions so;
