@@ -12,13 +12,14 @@
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Dense>
+#include <Eigen/Eigenvalues>
 #include <algorithm>
+#include <string>
 #include <vector>
 
+#include "sampo/core/check.hpp"
 #include "sampo/linalg/spd.hpp"
 #include "sampo/linalg/symmetric.hpp"
-#include <string>
-
 #include "sampo/parallel/random_stream.hpp"
 #include "sampo/riemann.hpp"
 #include "sampo/testing/fixtures.hpp"
@@ -159,6 +160,28 @@ BENCHMARK(BM_reconstruct)->Arg(22)->Arg(64)->Arg(256)->Unit(benchmark::kMicrosec
 
 // sampo::linalg::symmetric_eigen with vectors (Eigen's tridiagonalization + implicit symmetric
 // QR in the dispatched kernel), counted at the textbook 9n³ flops.
+// The SPD check of one input matrix, per matrix: Arg 0 = sampo::check_spd (symmetry, then one
+// Cholesky of m − δI, which accepts these well-conditioned covariances), Arg 1 = the same
+// symmetry check and the eigenvalues alone (Eigen, EigenvaluesOnly: how check_spd decided
+// every matrix before the Cholesky shortcut).
+void BM_check_spd(benchmark::State& state) {
+  const auto xs = covs(64, state.range(0), 1);
+  std::size_t k = 0;
+  for (auto _ : state) {
+    const Eigen::MatrixXd& x = xs[k++ % xs.size()];
+    if (state.range(1) == 0) {
+      sampo::check_spd("bench", "x", x);
+    } else {
+      sampo::check_symmetric("bench", "x", x, 1e-10);
+      const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(x, Eigen::EigenvaluesOnly);
+      sampo::check_spd_eigenvalues("bench", "x", es.eigenvalues());
+    }
+  }
+  state.SetLabel(state.range(1) == 0 ? "check_spd" : "eigenvalues only (before)");
+}
+BENCHMARK(BM_check_spd)->Args({22, 0})->Args({22, 1})->Args({64, 0})->Args({64, 1})
+    ->Unit(benchmark::kMicrosecond);
+
 void BM_symmetric_eigen(benchmark::State& state) {
   const Eigen::Index n = state.range(0);
   const Eigen::MatrixXd a = one_cov(n, 16);
