@@ -38,8 +38,7 @@ ExpressionError to_error(const std::string& text, const mu::Parser::exception_ty
 
 }  // namespace
 
-ExpressionError::ExpressionError(std::string text, std::string parser_message,
-                                 std::size_t position)
+ExpressionError::ExpressionError(std::string text, std::string parser_message, std::size_t position)
     : invalid_argument(error_message(text, with_position(parser_message, position))),
       text_(std::move(text)),
       detail_(with_position(parser_message, position)),

@@ -43,8 +43,7 @@ TEST_CASE("a formula that does not parse names the argument, the text and the po
                             "Missing parenthesis (at position 6)");
   SAMPO_REQUIRE_THROWS_WITH(Expression("sin(y)"), sampo::invalid_argument, "= 'sin(y)'",
                             "Unexpected token \"y\" found at position 4");
-  SAMPO_REQUIRE_THROWS_WITH(Expression("x+"), sampo::invalid_argument, "= 'x+'",
-                            "position 3");
+  SAMPO_REQUIRE_THROWS_WITH(Expression("x+"), sampo::invalid_argument, "= 'x+'", "position 3");
   // An empty formula has no position: none is printed.
   try {
     (void)Expression("");

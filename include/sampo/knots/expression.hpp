@@ -42,8 +42,8 @@ class ExpressionError : public invalid_argument {
 /// tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, atanh, log2, log10, log = ln, ln,
 /// exp, sqrt, sign, rint, abs, min, max, sum, avg; operators + - * / ^, comparisons, && ||,
 /// the ternary ?:, constants _pi and _e, both the nearest doubles: muParser's own _pi is
-/// 3.141592653589 when GCC builds it, and sampo replaces it). Parsed and checked at construction; evaluation gives
-/// the same bits as muParser in any thread.
+/// 3.141592653589 when GCC builds it, and sampo replaces it). Parsed and checked at construction;
+/// evaluation gives the same bits as muParser in any thread.
 ///
 /// Thread safety: operator() may be called concurrently from any number of threads (a muParser
 /// parser binds its variable by address and is not re-entrant, so each concurrent call takes
