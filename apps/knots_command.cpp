@@ -1,22 +1,15 @@
-// `sampo knots`: adaptive tabulation of a formula f(x) (muParser syntax) to a tolerance with
-// sampo::knots::fit; prints the run, optionally checks it at random points and writes the
-// knots (CSV) and a JSON report, both atomically and only after a successful run.
-#include <muParser.h>
-
+// `sampo knots`: adaptive tabulation of a formula f(x) (muParser syntax, read by
+// sampo::knots::Expression) to a tolerance with sampo::knots::fit; prints the run, optionally
+// checks it at random points and writes the knots (CSV) and a JSON report, both atomically and
+// only after a successful run.
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <vector>
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "command.hpp"
 #include "sampo/core/error.hpp"
@@ -31,51 +24,33 @@ namespace po = boost::program_options;
 namespace {
 constexpr const char* kCmd = "sampo knots";
 
-// One muParser per thread (a parser keeps its variable by address: not re-entrant).
+// The formula (sampo::knots::Expression, thread-safe), with its errors worded for the command
+// line: the option --f instead of the library's argument name.
 class Formula {
  public:
-  explicit Formula(const std::string& expr) : expr_(expr) {
-    int n = 1;
-#ifdef _OPENMP
-    n = omp_get_max_threads();
-#endif
-    for (int i = 0; i < n; ++i) {
-      auto slot = std::make_unique<Slot>();
-      slot->parser.DefineVar("x", &slot->x);
-      try {
-        slot->parser.SetExpr(expr);
-        slot->x = 1.0;
-        (void)slot->parser.Eval();  // forces the full parse: syntax errors surface here
-      } catch (const mu::Parser::exception_type& e) {
-        std::string msg = e.GetMsg();  // muParser names the position in most messages
-        if (msg.find("position") == std::string::npos)
-          msg += " (at position " + std::to_string(e.GetPos()) + ")";
-        sampo::throw_invalid_argument(kCmd, "--f", "'" + expr + "'", msg);
-      }
-      slots_.push_back(std::move(slot));
-    }
-  }
+  explicit Formula(const std::string& expr) : expr_(expr), f_(parse(expr)) {}
   double operator()(double x) const {
-    int id = 0;
-#ifdef _OPENMP
-    id = omp_get_thread_num();
-#endif
-    Slot& s = *slots_.at(static_cast<std::size_t>(id));
-    s.x = x;
     try {
-      return s.parser.Eval();
-    } catch (const mu::Parser::exception_type& e) {
-      throw sampo::invalid_argument(std::string(kCmd) + ": evaluating '" + expr_ + "': " + e.GetMsg());
+      return f_(x);
+    } catch (const sampo::knots::ExpressionError& e) {
+      std::string msg(kCmd);
+      msg.append(": evaluating '").append(expr_).append("': ").append(e.detail());
+      throw sampo::invalid_argument(msg);
     }
   }
 
  private:
-  struct Slot {
-    mu::Parser parser;
-    double x = 0.0;
-  };
+  static sampo::knots::Expression parse(const std::string& expr) {
+    try {
+      return sampo::knots::Expression(expr);
+    } catch (const sampo::knots::ExpressionError& e) {
+      std::string value = "'";
+      value.append(expr).append("'");
+      sampo::throw_invalid_argument(kCmd, "--f", value, e.detail());
+    }
+  }
   std::string expr_;
-  std::vector<std::unique_ptr<Slot>> slots_;
+  sampo::knots::Expression f_;
 };
 
 nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }

@@ -33,7 +33,7 @@ list(REVERSE _sampo_pc_modules)  # static linking: a module before the modules i
 list(TRANSFORM _sampo_pc_modules PREPEND -lsampo_ OUTPUT_VARIABLE _sampo_pc_libs)
 # The module libraries are static: their own dependencies go on the same line.
 foreach(lib IN ITEMS SAMPO_BIOSIG_LIBRARY SAMPO_LIBLINEAR_LIBRARY SAMPO_LIBSVM_LIBRARY
-                    SAMPO_GLPK_LIBRARY)
+                    SAMPO_GLPK_LIBRARY SAMPO_MUPARSER_LIBRARY)
   if(${lib})
     list(APPEND _sampo_pc_libs ${${lib}})
   endif()

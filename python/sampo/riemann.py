@@ -21,7 +21,8 @@ array or a list of C x T arrays):
 
 scikit-learn estimators (usable in ``make_pipeline`` and ``cross_val_score``, drop-ins for
 pyRiemann's of the same names): ``Covariances``, ``AugmentedCovariance``, ``TangentSpace``,
-``MDM``, ``FGDA``, ``FgMDM``.
+``MDM``, ``FGDA``, ``FgMDM``; and ``Pipeline``, sampo's whole C++ pipeline (trials ->
+classifier) as one estimator.
 """
 import numpy as np
 
@@ -60,6 +61,7 @@ except ImportError:  # pragma: no cover - the estimators still work alone
             return self.fit(X, y, **fit_params).transform(X)
 
 _D = _r._defaults  # the C++ defaults (CovarianceOptions, MeanOptions)
+_P = _r._pipeline_defaults  # the C++ defaults of PipelineOptions
 
 
 class Covariances(TransformerMixin, BaseEstimator):
@@ -230,6 +232,90 @@ class FgMDM(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         _check_fitted(self, "_fgmdm")
         return self._fgmdm.predict_proba(X)
+
+
+class Pipeline(ClassifierMixin, BaseEstimator):
+    """One of sampo's C++ pipelines (sampo::riemann::Pipeline) as a scikit-learn classifier:
+    raw trials (n, C, T) in (or SPD matrices (n, C, C) with ``covariances=True``), labels of
+    any type numpy.unique sorts. ``kind``:
+
+    - 'mdm': covariance -> MDM;  'fgmdm': covariance -> FGDA -> MDM;
+    - 'ts-lr' / 'ts-svm': covariance -> tangent space at the training Riemannian mean ->
+      LIBLINEAR logistic regression (``logistic_c``) / LIBSVM (``svm_c``, ``svm_kernel``,
+      ``svm_gamma``; gamma <= 0: scikit-learn's 'scale');
+    - 'acm-ts-svm' / 'acm-mdm': augmented covariance (``order``, ``lag``) -> tangent space ->
+      SVM / MDM (order 1: the same as ts-svm / mdm).
+
+    ``estimator`` / ``regularization`` choose the covariance estimator, ``tolerance`` /
+    ``max_iterations`` the Riemannian mean. The numbers are those of
+    ``sampo.riemann.cross_validate`` and ``sampo riemann classify``. Ctrl-C during fit raises
+    KeyboardInterrupt.
+
+    Attributes after fit: ``classes_``, ``reference_`` (the tangent-space reference; empty
+    for mdm / acm-mdm), ``classifier_run_`` (a sampo.Run).
+    """
+
+    def __init__(self, kind=_P["kind"], estimator=_P["estimator"],
+                 regularization=_P["regularization"], order=_P["order"], lag=_P["lag"],
+                 tolerance=_P["tolerance"], max_iterations=_P["max_iterations"],
+                 logistic_c=_P["logistic_c"], svm_c=_P["svm_c"], svm_kernel=_P["svm_kernel"],
+                 svm_gamma=_P["svm_gamma"], covariances=False):
+        self.kind = kind
+        self.estimator = estimator
+        self.regularization = regularization
+        self.order = order
+        self.lag = lag
+        self.tolerance = tolerance
+        self.max_iterations = max_iterations
+        self.logistic_c = logistic_c
+        self.svm_c = svm_c
+        self.svm_kernel = svm_kernel
+        self.svm_gamma = svm_gamma
+        self.covariances = covariances
+
+    def _model(self):
+        return _r._Pipeline(
+            self.kind, estimator=self.estimator, regularization=self.regularization,
+            order=int(self.order), lag=int(self.lag), tolerance=self.tolerance,
+            max_iterations=int(self.max_iterations), logistic_c=self.logistic_c,
+            svm_c=self.svm_c, svm_kernel=self.svm_kernel, svm_gamma=self.svm_gamma)
+
+    def fit(self, X, y):
+        classes, index = np.unique(np.asarray(y), return_inverse=True)
+        model = self._model()
+        model.fit(X, index.astype(np.int64), covariances=bool(self.covariances))
+        self._pipeline = model
+        self.classes_ = classes
+        self.reference_ = model.reference
+        self.classifier_run_ = model.classifier_run
+        return self
+
+    def predict(self, X):
+        _check_fitted(self, "_pipeline")
+        return self.classes_[self._pipeline.predict(X, covariances=bool(self.covariances))]
+
+    def scores(self, X):
+        """(n, K) class scores, column k for classes_[k] (larger: more likely)."""
+        _check_fitted(self, "_pipeline")
+        return self._pipeline.scores(X, covariances=bool(self.covariances))
+
+    def decision_function(self, X):
+        """The scores; for two classes the score of classes_[1], as scikit-learn expects (the
+        ROC-AUC of sampo.riemann.cross_validate is computed from it)."""
+        s = self.scores(X)
+        return s[:, 1] if s.shape[1] == 2 else s
+
+    def predict_proba(self, X):
+        """softmax(-d^2) over the class means: the MDM kinds only ('mdm', 'acm-mdm', 'fgmdm');
+        the LR / SVM kinds give decision values (decision_function), not probabilities."""
+        if self.kind not in ("mdm", "acm-mdm", "fgmdm"):
+            raise AttributeError(f"Pipeline(kind={self.kind!r}) has no predict_proba: use "
+                                 "decision_function")
+        return self.scores(X)
+
+    def transform(self, X):
+        """The covariance (or ACM) matrices this pipeline computes from raw trials."""
+        return self._model().features(X)
 
 
 def _check_fitted(estimator, attribute):

@@ -318,54 +318,13 @@ Fields common_fields(bl::SolverOptions& o) {
           {"check_curvature", &o.check_curvature}, {"curvature_every", &o.curvature_every},
           {"lanczos_steps", &o.lanczos_steps},     {"curvature_tolerance", &o.curvature_tolerance}};
 }
-// The solvers' own fields, in the order of their structs (bilevel/solvers.hpp).
-Fields own_fields(bl::BorepOptions& o) {
-  return {{"outer_step", &o.outer_step},
-          {"inner_step", &o.inner_step},
-          {"aux_step", &o.aux_step},
-          {"momentum", &o.momentum},
-          {"period", &o.period},
-          {"lower_steps", &o.lower_steps},
-          {"refine_epochs", &o.refine_epochs},
-          {"refine_steps", &o.refine_steps},
-          {"aux_radius", &o.aux_radius}};
-}
-Fields own_fields(bl::AidCgOptions& o) {
-  return {{"outer_step", &o.outer_step},     {"inner_step", &o.inner_step},
-          {"inner_steps", &o.inner_steps},   {"cg_iterations", &o.cg_iterations},
-          {"cg_tolerance", &o.cg_tolerance}, {"warm_start", &o.warm_start}};
-}
-Fields own_fields(bl::ItdOptions& o) {
-  return {{"outer_step", &o.outer_step},
-          {"inner_step", &o.inner_step},
-          {"inner_steps", &o.inner_steps},
-          {"warm_start", &o.warm_start}};
-}
-Fields own_fields(bl::StocBioOptions& o) {
-  return {{"outer_step", &o.outer_step},
-          {"inner_step", &o.inner_step},
-          {"inner_steps", &o.inner_steps},
-          {"neumann_terms", &o.neumann_terms},
-          {"neumann_step", &o.neumann_step}};
-}
-Fields own_fields(bl::TtsaOptions& o) {
-  return {{"outer_step", &o.outer_step},       {"inner_step", &o.inner_step},
-          {"inner_decay", &o.inner_decay},     {"outer_decay", &o.outer_decay},
-          {"neumann_terms", &o.neumann_terms}, {"neumann_step", &o.neumann_step}};
-}
-Fields own_fields(bl::SobaOptions& o) {
-  return {{"outer_step", &o.outer_step},
-          {"inner_step", &o.inner_step},
-          {"inner_decay", &o.inner_decay},
-          {"outer_decay", &o.outer_decay}};
-}
-Fields own_fields(bl::MaSobaOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"momentum", &o.momentum}};
-}
-Fields own_fields(bl::F2saOptions& o) {
-  return {{"outer_step", &o.outer_step},       {"inner_step", &o.inner_step},
-          {"inner_steps", &o.inner_steps},     {"lambda_start", &o.lambda_start},
-          {"lambda_growth", &o.lambda_growth}, {"lambda_max", &o.lambda_max}};
+// The solvers' own fields: the library's table (bl::settings_of), the one solve() uses.
+template <class O>
+Fields own_fields(O& o) {
+  Fields out;
+  for (const bl::SolverSetting& s : bl::settings_of(o))
+    out.emplace_back(s.name, std::visit([](auto* p) -> Field { return p; }, s.field));
+  return out;
 }
 
 py::object field_value(const Field& f) {

@@ -1,16 +1,19 @@
-// sampo.knots: fit a Python callable (called with the GIL held, serially) on [a, b]; the
+// sampo.knots: fit a Python callable (called with the GIL held, serially) or a muParser formula
+// (sampo::knots::Expression: GIL released, threads allowed, Ctrl-C cancels) on [a, b]; the
 // interpolant is callable on arrays, with derivatives and integrals.
 #include <exception>
 #include <string>
 
 #include "common.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/knots/expression.hpp"
 #include "sampo/knots/fit.hpp"
 
 namespace sampo::python {
 
 namespace {
 
+using knots::Expression;
 using knots::FitOptions;
 using knots::FitResult;
 using knots::Interpolant;
@@ -31,9 +34,10 @@ using knots::Interpolant;
   throw e;
 }
 
-FitResult fit(const py::function& f, double a, double b, double rtol, double atol,
+FitResult fit(const py::object& f, double a, double b, double rtol, double atol,
               const std::string& scale, std::size_t min_knots, std::size_t max_knots, int refine,
-              double refine_sigma, bool verify, const std::string& strategy, int order) {
+              double refine_sigma, bool verify, const std::string& strategy, int order,
+              int threads) {
   FitOptions o;
   o.rtol = rtol;
   o.atol = atol;
@@ -45,7 +49,29 @@ FitResult fit(const py::function& f, double a, double b, double rtol, double ato
   o.verify = verify;
   o.strategy = knots::strategy_from_string(strategy);
   o.order = order;
-  o.threads = 1;  // f is Python: one thread, GIL held
+  o.threads = threads;
+  // A formula (text or Expression): evaluated in C++, with the GIL released; Ctrl-C cancels.
+  if (py::isinstance<py::str>(f) || py::isinstance<Expression>(f)) {
+    const Expression e = py::isinstance<py::str>(f) ? Expression(f.cast<std::string>())
+                                                    : f.cast<Expression>();
+    return run_interruptible([&](const CancellationFlag* flag) {
+      o.cancel = flag;
+      return knots::fit(e, a, b, o);
+    });
+  }
+  if (!PyCallable_Check(f.ptr())) {
+    std::string msg = "sampo.knots.fit: argument 'f' is a ";
+    msg.append(py::str(f.get_type().attr("__name__")))
+        .append(": pass a callable, a formula (str) or a sampo.knots.Expression");
+    throw py::type_error(msg);
+  }
+  if (threads != 1) {
+    std::string msg = "sampo.knots.fit: argument 'threads' = ";
+    msg.append(std::to_string(threads))
+        .append(": a Python callable is called serially (threads = 1); threads applies to "
+                "formulas");
+    throw py::value_error(msg);
+  }
   const auto g = [&f](double x) {
     const py::object y = f(x);
     const double v = PyFloat_AsDouble(y.ptr());  // a float, an int, anything with __float__
@@ -59,16 +85,48 @@ FitResult fit(const py::function& f, double a, double b, double rtol, double ato
   }
 }
 
+// f on a number (a Python float, int or NumPy scalar: a float back, without building the
+// vectorized wrapper, ~2 us a call) or elementwise on an array of any shape.
+template <class F>
+py::object map_elementwise(const py::object& x, const F& f) {
+  if (PyFloat_Check(x.ptr()) || PyLong_Check(x.ptr())) {
+    const double v = PyFloat_AsDouble(x.ptr());
+    if (v == -1.0 && PyErr_Occurred()) throw py::error_already_set();  // an int too large
+    return py::float_(f(v));
+  }
+  return py::cpp_function(py::vectorize([&f](double v) { return f(v); }))(x);
+}
+
 py::object map_scalar(const py::object& x, double (*op)(const Interpolant&, double),
                       const Interpolant& g) {
-  const auto scalar = [&](double v) { return op(g, v); };
-  return py::cpp_function(py::vectorize(scalar))(x);
+  return map_elementwise(x, [&](double v) { return op(g, v); });
 }
 
 }  // namespace
 
 void bind_knots(py::module_& m) {
   const FitOptions d;  // the defaults, written once in the C++ struct
+
+  py::class_<Expression>(m, "Expression",
+                         "f(x) as a muParser formula in x, parsed once (sampo::knots::"
+                         "Expression): 'sin(x)*exp(-x)', 'x^-2.5', 'x < 1 ? x : 2 - x'; "
+                         "constants _pi and _e. Callable on a number or an array (any shape), "
+                         "evaluated in C++; a formula that does not parse raises ValueError "
+                         "naming the position. Safe to share between threads.")
+      .def(py::init<std::string>(), py::arg("text"))
+      .def(
+          "__call__",
+          [](const Expression& e, const py::object& x) {
+            return map_elementwise(x, [&e](double v) { return e(v); });
+          },
+          py::arg("x"), "f(x), elementwise")
+      .def_property_readonly("text", &Expression::text, "the formula as given")
+      .def("__repr__",
+           [](const Expression& e) {
+             return std::string("Expression(").append(py::repr(py::str(e.text()))).append(")");
+           })
+      .def(py::pickle([](const Expression& e) { return e.text(); },
+                      [](const std::string& text) { return Expression(text); }));
 
   py::class_<Interpolant>(m, "Interpolant",
                           "g(x) ~ f(x): a piecewise polynomial in t = T(x) (sampo::knots::"
@@ -144,9 +202,16 @@ void bind_knots(py::module_& m) {
         py::arg("max_knots") = d.max_knots, py::arg("refine") = d.refine,
         py::arg("refine_sigma") = d.refine_sigma, py::arg("verify") = d.verify,
         py::arg("strategy") = std::string(to_string(d.strategy)), py::arg("order") = d.order,
+        py::arg("threads") = d.threads,
         R"(Tabulates f on [a, b] adaptively until the interpolant meets rtol / atol
-(sampo::knots::fit). f is called with one float at a time, serially, and must return a
-float; an exception from f (KeyboardInterrupt included) propagates as itself.
+(sampo::knots::fit).
+
+f is either a Python callable, called with one float at a time, serially, with the GIL held
+(threads must be 1), which must return a float (an exception from f, KeyboardInterrupt
+included, propagates as itself); or a formula in x, as a str in muParser syntax
+('sin(x)*exp(-x)') or a sampo.knots.Expression, evaluated in C++ with the GIL released, on
+`threads` threads (0: all; the knots do not depend on it), and cancelled by Ctrl-C
+(KeyboardInterrupt). A formula that does not parse raises ValueError naming the position.
 
 Accepted: |f - g| <= rtol (|f| + atol); atol is an absolute scale (absolute tolerance
 rtol * atol). scale: 'linear', 'log' or 'asinh'; strategy: 'high_order' or 'autoknots'.

@@ -1,14 +1,19 @@
 // sampo.mc: unbiased rare-event estimators over test logs (sampo::mc): a log built from NumPy
 // arrays or read from CSV / NPY, crude Monte Carlo, importance sampling, cross-fitted control
 // variates and the defensive mixture; results as Estimate objects with attributes.
+#include <pybind11/operators.h>
+
+#include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/mc/control_variates.hpp"
 #include "sampo/mc/estimate.hpp"
+#include "sampo/mc/gaussian_benchmark.hpp"
 #include "sampo/mc/importance_sampling.hpp"
 #include "sampo/mc/multi_surrogate.hpp"
 #include "sampo/mc/sparse_control_variates.hpp"
@@ -37,13 +42,67 @@ py::array_t<double> array_of(const std::vector<double>& v) {
   return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
 }
 
+// A 1-D integer array (any integer dtype) as int64 values, checked like vector_arg.
+std::vector<std::int64_t> int64_arg(const py::handle& obj, const char* function,
+                                    const char* name) {
+  const py::array a = py::module_::import("numpy").attr("asarray")(obj);
+  const char kind = a.dtype().kind();
+  if (a.ndim() != 1 || (kind != 'i' && kind != 'u')) {
+    std::string msg(function);
+    msg.append(": argument '").append(name).append("' must be a 1-D integer array, got shape ")
+        .append(shape_string(a)).append(" of dtype ").append(py::str(a.dtype()));
+    throw py::type_error(msg);
+  }
+  const py::array_t<std::int64_t> ints = py::module_::import("numpy").attr("asarray")(a, "int64");
+  const auto u = ints.unchecked<1>();
+  std::vector<std::int64_t> out(static_cast<std::size_t>(u.shape(0)));
+  for (py::ssize_t i = 0; i < u.shape(0); ++i) out[static_cast<std::size_t>(i)] = u(i);
+  return out;
+}
+
+[[noreturn]] void log_error(const char* name, const std::string& what) {
+  std::string msg = "sampo.mc.test_log: argument '";
+  msg.append(name).append("' ").append(what);
+  throw py::value_error(msg);
+}
+
+// A per-step table: (steps, columns) float64, columns = the schema's names (none: optional).
+Eigen::MatrixXd step_table(const py::object& values, std::size_t steps, std::size_t columns,
+                           const char* name, const char* names) {
+  if (values.is_none()) {
+    if (columns != 0) log_error(name, std::string("is missing: the log names ") + names);
+    return Eigen::MatrixXd(static_cast<Eigen::Index>(steps), 0);
+  }
+  Eigen::MatrixXd t;
+  // A (steps, 0) table (a log without such columns, from to_dict) has nothing to check.
+  const py::array a = py::module_::import("numpy").attr("asarray")(values);
+  if (a.ndim() == 2 && (a.shape(0) == 0 || a.shape(1) == 0))
+    t.resize(a.shape(0), a.shape(1));
+  else
+    t = MatrixArg(values, "sampo.mc.test_log", name).ref();
+  if (static_cast<std::size_t>(t.rows()) != steps || static_cast<std::size_t>(t.cols()) != columns)
+    log_error(name, "has shape (" + std::to_string(t.rows()) + ", " + std::to_string(t.cols()) +
+                        "), expected (" + std::to_string(steps) + ", " + std::to_string(columns) +
+                        ") = (steps, len(" + names + "))");
+  return t;
+}
+
 mc::TestLog make_log(const py::object& results, const py::object& weights,
-                     const py::object& controls, const std::vector<std::string>& control_names) {
+                     const py::object& controls, const std::vector<std::string>& control_names,
+                     const py::object& first_step, const py::object& p_arg,
+                     const py::object& q_arg, const py::object& ordinal_arg,
+                     const py::object& epsilon_arg, const py::object& feature_values,
+                     const std::vector<std::string>& features,
+                     const py::object& surrogate_values, const py::object& surrogate_means,
+                     const std::vector<std::string>& surrogates) {
   constexpr const char* fn = "sampo.mc.test_log";
   const Eigen::VectorXd y = vector_arg(results, fn, "results");
   const Eigen::VectorXd w = vector_arg(weights, fn, "weights", true);
   Eigen::MatrixXd h;
-  if (!controls.is_none()) h = MatrixArg(controls, fn, "controls").ref();
+  if (!controls.is_none()) {
+    const py::array a = py::module_::import("numpy").attr("asarray")(controls);
+    if (!(a.ndim() == 2 && a.shape(1) == 0)) h = MatrixArg(controls, fn, "controls").ref();
+  }
   const auto n = y.size();
   if (w.size() != 0 && w.size() != n)
     throw py::value_error(std::string(fn) + ": argument 'weights' has " +
@@ -60,6 +119,8 @@ mc::TestLog make_log(const py::object& results, const py::object& weights,
       throw py::value_error(std::string(fn) + ": argument 'weights' = " + format_value(w(i)) +
                             " at [" + std::to_string(i) + "]: a likelihood ratio is >= 0");
   mc::TestLogSchema schema;
+  schema.features = features;
+  schema.surrogates = surrogates;
   if (h.size() != 0) {
     if (control_names.empty()) {
       for (Eigen::Index j = 0; j < h.cols(); ++j) schema.controls.push_back("h" + std::to_string(j));
@@ -69,11 +130,72 @@ mc::TestLog make_log(const py::object& results, const py::object& weights,
   } else if (!control_names.empty()) {
     throw py::value_error(std::string(fn) + ": argument 'control_names' given without controls");
   }
+
+  // Per-step records: first_step (n + 1 offsets, as to_dict gives them) and the step columns.
+  const bool has_steps = !first_step.is_none();
+  std::vector<std::int64_t> offsets, ordinal;
+  Eigen::VectorXd p, q, eps;
+  Eigen::MatrixXd fv, sv, sm;
+  std::size_t steps = 0;
+  if (has_steps) {
+    offsets = int64_arg(first_step, fn, "first_step");
+    if (offsets.size() != static_cast<std::size_t>(n) + 1)
+      log_error("first_step", "has " + std::to_string(offsets.size()) + " entries for " +
+                                  std::to_string(n) + " results: it must have n + 1 (test i owns "
+                                  "steps first_step[i] .. first_step[i+1] - 1)");
+    if (offsets[0] != 0) log_error("first_step", "= " + std::to_string(offsets[0]) + " at [0]: must start at 0");
+    for (std::size_t i = 1; i < offsets.size(); ++i)
+      if (offsets[i] < offsets[i - 1])
+        log_error("first_step", "= " + std::to_string(offsets[i]) + " at [" + std::to_string(i) +
+                                    "]: must not decrease");
+    steps = static_cast<std::size_t>(offsets.back());
+    const auto column = [&](const py::object& v, const char* name) {
+      if (v.is_none()) log_error(name, "is missing: per-step logs need p, q, ordinal and epsilon");
+      Eigen::VectorXd c = steps == 0 ? Eigen::VectorXd() : vector_arg(v, fn, name);
+      if (static_cast<std::size_t>(c.size()) != steps)
+        log_error(name, "has " + std::to_string(c.size()) + " entries for " +
+                            std::to_string(steps) + " steps (first_step[-1])");
+      return c;
+    };
+    p = column(p_arg, "p");
+    q = column(q_arg, "q");
+    eps = column(epsilon_arg, "epsilon");
+    if (ordinal_arg.is_none()) log_error("ordinal", "is missing: per-step logs need p, q, ordinal and epsilon");
+    ordinal = int64_arg(ordinal_arg, fn, "ordinal");
+    if (ordinal.size() != steps)
+      log_error("ordinal", "has " + std::to_string(ordinal.size()) + " entries for " +
+                               std::to_string(steps) + " steps (first_step[-1])");
+    fv = step_table(feature_values, steps, features.size(), "feature_values", "features");
+    sv = step_table(surrogate_values, steps, surrogates.size(), "surrogate_values", "surrogates");
+    sm = step_table(surrogate_means, steps, surrogates.size(), "surrogate_means", "surrogates");
+  } else {
+    for (const auto& [v, name] : {std::pair{&p_arg, "p"}, {&q_arg, "q"}, {&ordinal_arg, "ordinal"},
+                                  {&epsilon_arg, "epsilon"}, {&feature_values, "feature_values"},
+                                  {&surrogate_values, "surrogate_values"},
+                                  {&surrogate_means, "surrogate_means"}})
+      if (!v->is_none()) log_error(name, "given without first_step (the steps of each test)");
+    if (!features.empty() || !surrogates.empty())
+      log_error(features.empty() ? "surrogates" : "features", "given without first_step");
+  }
+
   mc::TestLogBuilder b(schema);
   std::vector<double> row(static_cast<std::size_t>(h.cols()));
+  std::vector<double> frow(features.size()), vrow(surrogates.size()), mrow(surrogates.size());
   for (Eigen::Index i = 0; i < n; ++i) {
+    if (has_steps) {
+      for (auto s = static_cast<Eigen::Index>(offsets[static_cast<std::size_t>(i)]);
+           s < static_cast<Eigen::Index>(offsets[static_cast<std::size_t>(i) + 1]); ++s) {
+        for (std::size_t f = 0; f < frow.size(); ++f) frow[f] = fv(s, static_cast<Eigen::Index>(f));
+        for (std::size_t k = 0; k < vrow.size(); ++k) {
+          vrow[k] = sv(s, static_cast<Eigen::Index>(k));
+          mrow[k] = sm(s, static_cast<Eigen::Index>(k));
+        }
+        b.step(p(s), q(s), ordinal[static_cast<std::size_t>(s)], eps(s), frow, vrow, mrow);
+      }
+    }
     for (Eigen::Index j = 0; j < h.cols(); ++j) row[static_cast<std::size_t>(j)] = h(i, j);
-    b.end_test(y(i), w.size() != 0 ? w(i) : 1.0, row);
+    // Without weights: 1 for a per-test log, the product of p/q over the steps otherwise.
+    b.end_test(y(i), w.size() != 0 ? w(i) : (has_steps ? -1.0 : 1.0), row);
   }
   return std::move(b).finish();
 }
@@ -82,6 +204,13 @@ py::dict log_dict(const mc::TestLog& log) {
   const std::size_t n = log.tests(), s = log.steps();
   const auto& schema = log.schema();
   std::vector<double> y(n), w(n), p(s), q(s), eps(s);
+  const auto nf = static_cast<py::ssize_t>(schema.features.size());
+  const auto nk = static_cast<py::ssize_t>(schema.surrogates.size());
+  py::array_t<double> fv({static_cast<py::ssize_t>(s), nf}), sv({static_cast<py::ssize_t>(s), nk}),
+      sm({static_cast<py::ssize_t>(s), nk});
+  auto fvu = fv.mutable_unchecked<2>();
+  auto svu = sv.mutable_unchecked<2>();
+  auto smu = sm.mutable_unchecked<2>();
   std::vector<std::int64_t> ordinal(s), first(n + 1);
   py::array_t<double> controls({static_cast<py::ssize_t>(n),
                                 static_cast<py::ssize_t>(schema.controls.size())});
@@ -99,6 +228,12 @@ py::dict log_dict(const mc::TestLog& log) {
     q[k] = log.q(k);
     eps[k] = log.epsilon(k);
     ordinal[k] = log.ordinal(k);
+    const auto r = static_cast<py::ssize_t>(k);
+    for (py::ssize_t f = 0; f < nf; ++f) fvu(r, f) = log.feature(k, static_cast<std::size_t>(f));
+    for (py::ssize_t j = 0; j < nk; ++j) {
+      svu(r, j) = log.surrogate_value(k, static_cast<std::size_t>(j));
+      smu(r, j) = log.surrogate_mean(k, static_cast<std::size_t>(j));
+    }
   }
   py::dict d;
   d["results"] = array_of(y);
@@ -111,7 +246,10 @@ py::dict log_dict(const mc::TestLog& log) {
   d["epsilon"] = array_of(eps);
   d["ordinal"] = py::array_t<std::int64_t>(static_cast<py::ssize_t>(s), ordinal.data());
   d["features"] = schema.features;
+  d["feature_values"] = fv;
   d["surrogates"] = schema.surrogates;
+  d["surrogate_values"] = sv;
+  d["surrogate_means"] = sm;
   return d;
 }
 
@@ -226,8 +364,21 @@ void bind_mc(py::module_& m) {
       .def_property_readonly("binary_results", &mc::TestLog::binary_results)
       .def("to_dict", &log_dict,
            "The log as a dict of arrays: results, weights, controls (n, k), control_names, "
-           "first_step (n + 1), and per critical step p, q, epsilon, ordinal; features and "
-           "surrogates name the schema's per-step columns.")
+           "first_step (n + 1), and per critical step p, q, epsilon, ordinal, feature_values "
+           "(steps, len(features)), surrogate_values and surrogate_means (steps, "
+           "len(surrogates)); features and surrogates name the columns. "
+           "sampo.mc.test_log(**log.to_dict()) rebuilds the same log.")
+      .def(py::self == py::self)  // NOLINT(misc-redundant-expression)
+      .def(py::pickle([](const mc::TestLog& log) { return log_dict(log); },
+                      [](const py::dict& d) {
+                        return make_log(d["results"], d["weights"], d["controls"],
+                                        d["control_names"].cast<std::vector<std::string>>(),
+                                        d["first_step"], d["p"], d["q"], d["ordinal"],
+                                        d["epsilon"], d["feature_values"],
+                                        d["features"].cast<std::vector<std::string>>(),
+                                        d["surrogate_values"], d["surrogate_means"],
+                                        d["surrogates"].cast<std::vector<std::string>>());
+                      }))
       .def("__len__", &mc::TestLog::tests)
       .def("__repr__", [](const mc::TestLog& log) {
         std::string s = "TestLog(tests=";
@@ -239,10 +390,25 @@ void bind_mc(py::module_& m) {
 
   m.def("test_log", &make_log, py::arg("results"), py::arg("weights") = py::none(),
         py::arg("controls") = py::none(),
-        py::arg("control_names") = std::vector<std::string>{},
-        "A log of n tests from arrays: results Y (n,), likelihood ratios L (n,; default 1: "
-        "naturalistic) and controls (n, k) of known mean 0 (names default h0, h1, ...). "
-        "Per-step records are read from files (read_test_log).");
+        py::arg("control_names") = std::vector<std::string>{}, py::kw_only(),
+        py::arg("first_step") = py::none(), py::arg("p") = py::none(),
+        py::arg("q") = py::none(), py::arg("ordinal") = py::none(),
+        py::arg("epsilon") = py::none(), py::arg("feature_values") = py::none(),
+        py::arg("features") = std::vector<std::string>{},
+        py::arg("surrogate_values") = py::none(), py::arg("surrogate_means") = py::none(),
+        py::arg("surrogates") = std::vector<std::string>{},
+        R"(A log of n tests from arrays (sampo::mc::TestLogBuilder).
+
+Per test: results Y (n,), likelihood ratios L (n,; default: 1 without steps, the product of
+p/q over the test's steps with them) and controls (n, k) of known mean 0 (names default
+h0, h1, ...).
+Per critical step (optional, keyword-only; the layout of TestLog.to_dict, so
+test_log(**log.to_dict()) rebuilds a log): first_step (n + 1 integers: test i owns steps
+first_step[i] .. first_step[i+1] - 1), p, q, epsilon (steps,), ordinal (steps,; integers),
+feature_values (steps, len(features)) with the names features, surrogate_values and
+surrogate_means (steps, len(surrogates)) with the names surrogates.
+Every value is checked as the C++ builder checks it: ValueError naming the argument, the
+value, the test and the step.)");
   m.def("read_test_log",
         [](const std::string& path) {
           py::gil_scoped_release release;
@@ -403,6 +569,52 @@ void bind_mc(py::module_& m) {
         "Owen & Zhou's defensive mixture: fp = f(x_i) p(x_i), components (n, J) = q_j(x_i), "
         "alpha the mixture weights; a ControlVariateResult.");
 #undef SAMPO_ESTIMATOR_ARGS
+
+  const mc::GaussianLimitStateOptions gd;
+  m.def("gaussian_limit_state_log",
+        [](double beta, int dim, std::size_t tests, std::uint64_t seed,
+           const std::string& sampling, double alpha) {
+          mc::GaussianLimitStateOptions o;
+          o.beta = beta;
+          o.dim = dim;
+          o.tests = tests;
+          o.seed = seed;
+          o.sampling = mc::gaussian_sampling_from_string(sampling);
+          o.alpha = alpha;
+          return run_interruptible([&](const CancellationFlag* flag) {
+            o.cancel = flag;
+            return mc::gaussian_limit_state_log(o);
+          });
+        },
+        py::kw_only(), py::arg("beta") = gd.beta, py::arg("dim") = gd.dim,
+        py::arg("tests") = gd.tests, py::arg("seed") = gd.seed,
+        py::arg("sampling") = std::string(mc::to_string(gd.sampling)),
+        py::arg("alpha") = gd.alpha,
+        R"(The linear Gaussian limit state (sampo::mc::gaussian_limit_state_log), the benchmark
+behind `sampo mc gaussian`: X ~ N(0, I_dim), failure when a'X/|a| >= beta, P = Phi(-beta).
+Returns a TestLog of `tests` tests, test i drawn from the Philox stream (seed, 0, i):
+sampling='naturalistic' (weights 1: use crude), 'shifted' (mean shift to the design point:
+importance_sampling) or 'mixture' (the defensive mixture with weight alpha on N(0, I); the log
+has the control 'mixture': control_variates(log)). The same log as
+`sampo --seed S mc gaussian ... --log-out F`. GIL released; Ctrl-C raises KeyboardInterrupt.)");
+  py::class_<mc::GaussianLimitStateExact>(m, "GaussianLimitStateExact",
+                                          "Exact figures of the Gaussian benchmark at beta.")
+      .def_readonly("probability", &mc::GaussianLimitStateExact::probability, "P = Phi(-beta)")
+      .def_readonly("shifted_second_moment", &mc::GaussianLimitStateExact::shifted_second_moment,
+                    "E_q[Y^2 L^2] = exp(beta^2) Phi(-2 beta) under the mean shift")
+      .def_readonly("shifted_relative_variance",
+                    &mc::GaussianLimitStateExact::shifted_relative_variance,
+                    "E_q[Y^2 L^2] / P^2 - 1")
+      .def("__repr__", [](const mc::GaussianLimitStateExact& e) {
+        std::string s = "GaussianLimitStateExact(probability=";
+        s.append(format_value(e.probability)).append(", shifted_second_moment=")
+            .append(format_value(e.shifted_second_moment))
+            .append(", shifted_relative_variance=")
+            .append(format_value(e.shifted_relative_variance)).append(")");
+        return s;
+      });
+  m.def("gaussian_limit_state_exact", &mc::gaussian_limit_state_exact, py::arg("beta"),
+        "Exact figures of the Gaussian benchmark at beta (sampo::mc::gaussian_limit_state_exact).");
 
   m.def("confidence_z", &mc::confidence_z, py::arg("confidence"),
         "z = Phi^-1(1 - (1 - confidence) / 2).");

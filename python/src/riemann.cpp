@@ -4,6 +4,7 @@
 // copy when Fortran-ordered, or C-ordered and symmetric (SPD inputs). Calls over a stack
 // release the GIL; the Riemannian mean stops on Ctrl-C.
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -67,19 +68,21 @@ rm::MeanResult run_mean(const std::vector<MatrixXd>& xs, rm::Metric metric, rm::
 
 /// fit / transform / predict / predict_proba / classes of the minimum-distance classifiers
 /// (Mdm, FgMdm): the same methods, the same conversions.
+/// (Mdm binds its own fit, with Ctrl-C.)
 template <class C>
 void bind_mdm_methods(py::class_<C>& cls, const std::string& name) {
   const std::string prefix = "sampo.riemann." + name + ".";
+  if constexpr (!std::is_same_v<C, rm::Mdm>)
+    cls.def(
+        "fit",
+        [prefix](C& self, const py::object& covs, const py::object& labels) {
+          const auto ms = matrices_arg(covs, (prefix + "fit").c_str(), "covs");
+          const auto ls = labels_arg(labels, (prefix + "fit").c_str(), "labels");
+          py::gil_scoped_release release;
+          self.fit(ms, ls);
+        },
+        py::arg("covs"), py::arg("labels"));
   cls.def(
-         "fit",
-         [prefix](C& self, const py::object& covs, const py::object& labels) {
-           const auto ms = matrices_arg(covs, (prefix + "fit").c_str(), "covs");
-           const auto ls = labels_arg(labels, (prefix + "fit").c_str(), "labels");
-           py::gil_scoped_release release;
-           self.fit(ms, ls);
-         },
-         py::arg("covs"), py::arg("labels"))
-      .def(
           "transform",
           [prefix](const C& self, const py::object& covs) {
             const auto ms = matrices_arg(covs, (prefix + "transform").c_str(), "covs");
@@ -389,6 +392,26 @@ void bind_riemann(py::module_& m) {
            py::arg("metric") = "riemann", py::kw_only(), py::arg("tolerance") = kMean.tolerance,
            py::arg("max_iterations") = kMean.max_iterations);
   bind_mdm_methods(mdm, "Mdm");
+  // fit with Ctrl-C: the class means run with the GIL released under a cancellation
+  // flag (MeanOptions::cancel); a Ctrl-C raises KeyboardInterrupt and keeps the previous fit.
+  // The fit runs on a fresh Mdm whose options point at this call's flag; the flag ends with
+  // the call, and every later fit through here replaces the pointer before the means run.
+  mdm.def(
+      "fit",
+      [](rm::Mdm& self, const py::object& covs, const py::object& labels) {
+        const auto ms = matrices_arg(covs, "sampo.riemann.Mdm.fit", "covs");
+        const auto ls = labels_arg(labels, "sampo.riemann.Mdm.fit", "labels");
+        rm::MdmOptions o = self.options();
+        self = run_interruptible([&](const CancellationFlag* flag) {
+          o.mean.cancel = flag;
+          rm::Mdm fitted(o);
+          fitted.fit(ms, ls);
+          return fitted;
+        });
+      },
+      py::arg("covs"), py::arg("labels"),
+      "One mean per class. GIL released; Ctrl-C raises KeyboardInterrupt (the previous fit is "
+      "kept).");
   mdm.def_property_readonly("means", [](const rm::Mdm& self) { return to_array(self.means()); })
       .def_property_readonly("mean_runs", [](const rm::Mdm& self) { return self.mean_runs(); });
 

@@ -1,7 +1,9 @@
 // sampo.riemann.cross_validate / grid_search_cross_validate: MOABB-style within-session
 // evaluation of sampo's pipelines (sampo/riemann/evaluation.hpp), the numbers the `sampo
 // riemann classify` command prints. The grid search stops on Ctrl-C.
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
@@ -41,6 +43,23 @@ rm::PipelineOptions pipeline_options(const PipelineArgs& a) {
   o.svm.kernel = learn::kernel_from_string(a.svm_kernel);
   return o;
 }
+
+// sampo.riemann._Pipeline: the options, kept apart from the fitted rm::Pipeline because each fit
+// runs a fresh Pipeline whose MeanOptions::cancel points at that fit's Ctrl-C flag (the flag
+// ends with the call; the fitted object never fits again, so the pointer is never read).
+struct PipelineModel {
+  rm::PipelineOptions options;
+  std::optional<rm::Pipeline> fitted;
+
+  const rm::Pipeline& model(const char* method) const {
+    if (!fitted) {
+      std::string msg = "sampo.riemann.Pipeline.";
+      msg.append(method).append(": the pipeline is not fitted");
+      throw py::value_error(msg);
+    }
+    return *fitted;
+  }
+};
 
 rm::CrossValidationOptions cv_options(int folds, std::uint64_t seed) {
   rm::CrossValidationOptions cv;
@@ -89,6 +108,118 @@ void bind_riemann_evaluation(py::module_& m) {
             .append(std::to_string(r.fold_scores.size())).append(", run=")
             .append(py::repr(py::cast(r.run))).append(")");
         return s;
+      });
+
+  m.attr("_pipeline_defaults") = py::dict(
+      py::arg("kind") = std::string(rm::to_string(p.kind)),
+      py::arg("estimator") = std::string(rm::to_string(p.covariance.estimator)),
+      py::arg("regularization") = p.covariance.regularization, py::arg("order") = p.order,
+      py::arg("lag") = p.lag, py::arg("tolerance") = p.mean.tolerance,
+      py::arg("max_iterations") = p.mean.max_iterations, py::arg("logistic_c") = p.logistic.c,
+      py::arg("svm_c") = p.svm.c,
+      py::arg("svm_kernel") = std::string(learn::to_string(p.svm.kernel)),
+      py::arg("svm_gamma") = p.svm.gamma);
+
+  const auto int_array = [](const std::vector<int>& v) {
+    return py::array_t<int>(static_cast<py::ssize_t>(v.size()), v.data());
+  };
+  py::class_<PipelineModel>(
+      m, "_Pipeline",
+      "sampo::riemann::Pipeline on integer labels: 'mdm', 'ts-lr', 'ts-svm', 'acm-ts-svm', "
+      "'acm-mdm', 'fgmdm'. sampo.riemann.Pipeline is the scikit-learn estimator around it.")
+      .def(py::init([](const std::string& kind, const std::string& estimator,
+                       double regularization, int order, int lag, double tolerance,
+                       std::size_t max_iterations, double logistic_c, double svm_c,
+                       const std::string& svm_kernel, double svm_gamma) {
+             const PipelineArgs a{kind, estimator, regularization, order, lag, tolerance,
+                                  max_iterations, logistic_c, svm_c, svm_gamma, svm_kernel};
+             PipelineModel model{pipeline_options(a), std::nullopt};
+             model.options.validate();
+             return model;
+           }),
+           py::arg("kind") = std::string(rm::to_string(p.kind)), py::kw_only(),
+           py::arg("estimator") = std::string(rm::to_string(p.covariance.estimator)),
+           py::arg("regularization") = p.covariance.regularization, py::arg("order") = p.order,
+           py::arg("lag") = p.lag, py::arg("tolerance") = p.mean.tolerance,
+           py::arg("max_iterations") = p.mean.max_iterations,
+           py::arg("logistic_c") = p.logistic.c, py::arg("svm_c") = p.svm.c,
+           py::arg("svm_kernel") = std::string(learn::to_string(p.svm.kernel)),
+           py::arg("svm_gamma") = p.svm.gamma)
+      .def(
+          "fit",
+          [](PipelineModel& self, const py::object& x, const py::object& labels,
+             bool covariances) {
+            constexpr const char* fn = "sampo.riemann.Pipeline.fit";
+            const auto xs = matrices_arg(x, fn, covariances ? "covs" : "trials");
+            const auto ls = labels_arg(labels, fn, "labels");
+            rm::PipelineOptions o = self.options;
+            self.fitted = run_interruptible([&](const CancellationFlag* flag) {
+              o.mean.cancel = flag;  // the class means and the tangent-space reference
+              rm::Pipeline fitted(o);
+              if (covariances)
+                fitted.fit_covariances(xs, ls);
+              else
+                fitted.fit(xs, ls);
+              return std::optional<rm::Pipeline>(std::move(fitted));
+            });
+          },
+          py::arg("x"), py::arg("labels"), py::arg("covariances") = false,
+          "Fits on raw trials (n, C, T), or on SPD matrices (n, C, C) with covariances=True. "
+          "GIL released; Ctrl-C raises KeyboardInterrupt and leaves the previous fit.")
+      .def(
+          "predict",
+          [int_array](const PipelineModel& self, const py::object& x, bool covariances) {
+            const auto xs = matrices_arg(x, "sampo.riemann.Pipeline.predict",
+                                         covariances ? "covs" : "trials");
+            const rm::Pipeline& model = self.model("predict");
+            std::vector<int> out;
+            {
+              py::gil_scoped_release release;
+              out = covariances ? model.predict_covariances(xs) : model.predict(xs);
+            }
+            return int_array(out);
+          },
+          py::arg("x"), py::arg("covariances") = false)
+      .def(
+          "scores",
+          [](const PipelineModel& self, const py::object& x, bool covariances) {
+            const auto xs = matrices_arg(x, "sampo.riemann.Pipeline.scores",
+                                         covariances ? "covs" : "trials");
+            const rm::Pipeline& model = self.model("scores");
+            py::gil_scoped_release release;
+            return covariances ? model.scores_covariances(xs) : model.scores(xs);
+          },
+          py::arg("x"), py::arg("covariances") = false,
+          "(n, K) class scores, column k for classes[k]: (Fg)MDM's softmax(-d^2), the "
+          "LR / SVM decision values otherwise (two classes: -s, s).")
+      .def(
+          "features",
+          [](const PipelineModel& self, const py::object& trials) {
+            const auto xs = matrices_arg(trials, "sampo.riemann.Pipeline.features", "trials");
+            std::vector<Eigen::MatrixXd> out;
+            {
+              py::gil_scoped_release release;
+              out = rm::Pipeline(self.options).features(xs);
+            }
+            return to_array(out);
+          },
+          py::arg("trials"), "The covariance (or ACM) matrix of every trial (n, C', C').")
+      .def_property_readonly("kind",
+                             [](const PipelineModel& self) {
+                               return std::string(rm::to_string(self.options.kind));
+                             })
+      .def_property_readonly("fitted", [](const PipelineModel& self) { return self.fitted.has_value(); })
+      .def_property_readonly("classes",
+                             [int_array](const PipelineModel& self) {
+                               return int_array(self.model("classes").classes());
+                             })
+      .def_property_readonly("reference",
+                             [](const PipelineModel& self) {
+                               return Eigen::MatrixXd(self.model("reference").reference());
+                             },
+                             "The tangent-space reference (ts-* and fgmdm; empty otherwise).")
+      .def_property_readonly("classifier_run", [](const PipelineModel& self) {
+        return self.model("classifier_run").classifier_run();
       });
 
   m.def("cross_validate",

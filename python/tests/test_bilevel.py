@@ -159,7 +159,7 @@ def test_every_solver_runs_on_the_numpy_problem_and_decreases_phi():
     np.testing.assert_array_equal(a.x, c.x)
     assert "aid-cg" in B.solver_names()
     # The keyword tables of the binding list the library's own settings, in its order (the
-    # binding keeps its own copy of each Options struct's fields: this catches a drift).
+    # binding reads them from the library's table, sampo::bilevel::settings_of).
     from sampo._sampo import bilevel as _b
     for name in B.solver_names():
         assert list(_b._solver_defaults(name)) == B.solver_settings(name), name

@@ -1,5 +1,5 @@
-"""sampo.knots.fit on Python callables: values, derivatives and integrals against closed forms;
-options and errors; exceptions from the callable."""
+"""sampo.knots.fit on Python callables and muParser formulas: values, derivatives and integrals
+against closed forms; options and errors; exceptions from the callable; Ctrl-C."""
 import math
 
 import numpy as np
@@ -123,3 +123,78 @@ def test_keyboard_interrupt_in_f_stops_the_fit():
 def test_f_returning_a_non_number_is_a_type_error():
     with pytest.raises(TypeError, match="str"):
         sampo.knots.fit(lambda x: "one", 0.0, 1.0)
+
+
+# --- formulas (sampo::knots::Expression): evaluated in C++, GIL released, threads allowed ---
+
+def test_a_formula_gives_the_same_fit_as_the_equivalent_callable():
+    f = lambda x: math.sin(x) * math.exp(-x)  # noqa: E731
+    by_callable = sampo.knots.fit(f, 0.0, 10.0, rtol=1e-10, atol=1e-3)
+    by_text = sampo.knots.fit("sin(x)*exp(-x)", 0.0, 10.0, rtol=1e-10, atol=1e-3)
+    by_object = sampo.knots.fit(sampo.knots.Expression("sin(x)*exp(-x)"), 0.0, 10.0,
+                                rtol=1e-10, atol=1e-3)
+    # muParser and Python's math call the same libm sin and exp and multiply once: the same
+    # values, hence the same knots, bit for bit.
+    np.testing.assert_array_equal(by_text.x, by_callable.x)
+    np.testing.assert_array_equal(by_text.y, by_callable.y)
+    np.testing.assert_array_equal(by_object.y, by_callable.y)
+    assert by_text.run.converged
+
+
+def test_a_formula_fit_does_not_depend_on_threads():
+    one = sampo.knots.fit("exp(-x^2)*cos(40*x)", -3.0, 3.0, rtol=1e-9, atol=1e-3, threads=1)
+    two = sampo.knots.fit("exp(-x^2)*cos(40*x)", -3.0, 3.0, rtol=1e-9, atol=1e-3, threads=2)
+    np.testing.assert_array_equal(one.x, two.x)
+    np.testing.assert_array_equal(one.y, two.y)
+    assert one.error_estimate == two.error_estimate
+
+
+def test_expression_objects_evaluate_on_arrays_and_pickle():
+    import pickle
+
+    e = sampo.knots.Expression("x < 1 ? x : 2 - x")
+    assert e.text == "x < 1 ? x : 2 - x"
+    assert repr(e) == "Expression('x < 1 ? x : 2 - x')"
+    x = np.linspace(0.0, 2.0, 9).reshape(3, 3)
+    np.testing.assert_array_equal(e(x), np.where(x < 1, x, 2 - x))  # exact: one subtraction
+    assert e(1.5) == 0.5
+    assert sampo.knots.Expression("_pi")(0.0) == math.pi  # the nearest double, not muParser's
+    assert pickle.loads(pickle.dumps(e))(0.25) == 0.25
+
+
+def test_a_bad_formula_is_a_value_error_naming_the_position():
+    with pytest.raises(ValueError, match=r"'expression' = 'sin\(x': Missing parenthesis "
+                                         r"\(at position 6\)"):
+        sampo.knots.Expression("sin(x")
+    with pytest.raises(ValueError, match=r"Unexpected token \"y\" found at position 4"):
+        sampo.knots.fit("sin(y)", 0.0, 1.0)
+    with pytest.raises(ValueError, match="non-finite value at x = 0.5"):
+        sampo.knots.fit("1/(x-0.5)", 0.0, 1.0)
+
+
+def test_threads_apply_to_formulas_only_and_f_must_be_callable():
+    with pytest.raises(ValueError, match="'threads' = 2"):
+        sampo.knots.fit(gauss, 0.0, 1.0, threads=2)
+    with pytest.raises(TypeError, match="'f' is a float"):
+        sampo.knots.fit(1.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="threads"):
+        sampo.knots.fit("x", 0.0, 1.0, threads=-1)
+    assert "threads: int = 1" in sampo.knots.fit.__doc__
+
+
+def test_ctrl_c_cancels_a_formula_fit():
+    import os
+    import signal
+    import threading
+    import time
+
+    # sin(1e4 x) on [0, 100] to rtol 1e-13: millions of knots, many seconds; the budget bounds
+    # the memory if the cancellation were missed.
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        sampo.knots.fit("sin(1e4*x)", 0.0, 100.0, rtol=1e-13, max_knots=20_000_000)
+    timer.join()
+    assert time.perf_counter() - start < 10.0  # stopped at the next pass
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

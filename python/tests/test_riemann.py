@@ -287,3 +287,39 @@ def test_mdm_bad_input():
         R.Mdm().fit(x, y.astype(float))
     with pytest.raises(ValueError):
         R.Mdm().predict(x)  # not fitted
+
+
+def test_ctrl_c_stops_mdm_fit_and_keeps_the_previous_fit():
+    import os
+    import signal
+    import threading
+    import time
+
+    xs = spd_stack(300, 12, seed=6)
+    labels = np.repeat([0, 1], 150)
+    m = sampo.riemann.Mdm(tolerance=1e-300, max_iterations=10**9)
+    small = sampo.riemann.Mdm()
+    small.fit(xs[:4], [0, 0, 1, 1])
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        # tolerance 1e-300: each class mean iterates until stopped (~13000 passes).
+        m.fit(xs, labels)
+    timer.join()
+    assert time.perf_counter() - start < 10.0  # stopped at the next pass of the mean
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with pytest.raises(ValueError, match="not fitted"):  # the interrupted fit left nothing
+        m.predict(xs[:2])
+    # The scikit-learn estimator wraps the same fit.
+    est = sampo.riemann.MDM(tolerance=1e-300, max_iterations=10**9)
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        est.fit(xs, labels)
+    timer.join()
+    assert not hasattr(est, "classes_")
+    # An ordinary fit is unchanged: the same means as before the Ctrl-C support.
+    again = sampo.riemann.Mdm()
+    again.fit(xs[:4], [0, 0, 1, 1])
+    np.testing.assert_array_equal(again.means, small.means)

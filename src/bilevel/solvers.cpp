@@ -640,50 +640,13 @@ BilevelResult f2sa(const Problem& problem, const Vec& x0, const Vec& y0, const F
 
 namespace {
 
-using Field = std::variant<double*, std::size_t*, bool*>;
+using Field = decltype(SolverSetting::field);
 
 struct AnySolver {
   std::variant<BorepOptions, AidCgOptions, ItdOptions, StocBioOptions, TtsaOptions, SobaOptions,
                MaSobaOptions, F2saOptions>
       options;
 };
-
-std::vector<std::pair<std::string, Field>> fields_of(BorepOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"aux_step", &o.aux_step},
-          {"momentum", &o.momentum}, {"period", &o.period}, {"lower_steps", &o.lower_steps},
-          {"refine_epochs", &o.refine_epochs}, {"refine_steps", &o.refine_steps},
-          {"aux_radius", &o.aux_radius}};
-}
-std::vector<std::pair<std::string, Field>> fields_of(AidCgOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_steps", &o.inner_steps},
-          {"cg_iterations", &o.cg_iterations}, {"cg_tolerance", &o.cg_tolerance},
-          {"warm_start", &o.warm_start}};
-}
-std::vector<std::pair<std::string, Field>> fields_of(ItdOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_steps", &o.inner_steps},
-          {"warm_start", &o.warm_start}};
-}
-std::vector<std::pair<std::string, Field>> fields_of(StocBioOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_steps", &o.inner_steps},
-          {"neumann_terms", &o.neumann_terms}, {"neumann_step", &o.neumann_step}};
-}
-std::vector<std::pair<std::string, Field>> fields_of(TtsaOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_decay", &o.inner_decay},
-          {"outer_decay", &o.outer_decay}, {"neumann_terms", &o.neumann_terms},
-          {"neumann_step", &o.neumann_step}};
-}
-std::vector<std::pair<std::string, Field>> fields_of(SobaOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_decay", &o.inner_decay},
-          {"outer_decay", &o.outer_decay}};
-}
-std::vector<std::pair<std::string, Field>> fields_of(MaSobaOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"momentum", &o.momentum}};
-}
-std::vector<std::pair<std::string, Field>> fields_of(F2saOptions& o) {
-  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_steps", &o.inner_steps},
-          {"lambda_start", &o.lambda_start}, {"lambda_growth", &o.lambda_growth},
-          {"lambda_max", &o.lambda_max}};
-}
 
 AnySolver make_solver(std::string_view name) {
   constexpr const char* fn = "sampo::bilevel::solve";
@@ -731,6 +694,43 @@ void set_field(const Field& field, std::string_view setting, std::string_view va
 
 }  // namespace
 
+std::vector<SolverSetting> settings_of(BorepOptions& o) {
+  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"aux_step", &o.aux_step},
+          {"momentum", &o.momentum}, {"period", &o.period}, {"lower_steps", &o.lower_steps},
+          {"refine_epochs", &o.refine_epochs}, {"refine_steps", &o.refine_steps},
+          {"aux_radius", &o.aux_radius}};
+}
+std::vector<SolverSetting> settings_of(AidCgOptions& o) {
+  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_steps", &o.inner_steps},
+          {"cg_iterations", &o.cg_iterations}, {"cg_tolerance", &o.cg_tolerance},
+          {"warm_start", &o.warm_start}};
+}
+std::vector<SolverSetting> settings_of(ItdOptions& o) {
+  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_steps", &o.inner_steps},
+          {"warm_start", &o.warm_start}};
+}
+std::vector<SolverSetting> settings_of(StocBioOptions& o) {
+  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_steps", &o.inner_steps},
+          {"neumann_terms", &o.neumann_terms}, {"neumann_step", &o.neumann_step}};
+}
+std::vector<SolverSetting> settings_of(TtsaOptions& o) {
+  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_decay", &o.inner_decay},
+          {"outer_decay", &o.outer_decay}, {"neumann_terms", &o.neumann_terms},
+          {"neumann_step", &o.neumann_step}};
+}
+std::vector<SolverSetting> settings_of(SobaOptions& o) {
+  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_decay", &o.inner_decay},
+          {"outer_decay", &o.outer_decay}};
+}
+std::vector<SolverSetting> settings_of(MaSobaOptions& o) {
+  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"momentum", &o.momentum}};
+}
+std::vector<SolverSetting> settings_of(F2saOptions& o) {
+  return {{"outer_step", &o.outer_step}, {"inner_step", &o.inner_step}, {"inner_steps", &o.inner_steps},
+          {"lambda_start", &o.lambda_start}, {"lambda_growth", &o.lambda_growth},
+          {"lambda_max", &o.lambda_max}};
+}
+
 const std::vector<std::string>& solver_names() {
   static const std::vector<std::string> names{"borep", "aid-cg", "itd", "stocbio",
                                               "ttsa",  "soba",   "ma-soba", "f2sa"};
@@ -741,7 +741,7 @@ std::vector<std::string> solver_settings(std::string_view solver) {
   AnySolver s = make_solver(solver);
   std::vector<std::string> keys;
   std::visit([&](auto& o) {
-    for (auto& [k, f] : fields_of(o)) keys.push_back(k);
+    for (const SolverSetting& setting : settings_of(o)) keys.emplace_back(setting.name);
   }, s.options);
   return keys;
 }
@@ -752,25 +752,25 @@ BilevelResult solve(const Problem& problem, const Vec& x0, const Vec& y0, std::s
   AnySolver s = make_solver(solver);
   return std::visit([&](auto& o) -> BilevelResult {
     static_cast<SolverOptions&>(o) = common;
-    const auto fields = fields_of(o);
+    const auto fields = settings_of(o);
     for (const std::string& setting : settings) {
       const auto eq = setting.find('=');
       if (eq == std::string::npos || eq == 0)
         throw_invalid_argument(fn, "setting", setting, "expected key=value");
       const std::string_view key = std::string_view(setting).substr(0, eq);
       const auto it = std::find_if(fields.begin(), fields.end(),
-                                   [&](const auto& kv) { return kv.first == key; });
+                                   [&](const SolverSetting& f) { return f.name == key; });
       if (it == fields.end()) {
         std::string what = "unknown key for solver ";
         what.append(solver);
         what.append("; its keys: ");
         for (std::size_t i = 0; i < fields.size(); ++i) {
           if (i > 0) what.append(", ");
-          what.append(fields[i].first);
+          what.append(fields[i].name);
         }
         throw_invalid_argument(fn, "setting", setting, what);
       }
-      set_field(it->second, setting, std::string_view(setting).substr(eq + 1));
+      set_field(it->field, setting, std::string_view(setting).substr(eq + 1));
     }
     using O = std::decay_t<decltype(o)>;
     if constexpr (std::is_same_v<O, BorepOptions>) return borep(problem, x0, y0, o);

@@ -46,6 +46,7 @@ TestLog gaussian_limit_state_log(const GaussianLimitStateOptions& options) {
   if (options.sampling == GaussianSampling::mixture) schema.controls = {"mixture"};
   TestLogBuilder b(schema);
   for (std::size_t i = 0; i < options.tests; ++i) {
+    if (options.cancel && i % 1024 == 0 && options.cancel->cancelled()) break;
     parallel::RandomStream rs(options.seed, 0, i);
     // Only t = aᵀx/‖a‖ matters; it is drawn from the d coordinates so that the log is the one a
     // d-dimensional simulation would give.

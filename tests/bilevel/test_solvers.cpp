@@ -1,9 +1,11 @@
 // Solvers on problems written here (independent of the built-in ones): a small quadratic with
 // closed forms, a finite-sum version of it, a cosh upper level (unbounded smoothness) and a
 // lower level that is not strongly convex.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <sampo/bilevel/solvers.hpp>
@@ -542,4 +544,35 @@ TEST_CASE("solve by name applies the settings to the solver's own options", "[so
   const auto direct = aid_cg(p, x0, y0, o);
   CHECK(by_name.x == direct.x);
   CHECK(by_name.solver == "aid-cg");
+}
+
+TEST_CASE("settings_of: the table solve() and the Python keywords share", "[solvers]") {
+  // Its keys are solver_settings' (one table), and its pointers reach the struct's fields.
+  AidCgOptions a;
+  const std::vector<SolverSetting> table = settings_of(a);
+  std::vector<std::string> keys;
+  for (const SolverSetting& s : table) keys.emplace_back(s.name);
+  CHECK(keys == solver_settings("aid-cg"));
+  *std::get<double*>(table[0].field) = 0.25;     // outer_step
+  *std::get<std::size_t*>(table[2].field) = 7;   // inner_steps
+  *std::get<bool*>(table[5].field) = false;      // warm_start
+  CHECK(a.outer_step == 0.25);
+  CHECK(a.inner_steps == 7);
+  CHECK(!a.warm_start);
+  // Every solver's table has its solver_settings() keys, in order, and no key twice.
+  const auto check = [](auto options, const char* name) {
+    std::vector<std::string> k;
+    for (const SolverSetting& s : settings_of(options)) k.emplace_back(s.name);
+    CHECK(k == solver_settings(name));
+    std::vector<std::string> sorted = k;
+    std::sort(sorted.begin(), sorted.end());
+    CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
+  };
+  check(BorepOptions{}, "borep");
+  check(ItdOptions{}, "itd");
+  check(StocBioOptions{}, "stocbio");
+  check(TtsaOptions{}, "ttsa");
+  check(SobaOptions{}, "soba");
+  check(MaSobaOptions{}, "ma-soba");
+  check(F2saOptions{}, "f2sa");
 }

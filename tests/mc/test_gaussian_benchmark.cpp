@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "sampo/core/cancellation.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/mc/control_variates.hpp"
 #include "sampo/mc/importance_sampling.hpp"
@@ -54,4 +55,18 @@ TEST_CASE("gaussian_limit_state_log: every sampling is unbiased", "[mc][gaussian
   SAMPO_REQUIRE_THROWS_WITH(gaussian_limit_state_log(bad), sampo::invalid_argument, "options.alpha");
   SAMPO_REQUIRE_THROWS_WITH(gaussian_sampling_from_string("uniform"), sampo::invalid_argument,
                             "'name' = uniform");
+}
+
+TEST_CASE("gaussian_limit_state_log: a raised flag keeps the tests drawn so far",
+          "[mc][gaussian_benchmark]") {
+  GaussianLimitStateOptions o;
+  o.tests = 5000;
+  const TestLog full = gaussian_limit_state_log(o);
+  CancellationFlag stop;
+  o.cancel = &stop;
+  CHECK(gaussian_limit_state_log(o) == full);  // an unraised flag changes nothing
+  stop.cancel();
+  CHECK(gaussian_limit_state_log(o).tests() == 0);  // polled before the first test
+  // (Raised midway, the log is the prefix drawn so far: each test is a pure function of
+  // (seed, i), and the loop only stops early; the Python Ctrl-C test exercises it.)
 }

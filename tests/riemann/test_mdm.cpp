@@ -55,6 +55,18 @@ TEST_CASE("MDM: class means, nearest mean, softmax of -d^2", "[riemann][mdm]") {
   Mdm mle(le);
   mle.fit(covs, y);
   CHECK(mle.means()[0] == mean_logeuclid(c2));
+  CHECK(mle.options().metric == Metric::log_euclid);  // the settings, as given
+
+  // A raised cancellation flag stops each class mean at its first pass: user_stopped runs
+  // (the Python binding turns this into KeyboardInterrupt).
+  sampo::CancellationFlag stop;
+  stop.cancel();
+  MdmOptions stopped;
+  stopped.mean.cancel = &stop;
+  Mdm mstop(stopped);
+  mstop.fit(covs, y);
+  for (const sampo::Run& run : mstop.mean_runs())
+    CHECK(run.termination == sampo::Termination::user_stopped);
 
   Mdm unfitted;
   SAMPO_REQUIRE_THROWS_WITH(unfitted.predict(covs), invalid_argument, "not fitted");

@@ -28,6 +28,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "sampo/bilevel/oracles.hpp"
@@ -230,6 +231,25 @@ struct F2saOptions : SolverOptions {
                                     const Eigen::VectorXd& y0, const MaSobaOptions& options = {});
 [[nodiscard]] BilevelResult f2sa(const Problem& problem, const Eigen::VectorXd& x0,
                                  const Eigen::VectorXd& y0, const F2saOptions& options = {});
+
+/// One settable field of a solver's own Options: its key (the field's name, "outer_step") and a
+/// pointer into the struct (a number, a count or a flag). What solve() sets from "key=value",
+/// and what a binding sets from its keywords (the Python package), from one table.
+struct SolverSetting {
+  const char* name;                                  ///< the key; a string literal
+  std::variant<double*, std::size_t*, bool*> field;  ///< the field of the Options given
+};
+
+/// The own fields of a solver's Options (not SolverOptions' shared ones), in the order of the
+/// struct: the keys of solve() and solver_settings(). The pointers point into @p options.
+[[nodiscard]] std::vector<SolverSetting> settings_of(BorepOptions& options);
+[[nodiscard]] std::vector<SolverSetting> settings_of(AidCgOptions& options);
+[[nodiscard]] std::vector<SolverSetting> settings_of(ItdOptions& options);
+[[nodiscard]] std::vector<SolverSetting> settings_of(StocBioOptions& options);
+[[nodiscard]] std::vector<SolverSetting> settings_of(TtsaOptions& options);
+[[nodiscard]] std::vector<SolverSetting> settings_of(SobaOptions& options);
+[[nodiscard]] std::vector<SolverSetting> settings_of(MaSobaOptions& options);
+[[nodiscard]] std::vector<SolverSetting> settings_of(F2saOptions& options);
 
 /// The solver names solve() knows: borep, aid-cg, itd, stocbio, ttsa, soba, ma-soba, f2sa.
 [[nodiscard]] const std::vector<std::string>& solver_names();

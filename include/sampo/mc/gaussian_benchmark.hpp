@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "sampo/core/cancellation.hpp"
 #include "sampo/mc/test_log.hpp"
 
 namespace sampo {
@@ -40,6 +41,9 @@ struct GaussianLimitStateOptions {
   double alpha = 0.1;         ///< mixture: weight of the naturalistic component, in (0, 1)
   /// Advanced by one per test drawn (may be null; not owned). Never changes the log.
   sampo::Progress* progress = nullptr;
+  /// Polled every 1024 tests: once raised, the log holds the tests drawn so far (a prefix of
+  /// the full log, tests() < options.tests). Not owned; null: never cancelled.
+  const CancellationFlag* cancel = nullptr;
   /// @throw sampo::invalid_argument naming the field.
   void validate() const;
 };

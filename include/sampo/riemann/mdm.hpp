@@ -43,6 +43,8 @@ class Mdm {
   [[nodiscard]] Eigen::MatrixXd predict_proba(const std::vector<Eigen::MatrixXd>& covs) const;
 
   [[nodiscard]] const std::vector<int>& classes() const noexcept { return classes_; }
+  /// The settings given at construction.
+  [[nodiscard]] const MdmOptions& options() const noexcept { return options_; }
   [[nodiscard]] const std::vector<Eigen::MatrixXd>& means() const noexcept { return means_; }
   /// How each class mean was obtained (iterations, convergence).
   [[nodiscard]] const std::vector<sampo::Run>& mean_runs() const noexcept { return runs_; }
