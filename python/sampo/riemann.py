@@ -110,18 +110,22 @@ class TangentSpace(TransformerMixin, BaseEstimator):
     ``metric={"mean": metric, "map": "riemann"}``; the map is the affine-invariant log map
     with the upper-triangle vectorization, off-diagonal entries times sqrt(2)).
 
+    ``step_rule``: the Riemannian mean's step, 'secant' (default, fewer passes) or
+    'pyriemann' (pyRiemann's numbers to rounding).
+
     Attributes after fit: ``reference_`` (C, C), ``mean_run_`` (a sampo.Run).
     """
 
     def __init__(self, metric="riemann", tolerance=_D["tolerance"],
-                 max_iterations=_D["max_iterations"]):
+                 max_iterations=_D["max_iterations"], step_rule=_D["step_rule"]):
         self.metric = metric
         self.tolerance = tolerance
         self.max_iterations = max_iterations
+        self.step_rule = step_rule
 
     def fit(self, X, y=None, sample_weight=None):
         r = mean(X, self.metric, weights=sample_weight, tolerance=self.tolerance,
-                 max_iterations=int(self.max_iterations))
+                 max_iterations=int(self.max_iterations), step_rule=self.step_rule)
         self.reference_ = r.mean
         self.mean_run_ = r.run
         return self
@@ -138,22 +142,25 @@ class TangentSpace(TransformerMixin, BaseEstimator):
 class MDM(ClassifierMixin, BaseEstimator):
     """Minimum distance to mean, as pyRiemann's ``MDM``: one mean per class under ``metric``
     ('riemann', 'logeuclid', 'euclid'); predict gives the class of the nearest mean,
-    predict_proba softmax(-d^2). Labels may be of any type numpy.unique sorts.
+    predict_proba softmax(-d^2). Labels may be of any type numpy.unique sorts. ``step_rule``:
+    the Riemannian means' step, 'secant' (default) or 'pyriemann' (pyRiemann's numbers to
+    rounding).
 
     Attributes after fit: ``classes_``, ``covmeans_`` (K, C, C), ``mean_runs_`` (one
     sampo.Run per class).
     """
 
     def __init__(self, metric="riemann", tolerance=_D["tolerance"],
-                 max_iterations=_D["max_iterations"]):
+                 max_iterations=_D["max_iterations"], step_rule=_D["step_rule"]):
         self.metric = metric
         self.tolerance = tolerance
         self.max_iterations = max_iterations
+        self.step_rule = step_rule
 
     def fit(self, X, y):
         classes, index = np.unique(np.asarray(y), return_inverse=True)
         model = Mdm(self.metric, tolerance=self.tolerance,
-                    max_iterations=int(self.max_iterations))
+                    max_iterations=int(self.max_iterations), step_rule=self.step_rule)
         model.fit(X, index.astype(np.int64))
         self._mdm = model
         self.classes_ = classes
@@ -183,13 +190,16 @@ class FGDA(TransformerMixin, BaseEstimator):
     Attributes after fit: ``reference_`` (C, C), ``projection_`` (C (C + 1) / 2, C (C + 1) / 2).
     """
 
-    def __init__(self, tolerance=_D["tolerance"], max_iterations=_D["max_iterations"]):
+    def __init__(self, tolerance=_D["tolerance"], max_iterations=_D["max_iterations"],
+                 step_rule=_D["step_rule"]):
         self.tolerance = tolerance
         self.max_iterations = max_iterations
+        self.step_rule = step_rule
 
     def fit(self, X, y):
         _, index = np.unique(np.asarray(y), return_inverse=True)
-        model = Fgda(tolerance=self.tolerance, max_iterations=int(self.max_iterations))
+        model = Fgda(tolerance=self.tolerance, max_iterations=int(self.max_iterations),
+                     step_rule=self.step_rule)
         model.fit(X, index.astype(np.int64))
         self._fgda = model
         self.reference_ = model.reference
@@ -208,13 +218,16 @@ class FgMDM(ClassifierMixin, BaseEstimator):
     Attributes after fit: ``classes_``.
     """
 
-    def __init__(self, tolerance=_D["tolerance"], max_iterations=_D["max_iterations"]):
+    def __init__(self, tolerance=_D["tolerance"], max_iterations=_D["max_iterations"],
+                 step_rule=_D["step_rule"]):
         self.tolerance = tolerance
         self.max_iterations = max_iterations
+        self.step_rule = step_rule
 
     def fit(self, X, y):
         classes, index = np.unique(np.asarray(y), return_inverse=True)
-        model = FgMdm(tolerance=self.tolerance, max_iterations=int(self.max_iterations))
+        model = FgMdm(tolerance=self.tolerance, max_iterations=int(self.max_iterations),
+                      step_rule=self.step_rule)
         model.fit(X, index.astype(np.int64))
         self._fgmdm = model
         self.classes_ = classes
@@ -247,7 +260,7 @@ class Pipeline(ClassifierMixin, BaseEstimator):
       SVM / MDM (order 1: the same as ts-svm / mdm).
 
     ``estimator`` / ``regularization`` choose the covariance estimator, ``tolerance`` /
-    ``max_iterations`` the Riemannian mean. The numbers are those of
+    ``max_iterations`` / ``step_rule`` the Riemannian mean. The numbers are those of
     ``sampo.riemann.cross_validate`` and ``sampo riemann classify``. Ctrl-C during fit raises
     KeyboardInterrupt.
 
@@ -259,7 +272,7 @@ class Pipeline(ClassifierMixin, BaseEstimator):
                  regularization=_P["regularization"], order=_P["order"], lag=_P["lag"],
                  tolerance=_P["tolerance"], max_iterations=_P["max_iterations"],
                  logistic_c=_P["logistic_c"], svm_c=_P["svm_c"], svm_kernel=_P["svm_kernel"],
-                 svm_gamma=_P["svm_gamma"], covariances=False):
+                 svm_gamma=_P["svm_gamma"], covariances=False, step_rule=_D["step_rule"]):
         self.kind = kind
         self.estimator = estimator
         self.regularization = regularization
@@ -272,13 +285,15 @@ class Pipeline(ClassifierMixin, BaseEstimator):
         self.svm_kernel = svm_kernel
         self.svm_gamma = svm_gamma
         self.covariances = covariances
+        self.step_rule = step_rule
 
     def _model(self):
         return _r._Pipeline(
             self.kind, estimator=self.estimator, regularization=self.regularization,
             order=int(self.order), lag=int(self.lag), tolerance=self.tolerance,
             max_iterations=int(self.max_iterations), logistic_c=self.logistic_c,
-            svm_c=self.svm_c, svm_kernel=self.svm_kernel, svm_gamma=self.svm_gamma)
+            svm_c=self.svm_c, svm_kernel=self.svm_kernel, svm_gamma=self.svm_gamma,
+            step_rule=self.step_rule)
 
     def fit(self, X, y):
         classes, index = np.unique(np.asarray(y), return_inverse=True)

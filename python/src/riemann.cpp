@@ -382,15 +382,15 @@ void bind_riemann(py::module_& m) {
                       "Minimum distance to mean (sampo::riemann::Mdm) on integer labels; "
                       "sampo.riemann.MDM is the scikit-learn estimator around it.");
   mdm.def(py::init([metric_of](const std::string& metric, double tolerance,
-                                std::size_t max_iterations) {
+                                std::size_t max_iterations, const std::string& step_rule) {
              rm::MdmOptions o;
              o.metric = metric_of(metric);
-             o.mean.tolerance = tolerance;
-             o.mean.max_iterations = max_iterations;
+             o.mean = mean_options(tolerance, max_iterations, py::none(), step_rule);
              return rm::Mdm(o);
            }),
            py::arg("metric") = "riemann", py::kw_only(), py::arg("tolerance") = kMean.tolerance,
-           py::arg("max_iterations") = kMean.max_iterations);
+           py::arg("max_iterations") = kMean.max_iterations,
+           py::arg("step_rule") = step_rule_default());
   bind_mdm_methods(mdm, "Mdm");
   // fit with Ctrl-C: the class means run with the GIL released under a cancellation
   // flag (MeanOptions::cancel); a Ctrl-C raises KeyboardInterrupt and keeps the previous fit.
@@ -416,20 +416,16 @@ void bind_riemann(py::module_& m) {
       .def_property_readonly("mean_runs", [](const rm::Mdm& self) { return self.mean_runs(); });
 
   // ---- FgMDM --------------------------------------------------------------------------------
-  const auto mean_options = [](double tolerance, std::size_t max_iterations) {
-    rm::MeanOptions o;
-    o.tolerance = tolerance;
-    o.max_iterations = max_iterations;
-    return o;
-  };
   py::class_<rm::Fgda>(m, "Fgda",
                        "Fisher geodesic discriminant filtering (sampo::riemann::Fgda): tangent "
                        "space at the Riemannian mean, shrinkage-LDA projection, back to SPD.")
-      .def(py::init([mean_options](double tolerance, std::size_t max_iterations) {
-             return rm::Fgda(mean_options(tolerance, max_iterations));
+      .def(py::init([](double tolerance, std::size_t max_iterations,
+                       const std::string& step_rule) {
+             return rm::Fgda(mean_options(tolerance, max_iterations, py::none(), step_rule));
            }),
            py::kw_only(), py::arg("tolerance") = kMean.tolerance,
-           py::arg("max_iterations") = kMean.max_iterations)
+           py::arg("max_iterations") = kMean.max_iterations,
+           py::arg("step_rule") = step_rule_default())
       .def("fit",
            [](rm::Fgda& self, const py::object& covs, const py::object& labels) {
              const auto ms = matrices_arg(covs, "sampo.riemann.Fgda.fit", "covs");
@@ -454,11 +450,13 @@ void bind_riemann(py::module_& m) {
   py::class_<rm::FgMdm> fgmdm(m, "FgMdm",
                         "FgMDM (sampo::riemann::FgMdm): Fgda filtering, then MDM on integer "
                         "labels; sampo.riemann.FgMDM is the scikit-learn estimator around it.");
-  fgmdm.def(py::init([mean_options](double tolerance, std::size_t max_iterations) {
-             return rm::FgMdm(mean_options(tolerance, max_iterations));
+  fgmdm.def(py::init([](double tolerance, std::size_t max_iterations,
+                         const std::string& step_rule) {
+             return rm::FgMdm(mean_options(tolerance, max_iterations, py::none(), step_rule));
            }),
            py::kw_only(), py::arg("tolerance") = kMean.tolerance,
-           py::arg("max_iterations") = kMean.max_iterations);
+           py::arg("max_iterations") = kMean.max_iterations,
+           py::arg("step_rule") = step_rule_default());
   bind_mdm_methods(fgmdm, "FgMdm");
 }
 

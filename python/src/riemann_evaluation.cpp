@@ -26,6 +26,7 @@ struct PipelineArgs {
   std::size_t max_iterations;
   double logistic_c, svm_c, svm_gamma;
   std::string svm_kernel;
+  std::string step_rule{rm::to_string(rm::MeanOptions{}.step_rule)};
 };
 
 rm::PipelineOptions pipeline_options(const PipelineArgs& a) {
@@ -37,6 +38,7 @@ rm::PipelineOptions pipeline_options(const PipelineArgs& a) {
   o.lag = a.lag;
   o.mean.tolerance = a.tolerance;
   o.mean.max_iterations = a.max_iterations;
+  o.mean.step_rule = rm::mean_step_rule_from_string(a.step_rule);
   o.logistic.c = a.logistic_c;
   o.svm.c = a.svm_c;
   o.svm.gamma = a.svm_gamma;
@@ -130,9 +132,11 @@ void bind_riemann_evaluation(py::module_& m) {
       .def(py::init([](const std::string& kind, const std::string& estimator,
                        double regularization, int order, int lag, double tolerance,
                        std::size_t max_iterations, double logistic_c, double svm_c,
-                       const std::string& svm_kernel, double svm_gamma) {
-             const PipelineArgs a{kind, estimator, regularization, order, lag, tolerance,
-                                  max_iterations, logistic_c, svm_c, svm_gamma, svm_kernel};
+                       const std::string& svm_kernel, double svm_gamma,
+                       const std::string& step_rule) {
+             const PipelineArgs a{kind,   estimator,  regularization, order,
+                                  lag,    tolerance,  max_iterations, logistic_c,
+                                  svm_c,  svm_gamma,  svm_kernel,     step_rule};
              PipelineModel model{pipeline_options(a), std::nullopt};
              model.options.validate();
              return model;
@@ -144,7 +148,8 @@ void bind_riemann_evaluation(py::module_& m) {
            py::arg("max_iterations") = p.mean.max_iterations,
            py::arg("logistic_c") = p.logistic.c, py::arg("svm_c") = p.svm.c,
            py::arg("svm_kernel") = std::string(learn::to_string(p.svm.kernel)),
-           py::arg("svm_gamma") = p.svm.gamma)
+           py::arg("svm_gamma") = p.svm.gamma,
+           py::arg("step_rule") = std::string(rm::to_string(p.mean.step_rule)))
       .def(
           "fit",
           [](PipelineModel& self, const py::object& x, const py::object& labels,

@@ -29,7 +29,8 @@ def eeg_like(n_per_class=30, c=4, t=128, seed=0):
 
 def test_params_and_clone():
     m = MDM(metric="logeuclid", max_iterations=7)
-    assert m.get_params() == {"metric": "logeuclid", "tolerance": 1e-8, "max_iterations": 7}
+    assert m.get_params() == {"metric": "logeuclid", "tolerance": 1e-8, "max_iterations": 7,
+                              "step_rule": "secant"}
     m.set_params(metric="riemann")
     assert clone(m).get_params()["metric"] == "riemann"
     a = AugmentedCovariance(order=3, lag=2)
@@ -110,20 +111,27 @@ def test_pyriemann_numbers_when_importable():
         np.testing.assert_allclose(Covariances(name).fit_transform(x),
                                    PyCov(name).fit_transform(x), rtol=1e-12, atol=1e-14)
     covs = PyCov("cov").fit_transform(x)
-    # Geometry on well-conditioned 4 x 4 matrices (cond < 100): n eps cond, far below 1e-10.
-    np.testing.assert_allclose(sampo.riemann.mean(covs).mean, py_mean_riemann(covs),
+    # Geometry on well-conditioned 4 x 4 matrices (cond < 100): n eps cond, far below 1e-10,
+    # with pyRiemann's step rule for the Riemannian means (its iterates to rounding).
+    pyr = "pyriemann"
+    py_mean = py_mean_riemann(covs)
+    np.testing.assert_allclose(sampo.riemann.mean(covs, step_rule=pyr).mean, py_mean,
                                rtol=1e-10, atol=1e-12)
+    # The default secant rule stops at the same ||J|| <= 1e-8: both means lie within their
+    # stopping errors of the exact one (distance <= 11 ||J|| for sampo's, 2 ||J|| for pyRiemann's).
+    assert sampo.riemann.distance(sampo.riemann.mean(covs).mean, py_mean) <= 13e-8
     np.testing.assert_allclose(sampo.riemann.mean_logeuclid(covs), py_mean_logeuclid(covs),
                                rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(sampo.riemann.distances(covs, covs[0]),
                                [py_distance_riemann(c, covs[0]) for c in covs],
                                rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(TangentSpace().fit_transform(covs), PyTS().fit_transform(covs),
-                               rtol=1e-9, atol=1e-10)
-    ours, theirs = MDM().fit(covs, y), PyMDM().fit(covs, y)
+    np.testing.assert_allclose(TangentSpace(step_rule=pyr).fit_transform(covs),
+                               PyTS().fit_transform(covs), rtol=1e-9, atol=1e-10)
+    ours, theirs = MDM(step_rule=pyr).fit(covs, y), PyMDM().fit(covs, y)
     np.testing.assert_allclose(ours.predict_proba(covs), theirs.predict_proba(covs),
                                rtol=1e-9, atol=1e-12)
     np.testing.assert_array_equal(ours.predict(covs), theirs.predict(covs))
+    np.testing.assert_array_equal(MDM().fit(covs, y).predict(covs), theirs.predict(covs))
 
 
 def test_fgda_and_fgmdm_are_the_filter_then_mdm():
@@ -146,7 +154,8 @@ def test_fgda_and_fgmdm_are_the_filter_then_mdm():
     np.testing.assert_array_equal(g.predict(covs), m.predict(filtered))
     np.testing.assert_allclose(g.predict_proba(covs).sum(axis=1), 1.0, rtol=1e-15)
     assert g.score(covs, y) > 0.8
-    assert clone(g).get_params() == {"tolerance": 1e-8, "max_iterations": g.max_iterations}
+    assert clone(g).get_params() == {"tolerance": 1e-8, "max_iterations": g.max_iterations,
+                                     "step_rule": "secant"}
     pipe = make_pipeline(Covariances(), FgMDM())
     scores = cross_val_score(pipe, x, y, cv=StratifiedKFold(3, shuffle=True, random_state=0))
     assert scores.mean() > 0.7
