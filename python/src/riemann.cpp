@@ -66,6 +66,21 @@ rm::MeanResult run_mean(const std::vector<MatrixXd>& xs, rm::Metric metric, rm::
 
 }  // namespace
 
+/// fit with Ctrl-C for the classes built from MeanOptions (Fgda, FgMdm): the means run with
+/// the GIL released on a fresh object whose options carry this call's cancellation flag; a
+/// Ctrl-C raises KeyboardInterrupt and keeps the previous fit. (The flag ends with the call;
+/// every later fit through here replaces the pointer before the means run.)
+template <class C>
+void fit_interruptible(C& self, const std::vector<MatrixXd>& covs, const std::vector<int>& labels) {
+  rm::MeanOptions o = self.mean_options();
+  self = run_interruptible([&](const CancellationFlag* flag) {
+    o.cancel = flag;
+    C fitted(o);
+    fitted.fit(covs, labels);
+    return fitted;
+  });
+}
+
 /// fit / transform / predict / predict_proba / classes of the minimum-distance classifiers
 /// (Mdm, FgMdm): the same methods, the same conversions.
 /// (Mdm binds its own fit, with Ctrl-C.)
@@ -78,10 +93,10 @@ void bind_mdm_methods(py::class_<C>& cls, const std::string& name) {
         [prefix](C& self, const py::object& covs, const py::object& labels) {
           const auto ms = matrices_arg(covs, (prefix + "fit").c_str(), "covs");
           const auto ls = labels_arg(labels, (prefix + "fit").c_str(), "labels");
-          py::gil_scoped_release release;
-          self.fit(ms, ls);
+          fit_interruptible(self, ms, ls);
         },
-        py::arg("covs"), py::arg("labels"));
+        py::arg("covs"), py::arg("labels"),
+        "Fits. GIL released; Ctrl-C raises KeyboardInterrupt (the previous fit is kept).");
   cls.def(
           "transform",
           [prefix](const C& self, const py::object& covs) {
@@ -430,10 +445,11 @@ void bind_riemann(py::module_& m) {
            [](rm::Fgda& self, const py::object& covs, const py::object& labels) {
              const auto ms = matrices_arg(covs, "sampo.riemann.Fgda.fit", "covs");
              const auto ls = labels_arg(labels, "sampo.riemann.Fgda.fit", "labels");
-             py::gil_scoped_release release;
-             self.fit(ms, ls);
+             fit_interruptible(self, ms, ls);
            },
-           py::arg("covs"), py::arg("labels"))
+           py::arg("covs"), py::arg("labels"),
+           "Fits the reference and the projection. GIL released; Ctrl-C raises "
+           "KeyboardInterrupt (the previous fit is kept).")
       .def("transform",
            [](const rm::Fgda& self, const py::object& covs) {
              const auto ms = matrices_arg(covs, "sampo.riemann.Fgda.transform", "covs");

@@ -323,3 +323,27 @@ def test_ctrl_c_stops_mdm_fit_and_keeps_the_previous_fit():
     again = sampo.riemann.Mdm()
     again.fit(xs[:4], [0, 0, 1, 1])
     np.testing.assert_array_equal(again.means, small.means)
+
+
+@pytest.mark.parametrize("cls", ["Fgda", "FgMdm"])
+def test_ctrl_c_stops_fgda_and_fgmdm_fit(cls):
+    import os
+    import signal
+    import threading
+
+    xs = spd_stack(300, 12, seed=7)
+    labels = np.repeat([0, 1], 150)
+    # tolerance 1e-300: the Riemannian mean iterates until stopped.
+    model = getattr(sampo.riemann, cls)(tolerance=1e-300, max_iterations=10**9)
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(xs, labels)
+    timer.join()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # A fit after the interrupted one works and gives the same numbers as a fresh object.
+    ok = getattr(sampo.riemann, cls)()
+    ok.fit(xs[:20], labels[140:160])
+    fresh = getattr(sampo.riemann, cls)()
+    fresh.fit(xs[:20], labels[140:160])
+    np.testing.assert_array_equal(ok.transform(xs[:3]), fresh.transform(xs[:3]))

@@ -34,6 +34,8 @@ class Fgda {
   /// The d x d orthogonal projection P onto the discriminant directions (rank K − 1 for K
   /// classes, when the class means differ).
   [[nodiscard]] const Eigen::MatrixXd& projection() const noexcept { return projection_; }
+  /// The options of the Riemannian mean this filter was built with.
+  [[nodiscard]] const MeanOptions& mean_options() const noexcept { return mean_; }
 
  private:
   MeanOptions mean_;
@@ -54,6 +56,8 @@ class FgMdm {
   [[nodiscard]] Eigen::MatrixXd transform(const std::vector<Eigen::MatrixXd>& covs) const;
   [[nodiscard]] const std::vector<int>& classes() const noexcept { return mdm_.classes(); }
   [[nodiscard]] const Fgda& filter() const noexcept { return fgda_; }
+  /// The options of the Riemannian means (the filter's reference and the class means).
+  [[nodiscard]] const MeanOptions& mean_options() const noexcept { return fgda_.mean_options(); }
 
  private:
   Fgda fgda_;
