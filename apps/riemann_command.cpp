@@ -273,7 +273,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   std::uint64_t fold_seed = 42;  // --fold-seed: deprecated spelling of --seed
   bool grid = false;
   std::string grid_orders = "1,2,3,4,5,6,7,8,9,10", grid_lags = grid_orders, grid_c = "0.5,1,1.5",
-              grid_kernels = "linear,rbf";
+              grid_kernels = "linear,rbf", step_rule(rm::to_string(rm::MeanOptions{}.step_rule));
   const std::string cmd = "sampo riemann classify";
   po::options_description opts("sampo riemann classify options");
   eeg.add_to(opts, cmd);
@@ -293,6 +293,8 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       "grid-kernels", po::value(&grid_kernels)->default_value(grid_kernels),
       "--grid: SVM kernels (linear, rbf)")(
       "folds", sampo::cli::integer(cmd, "--folds", &folds, 2, 10'000), "cross-validation folds")(
+      "step-rule", po::value(&step_rule)->default_value(step_rule),
+      "Riemannian means' step: secant or pyriemann (pyRiemann v0.7's rule)")(
       "fold-seed",
       sampo::cli::integer<std::uint64_t>(cmd, "--fold-seed", &fold_seed, 0,
                                          std::numeric_limits<std::uint64_t>::max()),
@@ -338,6 +340,8 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   po_.kind = sampo::cli::parse_choice(kCmd, "--pipeline", pipeline, rm::pipeline_from_string);
   po_.order = order;
   po_.lag = lag;
+  po_.mean.step_rule =
+      sampo::cli::parse_choice(kCmd, "--step-rule", step_rule, rm::mean_step_rule_from_string);
   rm::GridOptions go;
   go.orders = number_list<int>(grid_orders, "--grid-orders");
   go.lags = number_list<int>(grid_lags, "--grid-lags");
