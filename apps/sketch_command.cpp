@@ -79,9 +79,9 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
       ("p", po::value(&p)->default_value(p), "the lp norm, p >= 1")
       ("kind", po::value(&kind)->default_value(kind), "scores: leverage, root-leverage, lewis or sensitivity")
       ("approx", po::value(&approx)->default_value(approx), "scores --kind leverage: approximate leverage with relative error EPS in (0, 1) (0: exact)")
-      ("scores", po::value(&scores_name)->default_value(scores_name), "sample: sensitivity, lewis, root-leverage, leverage or uniform")
+      ("scores", po::value(&scores_name)->default_value(scores_name), "sample: sensitivity, lewis, root-leverage, leverage, uniform or leverage-sensitivity (p > 2: the two combined)")
       ("rows", po::value(&rows)->default_value(rows), "sample: expected number of rows (<= n)")
-      ("eps", po::value(&eps)->default_value(eps), "sample: target distortion in (0, 1) (matrix Chernoff α; exact guarantee only for p = 2)")
+      ("eps", po::value(&eps)->default_value(eps), "sample: target distortion in (0, 1) (matrix Chernoff α, a guarantee only for p = 2; leverage-sensitivity: the combined bound's α, p > 2)")
       ("indices", po::value(&indices)->default_value(""), "sample: also write the kept row indices (.npy int64 or .csv)")
       ("b", po::value(&b_path)->default_value(""), "regress: the right-hand side b (n entries)")
       ("sample", po::value(&sample_path)->default_value(""), "distortion: the sampled, rescaled rows SA (m x d)")
@@ -153,7 +153,24 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
   } else if (mode == "sample") {
     if ((rows > 0.0) == (eps > 0.0)) sampo::throw_invalid_argument(cmd, "--rows", sampo::format_value(rows), "give exactly one of --rows and --eps");
     const sk::ScoreKind k = sampo::cli::parse_choice(kCmd, "--scores", scores_name, sk::score_kind_from_string);
-    const Eigen::VectorXd s = sk::sampling_scores(a, p, k);
+    if (k == sk::ScoreKind::leverage_sensitivity && eps > 0.0 && !(p > 2.0))
+      sampo::throw_invalid_argument(cmd, "--p", sampo::format_value(p), "must be > 2 for --scores leverage-sensitivity with --eps (the combined bound is for p > 2)");
+    Eigen::VectorXd s;
+    double total_sensitivity = 0.0;
+    Eigen::Index rank = a.cols();
+    if (k == sk::ScoreKind::leverage_sensitivity) {
+      // The sensitivities on --threads (the same bits for any count), and 𝔖 for --eps.
+      sk::SensitivityOptions so;
+      so.threads = global.threads;
+      const auto sens = sk::lp_sensitivities(a, p, so);
+      const auto lev = sampo::linalg::leverage_scores(a);
+      s = sk::leverage_sensitivity_scores(sens.sensitivities, lev.scores);
+      total_sensitivity = sens.total;
+      rank = lev.rank;
+      j["total_sensitivity"] = total_sensitivity;
+    } else {
+      s = sk::sampling_scores(a, p, k);
+    }
     sk::SampleOptions o;
     o.p = p;
     o.seed = global.seed;
@@ -161,6 +178,8 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
       if (rows > static_cast<double>(a.rows()))
         sampo::throw_invalid_argument(cmd, "--rows", sampo::format_value(rows), "must be at most the number of rows of --in");
       o.expected_rows = rows;
+    } else if (k == sk::ScoreKind::leverage_sensitivity) {
+      o.alpha = sk::alpha_for_epsilon_leverage_sensitivity(eps, p, rank, total_sensitivity);
     } else {
       o.alpha = sk::alpha_for_epsilon(eps, 0.1, a.cols());
     }
