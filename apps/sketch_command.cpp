@@ -1,9 +1,11 @@
 // `sampo sketch scores|sample|regress|distortion`: ℓp scores of a tall matrix, ℓp row samples,
 // ℓp regression and the distortion of a sample (sampo::sketch). Matrices are read from .npy
-// or headerless numeric .csv files (--header: the CSV's first line names the columns) or Matrix
-// Market .mtx files (inputs only), and
-// written the same way, chosen by the file extension; every output of one run (--out,
-// --indices, --json) is written inside one io::OutputTransaction: all appear, or none.
+// or headerless numeric .csv files (--header: the CSV's first line names the columns), Matrix
+// Market .mtx files or SciPy sparse .npz files (CSR/CSC, as scipy.sparse.save_npz writes them;
+// inputs only), and written the same way, chosen by the file extension. A sparse input (.mtx,
+// .npz) stays sparse for `scores --kind leverage|lewis --approx EPS` and is densified
+// otherwise. Every output of one run (--out, --indices, --json) is written inside one
+// io::OutputTransaction: all appear, or none.
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdint>
@@ -20,6 +22,7 @@
 #include "sampo/io/json.hpp"
 #include "sampo/io/matrix_market.hpp"
 #include "sampo/io/npy.hpp"
+#include "sampo/io/npz.hpp"
 #include "sampo/linalg/leverage.hpp"
 #include "sampo/sketch.hpp"
 
@@ -32,16 +35,26 @@ bool has_extension(const std::string& path, const char* ext) {
   return std::filesystem::path(path).extension() == ext;
 }
 
+bool sparse_file(const std::string& path) {
+  return has_extension(path, ".mtx") || has_extension(path, ".npz");
+}
+
+Eigen::SparseMatrix<double> read_sparse(const std::string& path) {
+  if (has_extension(path, ".npz")) return sampo::io::read_npz_sparse(path);
+  return sampo::io::read_matrix_market_sparse(path);
+}
+
 Eigen::MatrixXd read_matrix(const std::string& option, const std::string& path, bool header) {
   if (has_extension(path, ".npy")) return sampo::io::read_npy_matrix(path);
   if (has_extension(path, ".mtx")) return sampo::io::read_matrix_market(path);
+  if (has_extension(path, ".npz")) return Eigen::MatrixXd(sampo::io::read_npz_sparse(path));
   if (has_extension(path, ".csv")) {
     sampo::io::CsvOptions o;
     o.header = header;
     o.text_columns = false;
     return sampo::io::read_csv(path, o).data;
   }
-  sampo::throw_invalid_argument(kCmd, option, path, "must end in .npy, .csv or .mtx (Matrix Market)");
+  sampo::throw_invalid_argument(kCmd, option, path, "must end in .npy, .csv, .mtx (Matrix Market) or .npz (SciPy sparse)");
 }
 
 void write_matrix(const std::string& path, const Eigen::MatrixXd& m) {
@@ -53,7 +66,7 @@ void write_matrix(const std::string& path, const Eigen::MatrixXd& m) {
 
 void check_output_name(const std::string& option, const std::string& path) {
   if (!path.empty() && !has_extension(path, ".npy") && !has_extension(path, ".csv"))
-    sampo::throw_invalid_argument(kCmd, option, path, "must end in .npy, .csv or .mtx (Matrix Market)");
+    sampo::throw_invalid_argument(kCmd, option, path, "must end in .npy or .csv (outputs)");
 }
 
 nlohmann::json run_json(const sampo::Run& run) {
@@ -74,14 +87,14 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
   po::options_description desc("sampo sketch options");
   desc.add_options()
       ("mode", po::value(&mode)->required(), "scores, sample, regress or distortion")
-      ("in", po::value(&in)->required(), "the matrix A (n x d, n >= d): .npy, .csv or .mtx (Matrix Market)")
+      ("in", po::value(&in)->required(), "the matrix A (n x d, n >= d): .npy, .csv, .mtx (Matrix Market) or .npz (scipy.sparse.save_npz, CSR/CSC)")
       ("header", po::bool_switch(&header), "CSV inputs have a header line")
       ("p", po::value(&p)->default_value(p), "the lp norm, p >= 1")
       ("kind", po::value(&kind)->default_value(kind), "scores: leverage, root-leverage, lewis or sensitivity")
-      ("approx", po::value(&approx)->default_value(approx), "scores --kind leverage: approximate leverage with relative error EPS in (0, 1) (0: exact)")
-      ("scores", po::value(&scores_name)->default_value(scores_name), "sample: sensitivity, lewis, root-leverage, leverage or uniform")
+      ("approx", po::value(&approx)->default_value(approx), "scores --kind leverage|lewis: approximate leverage (or Lewis weights on approximate leverage, p < 4) with relative error EPS in (0, 1) per leverage step (0: exact); a sparse --in stays sparse")
+      ("scores", po::value(&scores_name)->default_value(scores_name), "sample: sensitivity, lewis, root-leverage, leverage, uniform or leverage-sensitivity (p > 2: the two combined)")
       ("rows", po::value(&rows)->default_value(rows), "sample: expected number of rows (<= n)")
-      ("eps", po::value(&eps)->default_value(eps), "sample: target distortion in (0, 1) (matrix Chernoff α; exact guarantee only for p = 2)")
+      ("eps", po::value(&eps)->default_value(eps), "sample: target distortion in (0, 1) (matrix Chernoff α, a guarantee only for p = 2; leverage-sensitivity: the combined bound's α, p > 2)")
       ("indices", po::value(&indices)->default_value(""), "sample: also write the kept row indices (.npy int64 or .csv)")
       ("b", po::value(&b_path)->default_value(""), "regress: the right-hand side b (n entries)")
       ("sample", po::value(&sample_path)->default_value(""), "distortion: the sampled, rescaled rows SA (m x d)")
@@ -107,13 +120,23 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
   sampo::cli::check_distinct_outputs(cmd, {{"--out", out}, {"--indices", indices}, {"--json", global.json}});
   if (!(p >= 1.0) || !std::isfinite(p)) sampo::throw_invalid_argument(cmd, "--p", sampo::format_value(p), "must be finite and >= 1");
 
-  const Eigen::MatrixXd a = read_matrix("--in", in, header);
+  // A sparse file stays sparse where the library has a sparse route.
+  const bool keep_sparse = mode == "scores" && approx > 0.0 && (kind == "leverage" || kind == "lewis") && sparse_file(in);
+  Eigen::MatrixXd a;
+  Eigen::SparseMatrix<double> a_sparse;
+  if (keep_sparse)
+    a_sparse = read_sparse(in);
+  else
+    a = read_matrix("--in", in, header);
+  const Eigen::Index n_rows = keep_sparse ? a_sparse.rows() : a.rows();
+  const Eigen::Index n_cols = keep_sparse ? a_sparse.cols() : a.cols();
   nlohmann::json j;
   j["command"] = "sketch";
   j["mode"] = mode;
   j["p"] = p;
-  j["rows"] = a.rows();
-  j["cols"] = a.cols();
+  j["rows"] = n_rows;
+  j["cols"] = n_cols;
+  if (keep_sparse) j["nonzeros"] = a_sparse.nonZeros();
   sampo::Run run;
   sampo::io::OutputTransaction outputs;
   if (mode == "scores") {
@@ -122,12 +145,21 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
       sk::ApproxLeverageOptions o;
       o.epsilon = approx;
       o.seed = global.seed;
-      const auto r = sk::approximate_leverage_scores(a, o);
+      const auto r = keep_sparse ? sk::approximate_leverage_scores(a_sparse, o) : sk::approximate_leverage_scores(a, o);
       s = r.scores;
       run = r.run;
       j["ratio_bounds"] = {r.ratio_lower, r.ratio_upper};
+    } else if (kind == "lewis" && approx > 0.0) {
+      sk::ApproxLewisOptions o;
+      o.leverage.epsilon = approx;
+      o.leverage.seed = global.seed;
+      const auto r = keep_sparse ? sk::approximate_lewis_weights(a_sparse, p, o) : sk::approximate_lewis_weights(a, p, o);
+      s = r.weights;
+      run = r.run;
+      j["error_bound"] = r.error_bound;
+      j["failure_probability"] = r.failure_probability;
     } else {
-      if (approx > 0.0) sampo::throw_invalid_argument(cmd, "--approx", sampo::format_value(approx), "applies only to --kind leverage");
+      if (approx > 0.0) sampo::throw_invalid_argument(cmd, "--approx", sampo::format_value(approx), "applies only to --kind leverage or lewis");
       if (kind == "lewis") {
         const auto r = sk::lewis_weights(a, p);
         s = r.weights;
@@ -149,11 +181,28 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
     j["kind"] = kind;
     j["sum"] = s.sum();
     if (!out.empty()) write_matrix(out, s);
-    if (!global.quiet) std::printf("%s scores (p = %g) of a %td x %td matrix: sum %.10g\n", kind.c_str(), p, a.rows(), a.cols(), s.sum());
+    if (!global.quiet) std::printf("%s scores (p = %g) of a %td x %td %smatrix: sum %.10g\n", kind.c_str(), p, n_rows, n_cols, keep_sparse ? "sparse " : "", s.sum());
   } else if (mode == "sample") {
     if ((rows > 0.0) == (eps > 0.0)) sampo::throw_invalid_argument(cmd, "--rows", sampo::format_value(rows), "give exactly one of --rows and --eps");
     const sk::ScoreKind k = sampo::cli::parse_choice(kCmd, "--scores", scores_name, sk::score_kind_from_string);
-    const Eigen::VectorXd s = sk::sampling_scores(a, p, k);
+    if (k == sk::ScoreKind::leverage_sensitivity && eps > 0.0 && !(p > 2.0))
+      sampo::throw_invalid_argument(cmd, "--p", sampo::format_value(p), "must be > 2 for --scores leverage-sensitivity with --eps (the combined bound is for p > 2)");
+    Eigen::VectorXd s;
+    double total_sensitivity = 0.0;
+    Eigen::Index rank = a.cols();
+    if (k == sk::ScoreKind::leverage_sensitivity) {
+      // The sensitivities on --threads (the same bits for any count), and 𝔖 for --eps.
+      sk::SensitivityOptions so;
+      so.threads = global.threads;
+      const auto sens = sk::lp_sensitivities(a, p, so);
+      const auto lev = sampo::linalg::leverage_scores(a);
+      s = sk::leverage_sensitivity_scores(sens.sensitivities, lev.scores);
+      total_sensitivity = sens.total;
+      rank = lev.rank;
+      j["total_sensitivity"] = total_sensitivity;
+    } else {
+      s = sk::sampling_scores(a, p, k);
+    }
     sk::SampleOptions o;
     o.p = p;
     o.seed = global.seed;
@@ -161,6 +210,8 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
       if (rows > static_cast<double>(a.rows()))
         sampo::throw_invalid_argument(cmd, "--rows", sampo::format_value(rows), "must be at most the number of rows of --in");
       o.expected_rows = rows;
+    } else if (k == sk::ScoreKind::leverage_sensitivity) {
+      o.alpha = sk::alpha_for_epsilon_leverage_sensitivity(eps, p, rank, total_sensitivity);
     } else {
       o.alpha = sk::alpha_for_epsilon(eps, 0.1, a.cols());
     }

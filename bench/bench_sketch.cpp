@@ -3,6 +3,9 @@
 //    (linalg::leverage_scores, Gram route) for dense n x d with d = 100 and 500 (1000: see docs/benchmarks.md), and for a
 //    sparse A (10 non-zeros per row) against the exact route on its dense copy;
 //  - ℓp Lewis weights for p = 1 and 3 (counter: fixed-point iterations to 1e-10);
+//  - exact against approximate Lewis weights (each leverage step by CountSketch
+//    m = 4d or 20d, JL k = 32 or 128) on the dense 2·10^5 x 100 matrix, p = 1 and 3
+//    (counters: steps, measured max |log(w̃/w)|);
 //  - exact against approximate ℓp sensitivities (embedding of 10d expected rows), 1 and 2
 //    threads (SensitivityOptions::threads), and p = 1 by GLPK's simplex.
 // Run:  OMP_NUM_THREADS=1 build/bin/bench_sketch   (and OMP_NUM_THREADS=2 for the leverage rows)
@@ -133,6 +136,47 @@ void BM_lewis_weights(benchmark::State& state) {
 }
 BENCHMARK(BM_lewis_weights)->Arg(1)->Arg(3)->Iterations(1)->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+/// Exact Lewis weights of dense(100), cached: the reference of the approximate ones.
+const Eigen::VectorXd& exact_lewis(double p) {
+  static std::map<double, Eigen::VectorXd> cache;
+  auto it = cache.find(p);
+  if (it == cache.end()) it = cache.emplace(p, sk::lewis_weights(dense(100), p).weights).first;
+  return it->second;
+}
+
+/// args: p, approximate (0/1), JL dimension k of each step, CountSketch rows m/d. Dense
+/// 2·10^5 x 100.
+void BM_lewis_exact_vs_approximate(benchmark::State& state) {
+  const double p = static_cast<double>(state.range(0));
+  const bool approx = state.range(1) != 0;
+  const auto& a = dense(100);
+  Eigen::VectorXd w;
+  std::size_t steps = 0;
+  for (auto _ : state) {
+    if (approx) {
+      sk::ApproxLewisOptions o;
+      o.leverage = approx_options(a.cols());
+      o.leverage.jl_dimension = state.range(2);
+      o.leverage.sketch_rows = state.range(3) * a.cols();
+      const auto r = sk::approximate_lewis_weights(a, p, o);
+      steps = r.run.evaluations;
+      w = r.weights;
+    } else {
+      const auto r = sk::lewis_weights(a, p);
+      steps = r.run.evaluations;
+      w = r.weights;
+    }
+    benchmark::DoNotOptimize(w);
+  }
+  state.counters["steps"] = static_cast<double>(steps);
+  if (approx)
+    state.counters["max_log_err"] = (w.array() / exact_lewis(p).array()).log().abs().maxCoeff();
+}
+BENCHMARK(BM_lewis_exact_vs_approximate)->Args({1, 0, 0, 0})->Args({1, 1, 32, 4})
+    ->Args({1, 1, 128, 4})->Args({1, 1, 32, 20})->Args({1, 1, 128, 20})->Args({3, 0, 0, 0})
+    ->Args({3, 1, 32, 4})->Args({3, 1, 128, 4})->Args({3, 1, 32, 20})->Args({3, 1, 128, 20})
+    ->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /// args: p, threads, embedding rows (0 = exact). n = 1000, d = 10 (see docs/benchmarks.md for
 /// why not n = 10^4, d = 20).

@@ -7,7 +7,8 @@
 // geometric grid (ratio 2^{1/4}) at which the median distortion over the seeds is <= ε, fits
 // log m* = a + b log 𝔖 (and, for contrast, against log d), and prints b beside the theory's
 // exponent. At m* it also draws Lewis-weight, root-leverage and uniform samples of the same
-// expected size and reports their median distortion.
+// expected size and reports their median distortion; for p > 2 also the combined leverage +
+// sensitivity scores (sketch::leverage_sensitivity_scores, column lev+sens).
 //
 // The distortion for p ≠ 2 is sketch::distortion's **lower bound** (multi-start ascent and
 // descent), so m* is a lower estimate of the rows truly needed.
@@ -20,7 +21,7 @@
 //   heavy:      Gaussian rows divided by |h_i| + 0.05 (t₁-like row scaling): a few dominant rows.
 //
 // Run:  build/bin/sketch_sample_complexity [--n 600] [--eps 0.5] [--seeds 5] [--dims 2,4,8]
-//       [--threads 0]
+//       [--ps 1,1.5,3] [--threads 0]
 // Rows are solved in parallel (sampo::parallel), so the numbers do not depend on --threads.
 #include <Eigen/Dense>
 #include <algorithm>
@@ -46,6 +47,7 @@ struct Config {
   double eps = 0.5;
   std::size_t seeds = 5;
   std::vector<Eigen::Index> dims{2, 4, 8};
+  std::vector<double> ps{1.0, 1.5, 3.0};
   int threads = 0;
 };
 
@@ -120,6 +122,17 @@ Fit fit(const std::vector<double>& x, const std::vector<double>& y) {
   return f;
 }
 
+std::vector<double> parse_ps(const char* s) {
+  std::vector<double> out;
+  for (const char* c = s; *c;) {
+    char* end = nullptr;
+    out.push_back(std::strtod(c, &end));
+    if (end == c) break;
+    c = *end == ',' ? end + 1 : end;
+  }
+  return out;
+}
+
 std::vector<Eigen::Index> parse_dims(const char* s) {
   std::vector<Eigen::Index> out;
   for (const char* c = s; *c;) {
@@ -141,6 +154,7 @@ int main(int argc, char** argv) {
     else if (k == "--eps") cfg.eps = std::atof(argv[i + 1]);
     else if (k == "--seeds") cfg.seeds = static_cast<std::size_t>(std::atol(argv[i + 1]));
     else if (k == "--dims") cfg.dims = parse_dims(argv[i + 1]);
+    else if (k == "--ps") cfg.ps = parse_ps(argv[i + 1]);
     else if (k == "--threads") cfg.threads = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
@@ -151,14 +165,14 @@ int main(int argc, char** argv) {
   std::printf("# rows needed for median distortion (lower bound) <= %.3g over %zu seeds, n = %ld\n",
               cfg.eps, cfg.seeds, static_cast<long>(cfg.n));
   std::printf("# grid of expected rows: d * 2^(k/4) up to n/2; m* = first grid point reached\n");
-  const double ps[] = {1.0, 1.5, 3.0};
   const char* families[] = {"coordinate", "gaussian", "heavy"};
-  for (double p : ps) {
+  for (double p : cfg.ps) {
     const double theory = p < 2 ? 2.0 / p : 2.0 - 2.0 / p;
+    const bool combined = p > 2.0;  // the leverage + sensitivity scheme is for p > 2
     std::printf("\n## p = %g (theory: rows ~ S^%.3g polylog)\n", p, theory);
-    std::printf("| family | d | S | S^%.3g | m* | m*/d | sens | lewis | root-lev | uniform |\n",
-                theory);
-    std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
+    std::printf("| family | d | S | S^%.3g | m* | m*/d | sens | lewis | root-lev | uniform |%s\n",
+                theory, combined ? " lev+sens |" : "");
+    std::printf("|---|---|---|---|---|---|---|---|---|---|%s\n", combined ? "---|" : "");
     std::vector<double> log_s, log_d, log_m;
     for (const char* family : families) {
       for (Eigen::Index d : cfg.dims) {
@@ -197,11 +211,17 @@ int main(int argc, char** argv) {
           const Eigen::VectorXd sc = k == 0 ? s : sk::sampling_scores(a, p, kinds[k]);
           dist[k] = median_distortion(a, sc, p, m_cmp, cfg);
         }
+        char extra[32] = "";
+        if (combined) {
+          const Eigen::VectorXd ls =
+              sk::leverage_sensitivity_scores(s, sampo::linalg::leverage_scores(a).scores);
+          std::snprintf(extra, sizeof extra, " %.2f |", median_distortion(a, ls, p, m_cmp, cfg));
+        }
         const double total = sens.total;
-        std::printf("| %s | %ld | %.3g | %.3g | %s%.0f | %.3g | %.2f | %.2f | %.2f | %.2f |\n",
+        std::printf("| %s | %ld | %.3g | %.3g | %s%.0f | %.3g | %.2f | %.2f | %.2f | %.2f |%s\n",
                     family, static_cast<long>(d), total, std::pow(total, theory),
                     reached ? "" : ">", m_cmp, m_cmp / static_cast<double>(d), dist[0],
-                    dist[1], dist[2], dist[3]);
+                    dist[1], dist[2], dist[3], extra);
         std::fflush(stdout);
         std::fprintf(stderr, "%s d=%ld p=%g: sensitivities %.1f s, search and comparison %.1f s\n",
                      family, static_cast<long>(d), p, std::chrono::duration<double>(te - ts).count(),

@@ -32,8 +32,8 @@ set(_sampo_pc_modules ${SAMPO_MODULES})
 list(REVERSE _sampo_pc_modules)  # static linking: a module before the modules it uses
 list(TRANSFORM _sampo_pc_modules PREPEND -lsampo_ OUTPUT_VARIABLE _sampo_pc_libs)
 # The module libraries are static: their own dependencies go on the same line.
-foreach(lib IN ITEMS SAMPO_BIOSIG_LIBRARY SAMPO_LIBLINEAR_LIBRARY SAMPO_LIBSVM_LIBRARY
-                    SAMPO_GLPK_LIBRARY SAMPO_MUPARSER_LIBRARY)
+foreach(lib IN ITEMS SAMPO_BIOSIG_LIBRARY SAMPO_ZLIB_LIBRARY SAMPO_LIBLINEAR_LIBRARY
+                    SAMPO_LIBSVM_LIBRARY SAMPO_GLPK_LIBRARY SAMPO_MUPARSER_LIBRARY)
   if(${lib})
     list(APPEND _sampo_pc_libs ${${lib}})
   endif()

@@ -9,5 +9,6 @@
 #include "sampo/io/atomic_file.hpp"
 #include "sampo/io/csv.hpp"
 #include "sampo/io/matrix_market.hpp"
+#include "sampo/io/npz.hpp"
 #include "sampo/io/npy.hpp"
 #include "sampo/io/table.hpp"

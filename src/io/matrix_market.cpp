@@ -28,6 +28,29 @@ struct Triplets {
   std::vector<Eigen::Triplet<double>> entries;
 };
 
+constexpr std::uint64_t kMaxDimension = (std::uint64_t{1} << 31) - 1;
+/// Places a read may allocate whatever the file holds (2^24: 128 MiB of doubles for a dense
+/// read); beyond that, at most kPlacesPerEntry places per stored entry. A coordinate file's
+/// size line is free to declare any size, so without this a 50-byte file could make a reader
+/// allocate gigabytes (found by fuzz/mtx_fuzz.cpp).
+constexpr std::uint64_t kFreePlaces = std::uint64_t{1} << 24;
+constexpr std::uint64_t kPlacesPerEntry = 64;
+
+/// Throws unless @p places (the entries a read allocates) is within the bound above for a file
+/// of @p stored entries; @p remedy says what to do instead.
+void check_allocation(const char* function, const std::filesystem::path& path, const Triplets& t,
+                      std::uint64_t places, const char* what, const char* remedy) {
+  const auto stored = static_cast<std::uint64_t>(t.entries.size());
+  if (places <= kFreePlaces || places / kPlacesPerEntry <= stored) return;
+  std::string w = "declares a ";
+  w.append(std::to_string(t.rows)).append(" x ").append(std::to_string(t.cols))
+      .append(" matrix but stores ").append(std::to_string(stored))
+      .append(" entries: ").append(what).append(" would need ").append(std::to_string(places))
+      .append(" places (more than ").append(std::to_string(kFreePlaces)).append(" and more than ")
+      .append(std::to_string(kPlacesPerEntry)).append(" per stored entry); ").append(remedy);
+  throw_io_error(function, path.string(), w);
+}
+
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -140,11 +163,12 @@ Triplets read_triplets(const std::filesystem::path& path, const char* function) 
   if (!r.next(line)) r.fail("the size line is missing");
   const auto size = words(line);
   Triplets t;
-  // A cap on the dimensions so that a hostile size line cannot request petabytes: the product
-  // must fit an Eigen::Index and stay below 2^40 entries for a dense read.
+  // A cap on each dimension: indices of Eigen::SparseMatrix<double> are int, so at most
+  // 2^31 − 1. What a read may allocate beyond that is bounded by the file's entries
+  // (check_allocation below).
   const auto dim = [&](std::string_view w, const char* what) {
     const auto v = r.integer<std::uint64_t>(w, what);
-    if (v > (std::uint64_t{1} << 31)) r.fail(std::string(what) + " is too large");
+    if (v > std::uint64_t{kMaxDimension}) r.fail(std::string(what) + " is too large");
     return static_cast<Eigen::Index>(v);
   };
   std::uint64_t count = 0;
@@ -222,13 +246,20 @@ Eigen::MatrixXd read_matrix_market(const std::filesystem::path& path) {
   const Triplets t = read_triplets(path, fn);
   if (double(t.rows) * double(t.cols) > double(std::uint64_t{1} << 31))
     throw_io_error(fn, path.string(), "is too large to read as a dense matrix (use read_matrix_market_sparse)");
+  check_allocation(fn, path, t, std::uint64_t(t.rows) * std::uint64_t(t.cols), "a dense read",
+                   "read it with read_matrix_market_sparse");
   Eigen::MatrixXd m = Eigen::MatrixXd::Zero(t.rows, t.cols);
   for (const auto& e : t.entries) m(e.row(), e.col()) += e.value();
   return m;
 }
 
 Eigen::SparseMatrix<double> read_matrix_market_sparse(const std::filesystem::path& path) {
-  const Triplets t = read_triplets(path, "sampo::io::read_matrix_market_sparse");
+  constexpr const char* fn = "sampo::io::read_matrix_market_sparse";
+  const Triplets t = read_triplets(path, fn);
+  // Column-major storage holds one offset per column, and Eigen's setFromTriplets builds a
+  // row-major copy first (one offset per row).
+  check_allocation(fn, path, t, std::uint64_t(t.rows) + std::uint64_t(t.cols) + 2,
+                   "its row and column offsets", "a file may declare at most that many rows and columns");
   Eigen::SparseMatrix<double> m(t.rows, t.cols);
   m.setFromTriplets(t.entries.begin(), t.entries.end());  // duplicates summed
   return m;

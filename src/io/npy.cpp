@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "sampo/core/error.hpp"
 #include "sampo/io/atomic_file.hpp"
@@ -401,6 +402,14 @@ std::size_t NpyArray::size() const noexcept {
   std::size_t n = 1;
   for (std::size_t d : shape) n *= d;
   return n;
+}
+
+NpyArray detail::npy_from_bytes(std::string_view function, const std::filesystem::path& where,
+                                std::string bytes) {
+  Loaded l;
+  l.bytes = std::move(bytes);
+  l.header = parse(function, where, l.bytes);
+  return to_array(l);
 }
 
 NpyArray read_npy(const std::filesystem::path& path) {

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sampo/io/npy.hpp"
+
 namespace sampo::io::detail {
 
 /// Appends the shortest round-trip form of @p x ("0.1", "1e+300", "nan", "inf", "-inf").
@@ -18,6 +20,11 @@ inline void append_double(std::string& out, double x) {
 
 /// Reads a whole file in binary mode. @throw sampo::io_error from @p function naming the file.
 std::string read_file(std::string_view function, const std::filesystem::path& path);
+
+/// The .npy content @p bytes (a file or an archive member) as read_npy would read it; messages
+/// name @p where. @throw sampo::io_error as read_npy.
+NpyArray npy_from_bytes(std::string_view function, const std::filesystem::path& where,
+                        std::string bytes);
 
 /// "'s'" for messages (built with append: GCC 12 warns falsely (-Wrestrict, bug 105329)
 /// about "literal" + std::string temporaries).

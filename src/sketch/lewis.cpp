@@ -6,8 +6,11 @@
 #include <string>
 #include <vector>
 
+#include <type_traits>
+
 #include "common.hpp"
 #include "sampo/core/error.hpp"
+#include "sampo/parallel/random_stream.hpp"
 
 namespace sampo::sketch {
 
@@ -100,6 +103,166 @@ LewisResult lewis_weights(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
   if (p >= 4.0) out.run.message.append(" (p >= 4: damped iteration, a heuristic)");
   out.run.seconds = watch.seconds();
   return out;
+}
+
+void ApproxLewisOptions::validate() const {
+  constexpr std::string_view kFn = "sampo::sketch::ApproxLewisOptions::validate";
+  if (max_iterations == 0) throw_invalid_argument(kFn, "max_iterations", "0", "must be >= 1");
+  leverage.validate();
+}
+
+namespace {
+constexpr std::string_view kApproxLewis = "sampo::sketch::approximate_lewis_weights";
+
+/// max(|log ρ_lo|, |log ρ_hi|) of one approximate leverage result (+inf when a bound is void).
+double log_error(const ApproxLeverageResult& r) {
+  if (!(r.ratio_lower > 0.0) || !std::isfinite(r.ratio_upper))
+    return std::numeric_limits<double>::infinity();
+  return std::max(-std::log(r.ratio_lower), std::log(r.ratio_upper));
+}
+
+template <class Matrix>
+ApproxLewisResult approximate_lewis(const Matrix& a, double p, const ApproxLewisOptions& options) {
+  Stopwatch watch;
+  const Eigen::Index n = a.rows();
+  // Zero rows keep w = 0 and a scaling of 0 (for p < 2, w^{1/2−1/p} would be infinite).
+  std::vector<char> nonzero(static_cast<std::size_t>(n), 0);
+  if constexpr (std::is_same_v<Matrix, Eigen::SparseMatrix<double>>) {
+    for (Eigen::Index j = 0; j < a.outerSize(); ++j)
+      for (typename Matrix::InnerIterator it(a, j); it; ++it)
+        if (it.value() != 0.0) nonzero[static_cast<std::size_t>(it.row())] = 1;
+  } else {
+    for (Eigen::Index i = 0; i < n; ++i)
+      nonzero[static_cast<std::size_t>(i)] = a.row(i).cwiseAbs().maxCoeff() > 0.0 ? 1 : 0;
+  }
+  Eigen::Index n_nonzero = 0;
+  for (char c : nonzero) n_nonzero += c;
+  if (n_nonzero == 0) throw_invalid_argument(kApproxLewis, "a", "a zero matrix", "has rank 0");
+  const auto is_row = [&](Eigen::Index i) { return nonzero[static_cast<std::size_t>(i)] != 0; };
+
+  const double expo = 0.5 - 1.0 / p;
+  const double gamma = std::abs(1.0 - 0.5 * p);
+  // One leverage step at the weights exp(logw): τ̃ of W^{1/2−1/p}A, fresh seed per step.
+  const auto step = [&](const Eigen::VectorXd& logw, std::uint64_t t) {
+    Eigen::VectorXd scale(n);
+    for (Eigen::Index i = 0; i < n; ++i) scale(i) = is_row(i) ? std::exp(expo * logw(i)) : 0.0;
+    ApproxLeverageOptions lo = options.leverage;
+    lo.seed = parallel::RandomStream(options.leverage.seed, 2, t).next_u64();
+    if constexpr (std::is_same_v<Matrix, Eigen::SparseMatrix<double>>) {
+      const Eigen::SparseMatrix<double> scaled = scale.asDiagonal() * a;
+      return approximate_leverage_scores(scaled, lo);
+    } else {
+      const Eigen::MatrixXd scaled = scale.asDiagonal() * a;
+      return approximate_leverage_scores(scaled, lo);
+    }
+  };
+  // log T̃(w)_i = (p/2)((2/p − 1) log w_i + log τ̃_i); τ̃ = 0 (rounding) maps to the smallest normal.
+  const auto log_map = [&](const Eigen::VectorXd& logw, const Eigen::VectorXd& tau) {
+    Eigen::VectorXd lt = Eigen::VectorXd::Zero(n);
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (is_row(i))
+        lt(i) = 0.5 * p * ((2.0 / p - 1.0) * logw(i) +
+                           std::log(std::max(tau(i), std::numeric_limits<double>::min())));
+    return lt;
+  };
+
+  ApproxLewisResult out;
+  // Step 0 at constant weights (a constant scaling leaves τ unchanged): the rank, then
+  // w₀ = rank/n' on the nonzero rows.
+  Eigen::VectorXd logw = Eigen::VectorXd::Zero(n);
+  ApproxLeverageResult lev = step(logw, 0);
+  out.rank = lev.rank;
+  double big_l = log_error(lev);
+  logw.setConstant(std::log(static_cast<double>(out.rank) / static_cast<double>(n_nonzero)));
+  Eigen::VectorXd lt = log_map(logw, lev.scores);
+  std::size_t steps = 1;
+  double change = std::numeric_limits<double>::infinity();
+  out.run.termination = Termination::max_iterations;
+  for (;;) {
+    // Update w ← T̃(w) (β = 1: p < 4).
+    double new_change = 0.0;
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (is_row(i)) new_change = std::max(new_change, std::abs(lt(i) - logw(i)));
+    const double previous_change = change;
+    change = new_change;
+    logw = lt;
+    ++out.run.iterations;
+    if (!std::isfinite(change)) {
+      out.run.termination = Termination::numerical_failure;
+      break;
+    }
+    // Stop when the iteration term is no larger than the noise term: γΔ <= (p/2)L; with an
+    // infinite stated L (a sketch too small for the bound), when the change stops decreasing.
+    // (p = 2: γ = 0, the first update is the answer.)
+    const bool done = gamma == 0.0 || (std::isfinite(big_l) ? gamma * change <= 0.5 * p * big_l
+                                                            : change >= previous_change);
+    if (done) {
+      out.run.termination = Termination::converged;
+      break;
+    }
+    if (steps >= options.max_iterations) break;
+    lev = step(logw, steps);
+    ++steps;
+    big_l = std::max(big_l, log_error(lev));
+    lt = log_map(logw, lev.scores);
+  }
+  out.weights = Eigen::VectorXd::Zero(n);
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (is_row(i)) out.weights(i) = std::exp(logw(i));
+  out.leverage_log_error = big_l;
+  out.last_change = change;
+  out.error_bound = (gamma * change + 0.5 * p * big_l) / (1.0 - gamma);
+  out.failure_probability =
+      std::min(1.0, 2.0 * options.leverage.delta * static_cast<double>(steps));
+  out.run.evaluations = steps;
+  out.run.message = out.run.converged() ? "stated max |log(w~/w)| <= " : "not converged: bound ";
+  out.run.message.append(format_value(out.error_bound))
+      .append(" with probability >= ")
+      .append(format_value(1.0 - out.failure_probability))
+      .append(" (")
+      .append(std::to_string(steps))
+      .append(" approximate leverage steps)");
+  out.run.seconds = watch.seconds();
+  return out;
+}
+
+void check_approx_lewis_p(double p) {
+  detail::check_p(kApproxLewis, "p", p);
+  if (!(p < 4.0))
+    throw_invalid_argument(kApproxLewis, "p", format_value(p),
+                           "must be < 4 (the undamped iteration and its error bound need p < 4; "
+                           "use lewis_weights)");
+}
+}  // namespace
+
+ApproxLewisResult approximate_lewis_weights(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
+                                            const ApproxLewisOptions& options) {
+  detail::check_tall(kApproxLewis, "a", a);
+  check_approx_lewis_p(p);
+  options.validate();
+  return approximate_lewis(a, p, options);
+}
+
+ApproxLewisResult approximate_lewis_weights(const Eigen::SparseMatrix<double>& a, double p,
+                                            const ApproxLewisOptions& options) {
+  if (a.rows() == 0 || a.cols() == 0)
+    throw_invalid_argument(kApproxLewis, "a", "empty", "is empty");
+  if (a.rows() < a.cols()) {
+    std::string shape = std::to_string(a.rows());
+    shape.append(" x ").append(std::to_string(a.cols()));
+    throw_invalid_argument(kApproxLewis, "a", shape,
+                           "must have at least as many rows as columns (n >= d)");
+  }
+  for (Eigen::Index j = 0; j < a.outerSize(); ++j)
+    for (Eigen::SparseMatrix<double>::InnerIterator it(a, j); it; ++it)
+      if (!std::isfinite(it.value())) {
+        std::string where = "a(";
+        where.append(std::to_string(it.row())).append(", ").append(std::to_string(it.col())).append(")");
+        throw_invalid_argument(kApproxLewis, where, format_value(it.value()), "must be finite");
+      }
+  check_approx_lewis_p(p);
+  options.validate();
+  return approximate_lewis(a, p, options);
 }
 
 }  // namespace sampo::sketch

@@ -17,18 +17,20 @@
 
 namespace sampo::sketch {
 namespace {
-void check_scores(std::string_view fn, const Eigen::Ref<const Eigen::VectorXd>& s) {
-  check_nonempty(fn, "scores", static_cast<std::size_t>(s.size()));
+void check_scores(std::string_view fn, const Eigen::Ref<const Eigen::VectorXd>& s,
+                  std::string_view arg = "scores") {
+  check_nonempty(fn, arg, static_cast<std::size_t>(s.size()));
   double total = 0.0;
   for (Eigen::Index i = 0; i < s.size(); ++i) {
     if (!(s(i) >= 0.0) || !std::isfinite(s(i))) {
-      std::string name = "scores(";
+      std::string name(arg);
+      name.append("(");
       name.append(std::to_string(i)).append(")");
       throw_invalid_argument(fn, name, format_value(s(i)), "must be finite and >= 0");
     }
     total += s(i);
   }
-  if (!(total > 0.0)) throw_invalid_argument(fn, "scores", "all zero", "must have a positive entry");
+  if (!(total > 0.0)) throw_invalid_argument(fn, arg, "all zero", "must have a positive entry");
 }
 }  // namespace
 
@@ -39,16 +41,18 @@ std::string_view to_string(ScoreKind kind) noexcept {
     case ScoreKind::root_leverage: return "root-leverage";
     case ScoreKind::leverage: return "leverage";
     case ScoreKind::uniform: return "uniform";
+    case ScoreKind::leverage_sensitivity: return "leverage-sensitivity";
   }
   return "unknown";
 }
 
 ScoreKind score_kind_from_string(std::string_view name) {
   for (ScoreKind k : {ScoreKind::sensitivity, ScoreKind::lewis, ScoreKind::root_leverage,
-                      ScoreKind::leverage, ScoreKind::uniform})
+                      ScoreKind::leverage, ScoreKind::uniform, ScoreKind::leverage_sensitivity})
     if (name == to_string(k)) return k;
-  throw_invalid_argument("sampo::sketch::score_kind_from_string", "name", name,
-                         "must be sensitivity, lewis, root-leverage, leverage or uniform");
+  throw_invalid_argument(
+      "sampo::sketch::score_kind_from_string", "name", name,
+      "must be sensitivity, lewis, root-leverage, leverage, uniform or leverage-sensitivity");
 }
 
 Eigen::VectorXd sampling_scores(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
@@ -63,8 +67,41 @@ Eigen::VectorXd sampling_scores(const Eigen::Ref<const Eigen::MatrixXd>& a, doub
       return root_leverage_scores(linalg::leverage_scores(a).scores.cwiseMin(1.0), p);
     case ScoreKind::leverage: return linalg::leverage_scores(a).scores;
     case ScoreKind::uniform: return Eigen::VectorXd::Ones(a.rows());
+    case ScoreKind::leverage_sensitivity:
+      return leverage_sensitivity_scores(lp_sensitivities(a, p).sensitivities,
+                                         linalg::leverage_scores(a).scores);
   }
   return {};
+}
+
+Eigen::VectorXd leverage_sensitivity_scores(const Eigen::Ref<const Eigen::VectorXd>& sigma,
+                                            const Eigen::Ref<const Eigen::VectorXd>& tau) {
+  constexpr std::string_view kFn = "sampo::sketch::leverage_sensitivity_scores";
+  check_scores(kFn, sigma, "sigma");
+  check_scores(kFn, tau, "tau");
+  if (sigma.size() != tau.size()) {
+    std::string what = "must equal sigma.size() (";
+    what.append(std::to_string(sigma.size())).append(")");
+    throw_invalid_argument(kFn, "tau.size()", std::to_string(tau.size()), what);
+  }
+  return sigma / sigma.sum() + tau / tau.sum();
+}
+
+double alpha_for_epsilon_leverage_sensitivity(double epsilon, double p, Eigen::Index d,
+                                              double total_sensitivity) {
+  constexpr std::string_view kFn = "sampo::sketch::alpha_for_epsilon_leverage_sensitivity";
+  if (!(epsilon > 0.0 && epsilon < 1.0))
+    throw_invalid_argument(kFn, "epsilon", format_value(epsilon), "must be in (0, 1)");
+  if (!(p > 2.0) || !std::isfinite(p))
+    throw_invalid_argument(kFn, "p", format_value(p),
+                           "must be finite and > 2 (the combined bound is for p > 2)");
+  if (d < 1) throw_invalid_argument(kFn, "d", std::to_string(d), "must be >= 1");
+  if (!(total_sensitivity > 0.0) || !std::isfinite(total_sensitivity))
+    throw_invalid_argument(kFn, "total_sensitivity", format_value(total_sensitivity),
+                           "must be finite and > 0");
+  const double m = std::pow(static_cast<double>(d), 2.0 / p) *
+                   std::pow(total_sensitivity, 2.0 - 4.0 / p) / (epsilon * epsilon);
+  return 2.0 / m;
 }
 
 double alpha_for_expected_rows(const Eigen::Ref<const Eigen::VectorXd>& scores, double m) {

@@ -87,3 +87,34 @@ TEST_CASE("Matrix Market: defects are io_errors naming the file and the line", "
   bad("%%MatrixMarket matrix coordinate real general\n2 3 7\n", "more entries than the matrix has places");
   CHECK_THROWS_AS(sampo::io::read_matrix_market(dir / "absent.mtx"), sampo::io_error);
 }
+
+TEST_CASE("Matrix Market: a size line cannot make a read allocate more than the file holds",
+          "[matrix_market]") {
+  // Found by fuzz/mtx_fuzz.cpp: a 50-byte coordinate file declaring 40000 x 40000 (or
+  // 1 x 2·10^9) made the dense (sparse) reader allocate 12.8 GB (8 GB). A read may allocate
+  // 2^24 places freely, and beyond that at most 64 per stored entry.
+  sampo::test::TempDir dir;
+  const auto huge_dense = write(dir, "huge.mtx", "%%MatrixMarket matrix coordinate real general\n40000 40000 1\n1 1 2\n");
+  CHECK_THROWS_WITH(sampo::io::read_matrix_market(huge_dense),
+                    Contains("huge.mtx") && Contains("40000 x 40000") &&
+                        Contains("read_matrix_market_sparse"));
+  const auto s = sampo::io::read_matrix_market_sparse(huge_dense);  // 80002 offsets: allowed
+  CHECK(s.rows() == 40000);
+  CHECK(s.nonZeros() == 1);
+  CHECK(s.coeff(0, 0) == 2.0);
+  const auto wide = write(dir, "wide.mtx", "%%MatrixMarket matrix coordinate real general\n1 2000000000 0\n");
+  CHECK_THROWS_WITH(sampo::io::read_matrix_market_sparse(wide),
+                    Contains("wide.mtx") && Contains("1 x 2000000000") && Contains("stores 0 entries"));
+  CHECK_THROWS_WITH(sampo::io::read_matrix_market(wide), Contains("wide.mtx"));
+  // The largest dimension a sparse matrix's int indices hold, and one more.
+  const auto tall = write(dir, "tall.mtx", "%%MatrixMarket matrix coordinate real general\n2147483647 1 0\n");
+  CHECK_THROWS_WITH(sampo::io::read_matrix_market_sparse(tall), Contains("stores 0 entries"));
+  const auto taller = write(dir, "taller.mtx", "%%MatrixMarket matrix coordinate real general\n2147483648 1 0\n");
+  CHECK_THROWS_WITH(sampo::io::read_matrix_market_sparse(taller), Contains("line 2") && Contains("too large"));
+  // Within the free allowance a mostly empty file is read: 4096 x 4096 = 2^24 places.
+  const auto edge = write(dir, "edge.mtx", "%%MatrixMarket matrix coordinate real general\n4096 4096 1\n4096 4096 1\n");
+  CHECK(sampo::io::read_matrix_market(edge)(4095, 4095) == 1.0);
+  // Beyond 2^24, 64 places per stored entry: 5000 x 4000 (2·10^7 places) would need 312500.
+  const auto sparse_dense = write(dir, "sd.mtx", "%%MatrixMarket matrix coordinate real general\n5000 4000 1\n1 1 1\n");
+  CHECK_THROWS_WITH(sampo::io::read_matrix_market(sparse_dense), Contains("per stored entry"));
+}

@@ -1,7 +1,11 @@
 #include "sampo/sketch/lewis.hpp"
 
+#include <cmath>
+
 #include "sampo/core/error.hpp"
 #include "sampo/linalg/leverage.hpp"
+#include "sampo/parallel/random_stream.hpp"
+#include "sampo/sketch/leverage.hpp"
 #include "sampo_test.hpp"
 #include "sketch_test_util.hpp"
 #include "thread_count.hpp"
@@ -82,4 +86,82 @@ TEST_CASE("Lewis weights: bad input names the argument", "[sketch][lewis]") {
   LewisOptions o;
   o.tolerance = -1;
   SAMPO_REQUIRE_THROWS_WITH(lewis_weights(a, 1.0, o), sampo::invalid_argument, "tolerance");
+}
+
+// Approximate Lewis weights: the stated bound E on max |log(w̃/w)| is the test's tolerance (it
+// holds with probability >= 1 − failure_probability; fixed seeds).
+TEST_CASE("approximate Lewis weights: within the stated error on GA and T3", "[sketch][lewis]") {
+  for (const int nu : {0, 3}) {
+    const Eigen::MatrixXd a =
+        sampo::testing::mmy_matrix(4000, 10, nu, sampo::testing::fixture_seed(31));
+    for (const double p : {1.0, 1.5, 3.0}) {
+      CAPTURE(nu, p);
+      const LewisResult exact = lewis_weights(a, p);
+      REQUIRE(exact.run.converged());
+      ApproxLewisOptions o;
+      o.leverage.jl_dimension = 2000;  // no CountSketch (m >= n automatically), ε_J ≈ 0.23
+      o.leverage.seed = 8;
+      const ApproxLewisResult r = approximate_lewis_weights(a, p, o);
+      CHECK(r.run.converged());
+      CHECK(r.rank == 10);
+      CHECK(r.failure_probability < 0.5);
+      CHECK(std::isfinite(r.error_bound));
+      const double err =
+          (r.weights.array() / exact.weights.array()).log().abs().maxCoeff();
+      CHECK(err <= r.error_bound);
+      // E = (γΔ + (p/2)L)/(1 − γ) with γ = |1 − p/2|, as documented.
+      const double gamma = std::abs(1.0 - p / 2);
+      CHECK(r.error_bound == Approx((gamma * r.last_change + p / 2 * r.leverage_log_error) /
+                                    (1.0 - gamma))
+                                 .epsilon(1e-14));
+    }
+  }
+}
+
+TEST_CASE("approximate Lewis weights: p = 2, sparse = dense, threads, bad input",
+          "[sketch][lewis]") {
+  const Eigen::MatrixXd a = sampo::test::heavy_tailed(600, 4, sampo::testing::fixture_seed(32));
+  ApproxLewisOptions o;
+  o.leverage.sketch_rows = 300;
+  o.leverage.jl_dimension = 200;
+  o.leverage.seed = 3;
+  // p = 2: one step, w̃ = that step's approximate leverage scores (exp(log τ̃): a few ulps).
+  const ApproxLewisResult r2 = approximate_lewis_weights(a, 2.0, o);
+  CHECK(r2.run.evaluations == 1);
+  ApproxLeverageOptions lo = o.leverage;
+  lo.seed = parallel::RandomStream(3, 2, 0).next_u64();
+  CHECK(sampo::test::max_rel_diff(r2.weights, approximate_leverage_scores(a, lo).scores) <=
+        8 * sampo::test::kEps);
+  // A zero row keeps w = 0; the sparse overload gives the dense one's weights (the same
+  // streams; sums in another order: 1e-10 relative).
+  Eigen::MatrixXd az = a;
+  az.row(5).setZero();
+  const ApproxLewisResult dense = approximate_lewis_weights(az, 1.5, o);
+  const ApproxLewisResult sparse = approximate_lewis_weights(az.sparseView().eval(), 1.5, o);
+  CHECK(dense.weights(5) == 0.0);
+  CHECK(sparse.weights(5) == 0.0);
+  CHECK(sparse.run.evaluations == dense.run.evaluations);
+  CHECK(sampo::test::max_rel_diff(sparse.weights, dense.weights) <= 1e-10);
+  // The same bits with 1 and 2 threads.
+  const auto w1 = sampo::test::with_threads(1, [&] { return approximate_lewis_weights(a, 1.0, o).weights; });
+  const auto w2 = sampo::test::with_threads(2, [&] { return approximate_lewis_weights(a, 1.0, o).weights; });
+  CHECK(sampo::test::same_entries(w1, w2));
+  // Bad input names the argument.
+  SAMPO_REQUIRE_THROWS_WITH(approximate_lewis_weights(a, 4.0, o), sampo::invalid_argument, "'p'", "4");
+  SAMPO_REQUIRE_THROWS_WITH(approximate_lewis_weights(a, 0.5, o), sampo::invalid_argument, "'p'", "0.5");
+  SAMPO_REQUIRE_THROWS_WITH(approximate_lewis_weights(Eigen::MatrixXd::Zero(10, 2), 1.0, o),
+                            sampo::invalid_argument, "zero matrix");
+  SAMPO_REQUIRE_THROWS_WITH(approximate_lewis_weights(Eigen::MatrixXd::Ones(2, 3), 1.0, o),
+                            sampo::invalid_argument, "'a'");
+  Eigen::SparseMatrix<double> wide(2, 3);
+  SAMPO_REQUIRE_THROWS_WITH(approximate_lewis_weights(wide, 1.0, o), sampo::invalid_argument,
+                            "2 x 3");
+  ApproxLewisOptions bad = o;
+  bad.max_iterations = 0;
+  SAMPO_REQUIRE_THROWS_WITH(approximate_lewis_weights(a, 1.0, bad), sampo::invalid_argument,
+                            "max_iterations");
+  bad = o;
+  bad.leverage.delta = 2;
+  SAMPO_REQUIRE_THROWS_WITH(approximate_lewis_weights(a, 1.0, bad), sampo::invalid_argument,
+                            "delta");
 }

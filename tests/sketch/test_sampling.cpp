@@ -100,3 +100,78 @@ TEST_CASE("sample: bad input names the argument", "[sketch][sampling]") {
   SAMPO_REQUIRE_THROWS_WITH(score_kind_from_string("foo"), sampo::invalid_argument, "foo");
   SAMPO_REQUIRE_THROWS_WITH(alpha_for_epsilon(2.0, 0.1, 3), sampo::invalid_argument, "epsilon");
 }
+
+TEST_CASE("leverage + sensitivity (p > 2): scores, expected size, seed, threads",
+          "[sketch][sampling]") {
+  const double p = 3.0;
+  const Eigen::MatrixXd a = sampo::test::heavy_tailed(120, 3, sampo::testing::fixture_seed(14));
+  const Eigen::VectorXd s = sampling_scores(a, p, ScoreKind::leverage_sensitivity);
+  const Eigen::VectorXd sigma = sampling_scores(a, p, ScoreKind::sensitivity);
+  const Eigen::VectorXd tau = sampling_scores(a, p, ScoreKind::leverage);
+  // s = σ/𝔖 + τ/d: the same two divisions and one addition per entry, so the same bits.
+  CHECK(sampo::test::same_entries(s, leverage_sensitivity_scores(sigma, tau)));
+  // Σ s = 2 up to the rounding of two sums of 120 terms.
+  CHECK(s.sum() == Approx(2.0).epsilon(256 * kEps));
+  // Each part is dominated: s_i >= σ_i/𝔖 and >= τ_i/d.
+  CHECK(((s - sigma / sigma.sum()).array() >= 0.0).all());
+  CHECK(((s - tau / tau.sum()).array() >= 0.0).all());
+  CHECK(to_string(ScoreKind::leverage_sensitivity) == "leverage-sensitivity");
+  CHECK(score_kind_from_string("leverage-sensitivity") == ScoreKind::leverage_sensitivity);
+
+  SampleOptions o;
+  o.p = p;
+  o.expected_rows = 30;
+  o.seed = 9;
+  const SampleResult r = sample_rows(a, s, o);
+  // Σ q = m exactly up to the rounding of alpha_for_expected_rows (a sum of 120 terms).
+  CHECK(r.expected_rows == Approx(30).epsilon(1e-12));
+  // The realized size over 200 streams: its mean is within 4 standard errors of Σq = 30
+  // (Bernoulli rows: Var = Σ q(1 − q); a fixed seed; 4σ fails with probability 6e-5).
+  const double var = (r.probabilities.array() * (1.0 - r.probabilities.array())).sum();
+  double total = 0.0;
+  const int reps = 200;
+  for (int k = 0; k < reps; ++k) {
+    SampleOptions ok = o;
+    ok.stream = static_cast<std::uint64_t>(k);
+    total += static_cast<double>(sample_rows(a, s, ok).indices.size());
+  }
+  CHECK(std::abs(total / reps - 30.0) <= 4.0 * std::sqrt(var / reps));
+  // Reproducible from the seed; another seed, another sample.
+  CHECK(sample_rows(a, s, o).indices == r.indices);
+  SampleOptions other = o;
+  other.seed = 10;
+  CHECK(sample_rows(a, s, other).indices != r.indices);
+  // The same bits with 1 and 2 threads (the sensitivities run in parallel_for).
+  const Eigen::VectorXd s1 = sampo::test::with_threads(1, [&] {
+    return sampling_scores(a, p, ScoreKind::leverage_sensitivity);
+  });
+  const Eigen::VectorXd s2 = sampo::test::with_threads(2, [&] {
+    return sampling_scores(a, p, ScoreKind::leverage_sensitivity);
+  });
+  CHECK(sampo::test::same_entries(s1, s2));
+  CHECK(sample_rows(a, s1, o).indices == sample_rows(a, s2, o).indices);
+}
+
+TEST_CASE("leverage + sensitivity: α from ε and bad input", "[sketch][sampling]") {
+  // m = ε⁻² d^{2/p} 𝔖^{2−4/p} and α = 2/m: p = 4, d = 4, 𝔖 = 9, ε = 0.5 gives
+  // m = 4 · 4^{1/2} · 9^{1} = 72, α = 1/36 (a few roundings of pow: 8 ulps).
+  CHECK(alpha_for_epsilon_leverage_sensitivity(0.5, 4.0, 4, 9.0) ==
+        Approx(1.0 / 36.0).epsilon(8 * kEps));
+  SAMPO_REQUIRE_THROWS_WITH(alpha_for_epsilon_leverage_sensitivity(0.5, 2.0, 4, 9.0),
+                            sampo::invalid_argument, "'p'", "> 2");
+  SAMPO_REQUIRE_THROWS_WITH(alpha_for_epsilon_leverage_sensitivity(1.5, 3.0, 4, 9.0),
+                            sampo::invalid_argument, "epsilon", "1.5");
+  SAMPO_REQUIRE_THROWS_WITH(alpha_for_epsilon_leverage_sensitivity(0.5, 3.0, 0, 9.0),
+                            sampo::invalid_argument, "'d'");
+  SAMPO_REQUIRE_THROWS_WITH(alpha_for_epsilon_leverage_sensitivity(0.5, 3.0, 4, 0.0),
+                            sampo::invalid_argument, "total_sensitivity");
+  const Eigen::VectorXd ones = Eigen::VectorXd::Ones(5);
+  SAMPO_REQUIRE_THROWS_WITH(leverage_sensitivity_scores(ones, Eigen::VectorXd::Ones(4)),
+                            sampo::invalid_argument, "tau.size()", "4");
+  Eigen::VectorXd bad = ones;
+  bad(2) = std::nan("");
+  SAMPO_REQUIRE_THROWS_WITH(leverage_sensitivity_scores(bad, ones), sampo::invalid_argument,
+                            "sigma(2)");
+  SAMPO_REQUIRE_THROWS_WITH(leverage_sensitivity_scores(ones, Eigen::VectorXd::Zero(5)),
+                            sampo::invalid_argument, "'tau'", "all zero");
+}

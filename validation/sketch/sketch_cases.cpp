@@ -44,30 +44,7 @@ Eigen::MatrixXd heavy_tailed(Eigen::Index n, Eigen::Index d, std::uint64_t strea
   return a;
 }
 
-/// Ma, Mahoney & Yu's test matrices: rows N(1, Σ) (GA, nu = 0) or multivariate t with nu
-/// degrees of freedom, z/sqrt(χ²_ν/ν) with z ~ N(1, Σ) (T3, T1); Σ_ij = 2·0.5^|i−j|.
-Eigen::MatrixXd mmy_matrix(Eigen::Index n, Eigen::Index d, int nu, std::uint64_t seed) {
-  Eigen::MatrixXd sigma(d, d);
-  for (Eigen::Index i = 0; i < d; ++i)
-    for (Eigen::Index j = 0; j < d; ++j) sigma(i, j) = 2.0 * std::pow(0.5, std::abs(i - j));
-  const Eigen::MatrixXd l = Eigen::LLT<Eigen::MatrixXd>(sigma).matrixL();
-  Eigen::MatrixXd a(n, d);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    sampo::parallel::RandomStream rs(seed, 0, static_cast<std::uint64_t>(i));
-    const Eigen::VectorXd z = rs.normal_vector(d);
-    Eigen::VectorXd row = (l * z).array() + 1.0;
-    if (nu > 0) {
-      double chi2 = 0.0;
-      for (int k = 0; k < nu; ++k) {
-        const double g = rs.normal();
-        chi2 += g * g;
-      }
-      row /= std::sqrt(chi2 / nu);
-    }
-    a.row(i) = row.transpose();
-  }
-  return a;
-}
+using sampo::testing::mmy_matrix;  // GA / T3 / T1 of Ma, Mahoney & Yu
 
 double max_rel(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
   return ((a - b).array().abs() / b.array().abs().max(1e-300)).maxCoeff();

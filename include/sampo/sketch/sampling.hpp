@@ -6,8 +6,9 @@
 /// E[rows] = Σ q_i.
 ///
 /// Scores: sensitivities (sketch::lp_sensitivities), Lewis weights (sketch::lewis_weights),
-/// root leverage (sketch::root_leverage_scores), leverage (linalg::leverage_scores) or uniform
-/// (s_i = 1); any upper bound s_i >= σ_i keeps the guarantees, with a sample size growing like
+/// root leverage (sketch::root_leverage_scores), leverage (linalg::leverage_scores), uniform
+/// (s_i = 1), or leverage and sensitivity combined (leverage_sensitivity_scores, the p > 2
+/// scheme of Woodruff & Yasuda 2023); any upper bound s_i >= σ_i keeps the guarantees, with a sample size growing like
 /// Σ s_i. α is chosen for a target expected row count (alpha_for_expected_rows: the exact
 /// solution of Σ min{1, s_i/α} = m), or given.
 ///
@@ -25,19 +26,51 @@
 namespace sampo::sketch {
 
 /// The scores a sample can be drawn by (sketch::sampling_scores computes them).
-enum class ScoreKind { sensitivity, lewis, root_leverage, leverage, uniform };
+enum class ScoreKind { sensitivity, lewis, root_leverage, leverage, uniform, leverage_sensitivity };
 
-/// "sensitivity", "lewis", "root-leverage", "leverage", "uniform".
+/// "sensitivity", "lewis", "root-leverage", "leverage", "uniform", "leverage-sensitivity".
 [[nodiscard]] std::string_view to_string(ScoreKind kind) noexcept;
 /// Parses the names of to_string(); @throw sampo::invalid_argument otherwise.
 [[nodiscard]] ScoreKind score_kind_from_string(std::string_view name);
 
 /// The scores of @p kind for the ℓp problem on @p a with default options of the underlying
 /// routine (leverage: linalg::leverage_scores; root leverage from those; Lewis weights;
-/// exact sensitivities; uniform: all ones).
+/// exact sensitivities; uniform: all ones; leverage_sensitivity: leverage_sensitivity_scores of
+/// the exact sensitivities and leverage scores).
 /// @throw sampo::invalid_argument on bad input (naming the argument).
 [[nodiscard]] Eigen::VectorXd sampling_scores(const Eigen::Ref<const Eigen::MatrixXd>& a,
                                               double p, ScoreKind kind);
+
+/// Leverage and sensitivity combined: s_i = σ_i/𝔖 + τ_i/r (𝔖 = Σσ, r = Στ, the rank), the
+/// sum of the two sampling distributions, so Σ s = 2 and q_i = min{1, s_i/α} >= min{1,
+/// σ_i/(α𝔖)} and >= min{1, τ_i/(αr)}: the sample is at least as fine as sensitivity sampling
+/// and as leverage sampling, each at half the expected size. This is the form of the p > 2
+/// scheme that Woodruff & Yasuda (ICML 2023, arXiv:2306.00732) announce with
+/// ≈ d^{2/p} 𝔖^{2−4/p} rows (against 𝔖^{2−2/p} for sensitivities alone): leverage sampling
+/// keeps the sampled matrix's leverage scores bounded, which the chaining bound for p > 2
+/// needs. **The paper's exact mixing weights could not be read here** (only its abstract);
+/// equal masses are sampo's choice, and any weights (c₁σ/𝔖 + c₂τ/r, c₁, c₂ > 0) change the
+/// sample size by at most the factor max(c)/min(c).
+/// @param sigma sensitivities (or upper bounds), n entries, finite, >= 0, not all zero.
+/// @param tau   leverage scores, n entries, finite, >= 0, not all zero.
+/// @throw sampo::invalid_argument naming the argument otherwise.
+[[nodiscard]] Eigen::VectorXd leverage_sensitivity_scores(
+    const Eigen::Ref<const Eigen::VectorXd>& sigma, const Eigen::Ref<const Eigen::VectorXd>& tau);
+
+/// α for leverage_sensitivity_scores (Σ s = 2) from a target ε: the rows
+/// m = ε⁻² d^{2/p} 𝔖^{2−4/p} of the bound Woodruff & Yasuda (2023) state for the combined scheme
+/// (abstract of arXiv:2306.00732, polylog factors and constants omitted), and α = 2/m, so the
+/// expected size is about m (exactly m when no q_i is capped at 1). Like alpha_for_epsilon for
+/// p ≠ 2 this is a **heuristic** starting point: the theorem's constants are not stated; check
+/// the sample with sketch::distortion.
+/// @param epsilon target distortion, 0 < ε < 1.
+/// @param p       2 < p < inf (the bound is stated for p > 2 only).
+/// @param d       rank of A, >= 1.
+/// @param total_sensitivity 𝔖 = Σσ_i, finite and > 0.
+/// @throw sampo::invalid_argument naming the argument otherwise.
+[[nodiscard]] double alpha_for_epsilon_leverage_sensitivity(double epsilon, double p,
+                                                            Eigen::Index d,
+                                                            double total_sensitivity);
 
 /// α with Σ_i min{1, s_i/α} = m exactly (up to rounding), for 0 < m < #{s_i > 0}; when
 /// m >= #{s_i > 0} every row with a positive score is kept and α = min positive s_i.
