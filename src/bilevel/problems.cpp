@@ -180,6 +180,19 @@ void check_nonempty_matrix(std::string_view fn, std::string_view name, const Mat
   check_finite(fn, name, m);
 }
 
+// The training and validation sets of the least-squares problems: non-empty, finite, one
+// target per row, the same features in both.
+void check_regression_data(std::string_view fn, const MatrixXd& x_train, const VectorXd& y_train,
+                           const MatrixXd& x_val, const VectorXd& y_val) {
+  check_nonempty_matrix(fn, "x_train", x_train);
+  check_shape(fn, "y_train", y_train, x_train.rows(), 1);
+  check_finite(fn, "y_train", y_train);
+  check_nonempty_matrix(fn, "x_val", x_val);
+  check_shape(fn, "x_val", x_val, -1, x_train.cols());
+  check_shape(fn, "y_val", y_val, x_val.rows(), 1);
+  check_finite(fn, "y_val", y_val);
+}
+
 void check_dim(std::string_view fn, std::string_view name, Index value, Index lo) {
   if (value >= lo) return;
   throw_invalid_argument(fn, name, std::to_string(value), join("must be >= ", std::to_string(lo)));
@@ -552,13 +565,7 @@ RidgeHpoProblem::RidgeHpoProblem(MatrixXd x_train, VectorXd y_train, MatrixXd x_
     : xtr_(std::move(x_train)), xval_(std::move(x_val)), ytr_(std::move(y_train)),
       yval_(std::move(y_val)) {
   constexpr std::string_view fn = "sampo::bilevel::RidgeHpoProblem";
-  check_nonempty_matrix(fn, "x_train", xtr_);
-  check_shape(fn, "y_train", ytr_, xtr_.rows(), 1);
-  check_finite(fn, "y_train", ytr_);
-  check_nonempty_matrix(fn, "x_val", xval_);
-  check_shape(fn, "x_val", xval_, -1, xtr_.cols());
-  check_shape(fn, "y_val", yval_, xval_.rows(), 1);
-  check_finite(fn, "y_val", yval_);
+  check_regression_data(fn, xtr_, ytr_, xval_, yval_);
   gram_ = linalg::gram(xtr_);  // the same bits for any thread count
   xty_ = xtr_.transpose() * ytr_;
 }
@@ -688,13 +695,7 @@ HypercleanLsProblem::HypercleanLsProblem(MatrixXd x_train, VectorXd y_train, Mat
     : xtr_(std::move(x_train)), xval_(std::move(x_val)), ytr_(std::move(y_train)),
       yval_(std::move(y_val)), c_(c) {
   constexpr std::string_view fn = "sampo::bilevel::HypercleanLsProblem";
-  check_nonempty_matrix(fn, "x_train", xtr_);
-  check_shape(fn, "y_train", ytr_, xtr_.rows(), 1);
-  check_finite(fn, "y_train", ytr_);
-  check_nonempty_matrix(fn, "x_val", xval_);
-  check_shape(fn, "x_val", xval_, -1, xtr_.cols());
-  check_shape(fn, "y_val", yval_, xval_.rows(), 1);
-  check_finite(fn, "y_val", yval_);
+  check_regression_data(fn, xtr_, ytr_, xval_, yval_);
   check_positive(fn, "c", c_);
 }
 
