@@ -325,4 +325,25 @@ void bind_run(py::module_& m) {
       });
 }
 
+Repr::Repr(std::string_view type) : s_(type) { s_.append("("); }
+
+Repr& Repr::literal(std::string_view key, std::string_view value) {
+  if (!first_) s_.append(", ");
+  first_ = false;
+  s_.append(key).append("=").append(value);
+  return *this;
+}
+Repr& Repr::number(std::string_view key, double value) { return literal(key, format_value(value)); }
+Repr& Repr::count(std::string_view key, long long value) {
+  return literal(key, std::to_string(value));
+}
+Repr& Repr::flag(std::string_view key, bool value) { return literal(key, value ? "True" : "False"); }
+Repr& Repr::text(std::string_view key, std::string_view value) {
+  return literal(key, py::repr(py::str(std::string(value))).cast<std::string>());
+}
+Repr& Repr::run(const sampo::Run& value) {
+  return literal("run", py::repr(py::cast(value)).cast<std::string>());
+}
+std::string Repr::str() const { return s_ + ")"; }
+
 }  // namespace sampo::python

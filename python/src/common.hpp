@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sampo/core/cancellation.hpp"
@@ -114,6 +115,25 @@ void remember_main_thread();
 
 /// Binds sampo::Run as sampo.Run on @p m.
 void bind_run(py::module_& m);
+
+/// The repr of a result object, "Type(key=value, ...)": numbers as sampo::format_value writes
+/// them (integers exactly), text quoted, booleans as Python's, a Run as sampo.Run's repr.
+class Repr {
+ public:
+  explicit Repr(std::string_view type);
+  Repr& number(std::string_view key, double value);
+  Repr& count(std::string_view key, long long value);
+  Repr& flag(std::string_view key, bool value);
+  Repr& text(std::string_view key, std::string_view value);
+  Repr& run(const sampo::Run& value);
+  /// key=<literal>, written as given (e.g. "[lo, hi]").
+  Repr& literal(std::string_view key, std::string_view value);
+  [[nodiscard]] std::string str() const;
+
+ private:
+  std::string s_;
+  bool first_ = true;
+};
 
 void bind_knots(py::module_& m);
 void bind_riemann(py::module_& m);

@@ -80,8 +80,6 @@ bool is_sparse(const py::object& a) {
   }
 }
 
-std::string repr_run(const Run& r) { return py::repr(py::cast(r)).cast<std::string>(); }
-
 }  // namespace
 
 void bind_sketch(py::module_& m) {
@@ -97,14 +95,11 @@ void bind_sketch(py::module_& m) {
       .def_readonly("condition_estimate", &la::LeverageResult::condition_estimate)
       .def_readonly("run", &la::LeverageResult::run)
       .def("__repr__", [](const la::LeverageResult& r) {
-        std::string s = "LeverageResult(method_used='";
-        s.append(la::to_string(r.method_used))
-            .append("', rank=")
-            .append(std::to_string(r.rank))
-            .append(", condition_estimate=")
-            .append(format_value(r.condition_estimate))
-            .append(")");
-        return s;
+        return Repr("LeverageResult")
+            .text("method_used", la::to_string(r.method_used))
+            .count("rank", r.rank)
+            .number("condition_estimate", r.condition_estimate)
+            .str();
       });
   {
     const la::LeverageOptions d;
@@ -141,18 +136,16 @@ void bind_sketch(py::module_& m) {
       .def_readonly("ratio_upper", &sk::ApproxLeverageResult::ratio_upper)
       .def_readonly("run", &sk::ApproxLeverageResult::run)
       .def("__repr__", [](const sk::ApproxLeverageResult& r) {
-        std::string s = "ApproxLeverageResult(rank=";
-        s.append(std::to_string(r.rank))
-            .append(", sketch_rows=")
-            .append(std::to_string(r.sketch_rows))
-            .append(", jl_dimension=")
-            .append(std::to_string(r.jl_dimension))
-            .append(", ratio=[")
-            .append(format_value(r.ratio_lower))
-            .append(", ")
-            .append(format_value(r.ratio_upper))
-            .append("])");
-        return s;
+        return Repr("ApproxLeverageResult")
+            .count("rank", r.rank)
+            .count("sketch_rows", r.sketch_rows)
+            .count("jl_dimension", r.jl_dimension)
+            .literal("ratio", std::string("[")
+                                  .append(format_value(r.ratio_lower))
+                                  .append(", ")
+                                  .append(format_value(r.ratio_upper))
+                                  .append("]"))
+            .str();
       });
   {
     const sk::ApproxLeverageOptions d;
@@ -202,16 +195,12 @@ void bind_sketch(py::module_& m) {
       .def_readonly("sum_error", &sk::LewisResult::sum_error)
       .def_readonly("run", &sk::LewisResult::run)
       .def("__repr__", [](const sk::LewisResult& r) {
-        std::string s = "LewisResult(rank=";
-        s.append(std::to_string(r.rank))
-            .append(", damping=")
-            .append(format_value(r.damping))
-            .append(", residual=")
-            .append(format_value(r.residual))
-            .append(", run=")
-            .append(repr_run(r.run))
-            .append(")");
-        return s;
+        return Repr("LewisResult")
+            .count("rank", r.rank)
+            .number("damping", r.damping)
+            .number("residual", r.residual)
+            .run(r.run)
+            .str();
       });
   {
     const sk::LewisOptions d;
@@ -246,18 +235,13 @@ void bind_sketch(py::module_& m) {
       .def_readonly("embedding_rows", &sk::SensitivityResult::embedding_rows)
       .def_readonly("run", &sk::SensitivityResult::run)
       .def("__repr__", [](const sk::SensitivityResult& r) {
-        std::string s = "SensitivityResult(total=";
-        s.append(format_value(r.total))
-            .append(", rank=")
-            .append(std::to_string(r.rank))
-            .append(", max_relative_gap=")
-            .append(format_value(r.max_relative_gap))
-            .append(", unconverged_rows=")
-            .append(std::to_string(r.unconverged_rows))
-            .append(", run=")
-            .append(repr_run(r.run))
-            .append(")");
-        return s;
+        return Repr("SensitivityResult")
+            .number("total", r.total)
+            .count("rank", r.rank)
+            .number("max_relative_gap", r.max_relative_gap)
+            .count("unconverged_rows", r.unconverged_rows)
+            .run(r.run)
+            .str();
       });
   {
     const sk::SensitivityOptions d;
@@ -324,14 +308,11 @@ void bind_sketch(py::module_& m) {
       .def_readonly("expected_rows", &sk::SampleResult::expected_rows)
       .def_readonly("run", &sk::SampleResult::run)
       .def("__repr__", [](const sk::SampleResult& r) {
-        std::string s = "SampleResult(rows=";
-        s.append(std::to_string(r.indices.size()))
-            .append(", expected_rows=")
-            .append(format_value(r.expected_rows))
-            .append(", alpha=")
-            .append(format_value(r.alpha))
-            .append(")");
-        return s;
+        return Repr("SampleResult")
+            .count("rows", static_cast<long long>(r.indices.size()))
+            .number("expected_rows", r.expected_rows)
+            .number("alpha", r.alpha)
+            .str();
       });
   {
     const sk::SampleOptions d;
@@ -367,16 +348,12 @@ void bind_sketch(py::module_& m) {
       .def_readonly("rank", &sk::LpRegressionResult::rank)
       .def_readonly("run", &sk::LpRegressionResult::run)
       .def("__repr__", [](const sk::LpRegressionResult& r) {
-        std::string s = "LpRegressionResult(objective=";
-        s.append(format_value(r.objective))
-            .append(", lower_bound=")
-            .append(format_value(r.lower_bound))
-            .append(", relative_gap=")
-            .append(format_value(r.relative_gap))
-            .append(", run=")
-            .append(repr_run(r.run))
-            .append(")");
-        return s;
+        return Repr("LpRegressionResult")
+            .number("objective", r.objective)
+            .number("lower_bound", r.lower_bound)
+            .number("relative_gap", r.relative_gap)
+            .run(r.run)
+            .str();
       });
   const sk::LpRegressionOptions rd;
   m.def(
@@ -403,9 +380,7 @@ void bind_sketch(py::module_& m) {
       .def_readonly("sampled", &sk::RegressionRatioResult::sampled)
       .def_readonly("run", &sk::RegressionRatioResult::run)
       .def("__repr__", [](const sk::RegressionRatioResult& r) {
-        std::string s = "RegressionRatioResult(ratio=";
-        s.append(format_value(r.ratio)).append(", run=").append(repr_run(r.run)).append(")");
-        return s;
+        return Repr("RegressionRatioResult").number("ratio", r.ratio).run(r.run).str();
       });
   m.def(
       "regression_error_ratio",
@@ -438,16 +413,12 @@ void bind_sketch(py::module_& m) {
       .def_readonly("exact", &sk::DistortionResult::exact)
       .def_readonly("run", &sk::DistortionResult::run)
       .def("__repr__", [](const sk::DistortionResult& r) {
-        std::string s = "DistortionResult(distortion=";
-        s.append(format_value(r.distortion))
-            .append(", f_min=")
-            .append(format_value(r.f_min))
-            .append(", f_max=")
-            .append(format_value(r.f_max))
-            .append(", exact=")
-            .append(r.exact ? "True" : "False")
-            .append(")");
-        return s;
+        return Repr("DistortionResult")
+            .number("distortion", r.distortion)
+            .number("f_min", r.f_min)
+            .number("f_max", r.f_max)
+            .flag("exact", r.exact)
+            .str();
       });
   {
     const sk::DistortionOptions d;
