@@ -139,7 +139,26 @@ class TangentSpace(TransformerMixin, BaseEstimator):
         return untangent_space(X, self.reference_)
 
 
-class MDM(ClassifierMixin, BaseEstimator):
+class _NearestMean:
+    """transform / predict / predict_proba of the minimum-distance classifiers (MDM, FgMDM),
+    read from the fitted C++ model in ``self._model`` (Mdm or FgMdm)."""
+
+    def transform(self, X):
+        """(n, K) distances to the class means (after filtering, for FgMDM)."""
+        _check_fitted(self, "_model")
+        return self._model.transform(X)
+
+    def predict(self, X):
+        _check_fitted(self, "_model")
+        return self.classes_[self._model.predict(X)]
+
+    def predict_proba(self, X):
+        """(n, K) softmax(-d^2) of the distances, column k for classes_[k]."""
+        _check_fitted(self, "_model")
+        return self._model.predict_proba(X)
+
+
+class MDM(_NearestMean, ClassifierMixin, BaseEstimator):
     """Minimum distance to mean, as pyRiemann's ``MDM``: one mean per class under ``metric``
     ('riemann', 'logeuclid', 'euclid'); predict gives the class of the nearest mean,
     predict_proba softmax(-d^2). Labels may be of any type numpy.unique sorts. ``step_rule``:
@@ -162,24 +181,11 @@ class MDM(ClassifierMixin, BaseEstimator):
         model = Mdm(self.metric, tolerance=self.tolerance,
                     max_iterations=int(self.max_iterations), step_rule=self.step_rule)
         model.fit(X, index.astype(np.int64))
-        self._mdm = model
+        self._model = model
         self.classes_ = classes
         self.covmeans_ = model.means
         self.mean_runs_ = model.mean_runs
         return self
-
-    def transform(self, X):
-        """(n, K) distances to the class means."""
-        _check_fitted(self, "_mdm")
-        return self._mdm.transform(X)
-
-    def predict(self, X):
-        _check_fitted(self, "_mdm")
-        return self.classes_[self._mdm.predict(X)]
-
-    def predict_proba(self, X):
-        _check_fitted(self, "_mdm")
-        return self._mdm.predict_proba(X)
 
 
 class FGDA(TransformerMixin, BaseEstimator):
@@ -211,7 +217,7 @@ class FGDA(TransformerMixin, BaseEstimator):
         return self._fgda.transform(X)
 
 
-class FgMDM(ClassifierMixin, BaseEstimator):
+class FgMDM(_NearestMean, ClassifierMixin, BaseEstimator):
     """FgMDM, as pyRiemann's ``FgMDM``: FGDA filtering, then minimum distance to the Riemannian
     class means. Labels of any type numpy.unique sorts.
 
@@ -229,22 +235,9 @@ class FgMDM(ClassifierMixin, BaseEstimator):
         model = FgMdm(tolerance=self.tolerance, max_iterations=int(self.max_iterations),
                       step_rule=self.step_rule)
         model.fit(X, index.astype(np.int64))
-        self._fgmdm = model
+        self._model = model
         self.classes_ = classes
         return self
-
-    def transform(self, X):
-        """(n, K) distances to the class means after filtering."""
-        _check_fitted(self, "_fgmdm")
-        return self._fgmdm.transform(X)
-
-    def predict(self, X):
-        _check_fitted(self, "_fgmdm")
-        return self.classes_[self._fgmdm.predict(X)]
-
-    def predict_proba(self, X):
-        _check_fitted(self, "_fgmdm")
-        return self._fgmdm.predict_proba(X)
 
 
 class Pipeline(ClassifierMixin, BaseEstimator):
