@@ -151,8 +151,9 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
       if (!(crit <= kBlowUp * crit_min)) {
         nu = 0.5 * nu_prev;
       } else {
-        const double yy = (j_prev - j).squaredNorm();
-        const double sy = nu_prev * (j_prev.cwiseProduct(j_prev - j)).sum();
+        const Eigen::MatrixXd y = j_prev - j;
+        const double yy = y.squaredNorm();
+        const double sy = nu_prev * j_prev.cwiseProduct(y).sum();
         nu = yy > 0.0 && sy > 0.0 ? std::clamp(sy / yy, kMinStep, kMaxStep) : nu_prev;
       }
     }
