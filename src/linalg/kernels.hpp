@@ -9,6 +9,19 @@ struct DenseKernels {
   /// Eigendecomposition of the symmetric n x n matrix a (both triangles read as stored):
   /// ascending values, orthonormal vectors (column-major n x n). False if QR did not converge.
   bool (*symmetric_eigen)(std::ptrdiff_t n, const double* a, double* values, double* vectors);
+  /// Eigendecompositions of count symmetric n x n matrices a[i] (lower triangles read), several
+  /// per SIMD register for n <= 32: values[i] ascending, vectors[i] as above (vectors may be
+  /// null: eigenvalues only); ok[i] false where QR did not converge. Each matrix's result does
+  /// not depend on the others in the call.
+  void (*symmetric_eigen_batch)(std::ptrdiff_t n, std::ptrdiff_t count, const double* const* a,
+                                double* const* values, double* const* vectors, bool* ok);
+  /// out = Σ_i weights[i] log(w x_i wᵀ) (n x n, exactly symmetric; w n x n, or null for I; the
+  /// x_i symmetric and read whole), the terms added in index order; values[i] gets the
+  /// eigenvalues of w x_i wᵀ in no particular order (their logs are taken whatever their sign:
+  /// the caller checks them before using out); ok[i] false where the eigensolver failed.
+  void (*log_congruence_sum)(std::ptrdiff_t n, std::ptrdiff_t count, const double* w,
+                             const double* const* x, const double* weights, double* out,
+                             double* const* values, bool* ok);
   /// out = v diag(f) vᵀ (n x n), not symmetrized.
   void (*reconstruct)(std::ptrdiff_t n, const double* v, const double* f, double* out);
   /// out = w a wᵀ with w m x n and a n x n, not symmetrized.

@@ -3,6 +3,7 @@
 #include <Eigen/Eigenvalues>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
 
 #include "kernels.hpp"
@@ -26,6 +27,55 @@ SymmetricEigen decompose(std::string_view function, const Eigen::Ref<const Eigen
     throw_numerical_error(function, "the symmetric eigensolver did not converge");
   if (require_spd) check_spd_eigenvalues(function, "a", e.values);
   return e;
+}
+
+/// The batched decompositions: the checks of decompose() on each as[i], then one kernel call.
+void decompose_batch(std::string_view function, std::span<const Eigen::MatrixXd> as,
+                     bool require_spd, std::vector<Eigen::VectorXd>& values,
+                     std::vector<Eigen::MatrixXd>* vectors) {
+  const std::size_t count = as.size();
+  values.assign(count, Eigen::VectorXd());
+  if (count == 0) return;
+  const Eigen::Index n = as[0].rows();
+  std::vector<Eigen::MatrixXd> sym(count);
+  std::vector<const double*> in(count);
+  std::vector<double*> out_values(count), out_vectors(vectors != nullptr ? count : 0);
+  if (vectors != nullptr) vectors->assign(count, Eigen::MatrixXd());
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string name = "as[" + std::to_string(i) + "]";
+    check_shape(function, name, as[i], n, n);
+    check_symmetric(function, name, as[i]);
+    sym[i] = as[i];
+    symmetrize_in_place(sym[i]);
+    in[i] = sym[i].data();
+    values[i].resize(n);
+    out_values[i] = values[i].data();
+    if (vectors != nullptr) {
+      (*vectors)[i].resize(n, n);
+      out_vectors[i] = (*vectors)[i].data();
+    }
+  }
+  const std::unique_ptr<bool[]> ok(new bool[count]);
+  detail::dense_kernels().symmetric_eigen_batch(
+      n, static_cast<std::ptrdiff_t>(count), in.data(), out_values.data(),
+      vectors != nullptr ? out_vectors.data() : nullptr, ok.get());
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!ok[i])
+      throw_numerical_error(function, "the symmetric eigensolver did not converge on as[" +
+                                          std::to_string(i) + "]");
+    if (require_spd) check_spd_eigenvalues(function, "as[" + std::to_string(i) + "]", values[i]);
+  }
+}
+
+std::vector<SymmetricEigen> decompositions(std::string_view function,
+                                           std::span<const Eigen::MatrixXd> as, bool require_spd) {
+  std::vector<Eigen::VectorXd> values;
+  std::vector<Eigen::MatrixXd> vectors;
+  decompose_batch(function, as, require_spd, values, &vectors);
+  std::vector<SymmetricEigen> out(as.size());
+  for (std::size_t i = 0; i < as.size(); ++i)
+    out[i] = SymmetricEigen{std::move(values[i]), std::move(vectors[i])};
+  return out;
 }
 
 /// Checks that @p e is a plausible decomposition (and SPD if asked).
@@ -83,6 +133,64 @@ SymmetricEigen symmetric_eigen(const Eigen::Ref<const Eigen::MatrixXd>& a) {
 
 SymmetricEigen spd_eigen(const Eigen::Ref<const Eigen::MatrixXd>& a) {
   return decompose("sampo::linalg::spd_eigen", a, true);
+}
+
+std::vector<SymmetricEigen> symmetric_eigen_batch(std::span<const Eigen::MatrixXd> as) {
+  return decompositions("sampo::linalg::symmetric_eigen_batch", as, false);
+}
+
+std::vector<SymmetricEigen> spd_eigen_batch(std::span<const Eigen::MatrixXd> as) {
+  return decompositions("sampo::linalg::spd_eigen_batch", as, true);
+}
+
+Eigen::MatrixXd weighted_log_sum(std::span<const Eigen::MatrixXd> xs,
+                                 std::span<const double> weights,
+                                 const Eigen::Ref<const Eigen::MatrixXd>& w) {
+  constexpr std::string_view fn = "sampo::linalg::weighted_log_sum";
+  check_nonempty(fn, "xs", xs.size());
+  if (weights.size() != xs.size())
+    throw_invalid_argument(fn, "weights", {},
+                           "has " + std::to_string(weights.size()) + " entries for " +
+                               std::to_string(xs.size()) + " matrices");
+  const Eigen::Index n = xs[0].rows();
+  const std::size_t count = xs.size();
+  std::vector<const double*> in(count);
+  std::vector<Eigen::VectorXd> values(count, Eigen::VectorXd(n));
+  std::vector<double*> out_values(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string name = "xs[" + std::to_string(i) + "]";
+    check_shape(fn, name, xs[i], n, n);
+    check_symmetric(fn, name, xs[i]);
+    check_finite(fn, "weights[" + std::to_string(i) + "]", weights[i]);
+    in[i] = xs[i].data();
+    out_values[i] = values[i].data();
+  }
+  Eigen::MatrixXd w_store;
+  const double* w_data = nullptr;
+  if (w.size() != 0) {
+    check_shape(fn, "w", w, n, n);
+    check_finite(fn, "w", w);
+    w_store = w;
+    w_data = w_store.data();
+  }
+  Eigen::MatrixXd out(n, n);
+  const std::unique_ptr<bool[]> ok(new bool[count]);
+  detail::dense_kernels().log_congruence_sum(n, static_cast<std::ptrdiff_t>(count), w_data,
+                                             in.data(), weights.data(), out.data(),
+                                             out_values.data(), ok.get());
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string name = "xs[" + std::to_string(i) + "]";
+    if (!ok[i])
+      throw_numerical_error(fn, "the symmetric eigensolver did not converge on W " + name + " Wᵀ");
+    check_spd_eigenvalues(fn, name, values[i]);
+  }
+  return out;
+}
+
+std::vector<Eigen::VectorXd> symmetric_eigenvalues_batch(std::span<const Eigen::MatrixXd> as) {
+  std::vector<Eigen::VectorXd> values;
+  decompose_batch("sampo::linalg::symmetric_eigenvalues_batch", as, false, values, nullptr);
+  return values;
 }
 
 Eigen::MatrixXd reconstruct(const SymmetricEigen& e,

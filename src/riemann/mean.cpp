@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "detail.hpp"
 #include "sampo/core/check.hpp"
@@ -67,6 +69,30 @@ Eigen::MatrixXd weighted_sum(std::size_t n, Eigen::Index dim, const Eigen::Vecto
       options);
 }
 
+/// sum_i w_i log(W X_i Wᵀ) (W empty: the identity) over the same fixed blocks of kBlock
+/// matrices in block order as weighted_sum, so the sum is bit-identical for any thread count;
+/// each block is one call of linalg::weighted_log_sum (congruences, eigendecompositions and
+/// logarithms of the block together, several matrices per SIMD register).
+Eigen::MatrixXd block_log_sum(const std::vector<Eigen::MatrixXd>& xs, const Eigen::VectorXd& w,
+                              const Eigen::MatrixXd& wm) {
+  parallel::MapReduceOptions options;
+  options.block_size = 1;  // one item = one block of kBlock matrices
+  options.use_mpi = false;
+  const std::size_t n = xs.size();
+  return parallel::map_reduce(
+      (n + kBlock - 1) / kBlock,
+      [&](std::size_t b) -> Eigen::MatrixXd {
+        const std::size_t i0 = b * kBlock, m = std::min(kBlock, n - i0);
+        return linalg::weighted_log_sum(std::span<const Eigen::MatrixXd>(xs.data() + i0, m),
+                                        std::span<const double>(w.data() + i0, m), wm);
+      },
+      [](Eigen::MatrixXd a, const Eigen::MatrixXd& b) {
+        a += b;
+        return a;
+      },
+      options);
+}
+
 }  // namespace
 
 void MeanOptions::validate() const {
@@ -82,8 +108,7 @@ Eigen::MatrixXd mean_euclid(const std::vector<Eigen::MatrixXd>& xs,
 Eigen::MatrixXd mean_logeuclid(const std::vector<Eigen::MatrixXd>& xs,
                                const Eigen::Ref<const Eigen::VectorXd>& weights) {
   const Eigen::VectorXd w = prepare("sampo::riemann::mean_logeuclid", xs, weights, true);
-  Eigen::MatrixXd l = weighted_sum(xs.size(), xs[0].rows(), w,
-                                   [&](std::size_t i) { return linalg::spd_log(xs[i]); });
+  Eigen::MatrixXd l = block_log_sum(xs, w, Eigen::MatrixXd());
   linalg::symmetrize_in_place(l);
   return linalg::spd_exp(l);
 }
@@ -135,9 +160,7 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
     }
     const Eigen::MatrixXd m12 = linalg::spd_sqrt(em);
     const Eigen::MatrixXd mm12 = linalg::spd_invsqrt(em);
-    Eigen::MatrixXd j = weighted_sum(xs.size(), dim, w, [&](std::size_t i) {
-      return linalg::spd_log(linalg::congruence(mm12, xs[i]));
-    });
+    Eigen::MatrixXd j = block_log_sum(xs, w, mm12);
     result.run.evaluations += xs.size();
     linalg::symmetrize_in_place(j);
     crit = j.norm();

@@ -1,7 +1,10 @@
 #include "sampo/riemann/tangent_space.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "detail.hpp"
 #include "sampo/core/check.hpp"
@@ -43,7 +46,25 @@ struct Whitener {
                                         const Eigen::Ref<const Eigen::MatrixXd>& x) const {
     check_shape(fn, name, x, c12.rows(), c12.cols());
     check_spd(fn, name, x);
-    return linalg::spd_log(linalg::congruence(cm12, x));
+    const Eigen::MatrixXd y = linalg::congruence(cm12, x);
+    return linalg::spd_log(linalg::spd_eigen_batch(std::span<const Eigen::MatrixXd>(&y, 1))[0]);
+  }
+  /// log_map of xs[first], ..., xs[first + m − 1] (named "matrix i"), from one batched
+  /// eigendecomposition: each result equals log_map's for that matrix, bit for bit.
+  [[nodiscard]] std::vector<Eigen::MatrixXd> log_maps(std::string_view fn,
+                                                      const std::vector<Eigen::MatrixXd>& xs,
+                                                      std::size_t first, std::size_t m) const {
+    std::vector<Eigen::MatrixXd> ys(m);
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::string name = detail::item("matrix", first + k);
+      check_shape(fn, name, xs[first + k], c12.rows(), c12.cols());
+      check_spd(fn, name, xs[first + k]);
+      ys[k] = linalg::congruence(cm12, xs[first + k]);
+    }
+    const std::vector<linalg::SymmetricEigen> es = linalg::spd_eigen_batch(ys);
+    std::vector<Eigen::MatrixXd> out(m);
+    for (std::size_t k = 0; k < m; ++k) out[k] = linalg::spd_log(es[k]);
+    return out;
   }
 };
 
@@ -100,13 +121,17 @@ Eigen::MatrixXd tangent_space(const std::vector<Eigen::MatrixXd>& xs,
   const Whitener w(fn, reference);
   const Eigen::Index n = reference.rows();
   Eigen::MatrixXd out(static_cast<Eigen::Index>(xs.size()), n * (n + 1) / 2);
+  constexpr std::size_t kBlock = 8;  // matrices per batched eigendecomposition
   parallel::parallel_for(
-      xs.size(),
-      [&](std::size_t i) {
-        const Eigen::MatrixXd l = w.log_map(fn, detail::item("matrix", i), xs[i]);
+      (xs.size() + kBlock - 1) / kBlock,
+      [&](std::size_t blk) {
+        const std::size_t i0 = blk * kBlock, m = std::min(kBlock, xs.size() - i0);
+        const std::vector<Eigen::MatrixXd> ls = w.log_maps(fn, xs, i0, m);
         Eigen::VectorXd v(out.cols());
-        upper_into(l, v);
-        out.row(static_cast<Eigen::Index>(i)) = v.transpose();
+        for (std::size_t k = 0; k < m; ++k) {
+          upper_into(ls[k], v);
+          out.row(static_cast<Eigen::Index>(i0 + k)) = v.transpose();
+        }
       },
       detail::one_per_block());
   return out;

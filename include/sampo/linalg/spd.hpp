@@ -19,8 +19,10 @@
 /// reporting the smallest eigenvalue). A result that is not representable (f(λ) overflows,
 /// or exp(λ) underflows to a singular "SPD" matrix) throws sampo::numerical_error.
 
+#include <span>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "sampo/core/eigen.hpp"
 
@@ -55,6 +57,44 @@ struct SymmetricEigen {
 ///        (the message gives λ_min, so a rank-deficient matrix, λ_min ≈ 0, is told apart from
 ///        a wrong sign).
 [[nodiscard]] SymmetricEigen spd_eigen(const Eigen::Ref<const Eigen::MatrixXd>& a);
+
+/// Eigendecompositions of several symmetric matrices of one size, each as symmetric_eigen
+/// decomposes it (its symmetric part). For n <= 32 the matrices are decomposed several at a
+/// time, one per SIMD lane (Householder tridiagonalization + implicit symmetric QR, the same
+/// backward-stable algorithm and error model; docs/linalg.md "Batched eigendecompositions"),
+/// 2-3 times faster than one by one at n ≈ 22. The result of each matrix does not depend on the
+/// other matrices of the call, nor on how a caller splits its batch.
+/// @param as matrices of one size (may be empty).
+/// @throw sampo::invalid_argument naming "as[i]" as symmetric_eigen would (shape, finite,
+///        symmetric); sampo::numerical_error if the eigensolver does not converge.
+[[nodiscard]] std::vector<SymmetricEigen> symmetric_eigen_batch(std::span<const Eigen::MatrixXd> as);
+
+/// symmetric_eigen_batch() with the SPD check of spd_eigen on each matrix.
+/// @throw as symmetric_eigen_batch; sampo::not_spd_error naming "as[i]".
+[[nodiscard]] std::vector<SymmetricEigen> spd_eigen_batch(std::span<const Eigen::MatrixXd> as);
+
+/// The eigenvalues (ascending) of several symmetric matrices of one size, as
+/// symmetric_eigen_batch computes them, without the eigenvectors (about a third of the work).
+/// @throw as symmetric_eigen_batch.
+[[nodiscard]] std::vector<Eigen::VectorXd> symmetric_eigenvalues_batch(
+    std::span<const Eigen::MatrixXd> as);
+
+/// Σ_i weights[i] · log(W X_i Wᵀ): the sum behind Riemannian means (W = M^{-1/2}) and
+/// log-Euclidean means (W = I). For n <= 32 the congruences, eigendecompositions and logarithms
+/// of several matrices run together, one matrix per SIMD lane (docs/linalg.md "Batched
+/// eigendecompositions"); larger sizes take the one-matrix kernels. Either way the terms are
+/// added in index order, and each term does not depend on the other matrices of the call.
+/// Error model: each term as spd_log(congruence(W, X_i)).
+/// @param xs symmetric matrices of one size n (lower triangles read), at least one.
+/// @param weights one finite weight per matrix.
+/// @param w n x n, or empty (0 x 0) for the identity.
+/// @return the n x n sum, exactly symmetric.
+/// @throw sampo::invalid_argument naming "xs[i]", "weights" or "w" (shape, finite, symmetric);
+///        sampo::not_spd_error naming "xs[i]" if W X_i Wᵀ fails the SPD rule;
+///        sampo::numerical_error if the eigensolver does not converge.
+[[nodiscard]] Eigen::MatrixXd weighted_log_sum(std::span<const Eigen::MatrixXd> xs,
+                                               std::span<const double> weights,
+                                               const Eigen::Ref<const Eigen::MatrixXd>& w);
 
 /// V diag(f_values) Vᵀ, symmetrized: the reconstruction behind every function here.
 /// Columns of V are scaled (no diagonal matrix is formed) and one product V·(diag(f) Vᵀ) is
