@@ -267,6 +267,24 @@ TEST_CASE("exact car-following: control-variate moments equal an enumeration of 
     v_second += prob[i] * v * v;
   }
   CHECK(std::abs(r.variance - (v_second - v_mean * v_mean)) <= 1e-9 * m2y);
+  // The fourth central moment of the values against the paths', at β* (which = −2), at β = 0
+  // (Y alone, −1) and for each control alone with coefficient 1. It is formed from the moments
+  // of v − E[Y] (n <= 4), sums of terms of both signs up to ~E[(v − E[Y])⁴]: 1e-9 relative.
+  for (int which = -2; which < int(d); ++which) {
+    Eigen::VectorXd beta = which == -2 ? r.coefficients : Eigen::VectorXd::Zero(d);
+    if (which >= 0) beta(which) = 1.0;
+    double mu = 0.0, m4 = 0.0;
+    std::vector<double> vals(log.tests());
+    for (std::size_t i = 0; i < log.tests(); ++i) {
+      sparse.fill(log, i, std::span<double>(h.data(), std::size_t(d - 1)));
+      sampo::mc::surrogate_controls(log, i, std::span<double>(h.data() + d - 1, 1));
+      vals[i] = log.result(i) * log.weight(i) - beta.dot(h);
+      mu += prob[i] * vals[i];
+    }
+    for (std::size_t i = 0; i < log.tests(); ++i) m4 += prob[i] * std::pow(vals[i] - mu, 4);
+    INFO("beta " << which << ": DP " << dp.control_variate_fourth_moment(co, beta) << ", paths " << m4);
+    CHECK(rel_close(dp.control_variate_fourth_moment(co, beta), m4, 1e-9));
+  }
   CHECK(r.variance <= r.is_variance);
   CHECK(r.variance < 0.9 * r.is_variance);  // the controls do help on this short test
   // β* is optimal: moving it in any coordinate does not lower the variance.
@@ -347,4 +365,6 @@ TEST_CASE("exact car-following: exact sparse and surrogate control variates on t
   SAMPO_REQUIRE_THROWS_WITH(dp.control_variates(co), sampo::invalid_argument, "options.sparse");
   SAMPO_REQUIRE_THROWS_WITH((void)scv.variance_at(Eigen::VectorXd::Zero(2)), sampo::invalid_argument,
                             "beta", "6");
+  SAMPO_REQUIRE_THROWS_WITH((void)dp.control_variate_fourth_moment({}, Eigen::VectorXd::Zero(2)),
+                            sampo::invalid_argument, "beta", "6");
 }

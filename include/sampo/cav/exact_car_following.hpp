@@ -159,6 +159,15 @@ class ExactCarFollowing {
   ///        at epsilon = 0 (w_j − 1 then has a nonzero mean where q misses actions of p).
   [[nodiscard]] ExactControlVariateResult control_variates(
       const ExactControlVariateOptions& options = {}) const;
+  /// E_q[(v − E_q v)⁴] of the control-variate estimator's values v = Y − βᵀh, h the controls of
+  /// @p options (in ExactControlVariateResult::names' order) and @p beta fixed: with the variance
+  /// it gives the exact standard error of a sample variance of v, sqrt((μ₄ − Var²)/n). By a
+  /// forward pass over the joint moments E_q[L^a S^b] (a + b <= 4) of the weight and the control
+  /// sum (docs/cav.md, "Exact control variates"); 15 moments per (state, position), so it costs
+  /// about 15× control_variates() in memory and more in time.
+  /// @throw sampo::invalid_argument as control_variates(), or if @p beta has the wrong size.
+  [[nodiscard]] double control_variate_fourth_moment(
+      const ExactControlVariateOptions& options, const Eigen::Ref<const Eigen::VectorXd>& beta) const;
   /// Var_q(Y) / P² = (E_q[Y²] − E_q[Y]²) / crash_probability()².
   [[nodiscard]] double is_relative_variance() const noexcept;
   /// The vehicle under test's crash probability-to-go V_t(g, v_L, v_F) before step t (0 at t = steps).
