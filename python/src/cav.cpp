@@ -504,6 +504,26 @@ void bind_cav(py::module_& m) {
           "Exact moments of mc's sparse controls (sparse, positions, use_features, weighted) "
           "and/or the surrogate's martingale control (surrogate) on this benchmark's tests, the "
           "optimal fixed coefficients and the exact variance (an ExactControlVariateResult).")
+      .def(
+          "control_variate_fourth_moment",
+          [](const cav::ExactCarFollowing& e, const py::object& beta, bool sparse, int positions,
+             bool use_features, bool weighted, bool surrogate) {
+            cav::ExactControlVariateOptions o;
+            o.sparse = sparse;
+            o.positions = positions;
+            o.use_features = use_features;
+            o.weighted = weighted;
+            o.surrogate = surrogate;
+            const Eigen::VectorXd b =
+                vector_arg(beta, "sampo.cav.ExactCarFollowing.control_variate_fourth_moment", "beta");
+            py::gil_scoped_release release;
+            return e.control_variate_fourth_moment(o, b);
+          },
+          py::arg("beta"), py::kw_only(), py::arg("sparse") = cvd.sparse,
+          py::arg("positions") = cvd.positions, py::arg("use_features") = cvd.use_features,
+          py::arg("weighted") = cvd.weighted, py::arg("surrogate") = cvd.surrogate,
+          "E_q[(v − E v)⁴] of the values v = Y − βᵀh for fixed beta (the controls as in "
+          "control_variates with the same options).")
       .def_property_readonly("run", &cav::ExactCarFollowing::run)
       .def("__repr__", [](const cav::ExactCarFollowing& e) {
         std::string s = "ExactCarFollowing(crash_probability=";
