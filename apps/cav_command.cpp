@@ -246,6 +246,19 @@ int exact(const std::vector<std::string>& args, const sampo::cli::GlobalOptions&
   // Tests for a 90 % relative half-width of 0.3: n = (1.645 / 0.3)² · relative variance.
   const double z = 1.6448536269514722, target = 0.3;
   const double needed = (z / target) * (z / target) * rel;
+  // Exact variances of the control-variate estimators with their optimal fixed coefficients
+  // (docs/cav.md, "Exact control variates"): mc's default sparse controls (needs ε > 0) and the
+  // surrogate's martingale control (mc's multi-surrogate with the one logged surrogate: weight 1
+  // on the simplex, the regression coefficient with free weights).
+  const bool sparse_ok = o.epsilon > 0.0;
+  ExactControlVariateResult scv;
+  if (sparse_ok) scv = dp.control_variates();
+  ExactControlVariateOptions so;
+  so.sparse = false;
+  so.surrogate = true;
+  const ExactControlVariateResult sm = dp.control_variates(so);
+  const double sm_simplex = sm.variance_at(Eigen::VectorXd::Ones(1));
+  const double p2 = p * p;
   if (sampo::parallel::mpi_rank() == 0) {
     if (!global.json.empty()) {
       nlohmann::json j;
@@ -260,6 +273,26 @@ int exact(const std::vector<std::string>& args, const sampo::cli::GlobalOptions&
       j["is_second_moment"] = dp.is_second_moment();
       j["is_relative_variance"] = number_or_null(rel);
       j["tests_for_rhw_0.3"] = number_or_null(needed);
+      j["is_variance"] = sm.is_variance;
+      if (sparse_ok) {
+        nlohmann::json c;
+        c["controls"] = scv.names;
+        c["coefficients"] = std::vector<double>(scv.coefficients.data(), scv.coefficients.data() + scv.coefficients.size());
+        c["variance"] = scv.variance;
+        c["relative_variance"] = number_or_null(scv.variance / p2);
+        c["variance_reduction"] = number_or_null(scv.variance_reduction());
+        j["sparse_cv"] = c;
+      } else {
+        j["sparse_cv"] = nullptr;
+      }
+      nlohmann::json c;
+      c["variance_simplex"] = sm_simplex;
+      c["relative_variance_simplex"] = number_or_null(sm_simplex / p2);
+      c["coefficient"] = sm.coefficients(0);
+      c["variance_free"] = sm.variance;
+      c["relative_variance_free"] = number_or_null(sm.variance / p2);
+      c["variance_reduction_free"] = number_or_null(sm.variance_reduction());
+      j["surrogate_cv"] = c;
       j["seconds"] = dp.run().seconds;
       sampo::io::write_json(global.json, j);
     }
@@ -274,6 +307,23 @@ int exact(const std::vector<std::string>& args, const sampo::cli::GlobalOptions&
         std::printf("  relative variance Var/P^2:      %.6g\n", rel);
         std::printf("  tests for a 90 %% RHW of 0.3:    %.4g\n", needed);
       }
+      std::printf("exact variances with control variates at their optimal fixed coefficients\n");
+      if (sparse_ok)
+        std::printf("  sparse CV (mc scv, %zu controls): relative variance %.6g, %.4g x fewer tests than NADE-IS\n",
+                    scv.names.size(), scv.variance / p2, scv.variance_reduction());
+      else
+        std::printf("  sparse CV (mc scv):              needs epsilon > 0 (w_j - 1 has a nonzero mean)\n");
+      // A variance below 1e-10·E[Y²] is the rounding of a difference of moments of that size:
+      // printed as 0 (the surrogate = the vehicle under test: Y − H = P on every path).
+      const double noise = 1e-10 * dp.is_second_moment();
+      std::printf("  surrogate CV, weight 1 (mc multi-surrogate, simplex): relative variance %.6g\n",
+                  std::abs(sm_simplex) <= noise ? 0.0 : sm_simplex / p2);
+      if (sm.variance <= noise)
+        std::printf("  surrogate CV, free weight %.6g (mc multi-surrogate --weights free): relative variance 0 (to rounding)\n",
+                    sm.coefficients(0));
+      else
+        std::printf("  surrogate CV, free weight %.6g (mc multi-surrogate --weights free): relative variance %.6g, %.4g x fewer tests\n",
+                    sm.coefficients(0), sm.variance / p2, sm.variance_reduction());
     }
   }
   return sampo::cli::kExitOk;
@@ -288,7 +338,8 @@ SAMPO_CLI_COMMAND(cav, "automated-vehicle tests: NDE/NADE batches writing mc tes
       "  run     simulate N tests of a scenario (car-following, cut-in, overtaking) under NDE or\n"
       "          NADE, write their test log (CSV or NPY, docs/mc.md) and print the estimate\n"
       "  exact   the exact car-following benchmark by dynamic programming: P(crash) of the\n"
-      "          vehicle under test and the surrogate, the NADE-IS mean and second moment\n";
+      "          vehicle under test and the surrogate, the NADE-IS mean and second moment, and\n"
+      "          the exact variances of the control-variate estimators\n";
   return sampo::cli::run_action(
       kCmd, usage, args, global,
       {sampo::cli::action({"run"}, run), sampo::cli::action({"exact"}, exact)});

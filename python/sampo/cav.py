@@ -10,6 +10,8 @@ exact car-following benchmark.
 >>> mc.importance_sampling(log)
 >>> e = cav.ExactCarFollowing(epsilon=0.1)
 >>> e.crash_probability, e.is_second_moment, mc.importance_sampling(e.test_log(1000))
+>>> e.control_variates().variance_reduction      # mc's sparse CV at its optimal coefficients
+>>> e.control_variates(sparse=False, surrogate=True).variance_at([1.0])  # mc multi-surrogate
 
 The vehicle under test: ``preset`` (``driver_preset_names()``) and ``set`` ('key=value'
 strings or a dict, keys ``driver_parameter_keys()``); NADE's surrogate: ``surrogate_set``;
@@ -19,10 +21,12 @@ Results are the same for any ``threads`` and ``block_size``; Ctrl-C stops a batc
 (KeyboardInterrupt). See docs/cav.md.
 """
 from ._sampo.cav import (  # noqa: F401  (re-exported)
-    BatchResult, CriticalStep, DpTest, ExactCarFollowing, TestRecord, dp_parameter_keys,
+    BatchResult, CriticalStep, DpTest, ExactCarFollowing, ExactControlVariateResult, TestRecord,
+    dp_parameter_keys,
     driver_parameter_keys, driver_preset_names, run_test, run_test_log, run_tests,
     surrogate_parameter_keys, surrogate_preset_names)
 
-__all__ = ["run_test", "run_tests", "run_test_log", "ExactCarFollowing", "BatchResult",
+__all__ = ["run_test", "run_tests", "run_test_log", "ExactCarFollowing",
+           "ExactControlVariateResult", "BatchResult",
            "TestRecord", "CriticalStep", "DpTest", "driver_preset_names", "driver_parameter_keys",
            "surrogate_parameter_keys", "surrogate_preset_names", "dp_parameter_keys"]

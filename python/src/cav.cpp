@@ -369,7 +369,36 @@ void bind_cav(py::module_& m) {
             .append(")");
         return s;
       });
+  py::class_<cav::ExactControlVariateResult>(
+      m, "ExactControlVariateResult",
+      "Exact moments of the control variates of ExactCarFollowing.control_variates() and of Y "
+      "under q, the optimal fixed coefficients and the estimator's exact variance.")
+      .def_readonly("names", &cav::ExactControlVariateResult::names, "the controls, as mc names them")
+      .def_readonly("mean_y", &cav::ExactControlVariateResult::mean_y, "E_q[Y]")
+      .def_readonly("second_moment_y", &cav::ExactControlVariateResult::second_moment_y, "E_q[Y²]")
+      .def_readonly("mean", &cav::ExactControlVariateResult::mean, "E_q[h] (0 up to rounding)")
+      .def_readonly("second_moment", &cav::ExactControlVariateResult::second_moment, "E_q[h hᵀ]")
+      .def_readonly("cross_moment", &cav::ExactControlVariateResult::cross_moment, "E_q[Y h]")
+      .def_readonly("coefficients", &cav::ExactControlVariateResult::coefficients,
+                    "β* = Cov(h)⁺ Cov(h, Y)")
+      .def_readonly("rank", &cav::ExactControlVariateResult::rank)
+      .def_readonly("is_variance", &cav::ExactControlVariateResult::is_variance, "Var_q(Y)")
+      .def_readonly("variance", &cav::ExactControlVariateResult::variance, "Var_q(Y − β*ᵀh)")
+      .def("variance_at", &cav::ExactControlVariateResult::variance_at, py::arg("beta"),
+           "Var_q(Y − βᵀh) for a fixed β.")
+      .def_property_readonly("variance_reduction", &cav::ExactControlVariateResult::variance_reduction,
+                             "is_variance / variance")
+      .def_readonly("run", &cav::ExactControlVariateResult::run)
+      .def("__repr__", [](const cav::ExactControlVariateResult& r) {
+        return Repr("ExactControlVariateResult")
+            .count("controls", static_cast<long long>(r.names.size()))
+            .number("is_variance", r.is_variance)
+            .number("variance", r.variance)
+            .number("variance_reduction", r.variance_reduction())
+            .str();
+      });
   const cav::ExactCarFollowingOptions ed;
+  const cav::ExactControlVariateOptions cvd;
   py::class_<cav::ExactCarFollowing>(
       m, "ExactCarFollowing",
       "The exact car-following benchmark (sampo::cav::ExactCarFollowing): crash probabilities "
@@ -455,6 +484,46 @@ void bind_cav(py::module_& m) {
           },
           py::arg("tests"), py::kw_only(), py::arg("seed") = 0, py::arg("naturalistic") = false,
           "Tests 0 .. tests-1 (importance sampling, or naturalistic) as a sampo.mc.TestLog.")
+      .def(
+          "control_variates",
+          [](const cav::ExactCarFollowing& e, bool sparse, int positions, bool use_features,
+             bool weighted, bool surrogate, double rank_tolerance) {
+            cav::ExactControlVariateOptions o;
+            o.sparse = sparse;
+            o.positions = positions;
+            o.use_features = use_features;
+            o.weighted = weighted;
+            o.surrogate = surrogate;
+            o.rank_tolerance = rank_tolerance;
+            py::gil_scoped_release release;
+            return e.control_variates(o);
+          },
+          py::kw_only(), py::arg("sparse") = cvd.sparse, py::arg("positions") = cvd.positions,
+          py::arg("use_features") = cvd.use_features, py::arg("weighted") = cvd.weighted,
+          py::arg("surrogate") = cvd.surrogate, py::arg("rank_tolerance") = cvd.rank_tolerance,
+          "Exact moments of mc's sparse controls (sparse, positions, use_features, weighted) "
+          "and/or the surrogate's martingale control (surrogate) on this benchmark's tests, the "
+          "optimal fixed coefficients and the exact variance (an ExactControlVariateResult).")
+      .def(
+          "control_variate_fourth_moment",
+          [](const cav::ExactCarFollowing& e, const py::object& beta, bool sparse, int positions,
+             bool use_features, bool weighted, bool surrogate) {
+            cav::ExactControlVariateOptions o;
+            o.sparse = sparse;
+            o.positions = positions;
+            o.use_features = use_features;
+            o.weighted = weighted;
+            o.surrogate = surrogate;
+            const Eigen::VectorXd b =
+                vector_arg(beta, "sampo.cav.ExactCarFollowing.control_variate_fourth_moment", "beta");
+            py::gil_scoped_release release;
+            return e.control_variate_fourth_moment(o, b);
+          },
+          py::arg("beta"), py::kw_only(), py::arg("sparse") = cvd.sparse,
+          py::arg("positions") = cvd.positions, py::arg("use_features") = cvd.use_features,
+          py::arg("weighted") = cvd.weighted, py::arg("surrogate") = cvd.surrogate,
+          "E_q[(v − E v)⁴] of the values v = Y − βᵀh for fixed beta (the controls as in "
+          "control_variates with the same options).")
       .def_property_readonly("run", &cav::ExactCarFollowing::run)
       .def("__repr__", [](const cav::ExactCarFollowing& e) {
         std::string s = "ExactCarFollowing(crash_probability=";

@@ -154,3 +154,35 @@ def test_logged_surrogates_feed_the_multi_surrogate_estimator():
         cav.run_tests(5, surrogates="normal", **kw)
     with pytest.raises(ValueError, match="'weights' = magic"):
         mc.multi_surrogate(log, weights="magic")
+
+
+def test_exact_control_variate_moments():
+    # The exact variances of mc's control-variate estimators on the benchmark (ε = 0.5): the
+    # sparse controls as mc names them, a variance below IS's at the optimal coefficients, the
+    # surrogate control with weight 1 (mc's simplex with one surrogate) and, when the surrogate is
+    # the vehicle under test, zero variance up to rounding (1e-10 of E[Y²]: a difference of moments
+    # of that size).
+    e = cav.ExactCarFollowing(epsilon=0.5)
+    scv = e.control_variates()
+    assert scv.names[:3] == ["w1-1", "w2-1", "w3+-1"] and len(scv.names) == 6
+    assert 0 < scv.variance <= scv.is_variance and scv.variance_reduction >= 1
+    assert abs(scv.is_variance - (e.is_second_moment - e.crash_probability ** 2)) <= 1e-12 * scv.is_variance
+    assert scv.second_moment.shape == (6, 6) and scv.cross_moment.shape == (6,)
+    sm = e.control_variates(sparse=False, surrogate=True)
+    assert sm.names == ["sm"]
+    assert sm.variance_at([1.0]) < sm.is_variance
+    oracle = cav.ExactCarFollowing(epsilon=0.5, set={"T": 1.0}, surrogate_set={"T": 1.0})
+    o = oracle.control_variates(sparse=False, surrogate=True)
+    assert abs(o.variance_at([1.0])) <= 1e-10 * o.second_moment_y
+    assert "ExactControlVariateResult(" in repr(o)
+    # The fourth central moment of the values: at β = 0 the values are Y, and
+    # E[(Y − P)⁴] = E[Y⁴] − 4P·E[Y³] + 6P²E[Y²] − 3P⁴ lies below E[Y⁴] by at most
+    # 4P·sqrt(E[Y²]E[Y⁴]) (Cauchy–Schwarz), 1.6e-4 of E[Y⁴] here (kurtosis 1.6e7).
+    m4 = e.control_variate_fourth_moment([0.0] * 6)
+    p, m2, f = e.crash_probability, e.is_second_moment, e.is_fourth_moment
+    assert 0 < f - m4 <= 4 * p * (m2 * f) ** 0.5 + 6 * p * p * m2
+    assert e.control_variate_fourth_moment(scv.coefficients) > scv.variance ** 2
+    with pytest.raises(ValueError, match="positions"):
+        e.control_variates(positions=0)
+    with pytest.raises(ValueError, match="epsilon"):
+        cav.ExactCarFollowing(epsilon=0.0).control_variates()

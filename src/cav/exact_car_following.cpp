@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
+
+#include <Eigen/QR>
 
 #include "assignment.hpp"
 #include "sampo/core/check.hpp"
@@ -144,10 +147,13 @@ ExactCarFollowing::ExactCarFollowing(const ExactCarFollowingOptions& options) : 
   // M_t(s) = Σ_{u: q(u)>0} p(u)·(p(u)/q(u))·[crash ? 1 : M_{t+1}(s')],
   // F_t(s) = Σ_{u: q(u)>0} p(u)·(p(u)/q(u))³·[crash ? 1 : F_{t+1}(s')] (E_q[Y⁴]: Y = Π p/q on
   // a crash path, so E_q[Y^k] = Σ_paths q·(p/q)^k = Σ p·(p/q)^{k−1}).
-  std::vector<double> e_next(layer, 0.0), m_next(layer, 0.0), f_next(layer, 0.0), e_cur(layer),
-      m_cur(layer), f_cur(layer);
+  // E_t is kept for every t (e_is_): the exact control-variate moments need E_q[Y | F_t].
+  e_is_.assign(layer * static_cast<std::size_t>(T + 1), 0.0);
+  std::vector<double> m_next(layer, 0.0), f_next(layer, 0.0), m_cur(layer), f_cur(layer);
   std::array<double, 7> q{};
   for (int t = T - 1; t >= 0; --t) {
+    const double* e_next = e_is_.data() + layer * static_cast<std::size_t>(t + 1);
+    double* e_cur = e_is_.data() + layer * static_cast<std::size_t>(t);
     for (int g = 1; g <= G; ++g)
       for (int vl = 0; vl <= vmax; ++vl)
         for (int vf = 0; vf <= vmax; ++vf) {
@@ -169,17 +175,384 @@ ExactCarFollowing::ExactCarFollowing(const ExactCarFollowingOptions& options) : 
           m_cur[at(0, g, vl, vf)] = m;
           f_cur[at(0, g, vl, vf)] = f4;
         }
-    std::swap(e_cur, e_next);
     std::swap(m_cur, m_next);
     std::swap(f_cur, f_next);
   }
-  is_mean_ = e_next[at(0, g0, l0, f0)];
+  is_mean_ = e_is_[at(0, g0, l0, f0)];
   is_second_ = m_next[at(0, g0, l0, f0)];
   is_fourth_ = f_next[at(0, g0, l0, f0)];
   run_.iterations = static_cast<std::size_t>(T);
   run_.evaluations = 4 * layer * static_cast<std::size_t>(T) * kLeadActions;
   run_.seconds = watch.seconds();
   run_.message = "exact backward dynamic programming";
+}
+
+void ExactControlVariateOptions::validate(std::string_view function) const {
+  check_int(function, "options.positions", positions, 1, 16);
+  if (!sparse && !surrogate)
+    throw_invalid_argument(function, "options.sparse", "false",
+                           "asks for no control (set sparse or surrogate)");
+  check_in_range(function, "options.rank_tolerance", rank_tolerance, 0.0, 1.0);
+}
+
+double ExactControlVariateResult::variance_at(const Eigen::Ref<const Eigen::VectorXd>& beta) const {
+  if (beta.size() != mean.size())
+    throw_invalid_argument("sampo::cav::ExactControlVariateResult::variance_at", "beta",
+                           std::to_string(beta.size()) + " entries",
+                           std::string("must have one entry per control (").append(std::to_string(mean.size())).append(")"));
+  const Eigen::VectorXd cov_hy = cross_moment - mean * mean_y;
+  const Eigen::MatrixXd cov_h = second_moment - mean * mean.transpose();
+  return is_variance - 2.0 * beta.dot(cov_hy) + beta.dot(cov_h * beta);
+}
+
+double ExactControlVariateResult::variance_reduction() const noexcept {
+  return variance > 0.0 ? is_variance / variance : std::numeric_limits<double>::infinity();
+}
+
+namespace {
+// The controls' names and where each kind starts (mc's order: positions, features, weighted,
+// surrogate); P position buckets are tracked (1 without sparse controls).
+struct ControlLayout {
+  std::vector<std::string> names;
+  int positions = 1, feature = -1, weighted = -1, surrogate = -1;
+};
+
+ControlLayout control_layout(const ExactControlVariateOptions& co) {
+  ControlLayout lay;
+  lay.positions = co.sparse ? co.positions : 1;
+  const int P = lay.positions;
+  auto position_name = [&](int g) {
+    std::string s("w");
+    s.append(std::to_string(g + 1));
+    if (g == P - 1) s.append("+");
+    s.append("-1");
+    return s;
+  };
+  if (co.sparse) {
+    for (int g = 0; g < P; ++g) lay.names.push_back(position_name(g));
+    if (co.use_features) {
+      lay.feature = int(lay.names.size());
+      for (int g = 0; g < P; ++g) {
+        std::string name("criticality*(");
+        name.append(position_name(g)).append(")");
+        lay.names.push_back(name);
+      }
+    }
+    if (co.weighted) {
+      lay.weighted = int(lay.names.size());
+      for (int g = 0; g < P; ++g) {
+        std::string name("L*(");
+        name.append(position_name(g)).append(")");
+        lay.names.push_back(name);
+      }
+    }
+  }
+  if (co.surrogate) {
+    lay.surrogate = int(lay.names.size());
+    lay.names.emplace_back("sm");
+  }
+  return lay;
+}
+
+void check_controls(std::string_view fn, const ExactControlVariateOptions& co, double eps) {
+  co.validate(fn);
+  if (co.sparse && !(eps > 0.0))
+    throw_invalid_argument(fn, "epsilon", format_value(eps),
+                           "must be > 0 for the sparse controls (w_j - 1 has a nonzero mean where "
+                           "q misses actions of p)");
+}
+}  // namespace
+
+// Every control is a sum over the critical steps t of martingale differences
+//   D_t = L_{t−1}^m · 1{position bucket of t = g} · d(s_t, u_t),  Σ_u q(u|s_t) d(s_t, u) = 0,
+// with m = 0 (w − 1, C(w − 1)) or 1 (L(w − 1), L(wV − C)). So (docs/cav.md)
+//   E[h_k h_l] = Σ_t E[L_{t−1}^{m_k+m_l} 1{...} Σ_u q d_k d_l]        (cross-time terms vanish),
+//   E[Y h_k]   = Σ_t E[L_{t−1}^{m_k+1} 1{...} Σ_u p(u) R_t(s, u) d_k(u)],
+// R_t(s, u) = 1 on a crash, else E_{t+1}(s') (E_q[Y | F_t] = L_t·R_t). The expectations are sums
+// over (s, position) of the forward measures π^(m)_t(s, j) = E_q[L_{t−1}^m; s_t = s, bucket j].
+ExactControlVariateResult ExactCarFollowing::control_variates(
+    const ExactControlVariateOptions& co) const {
+  constexpr const char* fn = "sampo::cav::ExactCarFollowing::control_variates";
+  sampo::Stopwatch watch;
+  check_controls(fn, co, options_.epsilon);
+  const ControlLayout lay = control_layout(co);
+  const int T = options_.steps, Gmax = options_.max_gap, vmax = options_.max_speed;
+  const int P = lay.positions;  // position buckets tracked
+  const auto layer = static_cast<std::size_t>(Gmax) * static_cast<std::size_t>(vmax + 1) *
+                     static_cast<std::size_t>(vmax + 1);
+  const auto& p = options_.lead_pmf;
+
+  ExactControlVariateResult r;
+  r.names = lay.names;
+  const int at_feature = lay.feature, at_weighted = lay.weighted, at_surrogate = lay.surrogate;
+  const auto d = Eigen::Index(r.names.size());
+  r.mean = Eigen::VectorXd::Zero(d);
+  r.second_moment = Eigen::MatrixXd::Zero(d, d);
+  r.cross_moment = Eigen::VectorXd::Zero(d);
+
+  // π^(m) for m = 0, 1, 2 per (state, bucket), this step and the next.
+  const std::size_t cells = layer * static_cast<std::size_t>(P);
+  std::array<std::vector<double>, 3> cur, next;
+  for (auto& v : cur) v.assign(cells, 0.0);
+  for (auto& v : next) v.assign(cells, 0.0);
+  const std::size_t start =
+      at(0, options_.initial_gap, options_.initial_lead_speed, options_.initial_speed) *
+      static_cast<std::size_t>(P);
+  for (auto& v : cur) v[start] = 1.0;
+
+  struct Active {
+    Eigen::Index index;
+    int power;  // of L_{t−1}
+    std::array<double, 7> d;
+  };
+  std::array<Active, 4> active{};
+  std::array<double, 7> q{}, value{}, ratio{}, rest{};
+  std::array<std::size_t, 7> target{};
+  std::array<bool, 7> crash{};
+  std::size_t updates = 0;
+  for (int t = 0; t < T; ++t) {
+    for (auto& v : next) std::fill(v.begin(), v.end(), 0.0);
+    const double* e_next = e_is_.data() + layer * static_cast<std::size_t>(t + 1);
+    for (int g = 1; g <= Gmax; ++g)
+      for (int vl = 0; vl <= vmax; ++vl)
+        for (int vf = 0; vf <= vmax; ++vf) {
+          const std::size_t s = at(0, g, vl, vf);
+          bool reached = false;
+          for (int j = 0; j < P; ++j) reached = reached || cur[0][s * std::size_t(P) + std::size_t(j)] > 0.0;
+          if (!reached) continue;
+          const bool critical = importance_pmf(t, g, vl, vf, q);
+          const double c = critical ? surrogate_values(t, g, vl, vf, value) : 0.0;
+          const int vf2 = std::clamp(vf + a_cav_[s], 0, vmax);
+          for (int k = 0; k < kLeadActions; ++k) {
+            const auto kk = static_cast<std::size_t>(k);
+            ratio[kk] = q[kk] > 0.0 ? p[kk] / q[kk] : 0.0;
+            const int vl2 = std::clamp(vl + kLeadMin + k, 0, vmax);
+            const int g2 = g + vl2 - vf2;
+            crash[kk] = g2 <= 0;
+            target[kk] = crash[kk] ? 0 : at(0, std::min(g2, Gmax), vl2, vf2);
+            rest[kk] = crash[kk] ? 1.0 : e_next[target[kk]];
+          }
+          for (int j = 0; j < P; ++j) {
+            const std::size_t cell = s * std::size_t(P) + std::size_t(j);
+            const std::array<double, 3> pi{cur[0][cell], cur[1][cell], cur[2][cell]};
+            if (!(pi[0] > 0.0)) continue;
+            ++updates;
+            if (critical) {
+              // The controls with a term at this step, and their d(u).
+              std::size_t n_active = 0;
+              auto add = [&](int index, int power, auto&& fn_d) {
+                Active& a = active[n_active++];
+                a.index = index;
+                a.power = power;
+                for (std::size_t k = 0; k < 7; ++k) a.d[k] = q[k] > 0.0 ? fn_d(k) : 0.0;
+              };
+              if (co.sparse) {
+                add(j, 0, [&](std::size_t k) { return ratio[k] - 1.0; });
+                if (at_feature >= 0) add(at_feature + j, 0, [&](std::size_t k) { return c * (ratio[k] - 1.0); });
+                if (at_weighted >= 0) add(at_weighted + j, 1, [&](std::size_t k) { return ratio[k] - 1.0; });
+              }
+              if (at_surrogate >= 0)
+                add(at_surrogate, 1, [&](std::size_t k) { return ratio[k] * value[k] - c; });
+              for (std::size_t a = 0; a < n_active; ++a) {
+                const Active& x = active[a];
+                double mean = 0.0, cross = 0.0;
+                for (std::size_t k = 0; k < 7; ++k) {
+                  if (!(q[k] > 0.0)) continue;
+                  mean += q[k] * x.d[k];
+                  cross += p[k] * rest[k] * x.d[k];
+                }
+                r.mean(x.index) += pi[std::size_t(x.power)] * mean;
+                r.cross_moment(x.index) += pi[std::size_t(x.power + 1)] * cross;
+                for (std::size_t b = 0; b < n_active; ++b) {
+                  const Active& y = active[b];
+                  double prod = 0.0;
+                  for (std::size_t k = 0; k < 7; ++k)
+                    if (q[k] > 0.0) prod += q[k] * x.d[k] * y.d[k];
+                  r.second_moment(x.index, y.index) += pi[std::size_t(x.power + y.power)] * prod;
+                }
+              }
+            }
+            // Forward: π^(m)_{t+1}(s', j') += π^(m)_t(s, j)·q(u)·w(u)^m over the surviving u.
+            const std::size_t j2 = critical ? std::min(std::size_t(j) + 1, std::size_t(P - 1)) : std::size_t(j);
+            for (std::size_t k = 0; k < 7; ++k) {
+              if (!(q[k] > 0.0) || crash[k]) continue;
+              const double w = critical ? ratio[k] : 1.0;
+              const std::size_t to = target[k] * std::size_t(P) + j2;
+              next[0][to] += pi[0] * q[k];
+              next[1][to] += pi[1] * q[k] * w;
+              next[2][to] += pi[2] * q[k] * w * w;
+            }
+          }
+        }
+    std::swap(cur, next);
+  }
+
+  r.mean_y = is_mean_;
+  r.second_moment_y = is_second_;
+  r.is_variance = is_second_ - is_mean_ * is_mean_;
+  // β* = Cov(h)⁺Cov(h, Y), solved on the correlation matrix of the controls of nonzero variance.
+  const Eigen::VectorXd cov_hy = r.cross_moment - r.mean * r.mean_y;
+  const Eigen::MatrixXd cov_h = r.second_moment - r.mean * r.mean.transpose();
+  std::vector<Eigen::Index> keep;
+  for (Eigen::Index k = 0; k < d; ++k)
+    if (cov_h(k, k) > 0.0) keep.push_back(k);
+  r.coefficients = Eigen::VectorXd::Zero(d);
+  if (!keep.empty()) {
+    const auto m = Eigen::Index(keep.size());
+    Eigen::MatrixXd corr(m, m);
+    Eigen::VectorXd rhs(m), scale(m);
+    for (Eigen::Index a = 0; a < m; ++a) scale(a) = 1.0 / std::sqrt(cov_h(keep[std::size_t(a)], keep[std::size_t(a)]));
+    for (Eigen::Index a = 0; a < m; ++a) {
+      rhs(a) = scale(a) * cov_hy(keep[std::size_t(a)]);
+      for (Eigen::Index b = 0; b < m; ++b)
+        corr(a, b) = scale(a) * scale(b) * cov_h(keep[std::size_t(a)], keep[std::size_t(b)]);
+    }
+    Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd> cod;
+    cod.setThreshold(co.rank_tolerance);
+    cod.compute(corr);
+    r.rank = cod.rank();
+    const Eigen::VectorXd z = cod.solve(rhs);
+    for (Eigen::Index a = 0; a < m; ++a) r.coefficients(keep[std::size_t(a)]) = scale(a) * z(a);
+  }
+  r.variance = std::max(0.0, r.variance_at(r.coefficients));
+  r.run.iterations = static_cast<std::size_t>(T);
+  r.run.evaluations = updates;
+  r.run.seconds = watch.seconds();
+  r.run.message = "exact forward pass over (step, state, critical-step position); ";
+  r.run.message.append(std::to_string(d)).append(" controls, rank ").append(std::to_string(r.rank));
+  return r;
+}
+
+// The fourth central moment of v = Y − βᵀh. With S_t = Σ_{t'<t} βᵀD_{t'} the control sum before
+// step t, the forward pass carries the joint moments M_{a,b}(s, j) = E_q[L_{t−1}^a S_t^b; s_t = s,
+// b_t = j] for a + b <= 4 (15 per cell). A step adds x(u) + L·y(u) to S (x: the terms without a
+// weight factor, y: those with one) and multiplies L by w(u), so
+//   L'^a S'^b = w^a Σ_{i+j+k=b} b!/(i!j!k!) x^j y^k L^{a+k} S^i   (a + k + i <= 4: closed);
+// at a crash v = L' − S' = (w − y)L − S − x, and at the end without a crash v = −S.
+double ExactCarFollowing::control_variate_fourth_moment(
+    const ExactControlVariateOptions& co, const Eigen::Ref<const Eigen::VectorXd>& beta) const {
+  constexpr const char* fn = "sampo::cav::ExactCarFollowing::control_variate_fourth_moment";
+  check_controls(fn, co, options_.epsilon);
+  const ControlLayout lay = control_layout(co);
+  if (beta.size() != Eigen::Index(lay.names.size()))
+    throw_invalid_argument(fn, "beta", std::to_string(beta.size()) + " entries",
+                           std::string("must have one entry per control (")
+                               .append(std::to_string(lay.names.size()))
+                               .append(")"));
+  const int T = options_.steps, Gmax = options_.max_gap, vmax = options_.max_speed;
+  const int P = lay.positions;
+  const auto layer = static_cast<std::size_t>(Gmax) * static_cast<std::size_t>(vmax + 1) *
+                     static_cast<std::size_t>(vmax + 1);
+  const auto& p = options_.lead_pmf;
+  constexpr int kOrder = 4;
+  // Moment slots (a, b), a + b <= 4.
+  std::array<std::array<int, kOrder + 1>, kOrder + 1> slot{};
+  int slots = 0;
+  for (int a = 0; a <= kOrder; ++a)
+    for (int b = 0; a + b <= kOrder; ++b) slot[std::size_t(a)][std::size_t(b)] = slots++;
+  const double fact[] = {1, 1, 2, 6, 24};
+  const std::size_t cells = layer * static_cast<std::size_t>(P), width = std::size_t(slots);
+  std::vector<double> cur(cells * width, 0.0), next(cells * width, 0.0);
+  {
+    const std::size_t start =
+        at(0, options_.initial_gap, options_.initial_lead_speed, options_.initial_speed) *
+        static_cast<std::size_t>(P);
+    for (int a = 0; a <= kOrder; ++a) cur[start * width + std::size_t(slot[std::size_t(a)][0])] = 1.0;  // L = 1, S = 0
+  }
+  // Moments of v − c about c = E_q[Y] (= E_q[v]: the controls have mean 0), not of v: where the
+  // controls remove most of the variance, raw moments would cancel to ~1e-7 of their size.
+  const double shift = is_mean_;
+  std::array<double, kOrder + 1> raw{};  // E[(v − c)^n]
+  auto power = [](double x, int n) {
+    double r = 1.0;
+    for (int i = 0; i < n; ++i) r *= x;
+    return r;
+  };
+  std::array<double, 7> q{}, value{}, ratio{}, x{}, y{};
+  std::array<std::size_t, 7> target{};
+  std::array<bool, 7> crash{};
+  for (int t = 0; t < T; ++t) {
+    std::fill(next.begin(), next.end(), 0.0);
+    for (int g = 1; g <= Gmax; ++g)
+      for (int vl = 0; vl <= vmax; ++vl)
+        for (int vf = 0; vf <= vmax; ++vf) {
+          const std::size_t s = at(0, g, vl, vf);
+          bool reached = false;
+          for (int j = 0; j < P; ++j) reached = reached || cur[(s * std::size_t(P) + std::size_t(j)) * width] > 0.0;
+          if (!reached) continue;
+          const bool critical = importance_pmf(t, g, vl, vf, q);
+          const double c = critical ? surrogate_values(t, g, vl, vf, value) : 0.0;
+          const int vf2 = std::clamp(vf + a_cav_[s], 0, vmax);
+          for (int k = 0; k < kLeadActions; ++k) {
+            const auto kk = static_cast<std::size_t>(k);
+            ratio[kk] = q[kk] > 0.0 ? p[kk] / q[kk] : 0.0;
+            const int vl2 = std::clamp(vl + kLeadMin + k, 0, vmax);
+            const int g2 = g + vl2 - vf2;
+            crash[kk] = g2 <= 0;
+            target[kk] = crash[kk] ? 0 : at(0, std::min(g2, Gmax), vl2, vf2);
+          }
+          for (int j = 0; j < P; ++j) {
+            const std::size_t cell = s * std::size_t(P) + std::size_t(j);
+            const double* m = cur.data() + cell * width;
+            if (!(m[0] > 0.0)) continue;
+            auto M = [&](int a, int b) { return m[slot[std::size_t(a)][std::size_t(b)]]; };
+            x.fill(0.0);
+            y.fill(0.0);
+            if (critical) {
+              for (std::size_t k = 0; k < 7; ++k) {
+                if (!(q[k] > 0.0)) continue;
+                const double dw = ratio[k] - 1.0;
+                if (co.sparse) {
+                  x[k] += beta(j) * dw;
+                  if (lay.feature >= 0) x[k] += beta(lay.feature + j) * c * dw;
+                  if (lay.weighted >= 0) y[k] += beta(lay.weighted + j) * dw;
+                }
+                if (lay.surrogate >= 0) y[k] += beta(lay.surrogate) * (ratio[k] * value[k] - c);
+              }
+            }
+            const std::size_t j2 = critical ? std::min(std::size_t(j) + 1, std::size_t(P - 1)) : std::size_t(j);
+            for (std::size_t k = 0; k < 7; ++k) {
+              if (!(q[k] > 0.0)) continue;
+              const double w = critical ? ratio[k] : 1.0;
+              if (crash[k]) {
+                // v − c = (w − y)L − S − (x + c):
+                // E[(v − c)^n] += q Σ_{i+a+b=n} n!/(i!a!b!) (w − y)^i (−1)^{a+b} (x + c)^b M_{i,a}
+                const double xc = x[k] + shift;
+                for (int n = 1; n <= kOrder; ++n)
+                  for (int i = 0; i <= n; ++i)
+                    for (int a = 0; i + a <= n; ++a) {
+                      const int b = n - i - a;
+                      raw[std::size_t(n)] += q[k] * fact[n] / (fact[i] * fact[a] * fact[b]) *
+                                             power(w - y[k], i) * ((a + b) % 2 ? -1.0 : 1.0) *
+                                             power(xc, b) * M(i, a);
+                    }
+                continue;
+              }
+              double* out = next.data() + (target[k] * std::size_t(P) + j2) * width;
+              for (int a = 0; a <= kOrder; ++a)
+                for (int b = 0; a + b <= kOrder; ++b) {
+                  double sum = 0.0;
+                  for (int i = 0; i <= b; ++i)
+                    for (int jj = 0; i + jj <= b; ++jj) {
+                      const int kk = b - i - jj;
+                      sum += fact[b] / (fact[i] * fact[jj] * fact[kk]) * power(x[k], jj) *
+                             power(y[k], kk) * M(a + kk, i);
+                    }
+                  out[slot[std::size_t(a)][std::size_t(b)]] += q[k] * power(w, a) * sum;
+                }
+            }
+          }
+        }
+    std::swap(cur, next);
+  }
+  // The tests that reach the end without a crash: v − c = −(S + c).
+  for (std::size_t cell = 0; cell < cells; ++cell)
+    for (int n = 1; n <= kOrder; ++n)
+      for (int i = 0; i <= n; ++i)
+        raw[std::size_t(n)] += ((n % 2) ? -1.0 : 1.0) * fact[n] / (fact[i] * fact[n - i]) *
+                               power(shift, n - i) * cur[cell * width + std::size_t(slot[0][std::size_t(i)])];
+  const double mu = raw[1];
+  return raw[4] - 4.0 * mu * raw[3] + 6.0 * mu * mu * raw[2] - 3.0 * mu * mu * mu * mu;
 }
 
 double ExactCarFollowing::is_relative_variance() const noexcept {

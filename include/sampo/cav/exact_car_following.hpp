@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "sampo/cav/environment.hpp"
 #include "sampo/core/termination.hpp"
 
@@ -69,6 +71,51 @@ struct ExactCarFollowingOptions {
   void validate(std::string_view function) const;
 };
 
+/// Which control variates ExactCarFollowing::control_variates() gives exact moments for: the
+/// controls that sampo::mc computes from the benchmark's test log (cav::to_test_log of
+/// sample()'s tests: one feature `criticality` = C_j, one surrogate `sm` with value V_SM,t(s, u_j)
+/// and mean C_j), named as mc names them.
+struct ExactControlVariateOptions {
+  /// mc's unbiased sparse controls (mc::sparse_control_variates, Stratification::none, order 1):
+  /// w_g − 1 for critical-step positions g = 1..positions−1 and Σ_{j>=positions}(w_j − 1).
+  bool sparse = true;
+  int positions = 3;          ///< as mc::SparseControlVariateOptions::positions, in [1, 16]
+  bool use_features = true;   ///< add C_j(w_j − 1) per position (the `criticality` feature)
+  bool weighted = false;      ///< add L_{j−1}(w_j − 1) per position
+  /// The surrogate's martingale control H = Σ_j L_{j−1}(w_j·V_SM,j − C_j) (mc::multi_surrogate's
+  /// control for the logged surrogate `sm`), after the sparse ones.
+  bool surrogate = false;
+  /// Rank tolerance of the optimal coefficients' solve (on the correlation matrix), as mc's.
+  double rank_tolerance = 1e-10;
+
+  /// @throw sampo::invalid_argument naming @p function and the field.
+  void validate(std::string_view function) const;
+};
+
+/// Exact moments of the importance-sampling result Y and of control variates h (each a sum of
+/// martingale differences over the critical steps) under q, and the variance of the
+/// control-variate estimator Y − βᵀh with a fixed β (docs/cav.md, "Exact control variates").
+struct ExactControlVariateResult {
+  std::vector<std::string> names;  ///< as mc names them ("w1-1", ..., "criticality*(w1-1)", "sm")
+  double mean_y = 0.0;             ///< E_q[Y] (= is_mean())
+  double second_moment_y = 0.0;    ///< E_q[Y²] (= is_second_moment())
+  Eigen::VectorXd mean;            ///< E_q[h]: 0 up to rounding (martingale differences)
+  Eigen::MatrixXd second_moment;   ///< E_q[h hᵀ]
+  Eigen::VectorXd cross_moment;    ///< E_q[Y h]
+  /// β* = Cov(h)⁺ Cov(h, Y) (controls of zero variance get 0; collinear ones the minimum-norm
+  /// solution): the coefficients that a regression converges to.
+  Eigen::VectorXd coefficients;
+  Eigen::Index rank = 0;           ///< rank of the controls' correlation matrix
+  double is_variance = 0.0;        ///< Var_q(Y)
+  double variance = 0.0;           ///< Var_q(Y − β*ᵀh), never below 0
+  /// Var_q(Y − βᵀh) = Var(Y) − 2βᵀCov(h, Y) + βᵀCov(h)β for any fixed @p beta (size of names).
+  /// @throw sampo::invalid_argument if @p beta has the wrong size.
+  [[nodiscard]] double variance_at(const Eigen::Ref<const Eigen::VectorXd>& beta) const;
+  /// is_variance / variance: how many times fewer tests at equal precision (+∞ when variance = 0).
+  [[nodiscard]] double variance_reduction() const noexcept;
+  sampo::Run run;  ///< seconds, state-step updates of the forward pass
+};
+
 /// One test of the importance-sampling estimator on the benchmark.
 struct DpTest {
   bool crash = false;
@@ -104,6 +151,23 @@ class ExactCarFollowing {
   /// moment (Var(Y²) = E[Y⁴] − E[Y²]²), which the heavy tail of the weights makes impossible
   /// to estimate from samples of practical size.
   [[nodiscard]] double is_fourth_moment() const noexcept { return is_fourth_; }
+  /// Exact moments of the control variates of @p options and of Y under q, the optimal fixed
+  /// coefficients and the variance of the control-variate estimator, by one forward pass over
+  /// (step, state, critical-step position) with the weights' moments (docs/cav.md, "Exact
+  /// control variates"). Cost O(steps · states · positions · 7).
+  /// @throw sampo::invalid_argument if @p options is invalid, or if sparse controls are asked for
+  ///        at epsilon = 0 (w_j − 1 then has a nonzero mean where q misses actions of p).
+  [[nodiscard]] ExactControlVariateResult control_variates(
+      const ExactControlVariateOptions& options = {}) const;
+  /// E_q[(v − E_q v)⁴] of the control-variate estimator's values v = Y − βᵀh, h the controls of
+  /// @p options (in ExactControlVariateResult::names' order) and @p beta fixed: with the variance
+  /// it gives the exact standard error of a sample variance of v, sqrt((μ₄ − Var²)/n). By a
+  /// forward pass over the joint moments E_q[L^a S^b] (a + b <= 4) of the weight and the control
+  /// sum (docs/cav.md, "Exact control variates"); 15 moments per (state, position), so it costs
+  /// about 15× control_variates() in memory and more in time.
+  /// @throw sampo::invalid_argument as control_variates(), or if @p beta has the wrong size.
+  [[nodiscard]] double control_variate_fourth_moment(
+      const ExactControlVariateOptions& options, const Eigen::Ref<const Eigen::VectorXd>& beta) const;
   /// Var_q(Y) / P² = (E_q[Y²] − E_q[Y]²) / crash_probability()².
   [[nodiscard]] double is_relative_variance() const noexcept;
   /// The vehicle under test's crash probability-to-go V_t(g, v_L, v_F) before step t (0 at t = steps).
@@ -128,6 +192,7 @@ class ExactCarFollowing {
 
   ExactCarFollowingOptions options_;
   std::vector<double> v_cav_, v_sm_;
+  std::vector<double> e_is_;  // E_q[Y | s_t = s] per (t, s): the IS mean to go (= v_cav_ for ε > 0)
   std::vector<signed char> a_cav_, a_sm_;  // follower actions per (g, v_L, v_F)
   double p_cav_ = 0.0, p_sm_ = 0.0, is_mean_ = 0.0, is_second_ = 0.0, is_fourth_ = 0.0;
   sampo::Run run_;
