@@ -10,7 +10,7 @@ struct DenseKernels {
   /// ascending values, orthonormal vectors (column-major n x n). False if QR did not converge.
   bool (*symmetric_eigen)(std::ptrdiff_t n, const double* a, double* values, double* vectors);
   /// Eigendecompositions of count symmetric n x n matrices a[i] (lower triangles read), several
-  /// per SIMD register for n <= 32: values[i] ascending, vectors[i] as above (vectors may be
+  /// per SIMD register for n <= 64: values[i] ascending, vectors[i] as above (vectors may be
   /// null: eigenvalues only); ok[i] false where QR did not converge. Each matrix's result does
   /// not depend on the others in the call.
   void (*symmetric_eigen_batch)(std::ptrdiff_t n, std::ptrdiff_t count, const double* const* a,
