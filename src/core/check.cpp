@@ -56,6 +56,7 @@ void check_finite(std::string_view function, std::string_view name, double x) {
 
 void check_finite(std::string_view function, std::string_view name,
                   const Eigen::Ref<const Eigen::MatrixXd>& m) {
+  if (m.allFinite()) return;  // the common case, vectorized; the loop below finds the entry
   for (Eigen::Index j = 0; j < m.cols(); ++j)
     for (Eigen::Index i = 0; i < m.rows(); ++i)
       if (!std::isfinite(m(i, j)))
@@ -109,6 +110,8 @@ void check_symmetric(std::string_view function, std::string_view name,
   check_square(function, name, m);
   check_finite(function, name, m);
   const double scale = m.cwiseAbs().maxCoeff();
+  // One branch-free pass in the common case; the loop below finds the first offending entry.
+  if ((m - m.transpose()).cwiseAbs().maxCoeff() <= rel_tol * scale) return;
   for (Eigen::Index j = 0; j < m.cols(); ++j)
     for (Eigen::Index i = j + 1; i < m.rows(); ++i)
       if (std::abs(m(i, j) - m(j, i)) > rel_tol * scale)
