@@ -22,6 +22,10 @@ struct DenseKernels {
   void (*log_congruence_sum)(std::ptrdiff_t n, std::ptrdiff_t count, const double* w,
                              const double* const* x, const double* weights, double* out,
                              double* const* values, bool* ok);
+  /// values[i] = the eigenvalues of w x_i wᵀ, ascending (w n x n, or null for I; x_i symmetric,
+  /// lower triangles read); ok[i] false where the eigensolver failed.
+  void (*congruence_eigenvalues)(std::ptrdiff_t n, std::ptrdiff_t count, const double* w,
+                                 const double* const* x, double* const* values, bool* ok);
   /// out = v diag(f) vᵀ (n x n), not symmetrized.
   void (*reconstruct)(std::ptrdiff_t n, const double* v, const double* f, double* out);
   /// out = w a wᵀ with w m x n and a n x n, not symmetrized.

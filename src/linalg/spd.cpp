@@ -187,6 +187,40 @@ Eigen::MatrixXd weighted_log_sum(std::span<const Eigen::MatrixXd> xs,
   return out;
 }
 
+std::vector<Eigen::VectorXd> congruence_eigenvalues_batch(std::span<const Eigen::MatrixXd> xs,
+                                                          const Eigen::Ref<const Eigen::MatrixXd>& w) {
+  constexpr std::string_view fn = "sampo::linalg::congruence_eigenvalues_batch";
+  const std::size_t count = xs.size();
+  std::vector<Eigen::VectorXd> values(count);
+  if (count == 0) return values;
+  const Eigen::Index n = xs[0].rows();
+  std::vector<const double*> in(count);
+  std::vector<double*> out(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string name = "xs[" + std::to_string(i) + "]";
+    check_shape(fn, name, xs[i], n, n);
+    check_symmetric(fn, name, xs[i]);
+    in[i] = xs[i].data();
+    values[i].resize(n);
+    out[i] = values[i].data();
+  }
+  Eigen::MatrixXd w_store;
+  if (w.size() != 0) {
+    check_shape(fn, "w", w, n, n);
+    check_finite(fn, "w", w);
+    w_store = w;
+  }
+  const std::unique_ptr<bool[]> ok(new bool[count]);
+  detail::dense_kernels().congruence_eigenvalues(n, static_cast<std::ptrdiff_t>(count),
+                                                 w.size() != 0 ? w_store.data() : nullptr,
+                                                 in.data(), out.data(), ok.get());
+  for (std::size_t i = 0; i < count; ++i)
+    if (!ok[i])
+      throw_numerical_error(fn, "the symmetric eigensolver did not converge on W xs[" +
+                                    std::to_string(i) + "] Wᵀ");
+  return values;
+}
+
 std::vector<Eigen::VectorXd> symmetric_eigenvalues_batch(std::span<const Eigen::MatrixXd> as) {
   std::vector<Eigen::VectorXd> values;
   decompose_batch("sampo::linalg::symmetric_eigenvalues_batch", as, false, values, nullptr);

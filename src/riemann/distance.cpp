@@ -22,14 +22,11 @@ void check_same_size(std::string_view fn, const Eigen::Ref<const Eigen::MatrixXd
   check_shape(fn, bname, b, a.rows(), a.cols());
 }
 
-/// L^{-1} X L^{-T} (symmetrized), where B = L L^T: its eigenvalues are the generalized
+/// L^{-1}, where B = L L^T: the eigenvalues of L^{-1} X L^{-T} are the generalized
 /// eigenvalues of (X, B).
-Eigen::MatrixXd whitened(const Eigen::Ref<const Eigen::MatrixXd>& x,
-                         const Eigen::LLT<Eigen::MatrixXd>& llt_b) {
-  Eigen::MatrixXd z = llt_b.matrixL().solve(x);
-  z = llt_b.matrixL().solve(z.transpose()).eval();
-  linalg::symmetrize_in_place(z);
-  return z;
+Eigen::MatrixXd inverse_factor(const Eigen::LLT<Eigen::MatrixXd>& llt_b) {
+  const Eigen::Index n = llt_b.matrixLLT().rows();
+  return llt_b.matrixL().solve(Eigen::MatrixXd::Identity(n, n));
 }
 
 /// sqrt(sum log^2 lambda) over the generalized eigenvalues @p ev of (X, B). The caller has
@@ -48,15 +45,6 @@ double riemann_from_eigenvalues(std::string_view fn, std::string_view name,
                 "condition numbers multiply beyond 1/eps, so the distance cannot be computed "
                 "(rescale or regularize them)");
   return std::sqrt(ev.array().log().square().sum());
-}
-
-double riemann_from_factor(std::string_view fn, std::string_view name,
-                           const Eigen::Ref<const Eigen::MatrixXd>& x,
-                           const Eigen::LLT<Eigen::MatrixXd>& llt_b) {
-  const Eigen::MatrixXd z = whitened(x, llt_b);
-  return riemann_from_eigenvalues(
-      fn, name,
-      linalg::symmetric_eigenvalues_batch(std::span<const Eigen::MatrixXd>(&z, 1))[0]);
 }
 
 /// Checks @p b with sampo's SPD rule and returns its Cholesky factor.
@@ -78,7 +66,11 @@ double distance_riemann(const Eigen::Ref<const Eigen::MatrixXd>& a,
   constexpr const char* fn = "sampo::riemann::distance_riemann";
   check_spd(fn, "a", a);
   check_same_size(fn, a, b);
-  return riemann_from_factor(fn, "a", a, factor(fn, "b", b));
+  const Eigen::MatrixXd a_copy = a;
+  return riemann_from_eigenvalues(
+      fn, "a",
+      linalg::congruence_eigenvalues_batch(std::span<const Eigen::MatrixXd>(&a_copy, 1),
+                                           inverse_factor(factor(fn, "b", b)))[0]);
 }
 
 double distance_logeuclid(const Eigen::Ref<const Eigen::MatrixXd>& a,
@@ -133,19 +125,18 @@ Eigen::VectorXd distances(const std::vector<Eigen::MatrixXd>& xs,
     // Fixed blocks of 8 matrices: their generalized eigenvalues from one batched call
     // (several matrices per SIMD register); each distance is the same whatever the blocks.
     constexpr std::size_t kBlock = 8;
-    const auto llt = factor(fn, "b", b);
+    const Eigen::MatrixXd linv = inverse_factor(factor(fn, "b", b));
     parallel::parallel_for(
         (xs.size() + kBlock - 1) / kBlock,
         [&](std::size_t blk) {
           const std::size_t i0 = blk * kBlock, m = std::min(kBlock, xs.size() - i0);
-          std::vector<Eigen::MatrixXd> zs(m);
           for (std::size_t k = 0; k < m; ++k) {
             const std::string name = detail::item("matrix", i0 + k);
             check_same_size(fn, b, xs[i0 + k], name);
             check_spd(fn, name, xs[i0 + k]);
-            zs[k] = whitened(xs[i0 + k], llt);
           }
-          const std::vector<Eigen::VectorXd> ev = linalg::symmetric_eigenvalues_batch(zs);
+          const std::vector<Eigen::VectorXd> ev = linalg::congruence_eigenvalues_batch(
+              std::span<const Eigen::MatrixXd>(xs.data() + i0, m), linv);
           for (std::size_t k = 0; k < m; ++k)
             d(static_cast<Eigen::Index>(i0 + k)) =
                 riemann_from_eigenvalues(fn, detail::item("matrix", i0 + k), ev[k]);

@@ -255,3 +255,36 @@ TEST_CASE("weighted_log_sum rejects bad input naming it", "[linalg][eigen_batch]
   SAMPO_REQUIRE_THROWS_WITH(weighted_log_sum(xs, weights, singular), sampo::not_spd_error,
                             "xs[0]");
 }
+
+TEST_CASE("congruence_eigenvalues_batch gives the eigenvalues of W X Wᵀ", "[linalg][eigen_batch]") {
+  const KernelGuard guard;
+  for (const KernelSet k : available_sets()) {
+    use_kernel_set(k);
+    for (const Eigen::Index n : {1, 4, 22, 65}) {  // 65: the one-matrix kernels
+      INFO("kernels " << to_string(k) << ", n = " << n);
+      const std::vector<Eigen::MatrixXd> xs = sweep_matrices(n, 500 + static_cast<std::uint64_t>(n));
+      const Eigen::MatrixXd w = sampo::test::gaussian_matrix(n, n, 77);
+      const std::vector<Eigen::VectorXd> got = congruence_eigenvalues_batch(xs, w);
+      REQUIRE(got.size() == xs.size());
+      for (std::size_t i = 0; i < xs.size(); ++i) {
+        const Eigen::MatrixXd y = congruence(w, xs[i]);
+        const Eigen::VectorXd want = symmetric_eigen(y).values;
+        // Both are backward stable for W X Wᵀ up to the rounding of the product (n·eps·‖W‖²‖X‖):
+        // Weyl's bound at 10·n·eps·‖W‖²·‖X‖ for each.
+        const double scale = w.squaredNorm() * xs[i].norm();
+        CHECK((got[i] - want).cwiseAbs().maxCoeff() <=
+              20.0 * static_cast<double>(n) * kEps * scale);
+        CHECK(std::is_sorted(got[i].data(), got[i].data() + n));
+      }
+      // W empty is the identity: the values of symmetric_eigenvalues_batch, bit for bit.
+      const std::vector<Eigen::VectorXd> plain = congruence_eigenvalues_batch(xs, Eigen::MatrixXd());
+      const std::vector<Eigen::VectorXd> direct = symmetric_eigenvalues_batch(xs);
+      for (std::size_t i = 0; i < xs.size(); ++i)
+        CHECK((plain[i].array() == direct[i].array()).all());
+    }
+  }
+  CHECK(congruence_eigenvalues_batch({}, Eigen::MatrixXd()).empty());
+  const std::vector<Eigen::MatrixXd> xs(2, Eigen::MatrixXd::Identity(3, 3));
+  SAMPO_REQUIRE_THROWS_WITH(congruence_eigenvalues_batch(xs, Eigen::MatrixXd::Identity(2, 2)),
+                            sampo::invalid_argument, "congruence_eigenvalues_batch", "'w'");
+}

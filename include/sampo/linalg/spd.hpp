@@ -96,6 +96,16 @@ struct SymmetricEigen {
                                                std::span<const double> weights,
                                                const Eigen::Ref<const Eigen::MatrixXd>& w);
 
+/// The eigenvalues (ascending) of W X_i Wᵀ for symmetric X_i of one size: for W = L⁻¹ with
+/// B = L Lᵀ, the generalized eigenvalues of (X_i, B) behind Riemannian distances. The congruence
+/// is formed in the lanes of symmetric_eigenvalues_batch for n <= 64.
+/// @param xs symmetric matrices of one size n (lower triangles read; may be empty).
+/// @param w n x n, or empty (0 x 0) for the identity.
+/// @throw sampo::invalid_argument naming "xs[i]" or "w" (shape, finite, symmetric);
+///        sampo::numerical_error if the eigensolver does not converge.
+[[nodiscard]] std::vector<Eigen::VectorXd> congruence_eigenvalues_batch(
+    std::span<const Eigen::MatrixXd> xs, const Eigen::Ref<const Eigen::MatrixXd>& w);
+
 /// V diag(f_values) Vᵀ, symmetrized: the reconstruction behind every function here.
 /// Columns of V are scaled (no diagonal matrix is formed) and one product V·(diag(f) Vᵀ) is
 /// taken; cost 2n³ flops.
