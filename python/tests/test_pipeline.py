@@ -106,8 +106,11 @@ def test_ctrl_c_stops_a_pipeline_fit_and_keeps_the_previous_fit():
     import time
     x, y = data()
     p = R.Pipeline("mdm", tolerance=1e-300, max_iterations=10**9, covariances=True)
-    covs = np.concatenate([R.covariances(x)] * 10)  # 400 matrices
-    labels = np.concatenate([y] * 10)
+    # 4000 matrices: a pass of the mean takes about 1 ms, so the fit outlasts the timer. (It
+    # does end by itself: at the rounding floor the secant rule halves its step each pass until
+    # the step underflows, about 1000 passes.)
+    covs = np.concatenate([R.covariances(x)] * 100)
+    labels = np.concatenate([y] * 100)
     model = p._model()
     model.fit(covs[:4], labels[:4] * 0 + np.array([0, 0, 1, 1]), covariances=True)
     timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
