@@ -5,7 +5,8 @@
 
 namespace sampo::linalg::detail {
 
-/// gram() without the argument checks (@p a is non-empty and finite).
+/// gram() without the argument checks (@p a is non-empty; a non-finite entry makes its column's
+/// diagonal entry non-finite, which callers test instead of scanning @p a first).
 Eigen::MatrixXd gram_unchecked(const Eigen::Ref<const Eigen::MatrixXd>& a);
 
 }  // namespace sampo::linalg::detail

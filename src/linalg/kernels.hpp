@@ -31,6 +31,17 @@ struct DenseKernels {
   /// out = w a wᵀ with w m x n and a n x n, not symmetrized.
   void (*congruence)(std::ptrdiff_t m, std::ptrdiff_t n, const double* w, const double* a,
                      double* out);
+  /// Lower triangle of aᵀa into g (cols x cols, column-major; the strict upper triangle is left
+  /// as it is), a rows x cols column-major with leading dimension lda. Serial; the sum over the
+  /// rows runs in a fixed order (chunks of rows, each by one register-tiled product), so the
+  /// bits depend only on the arguments.
+  void (*gram_lower)(std::ptrdiff_t rows, std::ptrdiff_t cols, const double* a,
+                     std::ptrdiff_t lda, double* g);
+  /// h_r = ‖M a_r‖² for every row a_r of a (rows x cols, column-major, leading dimension lda),
+  /// with M cols x cols lower triangular (column-major; the upper triangle is not read). Each
+  /// row's value depends only on that row and M (not on rows or on the row's position).
+  void (*lower_row_norms)(std::ptrdiff_t rows, std::ptrdiff_t cols, const double* a,
+                          std::ptrdiff_t lda, const double* m, double* h);
 };
 
 /// The kernels selected by sampo::linalg::kernel_set().

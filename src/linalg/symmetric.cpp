@@ -60,14 +60,17 @@ namespace detail {
 Eigen::MatrixXd gram_unchecked(const Eigen::Ref<const Eigen::MatrixXd>& a) {
   const Eigen::Index n = a.rows(), p = a.cols();
   // Fixed partition of the rows: at least max(p, 4096) rows per block (enough work for an
-  // efficient rank-k kernel), at most 64 blocks, and at most ~64 MiB of partial sums.
+  // efficient rank-k kernel), at most 64 blocks, and at most ~64 MiB of partial sums. Each
+  // block's lower triangle is one serial call of the dense kernel (register-tiled, in a fixed
+  // order), the partial sums are added in block order: the bits do not depend on threads.
   const Eigen::Index min_rows = std::max<Eigen::Index>(p, 4096);
   const Eigen::Index memory_cap = std::max<Eigen::Index>(1, (Eigen::Index{1} << 23) / (p * p));
   const Eigen::Index blocks =
       std::clamp<Eigen::Index>(n / min_rows, 1, std::min<Eigen::Index>(64, memory_cap));
+  const auto& kernels = dense_kernels();
   Eigen::MatrixXd g = Eigen::MatrixXd::Zero(p, p);
   if (blocks == 1) {
-    g.selfadjointView<Eigen::Lower>().rankUpdate(a.transpose());
+    kernels.gram_lower(n, p, a.data(), a.outerStride(), g.data());
   } else {
     std::vector<Eigen::MatrixXd> part(static_cast<std::size_t>(blocks));
     const Eigen::Index step = (n + blocks - 1) / blocks;
@@ -76,7 +79,7 @@ Eigen::MatrixXd gram_unchecked(const Eigen::Ref<const Eigen::MatrixXd>& a) {
       const Eigen::Index r0 = k * step, len = std::min(step, n - r0);
       auto& gk = part[static_cast<std::size_t>(k)];
       gk = Eigen::MatrixXd::Zero(p, p);
-      if (len > 0) gk.selfadjointView<Eigen::Lower>().rankUpdate(a.middleRows(r0, len).transpose());
+      if (len > 0) kernels.gram_lower(len, p, a.data() + r0, a.outerStride(), gk.data());
     }
     for (const auto& gk : part) g.triangularView<Eigen::Lower>() += gk;  // fixed order
   }
@@ -90,8 +93,11 @@ Eigen::MatrixXd gram_unchecked(const Eigen::Ref<const Eigen::MatrixXd>& a) {
 Eigen::MatrixXd gram(const Eigen::Ref<const Eigen::MatrixXd>& a) {
   constexpr std::string_view fn = "sampo::linalg::gram";
   check_nonempty(fn, "a", static_cast<std::size_t>(a.size()));
-  check_finite(fn, "a", a);
-  return detail::gram_unchecked(a);
+  Eigen::MatrixXd g = detail::gram_unchecked(a);
+  // A non-finite entry of A makes its column's diagonal entry of AᵀA (a sum of squares)
+  // non-finite, so A is scanned (to name the entry) only then: no separate pass over A.
+  if (!g.diagonal().allFinite()) check_finite(fn, "a", a);
+  return g;
 }
 
 }  // namespace sampo::linalg

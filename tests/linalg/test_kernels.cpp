@@ -3,14 +3,21 @@
 // other to it; the choice itself is validated.
 #include "sampo_test.hpp"
 
+#include <Eigen/Cholesky>
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include "linalg_test_util.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/linalg/kernels.hpp"
+#include "sampo/linalg/leverage.hpp"
 #include "sampo/linalg/spd.hpp"
 #include "sampo/linalg/symmetric.hpp"
+#include "thread_count.hpp"
 
 using namespace sampo::linalg;
 using sampo::test::kEps;
@@ -157,5 +164,163 @@ TEST_CASE("kernel results do not depend on where the caller's arrays sit", "[ker
       results.push_back(spd_log(am));
     }
     for (std::size_t r = 2; r < results.size(); ++r) CHECK(results[r] == results[r % 2]);
+  }
+}
+
+namespace {
+
+/// AᵀA in long double, entry by entry, and |A|ᵀ|A| (the scale of its rounding error).
+std::pair<Eigen::MatrixXd, Eigen::MatrixXd> gram_reference(const Eigen::MatrixXd& a) {
+  const Eigen::Index p = a.cols();
+  Eigen::MatrixXd ref(p, p);
+  for (Eigen::Index i = 0; i < p; ++i)
+    for (Eigen::Index j = 0; j < p; ++j) {
+      long double s = 0;
+      for (Eigen::Index r = 0; r < a.rows(); ++r) s += static_cast<long double>(a(r, i)) * a(r, j);
+      ref(i, j) = static_cast<double>(s);
+    }
+  return {ref, a.cwiseAbs().transpose() * a.cwiseAbs()};
+}
+
+/// Gram-route scores by the textbook route: per-row triangular solves with chol(AᵀA) (Eigen).
+Eigen::VectorXd scores_by_solves(const Eigen::MatrixXd& a) {
+  const Eigen::MatrixXd g = a.transpose() * a;
+  const Eigen::LLT<Eigen::MatrixXd> llt(g);
+  Eigen::MatrixXd z = a;
+  llt.matrixU().solveInPlace<Eigen::OnTheRight>(z);
+  return z.rowwise().squaredNorm();
+}
+
+LeverageOptions gram_route() {
+  LeverageOptions o;
+  o.method = LeverageMethod::gram;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("every kernel set computes AᵀA to rounding, at every tile edge", "[kernels]") {
+  // Column counts around the tile widths (3 for AᵀA, 6 and 8 for the scores) and row counts
+  // around the 4-row vectors, the 512-row chunks and the 4096-row blocks of gram().
+  const KernelGuard guard;
+  std::uint64_t stream = 100;
+  for (const Eigen::Index p : {1, 2, 3, 4, 7, 8, 13, 37, 100, 131}) {
+    for (const Eigen::Index n : {1, 3, 6, 517, 9001}) {
+      if (n < p && n != 1) continue;
+      const Eigen::MatrixXd a = sampo::test::gaussian_matrix(n, p, ++stream);
+      const auto [ref, scale] = gram_reference(a);
+      // Each entry is a sum of n products, summed in 4 lanes, then per chunk and per block:
+      // |fl − exact| ≤ n·eps·(|A|ᵀ|A|)(i, j) (γ_n for any summation order).
+      const double factor = static_cast<double>(n) * kEps;
+      for (const KernelSet k : available_sets()) {
+        use_kernel_set(k);
+        INFO("kernels " << to_string(k) << ", n = " << n << ", p = " << p);
+        const Eigen::MatrixXd g = gram(a);
+        CHECK(sampo::test::exactly_symmetric(g));
+        CHECK(((g - ref).cwiseAbs().array() <= factor * scale.array()).all());
+        // A strided view (a block of a larger matrix) gives the same bits as its copy.
+        Eigen::MatrixXd big = Eigen::MatrixXd::Zero(n + 5, p + 2);
+        big.block(3, 1, n, p) = a;
+        CHECK(gram(big.block(3, 1, n, p)) == g);
+      }
+    }
+  }
+}
+
+TEST_CASE("every kernel set computes Gram-route leverage to its error model", "[kernels]") {
+  const KernelGuard guard;
+  std::uint64_t stream = 200;
+  for (const Eigen::Index p : {1, 5, 6, 7, 8, 13, 100}) {
+    for (const Eigen::Index n : {p, p + 3, Eigen::Index{2049}, Eigen::Index{5000}}) {
+      const Eigen::MatrixXd a = sampo::test::gaussian_matrix(n, p, ++stream);
+      const Eigen::VectorXd ref = scores_by_solves(a);
+      for (const KernelSet k : available_sets()) {
+        use_kernel_set(k);
+        INFO("kernels " << to_string(k) << ", n = " << n << ", p = " << p);
+        const LeverageResult r = leverage_scores(a, gram_route());
+        REQUIRE(r.method_used == LeverageMethod::gram);
+        // Both sides form AᵀA and chol (relative error ≲ p·eps·κ(A)² per score, κ(A) of a
+        // tall Gaussian matrix ≤ ~20 here, a square one up to ~1e3 for p = 100); L⁻¹ formed
+        // explicitly adds ≲ p·eps·κ(A). Relative tolerance 10·p·eps·κ².
+        const double kappa2 = r.condition_estimate * r.condition_estimate;
+        const double tol = 10.0 * static_cast<double>(p) * kEps * kappa2;
+        CHECK(((r.scores - ref).cwiseAbs().array() <= tol * ref.array()).all());
+        // Σ h = p (the trace of the projection), to the same relative error.
+        CHECK(std::abs(r.scores.sum() - static_cast<double>(p)) <= tol * static_cast<double>(p));
+      }
+    }
+  }
+}
+
+TEST_CASE("every kernel set gives AᵀA and leverage the same bits with 1 and 2 threads",
+          "[kernels]") {
+  // 30011 x 37: 7 Gram blocks and 15 score blocks (2048 rows), neither tile width divides 37.
+  const KernelGuard guard;
+  const Eigen::MatrixXd a = sampo::test::gaussian_matrix(30011, 37, 301);
+  for (const KernelSet k : available_sets()) {
+    use_kernel_set(k);
+    INFO("kernels " << to_string(k));
+    const Eigen::MatrixXd g1 = sampo::test::with_threads(1, [&] { return gram(a); });
+    const Eigen::MatrixXd g2 = sampo::test::with_threads(2, [&] { return gram(a); });
+    CHECK(sampo::test::same_entries(g1, g2));
+    const LeverageResult h1 =
+        sampo::test::with_threads(1, [&] { return leverage_scores(a, gram_route()); });
+    const LeverageResult h2 =
+        sampo::test::with_threads(2, [&] { return leverage_scores(a, gram_route()); });
+    CHECK(sampo::test::same_entries(h1.scores, h2.scores));
+  }
+}
+
+TEST_CASE("the kernel sets agree on AᵀA and Gram-route leverage to rounding", "[kernels]") {
+  if (!kernel_set_available(KernelSet::avx2)) {
+    SUCCEED("only the generic kernels run on this processor");
+    return;
+  }
+  const KernelGuard guard;
+  const Eigen::MatrixXd a = sampo::test::gaussian_matrix(20000, 50, 302);
+  use_kernel_set(KernelSet::generic);
+  const Eigen::MatrixXd g_generic = gram(a);
+  const LeverageResult h_generic = leverage_scores(a, gram_route());
+  use_kernel_set(KernelSet::avx2);
+  const Eigen::MatrixXd g_avx2 = gram(a);
+  const LeverageResult h_avx2 = leverage_scores(a, gram_route());
+  // Each is within n·eps·|A|ᵀ|A| of the exact AᵀA, so within twice that of each other.
+  const Eigen::MatrixXd scale = a.cwiseAbs().transpose() * a.cwiseAbs();
+  CHECK(((g_generic - g_avx2).cwiseAbs().array() <= 2 * 20000 * kEps * scale.array()).all());
+  // Each score within 10·p·eps·κ² (relative) of the exact one (test above); κ ≈ 1.1 here.
+  const double kappa2 = h_avx2.condition_estimate * h_avx2.condition_estimate;
+  const double tol = 2 * 10.0 * 50 * kEps * kappa2;
+  CHECK(((h_generic.scores - h_avx2.scores).cwiseAbs().array() <=
+         tol * h_avx2.scores.array()).all());
+}
+
+TEST_CASE("Gram-route leverage and gram name a non-finite entry found through AᵀA", "[kernels]") {
+  // Finiteness is checked through the diagonal of AᵀA (a sum of squares), not by a separate
+  // pass: every kind of non-finite entry, anywhere, must still be found and named.
+  const KernelGuard guard;
+  for (const KernelSet k : available_sets()) {
+    use_kernel_set(k);
+    INFO("kernels " << to_string(k));
+    for (const double bad : {std::numeric_limits<double>::quiet_NaN(),
+                             std::numeric_limits<double>::infinity(),
+                             -std::numeric_limits<double>::infinity()}) {
+      Eigen::MatrixXd a = sampo::test::gaussian_matrix(9001, 13, 303);
+      a(8999, 12) = bad;
+      SAMPO_REQUIRE_THROWS_WITH(gram(a), sampo::invalid_argument, "sampo::linalg::gram",
+                                "entry (8999, 12)");
+      for (const LeverageMethod m : {LeverageMethod::gram, LeverageMethod::automatic,
+                                     LeverageMethod::qr}) {
+        LeverageOptions o;
+        o.method = m;
+        SAMPO_REQUIRE_THROWS_WITH(leverage_scores(a, o), sampo::invalid_argument,
+                                  "sampo::linalg::leverage_scores", "entry (8999, 12)");
+      }
+    }
+    // Finite entries whose squares overflow: AᵀA is not finite but A is, so no argument error;
+    // the Gram route refuses the (non-finite) Gram matrix as before.
+    Eigen::MatrixXd huge = sampo::test::gaussian_matrix(50, 3, 304) * 1e160;
+    CHECK_NOTHROW(gram(huge));
+    SAMPO_REQUIRE_THROWS_WITH(leverage_scores(huge, gram_route()), sampo::numerical_error,
+                              "not numerically positive definite");
   }
 }

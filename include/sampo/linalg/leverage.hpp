@@ -10,8 +10,9 @@
 ///   stacked R factors once more (Demmel, Grigori, Hoemmen & Langou 2012); Q is applied, never
 ///   stored as n x n. Backward stable whatever κ(A); a rank-deficient A is handled: the SVD of
 ///   the p x p factor R gives the numerical rank r and U = Q·U_R[:, :r], so Σ h_i = r.
-/// - **Gram**: G = AᵀA (a symmetric rank-k update, np² flops), L = chol(G),
-///   h_i = ‖L⁻¹ a_i‖² (a triangular solve per row block, np² flops): about half the flops of
+/// - **Gram**: G = AᵀA (the lower triangle only, np² flops), L = chol(G),
+///   h_i = ‖L⁻¹ a_i‖² (A times the triangular L⁻ᵀ per row block with the squared row norms
+///   fused, np² flops; both products are dense kernels, kernels.hpp): about half the flops of
 ///   QR, in parallel over fixed row blocks. It squares the condition number: the scores carry
 ///   a relative error of about κ(A)²·eps, and G stops being numerically positive definite near
 ///   κ(A) ≈ 1/√eps ≈ 7e7 (the route refuses rcond(G) <= p·eps).

@@ -32,8 +32,9 @@ void symmetrize_in_place(Eigen::Ref<Eigen::MatrixXd> a);
 
 /// The Gram matrix AᵀA (p x p for A of size n x p), exactly symmetric.
 ///
-/// Computed as a symmetric rank-k update (half the flops of a general product) over fixed
-/// blocks of rows, in parallel with OpenMP. The blocks depend only on the shape of @p a, and
+/// Computed as the lower triangle only (half the flops of a general product) over fixed
+/// blocks of rows, in parallel with OpenMP, each block by one serial call of the dense kernel
+/// (kernels.hpp: the AVX2 + FMA build where the processor has it). The blocks depend only on the shape of @p a, and
 /// their partial sums are added in block order, so the result is bit-for-bit the same for any
 /// number of threads.
 /// @param a finite, non-empty matrix.
