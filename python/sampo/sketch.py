@@ -1,10 +1,10 @@
 """Leverage scores, ℓp Lewis weights and sensitivities, ℓp row sampling, ℓp regression
 (sampo::sketch, with sampo::linalg's exact leverage scores).
 
-- ``leverage_scores(a, method='automatic')`` (a ``LeverageResult``: ``scores``, ``rank``,
-  ``method_used``, ``condition_estimate``), ``root_leverage_scores(tau, p)``,
+- ``leverage_scores(a, method='automatic')`` (dense or ``scipy.sparse``; a ``LeverageResult``:
+  ``scores``, ``rank``, ``method_used``, ``condition_estimate``), ``root_leverage_scores(tau, p)``,
   ``approximate_leverage_scores(a, epsilon, delta, ...)`` (dense or ``scipy.sparse``);
-- ``lewis_weights(a, p)``, ``approximate_lewis_weights(a, p, epsilon, delta, ...)`` (dense or
+- ``lewis_weights(a, p)`` (dense or ``scipy.sparse``), ``approximate_lewis_weights(a, p, epsilon, delta, ...)`` (dense or
   ``scipy.sparse``, 1 <= p < 4, with a stated ``error_bound`` on max |log(w̃/w)|),
   ``lp_sensitivities(a, p)`` (certified bounds);
 - ``sampling_scores(a, p, kind)``, ``alpha_for_expected_rows(scores, m)``,

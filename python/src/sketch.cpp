@@ -1,8 +1,9 @@
 // sampo.sketch: leverage scores (exact, root, approximate), ℓp Lewis weights and sensitivities,
 // ℓp row sampling, ℓp regression and the distortion of a sample (sampo::sketch, with
 // sampo::linalg::leverage_scores). Matrices in as float64 arrays (a tall C-ordered matrix is
-// copied once: pass numpy.asfortranarray to avoid it; approximate_leverage_scores and
-// approximate_lewis_weights also take a scipy.sparse matrix); every call releases the GIL.
+// copied once: pass numpy.asfortranarray to avoid it; leverage_scores, lewis_weights and their
+// approximate versions also take a scipy.sparse matrix, kept sparse); every call releases the
+// GIL.
 #include <pybind11/eigen.h>
 
 #include <cstdint>
@@ -124,6 +125,11 @@ void bind_sketch(py::module_& m) {
            double rank_tolerance) {
           constexpr const char* fn = "sampo.sketch.leverage_scores";
           const auto o = leverage_options(method, max_gram_error, rank_tolerance, fn);
+          if (is_sparse(a)) {
+            const auto s = sparse_arg(a, fn);
+            py::gil_scoped_release release;
+            return la::leverage_scores(s, o);
+          }
           const MatrixArg x(a, fn, "a");
           py::gil_scoped_release release;
           return la::leverage_scores(x.ref(), o);
@@ -131,7 +137,8 @@ void bind_sketch(py::module_& m) {
         py::arg("a"), py::kw_only(), py::arg("method") = std::string(la::to_string(d.method)),
         py::arg("max_gram_error") = d.max_gram_error, py::arg("rank_tolerance") = d.rank_tolerance,
         "Exact leverage scores h_i = ‖e_iᵀU‖² of a tall matrix (U an orthonormal basis of "
-        "range(a)); method 'automatic', 'qr' or 'gram' (sampo::linalg::leverage_scores).");
+        "range(a)); method 'automatic', 'qr' or 'gram' (sampo::linalg::leverage_scores). A "
+        "scipy.sparse matrix stays sparse (its sparse Gram and R routes).");
   }
   m.def(
       "root_leverage_scores",
@@ -220,6 +227,11 @@ void bind_sketch(py::module_& m) {
           o.max_iterations = max_iterations;
           o.damping = damping;
           o.leverage.method = leverage_method(method, fn);
+          if (is_sparse(a)) {
+            const auto s = sparse_arg(a, fn);
+            py::gil_scoped_release release;
+            return sk::lewis_weights(s, p, o);
+          }
           const MatrixArg x(a, fn, "a");
           py::gil_scoped_release release;
           return sk::lewis_weights(x.ref(), p, o);
@@ -228,7 +240,8 @@ void bind_sketch(py::module_& m) {
         py::arg("max_iterations") = d.max_iterations, py::arg("damping") = d.damping,
         py::arg("method") = std::string(la::to_string(d.leverage.method)),
         "ℓp Lewis weights (w_i = τ_i(W^{1/2-1/p} A)); p = 2 gives the leverage scores. "
-        "damping 0: automatic. method: the route of the inner leverage scores.");
+        "damping 0: automatic. method: the route of the inner leverage scores. A scipy.sparse "
+        "matrix stays sparse.");
   }
   py::class_<sk::ApproxLewisResult>(m, "ApproxLewisResult")
       .def_readonly("weights", &sk::ApproxLewisResult::weights)

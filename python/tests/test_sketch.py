@@ -132,6 +132,33 @@ def test_approximate_lewis_weights_within_their_stated_error():
         S.approximate_lewis_weights(scipy.sparse.csr_matrix(a.astype(np.float32)), 1.0)
 
 
+def test_exact_scores_of_a_sparse_matrix_stay_sparse():
+    rng = np.random.default_rng(9)
+    a = tall(n=500, d=5, seed=9) * (rng.uniform(size=(500, 5)) < 0.3)
+    a[np.arange(5), np.arange(5)] = 1.0  # full column rank
+    a[11, :] = 0.0
+    tau = leverage_np(a)
+    for fmt in (scipy.sparse.csr_matrix, scipy.sparse.csc_matrix):
+        r = S.leverage_scores(fmt(a))
+        # sparse Gram route: relative error O(κ²·eps), κ(a) < 10 here
+        np.testing.assert_allclose(r.scores, tau, rtol=1e-12, atol=1e-300)
+        assert r.rank == 5 and r.method_used == "gram" and "sparse" in r.run.message
+        assert r.scores[11] == 0.0
+        # Both stop at a log residual of 1e-10: the dense weights to ~1e-9 relative.
+        for p in (1.0, 3.0):
+            w = S.lewis_weights(fmt(a), p)
+            np.testing.assert_allclose(w.weights, S.lewis_weights(a, p).weights, rtol=1e-8)
+            assert w.weights[11] == 0.0 and w.run.converged
+    # a dependent column: the sparse R route, Σ h = rank = 4
+    b = a.copy()
+    b[:, 4] = b[:, 0] - b[:, 1]
+    r = S.leverage_scores(scipy.sparse.csr_matrix(b))
+    assert r.rank == 4 and r.method_used == "qr"
+    np.testing.assert_allclose(r.scores, leverage_np(b[:, :4]), rtol=1e-10, atol=1e-15)
+    with pytest.raises(TypeError, match="float32"):
+        S.lewis_weights(scipy.sparse.csr_matrix(a.astype(np.float32)), 1.0)
+
+
 def test_lp_sensitivities_bounds():
     a = tall(n=40, d=3, seed=2)
     tau = leverage_np(a)
