@@ -21,7 +21,11 @@
 //   heavy:      Gaussian rows divided by |h_i| + 0.05 (t₁-like row scaling): a few dominant rows.
 //
 // Run:  build/bin/sketch_sample_complexity [--n 600] [--eps 0.5] [--seeds 5] [--dims 2,4,8]
-//       [--ps 1,1.5,3] [--threads 0]
+//       [--ps 1,1.5,3] [--threads 0] [--embedding K]
+// --embedding K > 0: approximate sensitivities (SensitivityOptions::embedding_rows = K·d, a
+// Lewis-weight ℓp embedding) for the larger d where exact ones take too long; stderr then
+// also reports the embedding's distortion lower bound ε (σ̂ ∈ [σ/(1+ε), σ/(1−ε)] when ε is the
+// true distortion), and the table's S is the approximate 𝔖̂.
 // Rows are solved in parallel (sampo::parallel), so the numbers do not depend on --threads.
 #include <Eigen/Dense>
 #include <algorithm>
@@ -49,6 +53,10 @@ struct Config {
   std::vector<Eigen::Index> dims{2, 4, 8};
   std::vector<double> ps{1.0, 1.5, 3.0};
   int threads = 0;
+  /// > 0: approximate sensitivities against a Lewis-weight ℓp embedding of this many expected
+  /// rows per column (SensitivityOptions::embedding_rows = this·d), for d where the exact
+  /// Θ(n²d²) ones do not fit; 0: exact.
+  double embedding_per_column = 0.0;
 };
 
 Eigen::MatrixXd make_matrix(const std::string& family, Eigen::Index n, Eigen::Index d) {
@@ -156,6 +164,7 @@ int main(int argc, char** argv) {
     else if (k == "--dims") cfg.dims = parse_dims(argv[i + 1]);
     else if (k == "--ps") cfg.ps = parse_ps(argv[i + 1]);
     else if (k == "--threads") cfg.threads = std::atoi(argv[i + 1]);
+    else if (k == "--embedding") cfg.embedding_per_column = std::atof(argv[i + 1]);
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
@@ -179,9 +188,28 @@ int main(int argc, char** argv) {
         const Eigen::MatrixXd a = make_matrix(family, cfg.n, d);
         sk::SensitivityOptions so;
         so.threads = cfg.threads;
+        if (cfg.embedding_per_column > 0.0)
+          so.embedding_rows = static_cast<Eigen::Index>(
+              std::ceil(cfg.embedding_per_column * static_cast<double>(d)));
         const auto ts = std::chrono::steady_clock::now();
         const sk::SensitivityResult sens = sk::lp_sensitivities(a, p, so);
         const auto te = std::chrono::steady_clock::now();
+        if (so.embedding_rows > 0) {
+          // The embedding the approximate σ̂ were solved against (sensitivity.cpp: Lewis weights,
+          // sample_rows with so.seed, stream 0): its distortion ε gives σ̂ ∈ [σ/(1+ε), σ/(1−ε)].
+          sk::SampleOptions eo;
+          eo.p = p;
+          eo.expected_rows = static_cast<double>(so.embedding_rows);
+          eo.seed = so.seed;
+          const sk::SampleResult emb = sk::sample_rows(a, sk::lewis_weights(a, p).weights, eo);
+          sk::DistortionOptions dopt;
+          dopt.random_starts = 4;
+          dopt.row_starts = 12;
+          dopt.iterations = 40;
+          std::fprintf(stderr, "%s d=%ld p=%g: embedding %zu rows, distortion >= %.3f\n", family,
+                       static_cast<long>(d), p, emb.indices.size(),
+                       sk::distortion(a, emb.rows, p, dopt).distortion);
+        }
         const Eigen::VectorXd& s = sens.sensitivities;
         // Grid: m_k = d·2^{k/4}, k = 0..K with m_K <= n/2. Bisection for the first k whose
         // median distortion is <= eps (common seeds make it close to monotone in k).
