@@ -1,7 +1,8 @@
 // Benchmarks of sampo::sketch (Google Benchmark; results in docs/benchmarks.md):
 //  - approximate leverage (CountSketch m = 4d rows, then JL k = 32) against exact leverage
 //    (linalg::leverage_scores, Gram route) for dense n x d with d = 100 and 500 (1000: see docs/benchmarks.md), and for a
-//    sparse A (10 non-zeros per row) against the exact route on its dense copy;
+//    sparse A (10 non-zeros per row) against the exact route on its dense copy and the exact
+//    sparse route (linalg::leverage_scores of the Eigen::SparseMatrix);
 //  - ℓp Lewis weights for p = 1 and 3 (counter: fixed-point iterations to 1e-10);
 //  - exact against approximate Lewis weights (each leverage step by CountSketch
 //    m = 4d or 20d, JL k = 32 or 128) on the dense 2·10^5 x 100 matrix, p = 1 and 3
@@ -113,6 +114,13 @@ void BM_leverage_sparse_exact_on_dense_copy(benchmark::State& state) {
 }
 BENCHMARK(BM_leverage_sparse_exact_on_dense_copy)->Iterations(1)
     ->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_leverage_sparse_exact(benchmark::State& state) {
+  const auto& a = sparse();
+  for (auto _ : state) benchmark::DoNotOptimize(sampo::linalg::leverage_scores(a));
+  state.counters["nnz"] = static_cast<double>(a.nonZeros());
+}
+BENCHMARK(BM_leverage_sparse_exact)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_leverage_sparse_approximate(benchmark::State& state) {
   const auto& a = sparse();

@@ -21,7 +21,11 @@
 //   heavy:      Gaussian rows divided by |h_i| + 0.05 (t₁-like row scaling): a few dominant rows.
 //
 // Run:  build/bin/sketch_sample_complexity [--n 600] [--eps 0.5] [--seeds 5] [--dims 2,4,8]
-//       [--ps 1,1.5,3] [--threads 0]
+//       [--ps 1,1.5,3] [--threads 0] [--embedding K] [--families coordinate,gaussian,heavy]
+// --embedding K > 0: approximate sensitivities (SensitivityOptions::embedding_rows = K·d, a
+// Lewis-weight ℓp embedding) for the larger d where exact ones take too long; stderr then
+// also reports the embedding's distortion lower bound ε (σ̂ ∈ [σ/(1+ε), σ/(1−ε)] when ε is the
+// true distortion), and the table's S is the approximate 𝔖̂.
 // Rows are solved in parallel (sampo::parallel), so the numbers do not depend on --threads.
 #include <Eigen/Dense>
 #include <algorithm>
@@ -49,6 +53,11 @@ struct Config {
   std::vector<Eigen::Index> dims{2, 4, 8};
   std::vector<double> ps{1.0, 1.5, 3.0};
   int threads = 0;
+  /// > 0: approximate sensitivities against a Lewis-weight ℓp embedding of this many expected
+  /// rows per column (SensitivityOptions::embedding_rows = this·d), for d where the exact
+  /// Θ(n²d²) ones do not fit; 0: exact.
+  double embedding_per_column = 0.0;
+  std::vector<std::string> families{"coordinate", "gaussian", "heavy"};
 };
 
 Eigen::MatrixXd make_matrix(const std::string& family, Eigen::Index n, Eigen::Index d) {
@@ -144,6 +153,21 @@ std::vector<Eigen::Index> parse_dims(const char* s) {
   return out;
 }
 
+std::vector<std::string> parse_names(const char* s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (const char* c = s;; ++c) {
+    if (*c == ',' || *c == '\0') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+      if (*c == '\0') break;
+    } else {
+      cur.push_back(*c);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -156,16 +180,22 @@ int main(int argc, char** argv) {
     else if (k == "--dims") cfg.dims = parse_dims(argv[i + 1]);
     else if (k == "--ps") cfg.ps = parse_ps(argv[i + 1]);
     else if (k == "--threads") cfg.threads = std::atoi(argv[i + 1]);
+    else if (k == "--embedding") cfg.embedding_per_column = std::atof(argv[i + 1]);
+    else if (k == "--families") cfg.families = parse_names(argv[i + 1]);
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
     }
   }
+  for (const std::string& f : cfg.families)
+    if (f != "coordinate" && f != "gaussian" && f != "heavy") {
+      std::fprintf(stderr, "unknown family %s (coordinate, gaussian, heavy)\n", f.c_str());
+      return 2;
+    }
   const auto t0 = std::chrono::steady_clock::now();
   std::printf("# rows needed for median distortion (lower bound) <= %.3g over %zu seeds, n = %ld\n",
               cfg.eps, cfg.seeds, static_cast<long>(cfg.n));
   std::printf("# grid of expected rows: d * 2^(k/4) up to n/2; m* = first grid point reached\n");
-  const char* families[] = {"coordinate", "gaussian", "heavy"};
   for (double p : cfg.ps) {
     const double theory = p < 2 ? 2.0 / p : 2.0 - 2.0 / p;
     const bool combined = p > 2.0;  // the leverage + sensitivity scheme is for p > 2
@@ -174,14 +204,34 @@ int main(int argc, char** argv) {
                 theory, combined ? " lev+sens |" : "");
     std::printf("|---|---|---|---|---|---|---|---|---|---|%s\n", combined ? "---|" : "");
     std::vector<double> log_s, log_d, log_m;
-    for (const char* family : families) {
+    for (const std::string& family_name : cfg.families) {
+      const char* family = family_name.c_str();
       for (Eigen::Index d : cfg.dims) {
         const Eigen::MatrixXd a = make_matrix(family, cfg.n, d);
         sk::SensitivityOptions so;
         so.threads = cfg.threads;
+        if (cfg.embedding_per_column > 0.0)
+          so.embedding_rows = static_cast<Eigen::Index>(
+              std::ceil(cfg.embedding_per_column * static_cast<double>(d)));
         const auto ts = std::chrono::steady_clock::now();
         const sk::SensitivityResult sens = sk::lp_sensitivities(a, p, so);
         const auto te = std::chrono::steady_clock::now();
+        if (so.embedding_rows > 0) {
+          // The embedding the approximate σ̂ were solved against (sensitivity.cpp: Lewis weights,
+          // sample_rows with so.seed, stream 0): its distortion ε gives σ̂ ∈ [σ/(1+ε), σ/(1−ε)].
+          sk::SampleOptions eo;
+          eo.p = p;
+          eo.expected_rows = static_cast<double>(so.embedding_rows);
+          eo.seed = so.seed;
+          const sk::SampleResult emb = sk::sample_rows(a, sk::lewis_weights(a, p).weights, eo);
+          sk::DistortionOptions dopt;
+          dopt.random_starts = 4;
+          dopt.row_starts = 12;
+          dopt.iterations = 40;
+          std::fprintf(stderr, "%s d=%ld p=%g: embedding %zu rows, distortion >= %.3f\n", family,
+                       static_cast<long>(d), p, emb.indices.size(),
+                       sk::distortion(a, emb.rows, p, dopt).distortion);
+        }
         const Eigen::VectorXd& s = sens.sensitivities;
         // Grid: m_k = d·2^{k/4}, k = 0..K with m_K <= n/2. Bisection for the first k whose
         // median distortion is <= eps (common seeds make it close to monotone in k).

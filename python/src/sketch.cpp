@@ -1,8 +1,9 @@
 // sampo.sketch: leverage scores (exact, root, approximate), ℓp Lewis weights and sensitivities,
 // ℓp row sampling, ℓp regression and the distortion of a sample (sampo::sketch, with
 // sampo::linalg::leverage_scores). Matrices in as float64 arrays (a tall C-ordered matrix is
-// copied once: pass numpy.asfortranarray to avoid it; approximate_leverage_scores also takes a
-// scipy.sparse matrix); every call releases the GIL.
+// copied once: pass numpy.asfortranarray to avoid it; leverage_scores, lewis_weights and their
+// approximate versions also take a scipy.sparse matrix, kept sparse); every call releases the
+// GIL.
 #include <pybind11/eigen.h>
 
 #include <cstdint>
@@ -80,6 +81,21 @@ bool is_sparse(const py::object& a) {
   }
 }
 
+/// A scipy.sparse matrix as Eigen's column-major sparse matrix (one copy through CSC); a dtype
+/// other than float64 is a TypeError naming @p function.
+Eigen::SparseMatrix<double> sparse_arg(const py::object& a, const char* function) {
+  const py::object csc = a.attr("tocsc")();
+  const py::object data = csc.attr("data");
+  if (!py::array_t<double>::check_(data)) {
+    std::string msg(function);
+    msg.append(": argument 'a' has dtype ")
+        .append(py::str(data.attr("dtype")).cast<std::string>())
+        .append(": sampo computes in float64; pass a.astype(numpy.float64)");
+    throw py::type_error(msg);
+  }
+  return csc.cast<Eigen::SparseMatrix<double>>();
+}
+
 }  // namespace
 
 void bind_sketch(py::module_& m) {
@@ -109,6 +125,11 @@ void bind_sketch(py::module_& m) {
            double rank_tolerance) {
           constexpr const char* fn = "sampo.sketch.leverage_scores";
           const auto o = leverage_options(method, max_gram_error, rank_tolerance, fn);
+          if (is_sparse(a)) {
+            const auto s = sparse_arg(a, fn);
+            py::gil_scoped_release release;
+            return la::leverage_scores(s, o);
+          }
           const MatrixArg x(a, fn, "a");
           py::gil_scoped_release release;
           return la::leverage_scores(x.ref(), o);
@@ -116,7 +137,8 @@ void bind_sketch(py::module_& m) {
         py::arg("a"), py::kw_only(), py::arg("method") = std::string(la::to_string(d.method)),
         py::arg("max_gram_error") = d.max_gram_error, py::arg("rank_tolerance") = d.rank_tolerance,
         "Exact leverage scores h_i = ‖e_iᵀU‖² of a tall matrix (U an orthonormal basis of "
-        "range(a)); method 'automatic', 'qr' or 'gram' (sampo::linalg::leverage_scores).");
+        "range(a)); method 'automatic', 'qr' or 'gram' (sampo::linalg::leverage_scores). A "
+        "scipy.sparse matrix stays sparse (its sparse Gram and R routes).");
   }
   m.def(
       "root_leverage_scores",
@@ -161,16 +183,7 @@ void bind_sketch(py::module_& m) {
           o.jl_dimension = jl_dimension;
           o.seed = seed;
           if (is_sparse(a)) {
-            const py::object csc = a.attr("tocsc")();
-            const py::object data = csc.attr("data");
-            if (!py::array_t<double>::check_(data)) {
-              std::string msg(fn);
-              msg.append(": argument 'a' has dtype ")
-                  .append(py::str(data.attr("dtype")).cast<std::string>())
-                  .append(": sampo computes in float64; pass a.astype(numpy.float64)");
-              throw py::type_error(msg);
-            }
-            const auto s = csc.cast<Eigen::SparseMatrix<double>>();
+            const auto s = sparse_arg(a, fn);
             py::gil_scoped_release release;
             return sk::approximate_leverage_scores(s, o);
           }
@@ -214,6 +227,11 @@ void bind_sketch(py::module_& m) {
           o.max_iterations = max_iterations;
           o.damping = damping;
           o.leverage.method = leverage_method(method, fn);
+          if (is_sparse(a)) {
+            const auto s = sparse_arg(a, fn);
+            py::gil_scoped_release release;
+            return sk::lewis_weights(s, p, o);
+          }
           const MatrixArg x(a, fn, "a");
           py::gil_scoped_release release;
           return sk::lewis_weights(x.ref(), p, o);
@@ -222,7 +240,58 @@ void bind_sketch(py::module_& m) {
         py::arg("max_iterations") = d.max_iterations, py::arg("damping") = d.damping,
         py::arg("method") = std::string(la::to_string(d.leverage.method)),
         "ℓp Lewis weights (w_i = τ_i(W^{1/2-1/p} A)); p = 2 gives the leverage scores. "
-        "damping 0: automatic. method: the route of the inner leverage scores.");
+        "damping 0: automatic. method: the route of the inner leverage scores. A scipy.sparse "
+        "matrix stays sparse.");
+  }
+  py::class_<sk::ApproxLewisResult>(m, "ApproxLewisResult")
+      .def_readonly("weights", &sk::ApproxLewisResult::weights)
+      .def_readonly("rank", &sk::ApproxLewisResult::rank)
+      .def_readonly("error_bound", &sk::ApproxLewisResult::error_bound,
+                    "stated bound E on max |log(w~/w)| (w the exact Lewis weights)")
+      .def_readonly("failure_probability", &sk::ApproxLewisResult::failure_probability,
+                    "min(1, 2 delta steps): E holds with probability >= 1 - this")
+      .def_readonly("leverage_log_error", &sk::ApproxLewisResult::leverage_log_error)
+      .def_readonly("last_change", &sk::ApproxLewisResult::last_change)
+      .def_readonly("run", &sk::ApproxLewisResult::run)
+      .def("__repr__", [](const sk::ApproxLewisResult& r) {
+        return Repr("ApproxLewisResult")
+            .count("rank", r.rank)
+            .number("error_bound", r.error_bound)
+            .number("failure_probability", r.failure_probability)
+            .run(r.run)
+            .str();
+      });
+  {
+    const sk::ApproxLewisOptions d;
+    m.def(
+        "approximate_lewis_weights",
+        [](const py::object& a, double p, double epsilon, double delta, Eigen::Index sketch_rows,
+           Eigen::Index jl_dimension, std::uint64_t seed, std::size_t max_iterations) {
+          constexpr const char* fn = "sampo.sketch.approximate_lewis_weights";
+          sk::ApproxLewisOptions o;
+          o.leverage.epsilon = epsilon;
+          o.leverage.delta = delta;
+          o.leverage.sketch_rows = sketch_rows;
+          o.leverage.jl_dimension = jl_dimension;
+          o.leverage.seed = seed;
+          o.max_iterations = max_iterations;
+          if (is_sparse(a)) {
+            const auto s = sparse_arg(a, fn);
+            py::gil_scoped_release release;
+            return sk::approximate_lewis_weights(s, p, o);
+          }
+          const MatrixArg x(a, fn, "a");
+          py::gil_scoped_release release;
+          return sk::approximate_lewis_weights(x.ref(), p, o);
+        },
+        py::arg("a"), py::arg("p"), py::kw_only(), py::arg("epsilon") = d.leverage.epsilon,
+        py::arg("delta") = d.leverage.delta, py::arg("sketch_rows") = d.leverage.sketch_rows,
+        py::arg("jl_dimension") = d.leverage.jl_dimension, py::arg("seed") = d.leverage.seed,
+        py::arg("max_iterations") = d.max_iterations,
+        "ℓp Lewis weights (1 <= p < 4) by the Cohen–Peng iteration on approximate leverage "
+        "scores (dense array or scipy.sparse matrix, kept sparse); epsilon, delta, sketch_rows, "
+        "jl_dimension: each step's approximate_leverage_scores options. error_bound bounds "
+        "max |log(w~/w)| with probability >= 1 - failure_probability.");
   }
   py::class_<sk::SensitivityResult>(m, "SensitivityResult")
       .def_readonly("sensitivities", &sk::SensitivityResult::sensitivities)

@@ -91,6 +91,74 @@ def test_lewis_weights_p2_are_leverage_and_satisfy_the_fixed_point():
         np.testing.assert_allclose(w, t, rtol=1e-8)
 
 
+def test_approximate_lewis_weights_within_their_stated_error():
+    a = tall(n=1500, d=4, seed=6)
+    for p in (1.0, 3.0):
+        exact = S.lewis_weights(a, p).weights
+        r = S.approximate_lewis_weights(a, p, jl_dimension=1000, seed=4)
+        assert r.run.converged and r.rank == 4
+        assert 0.0 < r.failure_probability < 0.5
+        # The stated bound E on max |log(w~/w)| holds with probability >= 1 - failure_probability;
+        # this fixed seed is one draw (RandomStream(seed, ...)), so it holds here.
+        assert np.max(np.abs(np.log(r.weights / exact))) <= r.error_bound
+        gamma = abs(1 - p / 2)
+        assert r.error_bound == pytest.approx(
+            (gamma * r.last_change + p / 2 * r.leverage_log_error) / (1 - gamma), rel=1e-14)
+        again = S.approximate_lewis_weights(a, p, jl_dimension=1000, seed=4)
+        np.testing.assert_array_equal(r.weights, again.weights)
+    # p = 2: one step, the approximate leverage scores of that step (e^{log τ~}: a few ulps)
+    r2 = S.approximate_lewis_weights(a, 2.0, jl_dimension=1000, seed=4)
+    assert r2.run.evaluations == 1
+    text = repr(r2)
+    assert text.startswith("ApproxLewisResult(rank=4, error_bound=") and "run=" in text
+    # scipy.sparse input (CSR and CSC) stays sparse in C++ and draws the same streams as the
+    # dense path: equal up to the order of the sums (1e-10 relative). A zero row keeps w = 0.
+    az = a.copy(order="F")
+    az[7, :] = 0.0
+    dense = S.approximate_lewis_weights(az, 1.5, jl_dimension=500, sketch_rows=600, delta=0.1,
+                                        seed=2)
+    for sp in (scipy.sparse.csr_matrix(az), scipy.sparse.csc_matrix(az)):
+        r = S.approximate_lewis_weights(sp, 1.5, jl_dimension=500, sketch_rows=600, delta=0.1,
+                                        seed=2)
+        np.testing.assert_allclose(r.weights, dense.weights, rtol=1e-10)
+        assert r.weights[7] == 0.0 and r.run.evaluations == dense.run.evaluations
+    with pytest.raises(ValueError, match="'p'"):
+        S.approximate_lewis_weights(a, 4.0)
+    with pytest.raises(ValueError, match="max_iterations"):
+        S.approximate_lewis_weights(a, 1.0, max_iterations=0)
+    with pytest.raises(ValueError, match="delta"):
+        S.approximate_lewis_weights(scipy.sparse.csr_matrix(a), 1.0, delta=2.0)
+    with pytest.raises(TypeError, match="float32"):
+        S.approximate_lewis_weights(scipy.sparse.csr_matrix(a.astype(np.float32)), 1.0)
+
+
+def test_exact_scores_of_a_sparse_matrix_stay_sparse():
+    rng = np.random.default_rng(9)
+    a = tall(n=500, d=5, seed=9) * (rng.uniform(size=(500, 5)) < 0.3)
+    a[np.arange(5), np.arange(5)] = 1.0  # full column rank
+    a[11, :] = 0.0
+    tau = leverage_np(a)
+    for fmt in (scipy.sparse.csr_matrix, scipy.sparse.csc_matrix):
+        r = S.leverage_scores(fmt(a))
+        # sparse Gram route: relative error O(κ²·eps), κ(a) < 10 here
+        np.testing.assert_allclose(r.scores, tau, rtol=1e-12, atol=1e-300)
+        assert r.rank == 5 and r.method_used == "gram" and "sparse" in r.run.message
+        assert r.scores[11] == 0.0
+        # Both stop at a log residual of 1e-10: the dense weights to ~1e-9 relative.
+        for p in (1.0, 3.0):
+            w = S.lewis_weights(fmt(a), p)
+            np.testing.assert_allclose(w.weights, S.lewis_weights(a, p).weights, rtol=1e-8)
+            assert w.weights[11] == 0.0 and w.run.converged
+    # a dependent column: the sparse R route, Σ h = rank = 4
+    b = a.copy()
+    b[:, 4] = b[:, 0] - b[:, 1]
+    r = S.leverage_scores(scipy.sparse.csr_matrix(b))
+    assert r.rank == 4 and r.method_used == "qr"
+    np.testing.assert_allclose(r.scores, leverage_np(b[:, :4]), rtol=1e-10, atol=1e-15)
+    with pytest.raises(TypeError, match="float32"):
+        S.lewis_weights(scipy.sparse.csr_matrix(a.astype(np.float32)), 1.0)
+
+
 def test_lp_sensitivities_bounds():
     a = tall(n=40, d=3, seed=2)
     tau = leverage_np(a)

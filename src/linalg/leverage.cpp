@@ -32,13 +32,18 @@ struct RangeBasis {
   Eigen::MatrixXd b;  // p x rank
 };
 
+/// Singular values of R (descending) above this count toward the numerical rank.
+double rank_threshold(const Eigen::VectorXd& sigma, Eigen::Index n, Eigen::Index p,
+                      double rank_tolerance) {
+  return (rank_tolerance > 0 ? rank_tolerance : static_cast<double>(std::max(n, p)) * kEps) *
+         sigma(0);
+}
+
 RangeBasis range_basis(const Eigen::MatrixXd& r, Eigen::Index n, double rank_tolerance) {
   const Eigen::Index p = r.cols();
   Eigen::JacobiSVD<Eigen::MatrixXd> svd(r, Eigen::ComputeFullU);
   const Eigen::VectorXd& sigma = svd.singularValues();
-  const double tol = (rank_tolerance > 0 ? rank_tolerance
-                                         : static_cast<double>(std::max(n, p)) * kEps) *
-                     sigma(0);
+  const double tol = rank_threshold(sigma, n, p, rank_tolerance);
   RangeBasis out;
   while (out.rank < p && sigma(out.rank) > tol) ++out.rank;
   if (out.rank == p && sigma(p - 1) > 0) out.condition = sigma(0) / sigma(p - 1);
@@ -153,6 +158,105 @@ std::optional<LeverageResult> by_gram(const Eigen::Ref<const Eigen::MatrixXd>& a
   return out;
 }
 
+// ---- sparse A ----
+
+using RowSparse = Eigen::SparseMatrix<double, Eigen::RowMajor>;
+
+/// h_i = ‖Σ_{j: a_ij ≠ 0} a_ij m_{j,:}‖² for every row (m: p x k): rows in parallel, each in
+/// its own fixed order (thread-independent bits). With @p upper, m is upper triangular (row j
+/// is zero before column j: L⁻ᵀ) and only the tails of its rows are read.
+Eigen::VectorXd sparse_row_norms(const RowSparse& a, const Eigen::MatrixXd& m, bool upper) {
+  const Eigen::Index n = a.rows(), k = m.cols();
+  Eigen::VectorXd h(n);
+#pragma omp parallel
+  {
+    Eigen::VectorXd y(k);
+#pragma omp for schedule(static)
+    for (Eigen::Index i = 0; i < n; ++i) {
+      y.setZero();
+      Eigen::Index first = k;
+      for (RowSparse::InnerIterator it(a, i); it; ++it) {
+        const Eigen::Index j = it.col();
+        if (upper) {
+          y.tail(k - j) += it.value() * m.row(j).tail(k - j).transpose();
+          first = std::min(first, j);
+        } else {
+          y += it.value() * m.row(j).transpose();
+          first = 0;
+        }
+      }
+      h(i) = first < k ? y.tail(k - first).squaredNorm() : 0.0;
+    }
+  }
+  return h;
+}
+
+/// Gram route for a sparse A (see the header); std::nullopt as by_gram.
+std::optional<LeverageResult> by_gram_sparse(const RowSparse& a, double max_error,
+                                             double* cond_out) {
+  const Eigen::Index n = a.rows(), p = a.cols();
+  // G = Σ_i a_i a_iᵀ over each row's non-zeros (upper triangle), rows in order.
+  Eigen::MatrixXd g = Eigen::MatrixXd::Zero(p, p);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (RowSparse::InnerIterator it(a, i); it; ++it)
+      for (RowSparse::InnerIterator jt = it; jt; ++jt)
+        g(it.col(), jt.col()) += it.value() * jt.value();
+  Eigen::LLT<Eigen::MatrixXd> llt(g.selfadjointView<Eigen::Upper>());
+  if (llt.info() != Eigen::Success) return std::nullopt;
+  const double rcond = llt.rcond();
+  if (!(rcond > static_cast<double>(p) * kEps)) return std::nullopt;
+  const double cond_g = rcond > 0 ? 1.0 / rcond : std::numeric_limits<double>::infinity();
+  *cond_out = std::sqrt(cond_g);
+  if (max_error > 0 && !(cond_g * kEps <= max_error)) return std::nullopt;
+  // L⁻ᵀ (upper triangular): row j of it is column j of L⁻¹, so h_i = ‖Σ_j a_ij (L⁻ᵀ)_{j,:}‖².
+  Eigen::MatrixXd inv_lt = Eigen::MatrixXd::Identity(p, p);
+  llt.matrixL().solveInPlace(inv_lt);  // L⁻¹ (lower triangular)
+  inv_lt.transposeInPlace();
+  LeverageResult out;
+  out.method_used = LeverageMethod::gram;
+  out.rank = p;
+  out.condition_estimate = *cond_out;
+  out.scores = sparse_row_norms(a, inv_lt, true);
+  return out;
+}
+
+/// QR route for a sparse A (see the header): R from row blocks densified one at a time.
+LeverageResult by_qr_sparse(const RowSparse& a, double rank_tolerance) {
+  const Eigen::Index n = a.rows(), p = a.cols();
+  const Eigen::Index block_rows = std::max<Eigen::Index>(4 * p, 8192);
+  Eigen::MatrixXd stack;  // [R; A_block]
+  Eigen::MatrixXd r = Eigen::MatrixXd::Zero(0, p);
+  for (Eigen::Index r0 = 0; r0 < n; r0 += block_rows) {
+    const Eigen::Index len = std::min(block_rows, n - r0);
+    stack.setZero(r.rows() + len, p);
+    stack.topRows(r.rows()) = r;
+    for (Eigen::Index i = 0; i < len; ++i)
+      for (RowSparse::InnerIterator it(a, r0 + i); it; ++it)
+        stack(r.rows() + i, it.col()) = it.value();
+    Eigen::HouseholderQR<Eigen::MatrixXd> qr(stack);
+    const Eigen::Index rows = std::min(stack.rows(), p);
+    r = qr.matrixQR().topRows(rows).triangularView<Eigen::Upper>();
+  }
+  // n >= p and block_rows >= 4p: the first block already has >= p rows, so r is p x p.
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(r, Eigen::ComputeFullV);
+  const Eigen::VectorXd& sigma = svd.singularValues();
+  const double tol = rank_threshold(sigma, n, p, rank_tolerance);
+  LeverageResult out;
+  out.method_used = LeverageMethod::qr;
+  out.condition_estimate = std::numeric_limits<double>::infinity();
+  while (out.rank < p && sigma(out.rank) > tol) ++out.rank;
+  if (out.rank == p && sigma(p - 1) > 0) out.condition_estimate = sigma(0) / sigma(p - 1);
+  if (out.rank == 0) {
+    out.scores = Eigen::VectorXd::Zero(n);
+    return out;
+  }
+  // T = V_r Σ_r⁻¹ (p x r): A·T = U_r, the left singular vectors of the numerical range.
+  const Eigen::MatrixXd t =
+      svd.matrixV().leftCols(out.rank) * sigma.head(out.rank).cwiseInverse().asDiagonal();
+  out.scores = sparse_row_norms(a, t, false);
+  return out;
+}
+
 }  // namespace
 
 std::string_view to_string(LeverageMethod m) noexcept {
@@ -211,6 +315,73 @@ LeverageResult leverage_scores(const Eigen::Ref<const Eigen::MatrixXd>& a,
   r.run.message = why + std::string(to_string(r.method_used)) + " route, rank " +
                   std::to_string(r.rank) + " of " + std::to_string(a.cols()) +
                   ", condition estimate " + format_value(r.condition_estimate);
+  r.run.seconds = clock.seconds();
+  return r;
+}
+
+LeverageResult leverage_scores(const Eigen::SparseMatrix<double>& a,
+                               const LeverageOptions& options) {
+  options.validate();
+  check_nonempty(kFn, "a", static_cast<std::size_t>(a.rows() * a.cols()));
+  if (a.rows() < a.cols()) {
+    std::string what = "has shape ";
+    what.append(std::to_string(a.rows()))
+        .append("x")
+        .append(std::to_string(a.cols()))
+        .append("; leverage scores need rows >= cols");
+    throw_invalid_argument(kFn, "a", {}, what);
+  }
+  for (Eigen::Index j = 0; j < a.outerSize(); ++j)
+    for (Eigen::SparseMatrix<double>::InnerIterator it(a, j); it; ++it)
+      if (!std::isfinite(it.value())) {  // the dense overload's check_finite message
+        std::string what = "entry (";
+        what.append(std::to_string(it.row()))
+            .append(", ")
+            .append(std::to_string(it.col()))
+            .append(") is ")
+            .append(format_value(it.value()))
+            .append("; all entries must be finite");
+        throw_invalid_argument(kFn, "a", {}, what);
+      }
+
+  const Stopwatch clock;
+  const RowSparse rows = a;  // row access for the per-row work (a copy of the non-zeros)
+  double cond = std::numeric_limits<double>::infinity();
+  std::string why;
+  LeverageResult r = [&] {
+    switch (options.method) {
+      case LeverageMethod::qr: return by_qr_sparse(rows, options.rank_tolerance);
+      case LeverageMethod::gram: {
+        auto g = by_gram_sparse(rows, 0.0, &cond);
+        if (!g)
+          throw_numerical_error(kFn, "the Gram matrix AᵀA is not numerically positive definite "
+                                     "(A is rank deficient or its condition number exceeds "
+                                     "about 1e7); use LeverageMethod::qr or automatic");
+        return std::move(*g);
+      }
+      case LeverageMethod::automatic: break;
+    }
+    if (auto g = by_gram_sparse(rows, options.max_gram_error, &cond)) return std::move(*g);
+    if (std::isfinite(cond))
+      why.append("automatic: the Gram route's error estimate κ(A)²·eps = ")
+          .append(format_value(cond * cond * kEps))
+          .append(" > max_gram_error, so ");
+    else
+      why = "automatic: AᵀA is not numerically positive definite, so ";
+    return by_qr_sparse(rows, options.rank_tolerance);
+  }();
+  r.run.termination = Termination::converged;
+  r.run.message = why;
+  r.run.message.append("sparse ")
+      .append(to_string(r.method_used))
+      .append(" route (")
+      .append(std::to_string(a.nonZeros()))
+      .append(" non-zeros), rank ")
+      .append(std::to_string(r.rank))
+      .append(" of ")
+      .append(std::to_string(a.cols()))
+      .append(", condition estimate ")
+      .append(format_value(r.condition_estimate));
   r.run.seconds = clock.seconds();
   return r;
 }

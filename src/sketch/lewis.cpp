@@ -25,31 +25,29 @@ void LewisOptions::validate() const {
   leverage.validate();
 }
 
-LewisResult lewis_weights(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
-                          const LewisOptions& options) {
-  constexpr std::string_view kFn = "sampo::sketch::lewis_weights";
-  Stopwatch watch;
-  detail::check_tall(kFn, "a", a);
-  detail::check_p(kFn, "p", p);
-  options.validate();
-  const Eigen::Index n = a.rows(), d = a.cols();
-  // The nonzero rows: the iteration runs on them only (w = 0 on zero rows).
-  std::vector<Eigen::Index> keep;
-  for (Eigen::Index i = 0; i < n; ++i)
-    if (a.row(i).cwiseAbs().maxCoeff() > 0.0) keep.push_back(i);
-  if (keep.empty()) throw_invalid_argument(kFn, "a", "a zero matrix", "has rank 0");
-  const auto nk = static_cast<Eigen::Index>(keep.size());
-  Eigen::MatrixXd ak(nk, d);
-  for (Eigen::Index k = 0; k < nk; ++k) ak.row(k) = a.row(keep[static_cast<std::size_t>(k)]);
-
+namespace {
+/// The iteration of lewis_weights on the nonzero rows @p ak (dense or sparse) of an n-row A;
+/// keep[k] is the row of A that row k of ak is.
+template <class Matrix>
+LewisResult lewis_iteration(const Matrix& ak, const std::vector<Eigen::Index>& keep,
+                            Eigen::Index n, double p, const LewisOptions& options,
+                            const Stopwatch& watch) {
+  constexpr bool kSparse = std::is_same_v<Matrix, Eigen::SparseMatrix<double>>;
+  const Eigen::Index nk = ak.rows();
   LewisResult out;
   out.damping = options.damping > 0.0 ? options.damping : (p < 4.0 ? 1.0 : 4.0 / (p + 2.0));
   const double beta = out.damping;
   const double expo = 0.5 - 1.0 / p;  // rows scaled by w^{1/2 − 1/p}
-  Eigen::MatrixXd scaled(nk, d);
+  Matrix scaled(nk, ak.cols());
   // log T(w) for the current w; also the rank.
   auto log_map = [&](const Eigen::VectorXd& w, Eigen::Index* rank) {
-    for (Eigen::Index k = 0; k < nk; ++k) scaled.row(k) = std::pow(w(k), expo) * ak.row(k);
+    if constexpr (kSparse) {
+      Eigen::VectorXd scale(nk);
+      for (Eigen::Index k = 0; k < nk; ++k) scale(k) = std::pow(w(k), expo);
+      scaled = scale.asDiagonal() * ak;
+    } else {
+      for (Eigen::Index k = 0; k < nk; ++k) scaled.row(k) = std::pow(w(k), expo) * ak.row(k);
+    }
     const linalg::LeverageResult lev = linalg::leverage_scores(scaled, options.leverage);
     *rank = lev.rank;
     Eigen::VectorXd lt(nk);
@@ -101,8 +99,78 @@ LewisResult lewis_weights(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
   out.run.message = out.run.converged() ? "fixed-point residual " : "not converged: residual ";
   out.run.message.append(format_value(residual)).append(", damping ").append(format_value(beta));
   if (p >= 4.0) out.run.message.append(" (p >= 4: damped iteration, a heuristic)");
+  if constexpr (kSparse) out.run.message.append(" (sparse leverage routes)");
   out.run.seconds = watch.seconds();
   return out;
+}
+
+/// Shape and finiteness of a sparse A (as detail::check_tall does for a dense one).
+void check_sparse_tall(std::string_view fn, const Eigen::SparseMatrix<double>& a) {
+  if (a.rows() == 0 || a.cols() == 0) throw_invalid_argument(fn, "a", "empty", "is empty");
+  if (a.rows() < a.cols()) {
+    std::string shape = std::to_string(a.rows());
+    shape.append(" x ").append(std::to_string(a.cols()));
+    throw_invalid_argument(fn, "a", shape, "must have at least as many rows as columns (n >= d)");
+  }
+  for (Eigen::Index j = 0; j < a.outerSize(); ++j)
+    for (Eigen::SparseMatrix<double>::InnerIterator it(a, j); it; ++it)
+      if (!std::isfinite(it.value())) {
+        std::string where = "a(";
+        where.append(std::to_string(it.row())).append(", ").append(std::to_string(it.col())).append(")");
+        throw_invalid_argument(fn, where, format_value(it.value()), "must be finite");
+      }
+}
+}  // namespace
+
+LewisResult lewis_weights(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
+                          const LewisOptions& options) {
+  constexpr std::string_view kFn = "sampo::sketch::lewis_weights";
+  Stopwatch watch;
+  detail::check_tall(kFn, "a", a);
+  detail::check_p(kFn, "p", p);
+  options.validate();
+  const Eigen::Index n = a.rows(), d = a.cols();
+  // The nonzero rows: the iteration runs on them only (w = 0 on zero rows).
+  std::vector<Eigen::Index> keep;
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (a.row(i).cwiseAbs().maxCoeff() > 0.0) keep.push_back(i);
+  if (keep.empty()) throw_invalid_argument(kFn, "a", "a zero matrix", "has rank 0");
+  const auto nk = static_cast<Eigen::Index>(keep.size());
+  Eigen::MatrixXd ak(nk, d);
+  for (Eigen::Index k = 0; k < nk; ++k) ak.row(k) = a.row(keep[static_cast<std::size_t>(k)]);
+  return lewis_iteration(ak, keep, n, p, options, watch);
+}
+
+LewisResult lewis_weights(const Eigen::SparseMatrix<double>& a, double p,
+                          const LewisOptions& options) {
+  constexpr std::string_view kFn = "sampo::sketch::lewis_weights";
+  Stopwatch watch;
+  check_sparse_tall(kFn, a);
+  detail::check_p(kFn, "p", p);
+  options.validate();
+  const Eigen::Index n = a.rows();
+  // The rows with a nonzero value, renumbered 0..n'−1 in order.
+  std::vector<char> nonzero(static_cast<std::size_t>(n), 0);
+  for (Eigen::Index j = 0; j < a.outerSize(); ++j)
+    for (Eigen::SparseMatrix<double>::InnerIterator it(a, j); it; ++it)
+      if (it.value() != 0.0) nonzero[static_cast<std::size_t>(it.row())] = 1;
+  std::vector<Eigen::Index> keep;
+  std::vector<Eigen::Index> index_of(static_cast<std::size_t>(n), -1);
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (nonzero[static_cast<std::size_t>(i)] != 0) {
+      index_of[static_cast<std::size_t>(i)] = static_cast<Eigen::Index>(keep.size());
+      keep.push_back(i);
+    }
+  if (keep.empty()) throw_invalid_argument(kFn, "a", "a zero matrix", "has rank 0");
+  std::vector<Eigen::Triplet<double>> entries;
+  entries.reserve(static_cast<std::size_t>(a.nonZeros()));
+  for (Eigen::Index j = 0; j < a.outerSize(); ++j)
+    for (Eigen::SparseMatrix<double>::InnerIterator it(a, j); it; ++it)
+      if (it.value() != 0.0)
+        entries.emplace_back(index_of[static_cast<std::size_t>(it.row())], it.col(), it.value());
+  Eigen::SparseMatrix<double> ak(static_cast<Eigen::Index>(keep.size()), a.cols());
+  ak.setFromTriplets(entries.begin(), entries.end());
+  return lewis_iteration(ak, keep, n, p, options, watch);
 }
 
 void ApproxLewisOptions::validate() const {
@@ -245,21 +313,7 @@ ApproxLewisResult approximate_lewis_weights(const Eigen::Ref<const Eigen::Matrix
 
 ApproxLewisResult approximate_lewis_weights(const Eigen::SparseMatrix<double>& a, double p,
                                             const ApproxLewisOptions& options) {
-  if (a.rows() == 0 || a.cols() == 0)
-    throw_invalid_argument(kApproxLewis, "a", "empty", "is empty");
-  if (a.rows() < a.cols()) {
-    std::string shape = std::to_string(a.rows());
-    shape.append(" x ").append(std::to_string(a.cols()));
-    throw_invalid_argument(kApproxLewis, "a", shape,
-                           "must have at least as many rows as columns (n >= d)");
-  }
-  for (Eigen::Index j = 0; j < a.outerSize(); ++j)
-    for (Eigen::SparseMatrix<double>::InnerIterator it(a, j); it; ++it)
-      if (!std::isfinite(it.value())) {
-        std::string where = "a(";
-        where.append(std::to_string(it.row())).append(", ").append(std::to_string(it.col())).append(")");
-        throw_invalid_argument(kApproxLewis, where, format_value(it.value()), "must be finite");
-      }
+  check_sparse_tall(kApproxLewis, a);
   check_approx_lewis_p(p);
   options.validate();
   return approximate_lewis(a, p, options);

@@ -195,3 +195,108 @@ TEST_CASE("leverage_scores rejects bad input", "[linalg][leverage]") {
   CHECK(to_string(LeverageMethod::automatic) == "automatic");
   CHECK(to_string(LeverageMethod::gram) == "gram");
 }
+
+// ---- sparse A (Eigen::SparseMatrix): the same scores without densifying ----
+namespace {
+/// n x p with about `density` of its entries N(0, 1) (a Bernoulli mask from the kit's uniform
+/// stream), one guaranteed non-zero per column so that it has full rank.
+Eigen::SparseMatrix<double> random_sparse(Eigen::Index n, Eigen::Index p, double density,
+                                          std::uint64_t stream) {
+  const Eigen::MatrixXd g = sampo::test::gaussian_matrix(n, p, stream);
+  const Eigen::MatrixXd u =
+      sampo::testing::uniform_matrix(n, p, sampo::testing::fixture_seed(), stream + 1000);
+  Eigen::MatrixXd a = (u.array() < density).select(g, 0.0);
+  for (Eigen::Index j = 0; j < p; ++j) a(j, j) = 1.0 + std::abs(g(j, j));
+  return a.sparseView();
+}
+}  // namespace
+
+TEST_CASE("sparse leverage: the dense scores on every route, without densifying",
+          "[linalg][leverage]") {
+  // 3000 x 8 at 5 % density; the error model of both: Gram O(κ²·eps), sparse QR O(κ·eps),
+  // dense QR O(eps); κ(A) is below ~10 here, so 1e4·eps relative covers them all.
+  const Eigen::SparseMatrix<double> s = random_sparse(3000, 8, 0.05, 50);
+  const Eigen::MatrixXd a(s);
+  const LeverageResult ref = leverage_scores(a, with(LeverageMethod::qr));
+  REQUIRE(ref.rank == 8);
+  REQUIRE(ref.condition_estimate < 10.0);
+  for (LeverageMethod m : kRoutes) {
+    INFO(to_string(m));
+    const LeverageResult r = leverage_scores(s, with(m));
+    CHECK(r.method_used == (m == LeverageMethod::qr ? LeverageMethod::qr : LeverageMethod::gram));
+    CHECK(r.rank == 8);
+    CHECK(r.run.converged());
+    CHECK(r.run.message.find("sparse") != std::string::npos);
+    CHECK(r.condition_estimate < 10.0);
+    for (Eigen::Index i = 0; i < a.rows(); ++i)
+      CHECK(std::abs(r.scores(i) - ref.scores(i)) <= 1e4 * kEps * ref.scores(i) + 1e-300);
+    CHECK(r.scores.sum() == Approx(8.0).epsilon(1e-12));
+  }
+  // Zero rows (no stored entry, or an explicit zero) get 0.
+  Eigen::SparseMatrix<double> z = s;
+  z.prune([](Eigen::Index i, Eigen::Index, double) { return i != 17; });
+  z.insert(18, 0) = 0.0;
+  z.makeCompressed();
+  for (LeverageMethod m : kRoutes) CHECK(leverage_scores(z, with(m)).scores(17) == 0.0);
+}
+
+TEST_CASE("sparse leverage: rank deficient and ill-conditioned A, as the dense routes",
+          "[linalg][leverage]") {
+  // A dependent column: the Gram route refuses, automatic falls back to the sparse QR route,
+  // rank 5, the scores of the range (= those of the 5 independent columns).
+  Eigen::MatrixXd a = Eigen::MatrixXd(random_sparse(400, 6, 0.2, 51));
+  a.col(5) = a.col(1) - 0.5 * a.col(2);
+  const Eigen::SparseMatrix<double> s = a.sparseView();
+  for (auto m : {LeverageMethod::qr, LeverageMethod::automatic}) {
+    const LeverageResult r = leverage_scores(s, with(m));
+    CHECK(r.method_used == LeverageMethod::qr);
+    CHECK(r.rank == 5);
+    CHECK(std::isinf(r.condition_estimate));
+    CHECK(r.scores.sum() == Approx(5.0).epsilon(1e-12));
+    const LeverageResult ref = leverage_scores(a.leftCols(5), with(LeverageMethod::qr));
+    // κ of the 5 columns is small (< 100): O(κ·eps) relative, scores O(5/400).
+    CHECK((r.scores - ref.scores).cwiseAbs().maxCoeff() <= 1e4 * kEps);
+  }
+  SAMPO_REQUIRE_THROWS_WITH(leverage_scores(s, with(LeverageMethod::gram)), numerical_error,
+                            "sampo::linalg::leverage_scores", "not numerically positive definite");
+  // κ(A) = 1e6 (κ²·eps ≈ 2e-4 > max_gram_error): automatic takes the sparse QR route, whose
+  // error is O(κ·eps) ≈ 2e-10 relative, against the dense QR route's O(eps).
+  const Eigen::MatrixXd c = with_singular_values(300, sampo::test::log_spaced(6, 1e6), 52);
+  const LeverageResult rc = leverage_scores(Eigen::SparseMatrix<double>(c.sparseView()));
+  CHECK(rc.method_used == LeverageMethod::qr);
+  CHECK(rc.run.message.find("> max_gram_error, so sparse qr route") != std::string::npos);
+  CHECK(rc.condition_estimate == Approx(1e6).epsilon(1e-6));
+  const LeverageResult dc = leverage_scores(c, with(LeverageMethod::qr));
+  CHECK(((rc.scores - dc.scores).array().abs() / dc.scores.array()).maxCoeff() <=
+        100 * 1e6 * kEps);
+  // The zero matrix: rank 0, all scores 0 (as the dense QR route).
+  const LeverageResult z = leverage_scores(Eigen::SparseMatrix<double>(6, 2));
+  CHECK(z.rank == 0);
+  CHECK(z.scores.cwiseAbs().maxCoeff() == 0);
+}
+
+TEST_CASE("sparse leverage: several QR row blocks, same bits with 1 and 2 threads, bad input",
+          "[linalg][leverage]") {
+  // 20000 rows: 3 row blocks of the sparse QR route (8192 rows each).
+  const Eigen::SparseMatrix<double> s = random_sparse(20000, 6, 0.02, 53);
+  const LeverageResult q = leverage_scores(s, with(LeverageMethod::qr));
+  const LeverageResult g = leverage_scores(s, with(LeverageMethod::gram));
+  CHECK(q.rank == 6);
+  for (Eigen::Index i = 0; i < s.rows(); ++i)
+    CHECK(std::abs(q.scores(i) - g.scores(i)) <= 1e4 * kEps * g.scores(i) + 1e-300);
+  for (LeverageMethod m : kRoutes) {
+    INFO(to_string(m));
+    const LeverageResult one =
+        sampo::test::with_threads(1, [&] { return leverage_scores(s, with(m)); });
+    const LeverageResult two =
+        sampo::test::with_threads(2, [&] { return leverage_scores(s, with(m)); });
+    CHECK(sampo::test::same_entries(one.scores, two.scores));
+  }
+  SAMPO_REQUIRE_THROWS_WITH(leverage_scores(Eigen::SparseMatrix<double>(2, 3)), invalid_argument,
+                            "sampo::linalg::leverage_scores", "2x3", "rows >= cols");
+  SAMPO_REQUIRE_THROWS_WITH(leverage_scores(Eigen::SparseMatrix<double>(0, 0)), invalid_argument,
+                            "is empty");
+  Eigen::SparseMatrix<double> bad = s;
+  bad.coeffRef(4, 0) = std::numeric_limits<double>::infinity();
+  SAMPO_REQUIRE_THROWS_WITH(leverage_scores(bad), invalid_argument, "entry (4, 0) is inf");
+}

@@ -1,6 +1,7 @@
 #include "sampo/sketch/lewis.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "sampo/core/error.hpp"
 #include "sampo/linalg/leverage.hpp"
@@ -164,4 +165,54 @@ TEST_CASE("approximate Lewis weights: p = 2, sparse = dense, threads, bad input"
   bad.leverage.delta = 2;
   SAMPO_REQUIRE_THROWS_WITH(approximate_lewis_weights(a, 1.0, bad), sampo::invalid_argument,
                             "delta");
+}
+
+// Exact Lewis weights of a sparse A (never densified): the dense overload's weights to the
+// iteration's tolerance (both stop at a log residual of 1e-10; the leverage routes differ in
+// summation order only, O(κ²·eps)), hence 1e-8 relative as above.
+TEST_CASE("Lewis weights of a sparse matrix: the dense weights, zero rows, rank, threads",
+          "[sketch][lewis]") {
+  Eigen::MatrixXd a = sampo::test::heavy_tailed(1500, 5, sampo::testing::fixture_seed(33));
+  const Eigen::MatrixXd mask =
+      sampo::testing::uniform_matrix(1500, 5, sampo::testing::fixture_seed(33), 7);
+  a = (mask.array() < 0.3).select(a, 0.0);  // ~30 % non-zeros, some rows entirely zero
+  for (Eigen::Index j = 0; j < 5; ++j) a(j, j) = 1.0;
+  a.row(9).setZero();
+  const Eigen::SparseMatrix<double> s = a.sparseView();
+  for (const double p : {1.0, 1.5, 3.0, 6.0}) {
+    CAPTURE(p);
+    const LewisResult dense = lewis_weights(a, p);
+    const LewisResult sparse = lewis_weights(s, p);
+    REQUIRE(sparse.run.converged());
+    CHECK(sparse.rank == 5);
+    CHECK(sparse.weights(9) == 0.0);
+    CHECK(sparse.sum_error <= 1e-8);
+    CHECK(sparse.run.message.find("sparse") != std::string::npos);
+    CHECK(sampo::test::max_rel_diff(sparse.weights, dense.weights) <= 1e-8);
+  }
+  // A dependent column (rank 4): the sparse leverage's QR fallback, Σw = rank, the dense
+  // overload's weights (whose leverage also falls back to QR).
+  Eigen::MatrixXd b = a;
+  b.col(4) = b.col(0) - 2.0 * b.col(3);
+  const LewisResult rd = lewis_weights(Eigen::SparseMatrix<double>(b.sparseView()), 1.0);
+  REQUIRE(rd.run.converged());
+  CHECK(rd.rank == 4);
+  CHECK(rd.weights.sum() == Approx(4.0).epsilon(1e-8));
+  CHECK(sampo::test::max_rel_diff(rd.weights, lewis_weights(b, 1.0).weights) <= 1e-8);
+  // The same bits with 1 and 2 threads.
+  const auto w1 = sampo::test::with_threads(1, [&] { return lewis_weights(s, 1.0).weights; });
+  const auto w2 = sampo::test::with_threads(2, [&] { return lewis_weights(s, 1.0).weights; });
+  CHECK(sampo::test::same_entries(w1, w2));
+  // Bad input names the argument.
+  SAMPO_REQUIRE_THROWS_WITH(lewis_weights(s, 0.5), sampo::invalid_argument, "'p'", "0.5");
+  SAMPO_REQUIRE_THROWS_WITH(lewis_weights(Eigen::SparseMatrix<double>(10, 2), 1.0),
+                            sampo::invalid_argument, "zero matrix");
+  SAMPO_REQUIRE_THROWS_WITH(lewis_weights(Eigen::SparseMatrix<double>(2, 3), 1.0),
+                            sampo::invalid_argument, "2 x 3");
+  Eigen::SparseMatrix<double> bad = s;
+  bad.coeffRef(3, 1) = std::numeric_limits<double>::quiet_NaN();
+  SAMPO_REQUIRE_THROWS_WITH(lewis_weights(bad, 1.0), sampo::invalid_argument, "a(3, 1)", "nan");
+  LewisOptions o;
+  o.max_iterations = 0;
+  SAMPO_REQUIRE_THROWS_WITH(lewis_weights(s, 1.0, o), sampo::invalid_argument, "max_iterations");
 }

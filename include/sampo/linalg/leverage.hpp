@@ -27,6 +27,8 @@
 #include "sampo/core/eigen.hpp"
 #include "sampo/core/termination.hpp"
 
+#include <Eigen/SparseCore>
+
 namespace sampo::linalg {
 
 /// Which route leverage_scores takes.
@@ -78,6 +80,30 @@ struct LeverageResult {
 ///        definite (Cholesky fails or rcond(AᵀA) <= p·eps: A rank deficient or
 ///        κ(A) >~ 1e7); use automatic or qr.
 [[nodiscard]] LeverageResult leverage_scores(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                             const LeverageOptions& options = {});
+
+/// Exact leverage scores of a sparse tall matrix, never forming A densely. The same options,
+/// routes and Result as the dense overload, with these sparse forms:
+/// - **Gram**: G = AᵀA accumulated row by row from each row's non-zeros (Σ_i nnz(a_i)² flops,
+///   one fixed order), L = chol(G) (dense, p x p), L⁻¹ formed once (p³/3 flops), then
+///   h_i = ‖Σ_{j: a_ij ≠ 0} a_ij (L⁻¹)_{:,j}‖²: nnz(a_i)·p flops per row, touching only the
+///   columns of L⁻¹ that the row's non-zeros select. Relative error about κ(A)²·eps, as the
+///   dense Gram route; refused on the same test (chol fails or rcond(G) <= p·eps).
+/// - **QR** (method qr, and automatic when the Gram route is refused or its κ(A)²·eps exceeds
+///   max_gram_error): R of A by Householder QR of fixed row blocks of max(4p, 8192) rows, each
+///   densified in turn (R ← R of [R; A_block]; memory O(block·p), not O(n·p)); then
+///   R = U_R Σ V_Rᵀ, the numerical rank r by the dense QR route's rule (rank_tolerance) and
+///   h_i = ‖a_iᵀ V_r Σ_r⁻¹‖², nnz(a_i)·r flops per row. A rank-deficient A gets Σ h_i = r, the
+///   scores of its numerical range, as on the dense QR route. Unlike the dense route, which
+///   applies the stored Q (error O(eps)), this one multiplies by Σ_r⁻¹: relative error about
+///   κ_r·eps, κ_r = σ_1/σ_r.
+/// Zero rows get h_i = 0. The rows are computed in parallel, each in a fixed order: the scores
+/// are bit-for-bit identical for any number of OpenMP threads (they may differ in the last bits
+/// from the dense overload on the same matrix: other summation orders).
+/// @param a       n x p, n >= p >= 1, finite (explicit zeros are allowed).
+/// @throw sampo::invalid_argument as the dense overload.
+/// @throw sampo::numerical_error with method = gram as the dense overload.
+[[nodiscard]] LeverageResult leverage_scores(const Eigen::SparseMatrix<double>& a,
                                              const LeverageOptions& options = {});
 
 }  // namespace sampo::linalg

@@ -60,6 +60,16 @@ struct LewisResult {
 [[nodiscard]] LewisResult lewis_weights(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
                                         const LewisOptions& options = {});
 
+/// ℓp Lewis weights of a sparse A, never densified: the same iteration, options and Result,
+/// each leverage computation by linalg::leverage_scores's sparse overload (Gram AᵀA from the
+/// non-zeros, per-row solves over each row's non-zeros; the QR fallback on a rank-deficient or
+/// ill-conditioned scaled matrix, see sampo/linalg/leverage.hpp). Rows with no nonzero value
+/// get w = 0. The same bits for any thread count; within the leverage routes' error model of
+/// the dense overload's weights (other summation orders).
+/// @throw sampo::invalid_argument as the dense overload (a(i, j) names a non-finite entry).
+[[nodiscard]] LewisResult lewis_weights(const Eigen::SparseMatrix<double>& a, double p,
+                                        const LewisOptions& options = {});
+
 /// Options of approximate_lewis_weights.
 struct ApproxLewisOptions {
   /// Each leverage step: approximate_leverage_scores with these options (its seed is the master
