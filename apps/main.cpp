@@ -64,7 +64,7 @@ int run_main(int argc, char** argv) {
       for (const char* token :
            {"%option%", "%original_token%", "%value%", "%prefix%", "%canonical_option%"})
         if (std::string_view(argv[i]).find(token) != std::string_view::npos)
-          sampo::throw_invalid_argument("sampo", "#" + std::to_string(i), argv[i],
+          sampo::throw_invalid_argument("sampo", std::string("#").append(std::to_string(i)), argv[i],
                                         std::string("contains '") + token +
                                             "', which the option parser cannot report");
     sampo::parallel::MpiSession mpi;
