@@ -2,8 +2,6 @@
 // symmetric_eigenvalues_batch): the backward-error model of the one-matrix solver on a seeded
 // sweep of sizes and spectra, on every kernel set; results independent of how a batch is split;
 // bad input named by its index.
-#include "sampo_test.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -14,6 +12,7 @@
 #include "sampo/linalg/kernels.hpp"
 #include "sampo/linalg/spd.hpp"
 #include "sampo/linalg/symmetric.hpp"
+#include "sampo_test.hpp"
 
 using namespace sampo::linalg;
 using sampo::test::kEps;
@@ -41,20 +40,29 @@ std::vector<Eigen::MatrixXd> sweep_matrices(Eigen::Index n, std::uint64_t seed) 
     const Eigen::MatrixXd u = sampo::test::orthogonal_matrix(n, seed * 100 + c);
     Eigen::VectorXd lambda(n);
     switch (c % 7) {
-      case 0: lambda = sampo::test::log_spaced(n, 10.0); break;
-      case 1: lambda = sampo::test::log_spaced(n, 1e8); break;
+      case 0:
+        lambda = sampo::test::log_spaced(n, 10.0);
+        break;
+      case 1:
+        lambda = sampo::test::log_spaced(n, 1e8);
+        break;
       case 2:
         for (Eigen::Index i = 0; i < n; ++i)
           lambda(i) = 1.0 + static_cast<double>(i / 3) + 1e-9 * static_cast<double>(i % 3);
         break;
-      case 3: lambda.setConstant(3.0); break;
-      case 4: lambda = -sampo::test::log_spaced(n, 1e3); break;
+      case 3:
+        lambda.setConstant(3.0);
+        break;
+      case 4:
+        lambda = -sampo::test::log_spaced(n, 1e3);
+        break;
       case 5:
         for (Eigen::Index i = 0; i < n; ++i) lambda(i) = std::pow(-2.0, static_cast<double>(i % 5));
         break;
       default:
         for (Eigen::Index i = 0; i < n; ++i)
-          lambda(i) = std::pow(1e-60, static_cast<double>(i % 6)) * (1.0 + 0.1 * static_cast<double>(i));
+          lambda(i) =
+              std::pow(1e-60, static_cast<double>(i % 6)) * (1.0 + 0.1 * static_cast<double>(i));
         break;
     }
     if (n == 1) lambda(0) = 0.5 + static_cast<double>(c);
@@ -92,8 +100,7 @@ TEST_CASE("batched eigendecompositions meet the eigensolver's backward-error mod
         const double nrm = std::max(std::abs(ref.values(0)), std::abs(ref.values(n - 1)));
         const double tol = 10.0 * static_cast<double>(n) * kEps;
         CHECK((a * e.vectors - e.vectors * e.values.asDiagonal()).norm() <= tol * nrm);
-        CHECK((e.vectors.transpose() * e.vectors - Eigen::MatrixXd::Identity(n, n)).norm() <=
-              tol);
+        CHECK((e.vectors.transpose() * e.vectors - Eigen::MatrixXd::Identity(n, n)).norm() <= tol);
         CHECK((e.values - ref.values).cwiseAbs().maxCoeff() <= 2 * tol * nrm);
         CHECK(std::is_sorted(e.values.data(), e.values.data() + n));
         // Without vectors the same QR steps run on (d, e): the same values, bit for bit.
@@ -126,7 +133,8 @@ TEST_CASE("a matrix's batched decomposition does not depend on its batch",
     use_kernel_set(k);
     for (const Eigen::Index n : {3, 22}) {
       INFO("kernels " << to_string(k) << ", n = " << n);
-      const std::vector<Eigen::MatrixXd> as = sweep_matrices(n, 1000 + static_cast<std::uint64_t>(n));
+      const std::vector<Eigen::MatrixXd> as =
+          sweep_matrices(n, 1000 + static_cast<std::uint64_t>(n));
       const std::vector<SymmetricEigen> all = symmetric_eigen_batch(as);
       // Every split: one at a time, odd-sized pieces, the batch reversed.
       for (std::size_t i = 0; i < as.size(); ++i) {
@@ -167,8 +175,7 @@ TEST_CASE("batched eigendecompositions: empty batches and bad input", "[linalg][
                             "as[2]");
   as[2] = -Eigen::MatrixXd::Identity(4, 4);  // symmetric, not SPD
   CHECK_NOTHROW(symmetric_eigen_batch(as));
-  SAMPO_REQUIRE_THROWS_WITH(spd_eigen_batch(as), sampo::not_spd_error, "spd_eigen_batch",
-                            "as[2]");
+  SAMPO_REQUIRE_THROWS_WITH(spd_eigen_batch(as), sampo::not_spd_error, "spd_eigen_batch", "as[2]");
 }
 
 TEST_CASE("weighted_log_sum is the weighted sum of log(W X Wᵀ)", "[linalg][eigen_batch]") {
@@ -190,8 +197,8 @@ TEST_CASE("weighted_log_sum is the weighted sum of log(W X Wᵀ)", "[linalg][eig
         weights.push_back(0.5 + 0.1 * static_cast<double>(i));
       }
       // W: a well-conditioned random matrix (cond ≤ 10), and the identity.
-      const Eigen::MatrixXd w = sampo::test::with_spectrum(
-          sampo::test::orthogonal_matrix(n, 99), sampo::test::log_spaced(n, 10.0));
+      const Eigen::MatrixXd w = sampo::test::with_spectrum(sampo::test::orthogonal_matrix(n, 99),
+                                                           sampo::test::log_spaced(n, 10.0));
       for (const bool identity : {false, true}) {
         const Eigen::MatrixXd wm = identity ? Eigen::MatrixXd() : w;
         const Eigen::MatrixXd got = weighted_log_sum(xs, weights, wm);
@@ -214,8 +221,8 @@ TEST_CASE("weighted_log_sum is the weighted sum of log(W X Wᵀ)", "[linalg][eig
         const Eigen::MatrixXd sum = weighted_log_sum(xs, ones, wm);
         Eigen::MatrixXd acc;
         for (std::size_t i = 0; i < xs.size(); ++i) {
-          const Eigen::MatrixXd t = weighted_log_sum(
-              std::span<const Eigen::MatrixXd>(&xs[i], 1), std::span<const double>(&ones[i], 1), wm);
+          const Eigen::MatrixXd t = weighted_log_sum(std::span<const Eigen::MatrixXd>(&xs[i], 1),
+                                                     std::span<const double>(&ones[i], 1), wm);
           if (i == 0)
             acc = t;
           else
@@ -233,9 +240,9 @@ TEST_CASE("weighted_log_sum rejects bad input naming it", "[linalg][eigen_batch]
   const Eigen::MatrixXd none;
   SAMPO_REQUIRE_THROWS_WITH(weighted_log_sum({}, {}, none), sampo::invalid_argument,
                             "weighted_log_sum", "xs");
-  SAMPO_REQUIRE_THROWS_WITH(
-      weighted_log_sum(xs, std::span<const double>(weights.data(), 2), none),
-      sampo::invalid_argument, "weighted_log_sum", "weights", "2 entries for 3");
+  SAMPO_REQUIRE_THROWS_WITH(weighted_log_sum(xs, std::span<const double>(weights.data(), 2), none),
+                            sampo::invalid_argument, "weighted_log_sum", "weights",
+                            "2 entries for 3");
   weights[1] = std::numeric_limits<double>::quiet_NaN();
   SAMPO_REQUIRE_THROWS_WITH(weighted_log_sum(xs, weights, none), sampo::invalid_argument,
                             "weights[1]");
@@ -243,8 +250,7 @@ TEST_CASE("weighted_log_sum rejects bad input naming it", "[linalg][eigen_batch]
   SAMPO_REQUIRE_THROWS_WITH(weighted_log_sum(xs, weights, Eigen::MatrixXd::Identity(3, 3)),
                             sampo::invalid_argument, "weighted_log_sum", "'w'");
   xs[2] = Eigen::MatrixXd::Identity(5, 5);
-  SAMPO_REQUIRE_THROWS_WITH(weighted_log_sum(xs, weights, none), sampo::invalid_argument,
-                            "xs[2]");
+  SAMPO_REQUIRE_THROWS_WITH(weighted_log_sum(xs, weights, none), sampo::invalid_argument, "xs[2]");
   xs[2] = Eigen::MatrixXd::Identity(4, 4);
   xs[1] = -Eigen::MatrixXd::Identity(4, 4);  // symmetric, not SPD
   SAMPO_REQUIRE_THROWS_WITH(weighted_log_sum(xs, weights, none), sampo::not_spd_error,
@@ -252,8 +258,7 @@ TEST_CASE("weighted_log_sum rejects bad input naming it", "[linalg][eigen_batch]
   xs[1] = Eigen::MatrixXd::Identity(4, 4);
   Eigen::MatrixXd singular = Eigen::MatrixXd::Identity(4, 4);
   singular(3, 3) = 0.0;  // W X Wᵀ singular: not SPD
-  SAMPO_REQUIRE_THROWS_WITH(weighted_log_sum(xs, weights, singular), sampo::not_spd_error,
-                            "xs[0]");
+  SAMPO_REQUIRE_THROWS_WITH(weighted_log_sum(xs, weights, singular), sampo::not_spd_error, "xs[0]");
 }
 
 TEST_CASE("congruence_eigenvalues_batch gives the eigenvalues of W X Wᵀ", "[linalg][eigen_batch]") {
@@ -262,7 +267,8 @@ TEST_CASE("congruence_eigenvalues_batch gives the eigenvalues of W X Wᵀ", "[li
     use_kernel_set(k);
     for (const Eigen::Index n : {1, 4, 22, 65}) {  // 65: the one-matrix kernels
       INFO("kernels " << to_string(k) << ", n = " << n);
-      const std::vector<Eigen::MatrixXd> xs = sweep_matrices(n, 500 + static_cast<std::uint64_t>(n));
+      const std::vector<Eigen::MatrixXd> xs =
+          sweep_matrices(n, 500 + static_cast<std::uint64_t>(n));
       const Eigen::MatrixXd w = sampo::test::gaussian_matrix(n, n, 77);
       const std::vector<Eigen::VectorXd> got = congruence_eigenvalues_batch(xs, w);
       REQUIRE(got.size() == xs.size());
@@ -277,7 +283,8 @@ TEST_CASE("congruence_eigenvalues_batch gives the eigenvalues of W X Wᵀ", "[li
         CHECK(std::is_sorted(got[i].data(), got[i].data() + n));
       }
       // W empty is the identity: the values of symmetric_eigenvalues_batch, bit for bit.
-      const std::vector<Eigen::VectorXd> plain = congruence_eigenvalues_batch(xs, Eigen::MatrixXd());
+      const std::vector<Eigen::VectorXd> plain =
+          congruence_eigenvalues_batch(xs, Eigen::MatrixXd());
       const std::vector<Eigen::VectorXd> direct = symmetric_eigenvalues_batch(xs);
       for (std::size_t i = 0; i < xs.size(); ++i)
         CHECK((plain[i].array() == direct[i].array()).all());
