@@ -276,6 +276,40 @@ void LeverageOptions::validate() const {
                            "must lie in [0, 1)");
 }
 
+namespace {
+
+/// The route of leverage_scores, for dense and sparse A alike: QR or Gram when forced (a forced
+/// Gram route that fails is an error), else Gram when its error estimate κ(A)²·eps passes
+/// options.max_gram_error and QR otherwise, with the reason in @p why.
+template <class Qr, class Gram>
+LeverageResult choose_route(const LeverageOptions& options, Qr qr, Gram gram, std::string& why) {
+  double cond = std::numeric_limits<double>::infinity();
+  switch (options.method) {
+    case LeverageMethod::qr:
+      return qr();
+    case LeverageMethod::gram: {
+      auto g = gram(0.0, &cond);
+      if (!g)
+        throw_numerical_error(kFn, "the Gram matrix AᵀA is not numerically positive definite "
+                                   "(A is rank deficient or its condition number exceeds "
+                                   "about 1e7); use LeverageMethod::qr or automatic");
+      return std::move(*g);
+    }
+    case LeverageMethod::automatic:
+      break;
+  }
+  if (auto g = gram(options.max_gram_error, &cond)) return std::move(*g);
+  if (std::isfinite(cond))
+    why.append("automatic: the Gram route's error estimate κ(A)²·eps = ")
+        .append(format_value(cond * cond * kEps))
+        .append(" > max_gram_error, so ");
+  else
+    why = "automatic: AᵀA is not numerically positive definite, so ";
+  return qr();
+}
+
+}  // namespace
+
 LeverageResult leverage_scores(const Eigen::Ref<const Eigen::MatrixXd>& a,
                                const LeverageOptions& options) {
   options.validate();
@@ -288,27 +322,10 @@ LeverageResult leverage_scores(const Eigen::Ref<const Eigen::MatrixXd>& a,
   if (options.method == LeverageMethod::qr) check_finite(kFn, "a", a);
 
   const Stopwatch clock;
-  double cond = std::numeric_limits<double>::infinity();
   std::string why;  // why the automatic route took QR
-  LeverageResult r = [&] {
-    switch (options.method) {
-      case LeverageMethod::qr: return by_qr(a, options.rank_tolerance);
-      case LeverageMethod::gram: {
-        auto g = by_gram(a, 0.0, &cond);
-        if (!g)
-          throw_numerical_error(kFn, "the Gram matrix AᵀA is not numerically positive definite "
-                                     "(A is rank deficient or its condition number exceeds "
-                                     "about 1e7); use LeverageMethod::qr or automatic");
-        return std::move(*g);
-      }
-      case LeverageMethod::automatic: break;
-    }
-    if (auto g = by_gram(a, options.max_gram_error, &cond)) return std::move(*g);
-    why = std::isfinite(cond) ? "automatic: the Gram route's error estimate κ(A)²·eps = " +
-                                    format_value(cond * cond * kEps) + " > max_gram_error, so "
-                              : "automatic: AᵀA is not numerically positive definite, so ";
-    return by_qr(a, options.rank_tolerance);
-  }();
+  LeverageResult r = choose_route(
+      options, [&] { return by_qr(a, options.rank_tolerance); },
+      [&](double max_error, double* cond) { return by_gram(a, max_error, cond); }, why);
   // A direct method: it always "converges"; the route, the rank and the conditioning are the
   // outcome, in words.
   r.run.termination = Termination::converged;
@@ -346,30 +363,10 @@ LeverageResult leverage_scores(const Eigen::SparseMatrix<double>& a,
 
   const Stopwatch clock;
   const RowSparse rows = a;  // row access for the per-row work (a copy of the non-zeros)
-  double cond = std::numeric_limits<double>::infinity();
   std::string why;
-  LeverageResult r = [&] {
-    switch (options.method) {
-      case LeverageMethod::qr: return by_qr_sparse(rows, options.rank_tolerance);
-      case LeverageMethod::gram: {
-        auto g = by_gram_sparse(rows, 0.0, &cond);
-        if (!g)
-          throw_numerical_error(kFn, "the Gram matrix AᵀA is not numerically positive definite "
-                                     "(A is rank deficient or its condition number exceeds "
-                                     "about 1e7); use LeverageMethod::qr or automatic");
-        return std::move(*g);
-      }
-      case LeverageMethod::automatic: break;
-    }
-    if (auto g = by_gram_sparse(rows, options.max_gram_error, &cond)) return std::move(*g);
-    if (std::isfinite(cond))
-      why.append("automatic: the Gram route's error estimate κ(A)²·eps = ")
-          .append(format_value(cond * cond * kEps))
-          .append(" > max_gram_error, so ");
-    else
-      why = "automatic: AᵀA is not numerically positive definite, so ";
-    return by_qr_sparse(rows, options.rank_tolerance);
-  }();
+  LeverageResult r = choose_route(
+      options, [&] { return by_qr_sparse(rows, options.rank_tolerance); },
+      [&](double max_error, double* cond) { return by_gram_sparse(rows, max_error, cond); }, why);
   r.run.termination = Termination::converged;
   r.run.message = why;
   r.run.message.append("sparse ")

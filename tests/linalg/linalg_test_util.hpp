@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <limits>
 
+#include <vector>
+
+#include "sampo/linalg/kernels.hpp"
 #include "sampo/testing/fixtures.hpp"
 
 namespace sampo::test {
@@ -23,6 +26,20 @@ inline Eigen::MatrixXd gaussian_matrix(Eigen::Index n, Eigen::Index m, std::uint
 /// A random n x n orthogonal matrix: Q of gaussian_matrix(n, n, stream).
 inline Eigen::MatrixXd orthogonal_matrix(Eigen::Index n, std::uint64_t stream) {
   return sampo::testing::random_orthogonal(n, fixture_seed(), stream);
+}
+
+/// Restores the kernel set a test changed.
+struct KernelGuard {
+  sampo::linalg::KernelSet saved = sampo::linalg::kernel_set();
+  ~KernelGuard() { sampo::linalg::use_kernel_set(saved); }
+};
+
+/// The kernel sets this build can run on this processor: generic, and AVX2 + FMA if available.
+inline std::vector<sampo::linalg::KernelSet> available_kernel_sets() {
+  std::vector<sampo::linalg::KernelSet> out{sampo::linalg::KernelSet::generic};
+  if (sampo::linalg::kernel_set_available(sampo::linalg::KernelSet::avx2))
+    out.push_back(sampo::linalg::KernelSet::avx2);
+  return out;
 }
 
 /// Largest absolute entry of a - b.

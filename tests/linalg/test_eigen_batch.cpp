@@ -15,20 +15,11 @@
 #include "sampo_test.hpp"
 
 using namespace sampo::linalg;
+using sampo::test::available_kernel_sets;
 using sampo::test::kEps;
+using sampo::test::KernelGuard;
 
 namespace {
-
-struct KernelGuard {
-  KernelSet saved = kernel_set();
-  ~KernelGuard() { use_kernel_set(saved); }
-};
-
-std::vector<KernelSet> available_sets() {
-  std::vector<KernelSet> out{KernelSet::generic};
-  if (kernel_set_available(KernelSet::avx2)) out.push_back(KernelSet::avx2);
-  return out;
-}
 
 /// Matrices that exercise the QR iteration differently: random spectra (log-spaced to the
 /// condition number), clusters (triples within 1e-9), repeated eigenvalues (multiples of I, also
@@ -82,7 +73,7 @@ std::vector<Eigen::MatrixXd> sweep_matrices(Eigen::Index n, std::uint64_t seed) 
 TEST_CASE("batched eigendecompositions meet the eigensolver's backward-error model",
           "[linalg][eigen_batch]") {
   const KernelGuard guard;
-  for (const KernelSet k : available_sets()) {
+  for (const KernelSet k : available_kernel_sets()) {
     use_kernel_set(k);
     for (const Eigen::Index n : {1, 2, 3, 5, 8, 13, 22, 33, 64, 65}) {
       const std::vector<Eigen::MatrixXd> as = sweep_matrices(n, static_cast<std::uint64_t>(n));
@@ -129,7 +120,7 @@ TEST_CASE("graded SPD spectra keep their small eigenvalues to relative accuracy"
 TEST_CASE("a matrix's batched decomposition does not depend on its batch",
           "[linalg][eigen_batch]") {
   const KernelGuard guard;
-  for (const KernelSet k : available_sets()) {
+  for (const KernelSet k : available_kernel_sets()) {
     use_kernel_set(k);
     for (const Eigen::Index n : {3, 22}) {
       INFO("kernels " << to_string(k) << ", n = " << n);
@@ -180,7 +171,7 @@ TEST_CASE("batched eigendecompositions: empty batches and bad input", "[linalg][
 
 TEST_CASE("weighted_log_sum is the weighted sum of log(W X Wᵀ)", "[linalg][eigen_batch]") {
   const KernelGuard guard;
-  for (const KernelSet k : available_sets()) {
+  for (const KernelSet k : available_kernel_sets()) {
     use_kernel_set(k);
     // n = 65 takes the one-matrix kernels, the others the lanes; 11 matrices = a full group of
     // lanes plus a partial one.
@@ -263,7 +254,7 @@ TEST_CASE("weighted_log_sum rejects bad input naming it", "[linalg][eigen_batch]
 
 TEST_CASE("congruence_eigenvalues_batch gives the eigenvalues of W X Wᵀ", "[linalg][eigen_batch]") {
   const KernelGuard guard;
-  for (const KernelSet k : available_sets()) {
+  for (const KernelSet k : available_kernel_sets()) {
     use_kernel_set(k);
     for (const Eigen::Index n : {1, 4, 22, 65}) {  // 65: the one-matrix kernels
       INFO("kernels " << to_string(k) << ", n = " << n);

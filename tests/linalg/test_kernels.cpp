@@ -20,23 +20,10 @@
 #include "thread_count.hpp"
 
 using namespace sampo::linalg;
+using sampo::test::available_kernel_sets;
 using sampo::test::kEps;
+using sampo::test::KernelGuard;
 
-namespace {
-
-/// Restores the kernel set a test changed.
-struct KernelGuard {
-  KernelSet saved = kernel_set();
-  ~KernelGuard() { use_kernel_set(saved); }
-};
-
-std::vector<KernelSet> available_sets() {
-  std::vector<KernelSet> out{KernelSet::generic};
-  if (kernel_set_available(KernelSet::avx2)) out.push_back(KernelSet::avx2);
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("kernel sets: names, availability, selection", "[kernels]") {
   CHECK(to_string(KernelSet::generic) == "generic");
@@ -58,7 +45,7 @@ TEST_CASE("kernel sets: names, availability, selection", "[kernels]") {
 
 TEST_CASE("every kernel set meets the eigensolver's backward-error model", "[kernels]") {
   const KernelGuard guard;
-  for (const KernelSet k : available_sets()) {
+  for (const KernelSet k : available_kernel_sets()) {
     use_kernel_set(k);
     for (const Eigen::Index n : {1, 5, 22, 64, 100}) {
       for (const double cond : {1.0, 1e6}) {
@@ -106,7 +93,7 @@ TEST_CASE("every kernel set computes W A Wᵀ to rounding", "[kernels]") {
   // |fl(WAWᵀ) − WAWᵀ| ≤ 2·n·eps·(|W||A||Wᵀ|) entrywise (two inner products of length n).
   const Eigen::MatrixXd bound =
       2.0 * 40 * kEps * (w.cwiseAbs() * a.cwiseAbs() * w.cwiseAbs().transpose());
-  for (const KernelSet k : available_sets()) {
+  for (const KernelSet k : available_kernel_sets()) {
     use_kernel_set(k);
     INFO("kernels " << to_string(k));
     const Eigen::MatrixXd c = congruence(w, a);
@@ -149,7 +136,7 @@ TEST_CASE("kernel results do not depend on where the caller's arrays sit", "[ker
   const Eigen::MatrixXd w = sampo::test::gaussian_matrix(n, n, 21);
   const Eigen::MatrixXd g = sampo::test::gaussian_matrix(n, n, 22);
   const Eigen::MatrixXd a = g * g.transpose() + Eigen::MatrixXd::Identity(n, n);
-  for (const KernelSet k : available_sets()) {
+  for (const KernelSet k : available_kernel_sets()) {
     use_kernel_set(k);
     INFO("kernels " << to_string(k));
     std::vector<Eigen::MatrixXd> results;
@@ -212,7 +199,7 @@ TEST_CASE("every kernel set computes AᵀA to rounding, at every tile edge", "[k
       // Each entry is a sum of n products, summed in 4 lanes, then per chunk and per block:
       // |fl − exact| ≤ n·eps·(|A|ᵀ|A|)(i, j) (γ_n for any summation order).
       const double factor = static_cast<double>(n) * kEps;
-      for (const KernelSet k : available_sets()) {
+      for (const KernelSet k : available_kernel_sets()) {
         use_kernel_set(k);
         INFO("kernels " << to_string(k) << ", n = " << n << ", p = " << p);
         const Eigen::MatrixXd g = gram(a);
@@ -234,7 +221,7 @@ TEST_CASE("every kernel set computes Gram-route leverage to its error model", "[
     for (const Eigen::Index n : {p, p + 3, Eigen::Index{2049}, Eigen::Index{5000}}) {
       const Eigen::MatrixXd a = sampo::test::gaussian_matrix(n, p, ++stream);
       const Eigen::VectorXd ref = scores_by_solves(a);
-      for (const KernelSet k : available_sets()) {
+      for (const KernelSet k : available_kernel_sets()) {
         use_kernel_set(k);
         INFO("kernels " << to_string(k) << ", n = " << n << ", p = " << p);
         const LeverageResult r = leverage_scores(a, gram_route());
@@ -257,7 +244,7 @@ TEST_CASE("every kernel set gives AᵀA and leverage the same bits with 1 and 2 
   // 30011 x 37: 7 Gram blocks and 15 score blocks (2048 rows), neither tile width divides 37.
   const KernelGuard guard;
   const Eigen::MatrixXd a = sampo::test::gaussian_matrix(30011, 37, 301);
-  for (const KernelSet k : available_sets()) {
+  for (const KernelSet k : available_kernel_sets()) {
     use_kernel_set(k);
     INFO("kernels " << to_string(k));
     const Eigen::MatrixXd g1 = sampo::test::with_threads(1, [&] { return gram(a); });
@@ -298,7 +285,7 @@ TEST_CASE("Gram-route leverage and gram name a non-finite entry found through A�
   // Finiteness is checked through the diagonal of AᵀA (a sum of squares), not by a separate
   // pass: every kind of non-finite entry, anywhere, must still be found and named.
   const KernelGuard guard;
-  for (const KernelSet k : available_sets()) {
+  for (const KernelSet k : available_kernel_sets()) {
     use_kernel_set(k);
     INFO("kernels " << to_string(k));
     for (const double bad : {std::numeric_limits<double>::quiet_NaN(),

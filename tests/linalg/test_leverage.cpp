@@ -232,12 +232,17 @@ TEST_CASE("sparse leverage: the dense scores on every route, without densifying"
       CHECK(std::abs(r.scores(i) - ref.scores(i)) <= 1e4 * kEps * ref.scores(i) + 1e-300);
     CHECK(r.scores.sum() == Approx(8.0).epsilon(1e-12));
   }
-  // Zero rows (no stored entry, or an explicit zero) get 0.
+  // Zero rows get 0: row 17 with no stored entry, row 18 with an explicitly stored zero (both
+  // rows emptied first, so that the insertion never meets an existing entry).
   Eigen::SparseMatrix<double> z = s;
-  z.prune([](Eigen::Index i, Eigen::Index, double) { return i != 17; });
+  z.prune([](Eigen::Index i, Eigen::Index, double) { return i != 17 && i != 18; });
   z.insert(18, 0) = 0.0;
   z.makeCompressed();
-  for (LeverageMethod m : kRoutes) CHECK(leverage_scores(z, with(m)).scores(17) == 0.0);
+  for (LeverageMethod m : kRoutes) {
+    const LeverageResult r = leverage_scores(z, with(m));
+    CHECK(r.scores(17) == 0.0);
+    CHECK(r.scores(18) == 0.0);
+  }
 }
 
 TEST_CASE("sparse leverage: rank deficient and ill-conditioned A, as the dense routes",
