@@ -24,6 +24,19 @@ namespace {
 
 namespace cav = sampo::cav;
 
+/// The ExactControlVariateOptions of the keyword arguments the two methods share.
+cav::ExactControlVariateOptions control_variate_options(bool sparse, int positions,
+                                                        bool use_features, bool weighted,
+                                                        bool surrogate) {
+  cav::ExactControlVariateOptions o;
+  o.sparse = sparse;
+  o.positions = positions;
+  o.use_features = use_features;
+  o.weighted = weighted;
+  o.surrogate = surrogate;
+  return o;
+}
+
 // "key=value" assignments from a list of strings or a dict (bools as true/false, numbers in
 // their shortest round-trip form).
 std::vector<std::string> assignments(const py::object& obj, const char* function,
@@ -488,12 +501,8 @@ void bind_cav(py::module_& m) {
           "control_variates",
           [](const cav::ExactCarFollowing& e, bool sparse, int positions, bool use_features,
              bool weighted, bool surrogate, double rank_tolerance) {
-            cav::ExactControlVariateOptions o;
-            o.sparse = sparse;
-            o.positions = positions;
-            o.use_features = use_features;
-            o.weighted = weighted;
-            o.surrogate = surrogate;
+            cav::ExactControlVariateOptions o =
+                control_variate_options(sparse, positions, use_features, weighted, surrogate);
             o.rank_tolerance = rank_tolerance;
             py::gil_scoped_release release;
             return e.control_variates(o);
@@ -508,12 +517,8 @@ void bind_cav(py::module_& m) {
           "control_variate_fourth_moment",
           [](const cav::ExactCarFollowing& e, const py::object& beta, bool sparse, int positions,
              bool use_features, bool weighted, bool surrogate) {
-            cav::ExactControlVariateOptions o;
-            o.sparse = sparse;
-            o.positions = positions;
-            o.use_features = use_features;
-            o.weighted = weighted;
-            o.surrogate = surrogate;
+            const cav::ExactControlVariateOptions o =
+                control_variate_options(sparse, positions, use_features, weighted, surrogate);
             const Eigen::VectorXd b =
                 vector_arg(beta, "sampo.cav.ExactCarFollowing.control_variate_fourth_moment", "beta");
             py::gil_scoped_release release;

@@ -306,9 +306,8 @@ ExactControlVariateResult ExactCarFollowing::control_variates(
     std::array<double, 7> d;
   };
   std::array<Active, 4> active{};
-  std::array<double, 7> q{}, value{}, ratio{}, rest{};
-  std::array<std::size_t, 7> target{};
-  std::array<bool, 7> crash{};
+  Transitions tr;
+  std::array<double, 7> rest{};
   std::size_t updates = 0;
   for (int t = 0; t < T; ++t) {
     for (auto& v : next) std::fill(v.begin(), v.end(), 0.0);
@@ -320,18 +319,17 @@ ExactControlVariateResult ExactCarFollowing::control_variates(
           bool reached = false;
           for (int j = 0; j < P; ++j) reached = reached || cur[0][s * std::size_t(P) + std::size_t(j)] > 0.0;
           if (!reached) continue;
-          const bool critical = importance_pmf(t, g, vl, vf, q);
-          const double c = critical ? surrogate_values(t, g, vl, vf, value) : 0.0;
-          const int vf2 = std::clamp(vf + a_cav_[s], 0, vmax);
-          for (int k = 0; k < kLeadActions; ++k) {
-            const auto kk = static_cast<std::size_t>(k);
-            ratio[kk] = q[kk] > 0.0 ? p[kk] / q[kk] : 0.0;
-            const int vl2 = std::clamp(vl + kLeadMin + k, 0, vmax);
-            const int g2 = g + vl2 - vf2;
-            crash[kk] = g2 <= 0;
-            target[kk] = crash[kk] ? 0 : at(0, std::min(g2, Gmax), vl2, vf2);
-            rest[kk] = crash[kk] ? 1.0 : e_next[target[kk]];
-          }
+          transitions(t, g, vl, vf, tr);
+          // Plain references, not a structured binding: clang 14 cannot capture one in a lambda.
+          const auto& q = tr.q;
+          const auto& value = tr.value;
+          const auto& ratio = tr.ratio;
+          const auto& target = tr.target;
+          const auto& crash = tr.crash;
+          const bool critical = tr.critical;
+          const double c = tr.c;
+          for (std::size_t k = 0; k < std::size_t(kLeadActions); ++k)
+            rest[k] = crash[k] ? 1.0 : e_next[target[k]];
           for (int j = 0; j < P; ++j) {
             const std::size_t cell = s * std::size_t(P) + std::size_t(j);
             const std::array<double, 3> pi{cur[0][cell], cur[1][cell], cur[2][cell]};
@@ -443,7 +441,6 @@ double ExactCarFollowing::control_variate_fourth_moment(
   const int P = lay.positions;
   const auto layer = static_cast<std::size_t>(Gmax) * static_cast<std::size_t>(vmax + 1) *
                      static_cast<std::size_t>(vmax + 1);
-  const auto& p = options_.lead_pmf;
   constexpr int kOrder = 4;
   // Moment slots (a, b), a + b <= 4.
   std::array<std::array<int, kOrder + 1>, kOrder + 1> slot{};
@@ -468,9 +465,8 @@ double ExactCarFollowing::control_variate_fourth_moment(
     for (int i = 0; i < n; ++i) r *= x;
     return r;
   };
-  std::array<double, 7> q{}, value{}, ratio{}, x{}, y{};
-  std::array<std::size_t, 7> target{};
-  std::array<bool, 7> crash{};
+  Transitions tr;
+  std::array<double, 7> x{}, y{};
   for (int t = 0; t < T; ++t) {
     std::fill(next.begin(), next.end(), 0.0);
     for (int g = 1; g <= Gmax; ++g)
@@ -480,17 +476,15 @@ double ExactCarFollowing::control_variate_fourth_moment(
           bool reached = false;
           for (int j = 0; j < P; ++j) reached = reached || cur[(s * std::size_t(P) + std::size_t(j)) * width] > 0.0;
           if (!reached) continue;
-          const bool critical = importance_pmf(t, g, vl, vf, q);
-          const double c = critical ? surrogate_values(t, g, vl, vf, value) : 0.0;
-          const int vf2 = std::clamp(vf + a_cav_[s], 0, vmax);
-          for (int k = 0; k < kLeadActions; ++k) {
-            const auto kk = static_cast<std::size_t>(k);
-            ratio[kk] = q[kk] > 0.0 ? p[kk] / q[kk] : 0.0;
-            const int vl2 = std::clamp(vl + kLeadMin + k, 0, vmax);
-            const int g2 = g + vl2 - vf2;
-            crash[kk] = g2 <= 0;
-            target[kk] = crash[kk] ? 0 : at(0, std::min(g2, Gmax), vl2, vf2);
-          }
+          transitions(t, g, vl, vf, tr);
+          // Plain references, not a structured binding: clang 14 cannot capture one in a lambda.
+          const auto& q = tr.q;
+          const auto& value = tr.value;
+          const auto& ratio = tr.ratio;
+          const auto& target = tr.target;
+          const auto& crash = tr.crash;
+          const bool critical = tr.critical;
+          const double c = tr.c;
           for (int j = 0; j < P; ++j) {
             const std::size_t cell = s * std::size_t(P) + std::size_t(j);
             const double* m = cur.data() + cell * width;
@@ -565,6 +559,23 @@ double ExactCarFollowing::value(int t, int gap, int lead_speed, int speed) const
 
 double ExactCarFollowing::surrogate_value(int t, int gap, int lead_speed, int speed) const noexcept {
   return v_sm_[at(t, gap, lead_speed, speed)];
+}
+
+void ExactCarFollowing::transitions(int t, int g, int vl, int vf,
+                                    Transitions& out) const noexcept {
+  const int vmax = options_.max_speed, gmax = options_.max_gap;
+  const auto& p = options_.lead_pmf;
+  out.critical = importance_pmf(t, g, vl, vf, out.q);
+  out.c = out.critical ? surrogate_values(t, g, vl, vf, out.value) : 0.0;
+  const int vf2 = std::clamp(vf + a_cav_[at(0, g, vl, vf)], 0, vmax);
+  for (int k = 0; k < kLeadActions; ++k) {
+    const auto kk = static_cast<std::size_t>(k);
+    out.ratio[kk] = out.q[kk] > 0.0 ? p[kk] / out.q[kk] : 0.0;
+    const int vl2 = std::clamp(vl + kLeadMin + k, 0, vmax);
+    const int g2 = g + vl2 - vf2;
+    out.crash[kk] = g2 <= 0;
+    out.target[kk] = out.crash[kk] ? 0 : at(0, std::min(g2, gmax), vl2, vf2);
+  }
 }
 
 double ExactCarFollowing::surrogate_values(int t, int g, int vl, int vf,

@@ -186,8 +186,18 @@ class ExactCarFollowing {
   [[nodiscard]] const sampo::Run& run() const noexcept { return run_; }
 
  private:
+  /// One state's step under NADE-IS, as the forward passes over the moments need it.
+  struct Transitions {
+    std::array<double, 7> q{}, value{}, ratio{};  // q(u), the surrogate's V(u), p(u)/q(u)
+    std::array<std::size_t, 7> target{};          // the next state (layer 0), 0 on a crash
+    std::array<bool, 7> crash{};
+    bool critical = false;
+    double c = 0.0;  // Σ p V when critical, else 0
+  };
   [[nodiscard]] std::size_t at(int t, int g, int vl, int vf) const noexcept;
   double surrogate_values(int t, int g, int vl, int vf, std::array<double, 7>& value) const noexcept;
+  /// Fills @p out for state (g, vl, vf) before step t.
+  void transitions(int t, int g, int vl, int vf, Transitions& out) const noexcept;
   DpTest simulate(std::uint64_t seed, std::uint64_t index, bool importance) const;
 
   ExactCarFollowingOptions options_;
