@@ -143,9 +143,10 @@ std::vector<SymmetricEigen> spd_eigen_batch(std::span<const Eigen::MatrixXd> as)
   return decompositions("sampo::linalg::spd_eigen_batch", as, true);
 }
 
-Eigen::MatrixXd weighted_log_sum(std::span<const Eigen::MatrixXd> xs,
-                                 std::span<const double> weights,
-                                 const Eigen::Ref<const Eigen::MatrixXd>& w) {
+namespace {
+
+Eigen::MatrixXd log_sum(std::span<const Eigen::MatrixXd> xs, std::span<const double> weights,
+                        const Eigen::Ref<const Eigen::MatrixXd>& w, bool check_xs) {
   constexpr std::string_view fn = "sampo::linalg::weighted_log_sum";
   check_nonempty(fn, "xs", xs.size());
   if (weights.size() != xs.size())
@@ -158,10 +159,12 @@ Eigen::MatrixXd weighted_log_sum(std::span<const Eigen::MatrixXd> xs,
   std::vector<Eigen::VectorXd> values(count, Eigen::VectorXd(n));
   std::vector<double*> out_values(count);
   for (std::size_t i = 0; i < count; ++i) {
-    const std::string name = "xs[" + std::to_string(i) + "]";
-    check_shape(fn, name, xs[i], n, n);
-    check_symmetric(fn, name, xs[i]);
-    check_finite(fn, "weights[" + std::to_string(i) + "]", weights[i]);
+    if (check_xs) {
+      const std::string name = "xs[" + std::to_string(i) + "]";
+      check_shape(fn, name, xs[i], n, n);
+      check_symmetric(fn, name, xs[i]);
+    }
+    if (!std::isfinite(weights[i])) check_finite(fn, "weights[" + std::to_string(i) + "]", weights[i]);
     in[i] = xs[i].data();
     out_values[i] = values[i].data();
   }
@@ -179,6 +182,9 @@ Eigen::MatrixXd weighted_log_sum(std::span<const Eigen::MatrixXd> xs,
                                              in.data(), weights.data(), out.data(),
                                              out_values.data(), ok.get());
   for (std::size_t i = 0; i < count; ++i) {
+    if (ok[i] && is_spd_spectrum(n, values[i].minCoeff(), values[i].maxCoeff()) &&
+        values[i].allFinite())
+      continue;
     const std::string name = "xs[" + std::to_string(i) + "]";
     if (!ok[i])
       throw_numerical_error(fn, "the symmetric eigensolver did not converge on W " + name + " Wᵀ");
@@ -187,8 +193,27 @@ Eigen::MatrixXd weighted_log_sum(std::span<const Eigen::MatrixXd> xs,
   return out;
 }
 
-std::vector<Eigen::VectorXd> congruence_eigenvalues_batch(std::span<const Eigen::MatrixXd> xs,
-                                                          const Eigen::Ref<const Eigen::MatrixXd>& w) {
+}  // namespace
+
+Eigen::MatrixXd weighted_log_sum(std::span<const Eigen::MatrixXd> xs,
+                                 std::span<const double> weights,
+                                 const Eigen::Ref<const Eigen::MatrixXd>& w) {
+  return log_sum(xs, weights, w, true);
+}
+
+namespace detail {
+Eigen::MatrixXd weighted_log_sum_unchecked(std::span<const Eigen::MatrixXd> xs,
+                                           std::span<const double> weights,
+                                           const Eigen::Ref<const Eigen::MatrixXd>& w) {
+  return log_sum(xs, weights, w, false);
+}
+}  // namespace detail
+
+namespace {
+
+std::vector<Eigen::VectorXd> congruence_eigenvalues(std::span<const Eigen::MatrixXd> xs,
+                                                    const Eigen::Ref<const Eigen::MatrixXd>& w,
+                                                    bool check_xs) {
   constexpr std::string_view fn = "sampo::linalg::congruence_eigenvalues_batch";
   const std::size_t count = xs.size();
   std::vector<Eigen::VectorXd> values(count);
@@ -197,9 +222,11 @@ std::vector<Eigen::VectorXd> congruence_eigenvalues_batch(std::span<const Eigen:
   std::vector<const double*> in(count);
   std::vector<double*> out(count);
   for (std::size_t i = 0; i < count; ++i) {
-    const std::string name = "xs[" + std::to_string(i) + "]";
-    check_shape(fn, name, xs[i], n, n);
-    check_symmetric(fn, name, xs[i]);
+    if (check_xs) {
+      const std::string name = "xs[" + std::to_string(i) + "]";
+      check_shape(fn, name, xs[i], n, n);
+      check_symmetric(fn, name, xs[i]);
+    }
     in[i] = xs[i].data();
     values[i].resize(n);
     out[i] = values[i].data();
@@ -220,6 +247,20 @@ std::vector<Eigen::VectorXd> congruence_eigenvalues_batch(std::span<const Eigen:
                                     std::to_string(i) + "] Wᵀ");
   return values;
 }
+
+}  // namespace
+
+std::vector<Eigen::VectorXd> congruence_eigenvalues_batch(std::span<const Eigen::MatrixXd> xs,
+                                                          const Eigen::Ref<const Eigen::MatrixXd>& w) {
+  return congruence_eigenvalues(xs, w, true);
+}
+
+namespace detail {
+std::vector<Eigen::VectorXd> congruence_eigenvalues_batch_unchecked(
+    std::span<const Eigen::MatrixXd> xs, const Eigen::Ref<const Eigen::MatrixXd>& w) {
+  return congruence_eigenvalues(xs, w, false);
+}
+}  // namespace detail
 
 std::vector<Eigen::VectorXd> symmetric_eigenvalues_batch(std::span<const Eigen::MatrixXd> as) {
   std::vector<Eigen::VectorXd> values;

@@ -135,7 +135,7 @@ Eigen::VectorXd distances(const std::vector<Eigen::MatrixXd>& xs,
             check_same_size(fn, b, xs[i0 + k], name);
             check_spd(fn, name, xs[i0 + k]);
           }
-          const std::vector<Eigen::VectorXd> ev = linalg::congruence_eigenvalues_batch(
+          const std::vector<Eigen::VectorXd> ev = linalg::detail::congruence_eigenvalues_batch_unchecked(
               std::span<const Eigen::MatrixXd>(xs.data() + i0, m), linv);
           for (std::size_t k = 0; k < m; ++k)
             d(static_cast<Eigen::Index>(i0 + k)) =

@@ -83,8 +83,10 @@ Eigen::MatrixXd block_log_sum(const std::vector<Eigen::MatrixXd>& xs, const Eige
       (n + kBlock - 1) / kBlock,
       [&](std::size_t b) -> Eigen::MatrixXd {
         const std::size_t i0 = b * kBlock, m = std::min(kBlock, n - i0);
-        return linalg::weighted_log_sum(std::span<const Eigen::MatrixXd>(xs.data() + i0, m),
-                                        std::span<const double>(w.data() + i0, m), wm);
+        // prepare() has checked every matrix (same size, SPD).
+        return linalg::detail::weighted_log_sum_unchecked(
+            std::span<const Eigen::MatrixXd>(xs.data() + i0, m),
+            std::span<const double>(w.data() + i0, m), wm);
       },
       [](Eigen::MatrixXd a, const Eigen::MatrixXd& b) {
         a += b;

@@ -286,3 +286,26 @@ TEST_CASE("congruence_eigenvalues_batch gives the eigenvalues of W X Wᵀ", "[li
   SAMPO_REQUIRE_THROWS_WITH(congruence_eigenvalues_batch(xs, Eigen::MatrixXd::Identity(2, 2)),
                             sampo::invalid_argument, "congruence_eigenvalues_batch", "'w'");
 }
+
+TEST_CASE("the unchecked batched functions give the checked ones' results", "[linalg][eigen_batch]") {
+  // For callers that have checked their matrices already (riemann's means and distances): the
+  // same kernels, so the same bits; the SPD rule on W X Wᵀ is still applied.
+  for (const Eigen::Index n : {3, 22}) {
+    std::vector<Eigen::MatrixXd> xs;
+    for (std::uint64_t i = 0; i < 9; ++i)
+      xs.push_back(sampo::test::with_spectrum(sampo::test::orthogonal_matrix(n, 700 + i),
+                                              sampo::test::log_spaced(n, 50.0)));
+    const std::vector<double> weights(xs.size(), 0.25);
+    const Eigen::MatrixXd w = sampo::test::with_spectrum(sampo::test::orthogonal_matrix(n, 98),
+                                                         sampo::test::log_spaced(n, 4.0));
+    CHECK((detail::weighted_log_sum_unchecked(xs, weights, w).array() ==
+           weighted_log_sum(xs, weights, w).array())
+              .all());
+    const auto a = detail::congruence_eigenvalues_batch_unchecked(xs, w);
+    const auto b = congruence_eigenvalues_batch(xs, w);
+    for (std::size_t i = 0; i < xs.size(); ++i) CHECK((a[i].array() == b[i].array()).all());
+    xs[4] = -xs[4];  // W X Wᵀ not SPD
+    SAMPO_REQUIRE_THROWS_WITH(detail::weighted_log_sum_unchecked(xs, weights, w),
+                              sampo::not_spd_error, "xs[4]");
+  }
+}

@@ -160,6 +160,18 @@ template <class F>
 [[nodiscard]] Eigen::MatrixXd spd_power(const SymmetricEigen& e, double p);
 
 namespace detail {
+/// weighted_log_sum() for callers that have already checked every xs[i] (same size, symmetric,
+/// finite; e.g. with sampo::check_spd): the per-matrix checks are skipped, the rest (weights, W,
+/// the SPD rule on the eigenvalues of W X_i Wᵀ) is as in weighted_log_sum().
+Eigen::MatrixXd weighted_log_sum_unchecked(std::span<const Eigen::MatrixXd> xs,
+                                           std::span<const double> weights,
+                                           const Eigen::Ref<const Eigen::MatrixXd>& w);
+
+/// congruence_eigenvalues_batch() for callers that have already checked every xs[i] (same
+/// size, symmetric, finite): only W is checked.
+std::vector<Eigen::VectorXd> congruence_eigenvalues_batch_unchecked(
+    std::span<const Eigen::MatrixXd> xs, const Eigen::Ref<const Eigen::MatrixXd>& w);
+
 /// reconstruct() after checking that every f value is finite (numerical_error naming
 /// @p function otherwise).
 Eigen::MatrixXd reconstruct_checked(const SymmetricEigen& e, Eigen::VectorXd f_values,
