@@ -225,6 +225,31 @@ void BM_mean_step_per_matrix(benchmark::State& state) {
 }
 BENCHMARK(BM_mean_step_per_matrix)->Arg(22)->Arg(64)->Unit(benchmark::kMicrosecond);
 
+// One block of the Riemannian mean: linalg::weighted_log_sum of 8 matrices (congruence,
+// eigendecomposition, logarithm, weighted sum), time per call of 8. Second argument: the
+// whitening W (0: M^{-1/2}, full; 1: L⁻¹ of M = L Lᵀ, lower triangular).
+void BM_weighted_log_sum_block(benchmark::State& state) {
+  const Eigen::Index n = state.range(0);
+  std::vector<Eigen::MatrixXd> xs;
+  for (int i = 0; i < 8; ++i) xs.push_back(one_cov(n, static_cast<unsigned>(16 + i)));
+  const std::vector<double> w(8, 1.0 / 8.0);
+  const Eigen::MatrixXd m = one_cov(n, 18);
+  const Eigen::MatrixXd wm =
+      state.range(1) == 0
+          ? Eigen::MatrixXd(sampo::linalg::spd_invsqrt(m))
+          : Eigen::MatrixXd(m.llt().matrixL().solve(Eigen::MatrixXd::Identity(n, n)));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(sampo::linalg::weighted_log_sum(xs, w, wm).data());
+  state.SetItemsProcessed(state.iterations() * 8);
+  count_flops(state, 8.0 * 15.0 * static_cast<double>(n * n * n));
+}
+BENCHMARK(BM_weighted_log_sum_block)
+    ->Args({22, 0})
+    ->Args({22, 1})
+    ->Args({64, 0})
+    ->Args({64, 1})
+    ->Unit(benchmark::kMicrosecond);
+
 void BM_mdm_fit_predict(benchmark::State& state) {
   auto a = covs(100, 22, 2), b = covs(100, 22, 3, 1.0);
   std::vector<Eigen::MatrixXd> xs = a;

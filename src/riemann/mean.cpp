@@ -1,5 +1,6 @@
 #include "sampo/riemann/mean.hpp"
 
+#include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -95,6 +96,22 @@ Eigen::MatrixXd block_log_sum(const std::vector<Eigen::MatrixXd>& xs, const Eige
       options);
 }
 
+/// J = Σ_i w_i log(M^{-1/2} X_i M^{-1/2}), the mean's gradient in the frame of M^{-1/2} (mm12).
+/// With M = L Lᵀ, M^{-1/2} = U L⁻¹ for the orthogonal U = M^{-1/2} L, so every term is
+/// U log(L⁻¹ X_i L⁻ᵀ) Uᵀ: the congruences go through the triangular L⁻¹ (n³ flops instead of
+/// 3n³ each) and the frame is turned once per pass. Falls back to M^{-1/2} where the Cholesky
+/// factorization of M fails.
+Eigen::MatrixXd whitened_log_sum(const std::vector<Eigen::MatrixXd>& xs, const Eigen::VectorXd& w,
+                                 const Eigen::MatrixXd& m, const Eigen::MatrixXd& mm12) {
+  const Eigen::LLT<Eigen::MatrixXd> llt(m);
+  if (llt.info() != Eigen::Success) return block_log_sum(xs, w, mm12);
+  const Eigen::Index n = m.rows();
+  const Eigen::MatrixXd linv = llt.matrixL().solve(Eigen::MatrixXd::Identity(n, n));
+  const Eigen::MatrixXd jl = block_log_sum(xs, w, linv.triangularView<Eigen::Lower>());
+  const Eigen::MatrixXd u = mm12 * llt.matrixL();
+  return u * jl * u.transpose();
+}
+
 }  // namespace
 
 void MeanOptions::validate() const {
@@ -162,7 +179,7 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
     }
     const Eigen::MatrixXd m12 = linalg::spd_sqrt(em);
     const Eigen::MatrixXd mm12 = linalg::spd_invsqrt(em);
-    Eigen::MatrixXd j = block_log_sum(xs, w, mm12);
+    Eigen::MatrixXd j = whitened_log_sum(xs, w, result.mean, mm12);
     result.run.evaluations += xs.size();
     linalg::symmetrize_in_place(j);
     crit = j.norm();
