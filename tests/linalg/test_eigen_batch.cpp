@@ -2,6 +2,7 @@
 // symmetric_eigenvalues_batch): the backward-error model of the one-matrix solver on a seeded
 // sweep of sizes and spectra, on every kernel set; results independent of how a batch is split;
 // bad input named by its index.
+#include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -187,10 +188,20 @@ TEST_CASE("weighted_log_sum is the weighted sum of log(W X Wᵀ)", "[linalg][eig
             lambda));
         weights.push_back(0.5 + 0.1 * static_cast<double>(i));
       }
-      // W: a well-conditioned random matrix (cond ≤ 10), and the identity.
-      const Eigen::MatrixXd w = sampo::test::with_spectrum(sampo::test::orthogonal_matrix(n, 99),
-                                                           sampo::test::log_spaced(n, 10.0));
-      for (const bool identity : {false, true}) {
+      // W: a well-conditioned random matrix (cond ≤ 10); a lower-triangular one, L⁻¹ of
+      // M = L Lᵀ with cond(M) = 100 (cond(L⁻¹) = 10; the kernels' triangular route); the identity.
+      const Eigen::MatrixXd full = sampo::test::with_spectrum(sampo::test::orthogonal_matrix(n, 99),
+                                                              sampo::test::log_spaced(n, 10.0));
+      const Eigen::MatrixXd lower =
+          sampo::test::with_spectrum(sampo::test::orthogonal_matrix(n, 98),
+                                     sampo::test::log_spaced(n, 100.0))
+              .llt()
+              .matrixL()
+              .solve(Eigen::MatrixXd::Identity(n, n));
+      for (const int kind : {0, 1, 2}) {
+        const bool identity = kind == 2;
+        const Eigen::MatrixXd& w = kind == 0 ? full : lower;
+        INFO("W " << (kind == 0 ? "full" : kind == 1 ? "lower triangular" : "identity"));
         const Eigen::MatrixXd wm = identity ? Eigen::MatrixXd() : w;
         const Eigen::MatrixXd got = weighted_log_sum(xs, weights, wm);
         Eigen::MatrixXd want = Eigen::MatrixXd::Zero(n, n);
@@ -260,18 +271,22 @@ TEST_CASE("congruence_eigenvalues_batch gives the eigenvalues of W X Wᵀ", "[li
       INFO("kernels " << to_string(k) << ", n = " << n);
       const std::vector<Eigen::MatrixXd> xs =
           sweep_matrices(n, 500 + static_cast<std::uint64_t>(n));
-      const Eigen::MatrixXd w = sampo::test::gaussian_matrix(n, n, 77);
-      const std::vector<Eigen::VectorXd> got = congruence_eigenvalues_batch(xs, w);
-      REQUIRE(got.size() == xs.size());
-      for (std::size_t i = 0; i < xs.size(); ++i) {
-        const Eigen::MatrixXd y = congruence(w, xs[i]);
-        const Eigen::VectorXd want = symmetric_eigen(y).values;
-        // Both are backward stable for W X Wᵀ up to the rounding of the product (n·eps·‖W‖²‖X‖):
-        // Weyl's bound at 10·n·eps·‖W‖²·‖X‖ for each.
-        const double scale = w.squaredNorm() * xs[i].norm();
-        CHECK((got[i] - want).cwiseAbs().maxCoeff() <=
-              20.0 * static_cast<double>(n) * kEps * scale);
-        CHECK(std::is_sorted(got[i].data(), got[i].data() + n));
+      const Eigen::MatrixXd full = sampo::test::gaussian_matrix(n, n, 77);
+      // A lower-triangular W takes the kernels' triangular route (sums stop at the diagonal).
+      const Eigen::MatrixXd lower = full.triangularView<Eigen::Lower>();
+      for (const Eigen::MatrixXd& w : {full, lower}) {
+        const std::vector<Eigen::VectorXd> got = congruence_eigenvalues_batch(xs, w);
+        REQUIRE(got.size() == xs.size());
+        for (std::size_t i = 0; i < xs.size(); ++i) {
+          const Eigen::MatrixXd y = congruence(w, xs[i]);
+          const Eigen::VectorXd want = symmetric_eigen(y).values;
+          // Both are backward stable for W X Wᵀ up to the rounding of the product (n·eps·‖W‖²‖X‖):
+          // Weyl's bound at 10·n·eps·‖W‖²·‖X‖ for each.
+          const double scale = w.squaredNorm() * xs[i].norm();
+          CHECK((got[i] - want).cwiseAbs().maxCoeff() <=
+                20.0 * static_cast<double>(n) * kEps * scale);
+          CHECK(std::is_sorted(got[i].data(), got[i].data() + n));
+        }
       }
       // W empty is the identity: the values of symmetric_eigenvalues_batch, bit for bit.
       const std::vector<Eigen::VectorXd> plain =
@@ -287,7 +302,8 @@ TEST_CASE("congruence_eigenvalues_batch gives the eigenvalues of W X Wᵀ", "[li
                             sampo::invalid_argument, "congruence_eigenvalues_batch", "'w'");
 }
 
-TEST_CASE("the unchecked batched functions give the checked ones' results", "[linalg][eigen_batch]") {
+TEST_CASE("the unchecked batched functions give the checked ones' results",
+          "[linalg][eigen_batch]") {
   // For callers that have checked their matrices already (riemann's means and distances): the
   // same kernels, so the same bits; the SPD rule on W X Wᵀ is still applied.
   for (const Eigen::Index n : {3, 22}) {
