@@ -164,25 +164,11 @@ Eigen::MatrixXd count_sketch(const Matrix& a, const std::vector<std::int64_t>& c
   return sa;
 }
 
-/// τ̃_i = ‖(A·W)_i‖², dense A: fixed blocks of kRowBlock rows, one product per block (Eigen runs
-/// it serially inside the threads' region, and a row's value depends only on that row, W and
-/// the block's shape): the same bits for any thread count, no n x k temporary.
+/// τ̃_i = ‖(A·W)_i‖², dense A: linalg::product_row_norms (the dense kernel over fixed row
+/// blocks; each row's value depends only on that row and W, so the same bits for any thread
+/// count, and no n x k temporary).
 Eigen::VectorXd projected_norms(const Eigen::Ref<const Eigen::MatrixXd>& a, const Eigen::MatrixXd& w) {
-  const Eigen::Index n = a.rows();
-  const auto b = static_cast<Eigen::Index>(kRowBlock);
-  Eigen::VectorXd h(n);
-  parallel::MapReduceOptions po;
-  po.block_size = 1;
-  parallel::parallel_for(
-      static_cast<std::size_t>((n + b - 1) / b),
-      [&](std::size_t blk) {
-        const Eigen::Index r0 = static_cast<Eigen::Index>(blk) * b, len = std::min(b, n - r0);
-        Eigen::MatrixXd p(len, w.cols());
-        p.noalias() = a.middleRows(r0, len) * w;
-        h.segment(r0, len) = p.rowwise().squaredNorm();
-      },
-      po);
-  return h;
+  return linalg::product_row_norms(a, w);
 }
 
 /// τ̃_i = ‖Σ_j a_ij W_{j,:}‖², sparse A: a row-major copy of the non-zeros, rows in fixed blocks,
