@@ -110,30 +110,38 @@ Projection projection(const Eigen::Ref<const Eigen::MatrixXd>& sa, Eigen::Index 
   return out;
 }
 
-/// Bucket and sign of every row (stream 0, sample index i), packed: code = bucket for sign +1,
-/// ~bucket for −1. Rows in fixed blocks on the threads (each row's draw depends only on i).
-std::vector<std::int64_t> row_hashes(std::uint64_t seed, Eigen::Index n, Eigen::Index m) {
-  std::vector<std::int64_t> code(static_cast<std::size_t>(n));
+/// Bucket and sign of every row (stream 0, sample index i). Rows in fixed blocks on the
+/// threads (each row's draw depends only on i).
+struct RowHashes {
+  std::vector<Eigen::Index> bucket;
+  std::vector<double> sign;  ///< ±1: the scatter multiplies (exact) instead of branching
+};
+RowHashes row_hashes(std::uint64_t seed, Eigen::Index n, Eigen::Index m) {
+  RowHashes out;
+  out.bucket.resize(static_cast<std::size_t>(n));
+  out.sign.resize(static_cast<std::size_t>(n));
   parallel::MapReduceOptions po;
   po.block_size = kRowBlock;
   parallel::parallel_for(
       static_cast<std::size_t>(n),
       [&](std::size_t i) {
         parallel::RandomStream rs(seed, 0, static_cast<std::uint64_t>(i));
-        const auto bucket = static_cast<std::int64_t>(rs.uniform_int(static_cast<std::uint64_t>(m)));
-        code[i] = (rs.next_u64() >> 63) != 0 ? bucket : ~bucket;
+        out.bucket[i] = static_cast<Eigen::Index>(rs.uniform_int(static_cast<std::uint64_t>(m)));
+        out.sign[i] = (rs.next_u64() >> 63) != 0 ? 1.0 : -1.0;
       },
       po);
-  return code;
+  return out;
 }
 
 /// CountSketch SA (m x d): row i of A added with its sign to its bucket. One task per column of
 /// A (the threads take whole columns), each entry of SA summed over the rows in increasing
 /// order: the same bits for any thread count.
 template <class Matrix>
-Eigen::MatrixXd count_sketch(const Matrix& a, const std::vector<std::int64_t>& code, Eigen::Index m) {
+Eigen::MatrixXd count_sketch(const Matrix& a, const RowHashes& hash, Eigen::Index m) {
   const Eigen::Index n = a.rows(), d = a.cols();
   Eigen::MatrixXd sa = Eigen::MatrixXd::Zero(m, d);
+  const Eigen::Index* bucket = hash.bucket.data();
+  const double* sign = hash.sign.data();
   parallel::MapReduceOptions po;
   po.block_size = 1;
   parallel::parallel_for(
@@ -142,22 +150,11 @@ Eigen::MatrixXd count_sketch(const Matrix& a, const std::vector<std::int64_t>& c
         const auto j = static_cast<Eigen::Index>(jj);
         double* out = sa.col(j).data();
         if constexpr (std::is_same_v<Matrix, Eigen::SparseMatrix<double>>) {
-          for (typename Matrix::InnerIterator it(a, j); it; ++it) {
-            const std::int64_t c = code[static_cast<std::size_t>(it.row())];
-            if (c >= 0)
-              out[c] += it.value();
-            else
-              out[~c] -= it.value();
-          }
+          for (typename Matrix::InnerIterator it(a, j); it; ++it)
+            out[bucket[it.row()]] += sign[it.row()] * it.value();
         } else {
           const double* col = a.col(j).data();
-          for (Eigen::Index i = 0; i < n; ++i) {
-            const std::int64_t c = code[static_cast<std::size_t>(i)];
-            if (c >= 0)
-              out[c] += col[i];
-            else
-              out[~c] -= col[i];
-          }
+          for (Eigen::Index i = 0; i < n; ++i) out[bucket[i]] += sign[i] * col[i];
         }
       },
       po);
