@@ -1,6 +1,6 @@
 // Benchmarks of sampo::sketch (Google Benchmark; results in docs/benchmarks.md):
 //  - approximate leverage (CountSketch m = 4d rows, then JL k = 32) against exact leverage
-//    (linalg::leverage_scores, Gram route) for dense n x d with d = 100 and 500 (1000: see docs/benchmarks.md), and for a
+//    (linalg::leverage_scores, Gram route) for dense n x d with d = 100, 500 and 1000, and for a
 //    sparse A (10 non-zeros per row) against the exact route on its dense copy and the exact
 //    sparse route (linalg::leverage_scores of the Eigen::SparseMatrix);
 //  - ℓp Lewis weights for p = 1 and 3 (counter: fixed-point iterations to 1e-10);
@@ -11,7 +11,8 @@
 //    threads (SensitivityOptions::threads), and p = 1 by GLPK's simplex.
 // Run:  OMP_NUM_THREADS=1 build/bin/bench_sketch   (and OMP_NUM_THREADS=2 for the leverage rows)
 // Data: fixed seeds (sampo/testing/fixtures.hpp), generated once, outside the timed loops.
-// The large cases run one iteration each (Iterations(1)): the VM is small and shared.
+// The large cases run one iteration each (Iterations(1)): the VM is small and shared; the
+// leverage cases report the process's CPU time (all threads) beside the wall time.
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Dense>
@@ -74,8 +75,8 @@ void BM_leverage_exact_gram(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(sampo::linalg::leverage_scores(a, o));
   state.counters["n"] = static_cast<double>(a.rows());
 }
-BENCHMARK(BM_leverage_exact_gram)->Arg(100)->Arg(500)->Iterations(1)
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_leverage_exact_gram)->Arg(100)->Arg(500)->Arg(1000)->Iterations(1)
+    ->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 
 void BM_leverage_approximate(benchmark::State& state) {
   const auto& a = dense(state.range(0));
@@ -91,8 +92,8 @@ void BM_leverage_approximate(benchmark::State& state) {
   state.counters["stated_lo"] = lo;
   state.counters["stated_hi"] = hi;
 }
-BENCHMARK(BM_leverage_approximate)->Arg(100)->Arg(500)->Iterations(1)
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_leverage_approximate)->Arg(100)->Arg(500)->Arg(1000)->Iterations(1)
+    ->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 
 /// Measured ratio range τ̃/τ of the approximate scores (not timed; one run per d).
 void BM_leverage_approximate_accuracy(benchmark::State& state) {
@@ -104,7 +105,7 @@ void BM_leverage_approximate_accuracy(benchmark::State& state) {
   state.counters["ratio_min"] = q.minCoeff();
   state.counters["ratio_max"] = q.maxCoeff();
 }
-BENCHMARK(BM_leverage_approximate_accuracy)->Arg(100)->Iterations(1)
+BENCHMARK(BM_leverage_approximate_accuracy)->Arg(100)->Arg(1000)->Iterations(1)
     ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_leverage_sparse_exact_on_dense_copy(benchmark::State& state) {
@@ -113,14 +114,15 @@ void BM_leverage_sparse_exact_on_dense_copy(benchmark::State& state) {
   state.counters["nnz"] = static_cast<double>(sparse().nonZeros());
 }
 BENCHMARK(BM_leverage_sparse_exact_on_dense_copy)->Iterations(1)
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 
 void BM_leverage_sparse_exact(benchmark::State& state) {
   const auto& a = sparse();
   for (auto _ : state) benchmark::DoNotOptimize(sampo::linalg::leverage_scores(a));
   state.counters["nnz"] = static_cast<double>(a.nonZeros());
 }
-BENCHMARK(BM_leverage_sparse_exact)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_leverage_sparse_exact)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime()
+    ->MeasureProcessCPUTime();
 
 void BM_leverage_sparse_approximate(benchmark::State& state) {
   const auto& a = sparse();
@@ -129,7 +131,7 @@ void BM_leverage_sparse_approximate(benchmark::State& state) {
   state.counters["nnz"] = static_cast<double>(a.nonZeros());
 }
 BENCHMARK(BM_leverage_sparse_approximate)->Iterations(1)
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 
 void BM_lewis_weights(benchmark::State& state) {
   const double p = static_cast<double>(state.range(0));

@@ -42,6 +42,11 @@ struct DenseKernels {
   /// row's value depends only on that row and M (not on rows or on the row's position).
   void (*lower_row_norms)(std::ptrdiff_t rows, std::ptrdiff_t cols, const double* a,
                           std::ptrdiff_t lda, const double* m, double* h);
+  /// h_r = ‖Wᵀ a_r‖² for every row a_r of a (rows x cols, column-major, leading dimension
+  /// lda), with W cols x k (column-major, leading dimension cols). Each row's value depends
+  /// only on that row and W.
+  void (*product_row_norms)(std::ptrdiff_t rows, std::ptrdiff_t cols, const double* a,
+                            std::ptrdiff_t lda, std::ptrdiff_t k, const double* w, double* h);
 };
 
 /// The kernels selected by sampo::linalg::kernel_set().

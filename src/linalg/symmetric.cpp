@@ -100,4 +100,27 @@ Eigen::MatrixXd gram(const Eigen::Ref<const Eigen::MatrixXd>& a) {
   return g;
 }
 
+Eigen::VectorXd product_row_norms(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                  const Eigen::Ref<const Eigen::MatrixXd>& w) {
+  constexpr std::string_view fn = "sampo::linalg::product_row_norms";
+  check_nonempty(fn, "a", static_cast<std::size_t>(a.size()));
+  check_nonempty(fn, "w", static_cast<std::size_t>(w.size()));
+  check_shape(fn, "w", w, a.cols(), -1);
+  check_finite(fn, "w", w);
+  const Eigen::MatrixXd wp = w;  // packed, leading dimension p
+  const Eigen::Index n = a.rows(), p = a.cols();
+  Eigen::VectorXd h(n);
+  const auto& kernels = detail::dense_kernels();
+  constexpr Eigen::Index kBlock = 2048;
+  const Eigen::Index blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static)
+  for (Eigen::Index b = 0; b < blocks; ++b) {
+    const Eigen::Index r0 = b * kBlock, len = std::min(kBlock, n - r0);
+    kernels.product_row_norms(len, p, a.data() + r0, a.outerStride(), wp.cols(), wp.data(),
+                              h.data() + r0);
+  }
+  if (!h.allFinite()) check_finite(fn, "a", a);
+  return h;
+}
+
 }  // namespace sampo::linalg

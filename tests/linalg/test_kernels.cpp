@@ -311,3 +311,64 @@ TEST_CASE("Gram-route leverage and gram name a non-finite entry found through A�
                               "not numerically positive definite");
   }
 }
+
+TEST_CASE("every kernel set computes product_row_norms to rounding, 1 and 2 threads alike",
+          "[kernels]") {
+  // Column counts p and widths k around the 8 x 6 tile and row counts around the 64-row passes
+  // and the 2048-row blocks.
+  const KernelGuard guard;
+  std::uint64_t stream = 400;
+  for (const Eigen::Index p : {1, 5, 8, 13, 100}) {
+    for (const Eigen::Index k : {1, 6, 7, 32}) {
+      for (const Eigen::Index n : {1, 9, 65, 2049, 4100}) {
+        const Eigen::MatrixXd a = sampo::test::gaussian_matrix(n, p, ++stream);
+        const Eigen::MatrixXd w = sampo::test::gaussian_matrix(p, k, ++stream);
+        // Reference in long double; each entry of A·W is a p-term dot product, its square
+        // summed over k: |fl − exact| ≤ (p + k + 2)·eps·Σ_j ((|A||W|)_{ij})² (γ bounds).
+        const Eigen::MatrixXd abs_aw = a.cwiseAbs() * w.cwiseAbs();
+        Eigen::VectorXd ref(n), scale(n);
+        for (Eigen::Index i = 0; i < n; ++i) {
+          long double s = 0;
+          for (Eigen::Index j = 0; j < k; ++j) {
+            long double z = 0;
+            for (Eigen::Index c = 0; c < p; ++c)
+              z += static_cast<long double>(a(i, c)) * static_cast<long double>(w(c, j));
+            s += z * z;
+          }
+          ref(i) = static_cast<double>(s);
+          scale(i) = abs_aw.row(i).squaredNorm();
+        }
+        const double factor = static_cast<double>(2 * (p + k + 2)) * kEps;
+        for (const KernelSet ks : available_kernel_sets()) {
+          use_kernel_set(ks);
+          INFO("kernels " << to_string(ks) << ", n = " << n << ", p = " << p << ", k = " << k);
+          const Eigen::VectorXd h = product_row_norms(a, w);
+          CHECK(((h - ref).cwiseAbs().array() <= factor * scale.array()).all());
+          const Eigen::VectorXd h2 = sampo::test::with_threads(2, [&] { return product_row_norms(a, w); });
+          const Eigen::VectorXd h1 = sampo::test::with_threads(1, [&] { return product_row_norms(a, w); });
+          CHECK(sampo::test::same_entries(h, h1));
+          CHECK(sampo::test::same_entries(h1, h2));
+          // A strided view gives the same bits as its copy (each row depends on itself only).
+          Eigen::MatrixXd big = Eigen::MatrixXd::Zero(n + 5, p + 2);
+          big.block(3, 1, n, p) = a;
+          CHECK(sampo::test::same_entries(product_row_norms(big.block(3, 1, n, p), w), h));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("product_row_norms rejects bad input", "[kernels]") {
+  const Eigen::MatrixXd a = sampo::test::gaussian_matrix(50, 4, 500);
+  SAMPO_REQUIRE_THROWS_WITH(product_row_norms(a, Eigen::MatrixXd::Ones(3, 2)),
+                            sampo::invalid_argument, "sampo::linalg::product_row_norms", "'w'");
+  SAMPO_REQUIRE_THROWS_WITH(product_row_norms(Eigen::MatrixXd(), Eigen::MatrixXd::Ones(3, 2)),
+                            sampo::invalid_argument, "'a'");
+  Eigen::MatrixXd bad = a;
+  bad(17, 2) = std::numeric_limits<double>::quiet_NaN();
+  SAMPO_REQUIRE_THROWS_WITH(product_row_norms(bad, Eigen::MatrixXd::Ones(4, 2)),
+                            sampo::invalid_argument, "'a'", "(17, 2)");
+  Eigen::MatrixXd wbad = Eigen::MatrixXd::Ones(4, 2);
+  wbad(1, 1) = std::numeric_limits<double>::infinity();
+  SAMPO_REQUIRE_THROWS_WITH(product_row_norms(a, wbad), sampo::invalid_argument, "'w'");
+}

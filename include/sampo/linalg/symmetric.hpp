@@ -41,4 +41,18 @@ void symmetrize_in_place(Eigen::Ref<Eigen::MatrixXd> a);
 /// @throw sampo::invalid_argument if @p a is empty or has a non-finite entry.
 [[nodiscard]] Eigen::MatrixXd gram(const Eigen::Ref<const Eigen::MatrixXd>& a);
 
+/// The squared row norms of the product A·W, h_i = ‖(A W)_{i,:}‖² (A n x p, W p x k), without
+/// forming A·W: fixed blocks of rows in parallel with OpenMP, each by the dense kernel
+/// (kernels.hpp: an 8 x 6 register tile over packed rows of A, the squares summed as they
+/// leave the registers). Each h_i depends only on row i of A and on W, so the result is
+/// bit-for-bit the same for any number of threads (and for any split of A's rows).
+/// A non-finite entry of @p a makes its row's h_i non-finite; A is scanned, to name the entry,
+/// only then.
+/// @param a non-empty matrix.
+/// @param w p x k matrix, finite, k >= 1.
+/// @throw sampo::invalid_argument if @p a or @p w is empty, w.rows() != a.cols(), or either
+///        has a non-finite entry.
+[[nodiscard]] Eigen::VectorXd product_row_norms(const Eigen::Ref<const Eigen::MatrixXd>& a,
+                                                const Eigen::Ref<const Eigen::MatrixXd>& w);
+
 }  // namespace sampo::linalg

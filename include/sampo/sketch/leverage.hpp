@@ -11,18 +11,27 @@
 ///
 /// **Approximate leverage scores** (Drineas, Magdon-Ismail, Mahoney & Woodruff, JMLR 2012, with
 /// the sparse embedding of Clarkson & Woodruff 2013): a CountSketch S (m x n: row i of A is
-/// added, with a random sign, to one of m buckets) gives SA = Q_S R; with R's SVD
-/// R = U_R Σ V_Rᵀ and T = V_r Σ_r⁻¹ (r = numerical rank of SA), the scores of A·T are within
+/// added, with a random sign, to one of m buckets) gives SA and a whitening T (SA·T has
+/// orthonormal columns spanning range(SA)): the squared row norms of A·T are within
 /// [1/(1+ε_S)², 1/(1−ε_S)²] of τ when S is an ε_S subspace embedding of range(A). A Gaussian
 /// JL matrix G (r x k, entries N(0, 1/k)) then gives τ̃_i = ‖(A·T·G)_i‖², within (1 ± ε_J) of
 /// ‖(A·T)_i‖² for every row when k >= 8 ln(2n/δ)/ε_J². The stated bound uses
 /// ε_S = sqrt((r² + r)/(δ·m)) (CountSketch, Nelson & Nguyen 2013) and ε_J = sqrt(8 ln(2n/δ)/k),
 /// and holds with probability >= 1 − 2δ:
 ///     (1 − ε_J)/(1 + ε_S)² · τ_i <= τ̃_i <= (1 + ε_J)/(1 − ε_S)² · τ_i.
-/// When m >= n no sketch is used (R from A itself, ε_S = 0). Cost: O(nnz(A)) for SA, O(m d²)
-/// for its QR, O(n d k) for A·(T G). All randomness comes from sampo::parallel::RandomStream
-/// (seed, stream 0: buckets and signs, one sample index per row; stream 1: G, one per column),
-/// so the scores are a pure function of (A, options), independent of the thread count.
+/// When m >= n no sketch is used (SA = A, ε_S = 0).
+/// Whitening, two routes (run.message says which):
+/// - Cholesky: (SA)ᵀSA = LLᵀ, T = L⁻ᵀ = R⁻¹ (R = Lᵀ is SA's triangular factor up to signs; A·R⁻¹
+///   has the row norms of A·V_r Σ_r⁻¹), taken when the rounding allowance
+///   ρ = d·eps·κ₁((SA)ᵀSA) is <= 1e-6; the bound above is then widened by ρ (ratio_lower times
+///   1 − ρ, ratio_upper times 1 + ρ) for the rounding of forming (SA)ᵀSA (order κ(SA)²·eps).
+/// - QR + SVD otherwise (ill-conditioned or rank-deficient SA): SA = Q_S R, R = U_R Σ V_Rᵀ,
+///   T = V_r Σ_r⁻¹ over the numerical rank r (σ > max(n, d)·eps·σ_1).
+/// Cost: O(nnz(A)) for SA, m d² + d³/3 for its Gram matrix and Cholesky (2md² + O(d³) on the
+/// QR + SVD route), 2 nnz(A)·k for the scores. All randomness comes from
+/// sampo::parallel::RandomStream (seed, stream 0: buckets and signs, one sample index per row;
+/// stream 1: G, one per column), and every parallel step uses fixed blocks and fixed summation
+/// orders, so the scores are a pure function of (A, options), independent of the thread count.
 
 #include <cstdint>
 
@@ -62,12 +71,12 @@ struct ApproxLeverageOptions {
 /// Result of approximate_leverage_scores.
 struct ApproxLeverageResult {
   Eigen::VectorXd scores;        ///< τ̃_i, one per row
-  Eigen::Index rank = 0;         ///< numerical rank of SA (of A when no sketch is used)
+  Eigen::Index rank = 0;         ///< numerical rank of SA (of A when no sketch is used; d on the Cholesky route)
   Eigen::Index sketch_rows = 0;  ///< m used (n when no sketch)
   Eigen::Index jl_dimension = 0; ///< k used
   double ratio_lower = 0.0;      ///< stated lower bound of τ̃_i/τ_i (0 when ε_J >= 1)
   double ratio_upper = 0.0;      ///< stated upper bound of τ̃_i/τ_i (+inf when ε_S >= 1)
-  Run run;                       ///< converged; seconds
+  Run run;                       ///< converged; message: sizes and the whitening route; seconds
 };
 
 /// Approximate leverage scores of a dense tall matrix (see the file comment).
