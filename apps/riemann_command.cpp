@@ -80,6 +80,7 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
                           step_rule(rm::to_string(rm::MeanOptions{}.step_rule));
   double tol = rm::MeanOptions{}.tolerance;
   std::size_t maxiter = rm::MeanOptions{}.max_iterations;
+  std::size_t stall = rm::MeanOptions{}.stall_passes;
   const std::string cmd = "sampo riemann " + action;
   po::options_description opts("sampo riemann " + action + " options");
   opts.add_options()("in", po::value(&in)->required(), "n x C x C array of SPD matrices (.npy)")(
@@ -90,6 +91,8 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
       "tol", po::value(&tol)->default_value(tol), "Riemannian mean tolerance")(
       "maxiter", sampo::cli::integer<std::size_t>(cmd, "--maxiter", &maxiter, 0, 1'000'000),
       "Riemannian mean iterations (0: the arithmetic mean, reported as not converged)")(
+      "stall-passes", sampo::cli::integer<std::size_t>(cmd, "--stall-passes", &stall, 0, 1'000'000),
+      "stop the Riemannian mean after this many passes without ||J|| halving (0: never)")(
       "step-rule", po::value(&step_rule)->default_value(step_rule),
       "Riemannian mean step: secant (fewer passes) or pyriemann (pyRiemann v0.7's rule, its "
       "numbers to rounding)");
@@ -100,11 +103,11 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
     sampo::cli::reject_options(cmd, *vm, {"ref"}, "does not apply to 'mean'");
   // The iteration options act only where a Riemannian mean is computed.
   if (action == "distance" || metric != "riemann")
-    sampo::cli::reject_options(cmd, *vm, {"tol", "maxiter", "step-rule"},
+    sampo::cli::reject_options(cmd, *vm, {"tol", "maxiter", "stall-passes", "step-rule"},
                                "applies only where a Riemannian mean is computed (mean, or "
                                "tangent without --ref, with --metric riemann)");
   else if (action == "tangent" && !ref.empty())
-    sampo::cli::reject_options(cmd, *vm, {"tol", "maxiter", "step-rule"},
+    sampo::cli::reject_options(cmd, *vm, {"tol", "maxiter", "stall-passes", "step-rule"},
                                "does not apply with --ref (no mean is computed)");
   sampo::cli::check_distinct_outputs(cmd, {{"--out", out}, {"--json", global.json}});
   const auto covs = sampo::io::read_npy_stack(in);
@@ -112,6 +115,7 @@ int geometry(const std::string& action, const std::vector<std::string>& args,
   rm::MeanOptions mo;
   mo.tolerance = tol;
   mo.max_iterations = maxiter;
+  mo.stall_passes = stall;
   mo.step_rule =
       sampo::cli::parse_choice(kCmd, "--step-rule", step_rule, rm::mean_step_rule_from_string);
   nlohmann::json report{{"action", action}, {"matrices", covs.size()}, {"metric", metric}};
@@ -270,6 +274,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   std::string train, labels, test, out, pipeline = "mdm";
   EegOptions eeg;
   int order = 1, lag = 1, folds = 5;
+  std::size_t grid_stall = rm::GridOptions{}.mean_stall_passes;
   std::uint64_t fold_seed = 42;  // --fold-seed: deprecated spelling of --seed
   bool grid = false;
   std::string grid_orders = "1,2,3,4,5,6,7,8,9,10", grid_lags = grid_orders, grid_c = "0.5,1,1.5",
@@ -292,6 +297,10 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
       "grid-c", po::value(&grid_c)->default_value(grid_c), "--grid: SVM penalties C")(
       "grid-kernels", po::value(&grid_kernels)->default_value(grid_kernels),
       "--grid: SVM kernels (linear, rbf)")(
+      "grid-stall-passes",
+      sampo::cli::integer<std::size_t>(cmd, "--grid-stall-passes", &grid_stall, 0, 1'000'000),
+      "--grid: stop an inner fold's Riemannian mean after this many passes without ||J|| "
+      "halving (0: run to the tolerance or the iteration budget)")(
       "folds", sampo::cli::integer(cmd, "--folds", &folds, 2, 10'000), "cross-validation folds")(
       "step-rule", po::value(&step_rule)->default_value(step_rule),
       "Riemannian means' step: secant or pyriemann (pyRiemann v0.7's rule)")(
@@ -307,12 +316,12 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   // An option that the chosen mode does not use is an error, never silently ignored.
   const bool acm = pipeline == "acm-ts-svm" || pipeline == "acm-mdm";
   if (eeg.edf.empty()) {
-    sampo::cli::reject_options(cmd, *vm,
-                               {"events", "tmin", "tmax", "band", "filter-order", "channels",
-                                "grid", "grid-orders", "grid-lags", "grid-c", "grid-kernels",
-                                "folds", "fold-seed"},
-                               "applies only to cross-validation on EEG files (--edf mode), not "
-                               "to --train mode");
+    sampo::cli::reject_options(
+        cmd, *vm,
+        {"events", "tmin", "tmax", "band", "filter-order", "channels", "grid", "grid-orders",
+         "grid-lags", "grid-c", "grid-kernels", "grid-stall-passes", "folds", "fold-seed"},
+        "applies only to cross-validation on EEG files (--edf mode), not "
+        "to --train mode");
     sampo::cli::reject_options(cmd, *vm, {"order", "lag"},
                                "applies only to ACM pipelines on EEG files (--edf mode): --train "
                                "mode takes covariances already computed (sampo riemann "
@@ -330,8 +339,9 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
                                  "is chosen by the grid search with --grid (see --grid-orders, "
                                  "--grid-lags)");
     if (!grid)
-      sampo::cli::reject_options(cmd, *vm, {"grid-orders", "grid-lags", "grid-c", "grid-kernels"},
-                                 "applies only with --grid");
+      sampo::cli::reject_options(
+          cmd, *vm, {"grid-orders", "grid-lags", "grid-c", "grid-kernels", "grid-stall-passes"},
+          "applies only with --grid");
     else if (pipeline != "acm-ts-svm")
       sampo::cli::reject_options(cmd, *vm, {"grid-c", "grid-kernels"},
                                  "applies only to the SVM of acm-ts-svm");
@@ -346,6 +356,7 @@ int classify(const std::vector<std::string>& args, const sampo::cli::GlobalOptio
   go.orders = number_list<int>(grid_orders, "--grid-orders");
   go.lags = number_list<int>(grid_lags, "--grid-lags");
   go.cs = number_list<double>(grid_c, "--grid-c");
+  go.mean_stall_passes = grid_stall;
   go.kernels.clear();
   for (const std::string& k : sampo::cli::split_list(kCmd, "--grid-kernels", grid_kernels)) {
     try {

@@ -22,7 +22,7 @@ The paper reports ~792 s per outer fold for this grid search (their machine and 
 Usage:
   PYTHONPATH=/path/to/pyRiemann-0.7 python3 bench/acm_grid_vs_moabb.py --sampo build/bin/sampo \
       --edf S001R06.edf S001R10.edf S001R14.edf [--channels Fc3,...] [--threads 2] \
-      [--python-folds 1] [--folds 5]
+      [--python-folds 1] [--folds 5] [--grid-orders 1,2,3,4 --grid-lags 1,2,4,8]
 """
 import argparse
 import json
@@ -42,6 +42,10 @@ def parse_args():
     p.add_argument("--folds", type=int, default=5, help="outer folds")
     p.add_argument("--python-folds", type=int, default=1, help="outer folds timed in Python")
     p.add_argument("--skip-sampo", action="store_true")
+    p.add_argument("--grid-orders", default="1,2,3,4,5,6,7,8,9,10",
+                   help="ACM orders of the grid, in both (issue 16's: 1,2,3,4)")
+    p.add_argument("--grid-lags", default="1,2,3,4,5,6,7,8,9,10",
+                   help="ACM lags of the grid, in both (issue 16's: 1,2,4,8)")
     p.add_argument("--equal-work", action="store_true",
                    help="91 (order, lag) points and one SVM setting (rbf, C = 1) in both")
     return p.parse_args()
@@ -97,7 +101,8 @@ def main():
         report = os.path.join(work, "sampo.json")
         subprocess.run([ARGS.sampo, "--quiet", "--threads", str(ARGS.threads), "--json", report,
                         "riemann", "classify", *eeg_options(), "--pipeline", "acm-ts-svm",
-                        "--grid", "--folds", str(ARGS.folds),
+                        "--grid", "--folds", str(ARGS.folds), "--grid-orders", ARGS.grid_orders,
+                        "--grid-lags", ARGS.grid_lags,
                         *(["--grid-c", "1", "--grid-kernels", "rbf"] if ARGS.equal_work else [])],
                        check=True)
         r = json.load(open(report))
@@ -107,12 +112,14 @@ def main():
 
     pipe = Pipeline([("aug", DelayEmbedding()), ("cov", Covariances("cov")),
                      ("ts", TangentSpace(metric="riemann")), ("svc", SVC(kernel="rbf"))])
-    grid = {"aug__order": list(range(1, 11)), "aug__lag": list(range(1, 11)),
+    orders = [int(v) for v in ARGS.grid_orders.split(",")]
+    lags = [int(v) for v in ARGS.grid_lags.split(",")]
+    grid = {"aug__order": orders, "aug__lag": lags,
             "svc__C": [0.5, 1, 1.5], "svc__kernel": ["rbf", "linear"]}
     if ARGS.equal_work:
         svm = {"svc__C": [1.0], "svc__kernel": ["rbf"]}
-        grid = [{"aug__order": [1], "aug__lag": [1], **svm},
-                {"aug__order": list(range(2, 11)), "aug__lag": list(range(1, 11)), **svm}]
+        grid = [{"aug__order": [1], "aug__lag": [lags[0]], **svm},
+                {"aug__order": [o for o in orders if o > 1], "aug__lag": lags, **svm}]
     outer = StratifiedKFold(ARGS.folds, shuffle=True, random_state=42)
     for f, (tr, te) in enumerate(outer.split(x, y)):
         if f >= ARGS.python_folds:

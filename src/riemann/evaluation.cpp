@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <optional>
 #include <string>
 
+#include "detail.hpp"
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/core/termination.hpp"
@@ -76,6 +79,8 @@ std::vector<double> inner_scores(const std::vector<Eigen::MatrixXd>& covs,
                                  const GridOptions& grid, std::size_t n_clf) {
   const bool svm = pipeline.kind == PipelineKind::acm_ts_svm;
   std::vector<double> sum(n_clf, 0.0);
+  MeanOptions mean = pipeline.mean;
+  if (grid.mean_stall_passes > 0) mean.stall_passes = grid.mean_stall_passes;
   for (int g = 0; g < grid.inner_folds; ++g) {
     const learn::FoldSplit s = learn::fold_split(inner, g);
     const auto ctr = pick(covs, s.train), cte = pick(covs, s.test);
@@ -83,12 +88,13 @@ std::vector<double> inner_scores(const std::vector<Eigen::MatrixXd>& covs,
     if (!svm) {
       PipelineOptions po = pipeline;
       po.kind = PipelineKind::mdm;
+      po.mean = mean;
       Pipeline p(po);
       p.fit_covariances(ctr, ltr);
       sum[0] += learn::classification_score(classes, p.scores_covariances(cte), lte);
       continue;
     }
-    const Eigen::MatrixXd ref = mean_riemann(ctr, pipeline.mean).mean;
+    const Eigen::MatrixXd ref = mean_riemann(ctr, mean).mean;
     const Eigen::MatrixXd xtr = tangent_space(ctr, ref), xte = tangent_space(cte, ref);
     for (std::size_t ci = 0; ci < grid.cs.size(); ++ci)
       for (std::size_t ki = 0; ki < grid.kernels.size(); ++ki) {
@@ -137,6 +143,18 @@ CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::Matrix
       points.push_back({o, l});
     }
   const std::size_t n_clf = svm ? grid.cs.size() * grid.kernels.size() : 1;
+  // The points are handed to the threads largest ACM first (the work of a point grows as
+  // (order·C)³, so the small ones fill the gaps at the end); the scores are put back in grid
+  // order before the choice, which is therefore the same as in grid order.
+  std::vector<std::size_t> schedule(points.size());
+  for (std::size_t k = 0; k < schedule.size(); ++k) schedule[k] = k;
+  std::stable_sort(schedule.begin(), schedule.end(),
+                   [&](std::size_t a, std::size_t b) { return points[a].order > points[b].order; });
+  for (std::size_t k = 0; k < trials.size(); ++k)
+    if (trials[k].rows() != trials[0].rows())
+      throw_invalid_argument(fn, detail::item("trial", k), {},
+                             "has " + std::to_string(trials[k].rows()) + " channels, trial 0 has " +
+                                 std::to_string(trials[0].rows()));
 
   CrossValidationResult r;
   std::size_t scored = 0;
@@ -152,26 +170,58 @@ CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::Matrix
     // A point whose ACM cannot be SPD is skipped: the augmented trials are shorter than 2
     // samples (an empty score list), or an ACM fails the SPD rule (not_spd_error, which
     // learn::grid_search skips). Any other error propagates: the lowest point's.
+    auto score_point = [&](const Point pt) -> std::vector<double> {
+      if (pt.order > 1 && shortest - static_cast<Eigen::Index>(pt.order) * pt.lag < 2) return {};
+      // One trial after the other (the points already run in parallel), so that the first
+      // trial whose ACM fails the SPD rule skips the point without estimating the rest:
+      // the decision and any other error are augmented_covariances' (its lowest bad trial).
+      std::vector<Eigen::MatrixXd> covs(tr_trials.size());
+      for (std::size_t k = 0; k < tr_trials.size(); ++k)
+        covs[k] = detail::with_context(
+            "sampo::riemann::augmented_covariances: " + detail::item("trial", k), [&] {
+              return augmented_covariance(tr_trials[k], pt.order, pt.lag, pipeline.covariance);
+            });
+      return inner_scores(covs, tr_labels, inner, classes, pipeline, grid, n_clf);
+    };
+    std::vector<std::exception_ptr> errors(points.size());
     const learn::GridSearchResult g = learn::grid_search(
         points.size(), n_clf,
-        [&](std::size_t pi) -> std::vector<double> {
-          const Point pt = points[pi];
-          if (pt.order > 1 && shortest - static_cast<Eigen::Index>(pt.order) * pt.lag < 2)
+        [&](std::size_t k) -> std::vector<double> {
+          try {
+            return score_point(points[schedule[k]]);
+          } catch (const sampo::not_spd_error&) {
+            throw;  // a skip (learn::grid_search)
+          } catch (const parallel::cancelled_error&) {
+            throw;
+          } catch (...) {
+            // Kept for the point's grid index: the lowest one's is rethrown below, whatever
+            // the schedule.
+            errors[schedule[k]] = std::current_exception();
             return {};
-          const std::vector<Eigen::MatrixXd> covs =
-              augmented_covariances(tr_trials, pt.order, pt.lag, pipeline.covariance);
-          return inner_scores(covs, tr_labels, inner, classes, pipeline, grid, n_clf);
+          }
         },
         grid.search);
     scored += g.run.evaluations;
     if (g.run.termination == Termination::user_stopped)
       throw parallel::cancelled_error(g.run.message);
-    if (!g.best)
+    for (const std::exception_ptr& e : errors)
+      if (e) std::rethrow_exception(e);
+    // learn::grid_search's choice (the first best score in grid order) on the scores put
+    // back in grid order.
+    std::vector<double> scores(g.scores.size());
+    for (std::size_t k = 0; k < schedule.size(); ++k)
+      for (std::size_t q = 0; q < n_clf; ++q)
+        scores[schedule[k] * n_clf + q] = g.scores[k * n_clf + q];
+    std::optional<std::size_t> best_index;
+    for (std::size_t k = 0; k < scores.size(); ++k)
+      if (!std::isnan(scores[k]) && (!best_index || scores[k] > scores[*best_index]))
+        best_index = k;
+    if (!best_index)
       throw_invalid_argument(fn, "grid", {},
                              "no (order, lag) gives SPD augmented covariances on the training "
                              "trials of fold " +
                                  std::to_string(f) + "; use smaller orders / lags or shrinkage");
-    const std::size_t best = *g.best;
+    const std::size_t best = *best_index;
     PipelineOptions chosen = pipeline;
     chosen.order = points[best / n_clf].order;
     chosen.lag = points[best / n_clf].lag;

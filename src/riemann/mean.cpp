@@ -163,6 +163,11 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
   // The secant rule's memory: the last pass's gradient and step, the smallest ||J|| so far.
   Eigen::MatrixXd j_prev;
   double nu_prev = 1.0, crit_min = std::numeric_limits<double>::infinity();
+  // The stall rule's memory (MeanOptions::stall_passes): ||J|| when it last halved, and the
+  // passes since.
+  double stall_ref = std::numeric_limits<double>::infinity();
+  std::size_t stalled = 0;
+  bool stall_stop = false;
   std::size_t it = 0;
   Termination why = Termination::max_iterations;
   for (; it < options.max_iterations; ++it) {
@@ -229,6 +234,15 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
       ++it;
       break;
     }
+    if (crit < 0.5 * stall_ref) {
+      stall_ref = crit;
+      stalled = 0;
+    } else if (options.stall_passes > 0 && ++stalled >= options.stall_passes) {
+      why = Termination::numerical_failure;
+      stall_stop = true;
+      ++it;
+      break;
+    }
   }
   result.gradient_norm = crit;
   result.run.iterations = it;
@@ -240,6 +254,14 @@ MeanResult mean_riemann(const std::vector<Eigen::MatrixXd>& xs, const MeanOption
                            std::to_string(it) + " iterations";
       break;
     case Termination::numerical_failure:
+      if (stall_stop) {
+        result.run.message = "||J||_F stalled at " + format_value(crit) + " (reference " +
+                             format_value(stall_ref) + "): not halved in " +
+                             std::to_string(options.stall_passes) +
+                             " passes; the rounding floor of these matrices lies above the "
+                             "tolerance";
+        break;
+      }
       result.run.message = std::isfinite(crit) && nu <= options.tolerance
                                ? "step nu = " + format_value(nu) +
                                      " fell to the tolerance with ||J||_F = " + format_value(crit)

@@ -299,3 +299,41 @@ TEST_CASE("Riemannian mean: the secant and pyRiemann step rules reach the same m
   // any of these sets).
   CHECK(secant_passes < pyriemann_passes);
 }
+
+TEST_CASE("Riemannian mean: the stall rule stops at the rounding floor, nowhere else",
+          "[riemann][mean]") {
+  CHECK(MeanOptions{}.stall_passes == 0);  // off by default: pyRiemann's iteration budget
+  const auto xs = random_spd(20, 6, 62);
+  // Off, or on where the tolerance is reached first: the same passes, the same bits.
+  MeanOptions on;
+  on.stall_passes = 5;
+  const MeanResult plain = mean_riemann(xs), stall = mean_riemann(xs, on);
+  REQUIRE(plain.run.converged());
+  CHECK(stall.run.converged());
+  CHECK(stall.run.iterations == plain.run.iterations);
+  CHECK(same_entries(stall.mean, plain.mean));
+  // A tolerance below the rounding floor of ||J|| (about n eps cond here, ~1e-15): without
+  // the rule every pass of max_iterations is spent; with it the run stops a few passes after
+  // the floor, as numerical_failure saying "stalled", with a mean as close to the exact one as
+  // the full run's (both are inside the floor: the distance allows 1e4 n eps, far below the
+  // 1e-8 of the default tolerance).
+  MeanOptions tiny;
+  tiny.tolerance = 1e-30;
+  const MeanResult full = mean_riemann(xs, tiny);
+  CHECK(full.run.termination == sampo::Termination::max_iterations);
+  CHECK(full.run.iterations == 50);
+  tiny.stall_passes = 4;
+  const MeanResult stopped = mean_riemann(xs, tiny);
+  CAPTURE(stopped.run.message, stopped.run.iterations);
+  CHECK(stopped.run.termination == sampo::Termination::numerical_failure);
+  CHECK(stopped.run.message.find("stalled") != std::string::npos);
+  CHECK(stopped.run.iterations < 25);
+  CHECK(stopped.run.iterations >= 5);
+  CHECK(distance_riemann(stopped.mean, full.mean) <= 1e4 * 6 * kEps);
+  CHECK(distance_riemann(stopped.mean, plain.mean) <= stop_error(plain) + 1e4 * 6 * kEps);
+  // Thread-count independent, like the rest of the iteration.
+  const MeanResult one = with_threads(1, [&] { return mean_riemann(xs, tiny); });
+  const MeanResult two = with_threads(2, [&] { return mean_riemann(xs, tiny); });
+  CHECK(one.run.iterations == two.run.iterations);
+  CHECK(same_entries(one.mean, two.mean));
+}

@@ -54,6 +54,11 @@ struct GridOptions {
   std::vector<learn::Kernel> kernels{learn::Kernel::linear,
                                      learn::Kernel::rbf};  ///< SVM kernels (acm-ts-svm)
   int inner_folds = 3;                                     ///< inner stratified folds (>= 2)
+  /// MeanOptions::stall_passes of the inner folds' Riemannian means (the refit of the chosen
+  /// point keeps the pipeline's own): high-order ACMs (condition 1e12 at order 3 x 64
+  /// channels) leave ||J||_F at a rounding floor above the tolerance, where the remaining passes
+  /// of max_iterations only move the mean inside that floor. 0: the pipeline's own rule.
+  std::size_t mean_stall_passes = 5;
   /// Threads, progress (advanced by 1 per (order, lag) point scored: folds x points in all)
   /// and cancellation of the inner search. A raised cancellation flag ends the whole
   /// cross-validation: the result holds the folds completed, run.termination = user_stopped.

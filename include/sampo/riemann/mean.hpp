@@ -50,6 +50,12 @@ struct MeanOptions {
   double tolerance = 1e-8;          ///< stop when ||J||_F <= tolerance or the step nu <= tolerance
   std::size_t max_iterations = 50;  ///< iteration budget (0: return the initial guess)
   MeanStepRule step_rule = MeanStepRule::secant;  ///< how the step nu is chosen
+  /// Stop (numerical_failure, "stalled") after this many passes in a row in which ||J||_F did
+  /// not fall below half of the value it had when it last did so (its reference; the first
+  /// pass sets it). On ill-conditioned inputs (ACMs of condition 1e12) the rounding floor of
+  /// ||J||_F can lie above the tolerance, and every further pass only moves the iterate inside
+  /// that floor. 0 (the default): never; run to max_iterations as pyRiemann does.
+  std::size_t stall_passes = 0;
   /// Initial guess; empty (default) means the weighted Euclidean mean.
   Eigen::MatrixXd init;
   /// Advanced by one per iteration (max_iterations bounds the total). Not owned; null: none.
@@ -65,7 +71,8 @@ struct MeanOptions {
 struct MeanResult {
   Eigen::MatrixXd mean;  ///< the mean matrix (symmetric)
   /// converged: ||J||_F <= tolerance; numerical_failure: the step nu fell to the tolerance
-  /// first (pyRiemann's second stop rule, taken silently there); user_stopped: options.cancel
+  /// first (pyRiemann's second stop rule, taken silently there), or ||J||_F stalled
+  /// (MeanOptions::stall_passes); user_stopped: options.cancel
   /// was raised; max_iterations otherwise.
   /// iterations = passes made; evaluations = matrix logarithms taken; message: final ||J||_F
   /// (and nu when the step fell to the tolerance).
