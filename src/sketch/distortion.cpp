@@ -57,6 +57,18 @@ DistortionResult distortion(const Eigen::Ref<const Eigen::MatrixXd>& a,
   const Eigen::MatrixXd b = sa * basis.t;  // f(y) = ‖By‖_p^p / ‖Uy‖_p^p
   const Eigen::MatrixXd& u = basis.u;
   DistortionResult out;
+  if (sa.rows() == 0) {
+    // An empty sample: SAx = 0 for every x, f ≡ 0 and D = 1 exactly (and Eigen's SVD of a
+    // 0 x r matrix is not defined).
+    out.exact = true;
+    out.f_min = 0.0;
+    out.f_max = 0.0;
+    out.distortion = 1.0;
+    out.run.termination = Termination::converged;
+    out.run.message = "exact (empty sample: SAx = 0 for every x)";
+    out.run.seconds = watch.seconds();
+    return out;
+  }
   if (p == 2.0) {
     out.exact = true;
     Eigen::JacobiSVD<Eigen::MatrixXd> svd(b);

@@ -51,6 +51,21 @@ TEST_CASE("distortion: d = 1 has a constant f", "[sketch][distortion]") {
   CHECK(r.f_max == Approx(expected).epsilon(1e-12));
 }
 
+TEST_CASE("distortion: an empty sample has f = 0 and distortion 1 exactly", "[sketch][distortion]") {
+  // A Bernoulli sample can keep no row (small expected size); SAx = 0 for every x. This used to
+  // crash in the SVD of the 0 x d matrix SA·T.
+  const Eigen::MatrixXd a = sampo::test::heavy_tailed(50, 3, sampo::testing::fixture_seed(16));
+  const Eigen::MatrixXd sa(0, 3);
+  for (double p : {1.0, 1.5, 2.0, 3.0}) {
+    CAPTURE(p);
+    const DistortionResult r = distortion(a, sa, p);
+    CHECK(r.exact);
+    CHECK(r.f_min == 0.0);
+    CHECK(r.f_max == 0.0);
+    CHECK(r.distortion == 1.0);
+  }
+}
+
 TEST_CASE("distortion: dropping a high-sensitivity row is found", "[sketch][distortion]") {
   Eigen::MatrixXd a = 0.05 * sampo::testing::normal_matrix(60, 3, sampo::testing::fixture_seed(18), 0);
   a.row(0) << 3.0, 0.0, 0.0;  // σ_0 close to 1

@@ -40,7 +40,7 @@ struct DistortionResult {
   double distortion = 0.0;  ///< max(f_max − 1, 1 − f_min): exact (p = 2) or a lower bound
   double f_min = 1.0;       ///< smallest ‖SAx‖_p^p/‖Ax‖_p^p found (exact for p = 2)
   double f_max = 1.0;       ///< largest found (exact for p = 2)
-  bool exact = false;       ///< true for p = 2
+  bool exact = false;       ///< true for p = 2 and for an empty sample (f ≡ 0, D = 1)
   Run run;                  ///< iterations = ascent steps, evaluations = f evaluations
 };
 
