@@ -33,6 +33,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <Eigen/SparseCore>
+
 #include "sampo/core/eigen.hpp"
 #include "sampo/core/termination.hpp"
 
@@ -81,5 +83,23 @@ struct SensitivityResult {
 /// @throw sampo::invalid_argument on bad input (naming the argument) or options.
 [[nodiscard]] SensitivityResult lp_sensitivities(const Eigen::Ref<const Eigen::MatrixXd>& a,
                                                  double p, const SensitivityOptions& options = {});
+
+/// ℓp sensitivities of a sparse A, never forming A (or its n x rank basis U) densely.
+/// Exact: T (d x rank, U = A·T) from R of A (linalg::sparse_qr_r: row blocks densified one at a
+/// time) and the SVD of R, by the dense overload's rank rule; each row's problem runs the dense
+/// overload's solver, certificate and stopping rule on the operator M = A·T: M y = A(T y),
+/// Mᵀu = Tᵀ(Aᵀu) and the Newton matrix MᵀDM = Tᵀ(AᵀDA)T with AᵀDA (d x d) accumulated from each
+/// row's non-zeros, so one Newton iteration costs about Σ_i nnz(a_i)² + d³ flops instead of
+/// n·rank². M is orthonormal to about κ_r·eps (κ_r = σ_1/σ_r), not eps as the dense U: the
+/// certificate's rounding grows alike. Approximate (embedding_rows > 0): Lewis weights of the
+/// sparse A (lewis_weights(SparseMatrix)), the same sample as sample_rows draws, held dense
+/// (embedding_rows x d: small), and c_i = Tᵀa_i from row i's non-zeros. Zero rows get σ_i = 0.
+/// Rows in parallel, each serial: the same bits for any thread count (they may differ in the
+/// last bits from the dense overload on the same matrix, within the certified bounds).
+/// @param a n x d sparse, n >= d, finite (explicit zeros allowed), not all zero.
+/// @throw sampo::invalid_argument as the dense overload, and for options.use_glpk (GLPK's LP
+///        would hold the dense n x rank basis: use the dense overload for that cross-check).
+[[nodiscard]] SensitivityResult lp_sensitivities(const Eigen::SparseMatrix<double>& a, double p,
+                                                 const SensitivityOptions& options = {});
 
 }  // namespace sampo::sketch
