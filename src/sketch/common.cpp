@@ -12,31 +12,62 @@
 #include "sampo/core/check.hpp"
 #include "sampo/core/error.hpp"
 #include "sampo/linalg/qr.hpp"
+#include "sampo/linalg/symmetric.hpp"
 
 namespace sampo::sketch::detail {
 namespace {
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 /// φ(r) = (r² + η²)^{p/2} and its first two derivatives (η = 0: |r|^p).
+/// p = 1 and p = 2 by square roots and products (no pow: the solver's hot loops), p = 3 with
+/// η = 0 likewise; derivatives() gives φ' and φ'' from one pow for other p.
 struct Smoothed {
   double p, eta2;
   [[nodiscard]] double value(double r) const {
     const double s = r * r + eta2;
-    return s == 0.0 ? 0.0 : std::pow(s, 0.5 * p);
+    if (s == 0.0) return 0.0;
+    if (p == 1.0) return std::sqrt(s);
+    if (p == 2.0) return s;
+    if (p == 3.0 && eta2 == 0.0) return s * std::abs(r);
+    return std::pow(s, 0.5 * p);
   }
   [[nodiscard]] double first(double r) const {
-    const double s = r * r + eta2;
-    return s == 0.0 ? 0.0 : p * r * std::pow(s, 0.5 * p - 1.0);
+    double g = 0.0, h = 0.0;
+    derivatives(r, g, h);
+    return g;
   }
-  [[nodiscard]] double second(double r) const {
+  /// g = φ'(r) = p r s^{p/2−1}, h = φ''(r) = p s^{p/2−2}((p − 1)r² + η²), s = r² + η².
+  void derivatives(double r, double& g, double& h) const {
     const double s = r * r + eta2;
-    if (s == 0.0) return p == 2.0 ? 2.0 : 0.0;
-    return p * std::pow(s, 0.5 * p - 2.0) * ((p - 1.0) * r * r + eta2);
+    if (s == 0.0) {
+      g = 0.0;
+      h = p == 2.0 ? 2.0 : 0.0;
+      return;
+    }
+    if (p == 1.0) {
+      const double root = std::sqrt(s);
+      g = r / root;
+      h = eta2 / (s * root);
+      return;
+    }
+    if (p == 2.0) {
+      g = 2.0 * r;
+      h = 2.0;
+      return;
+    }
+    if (p == 3.0 && eta2 == 0.0) {
+      const double a = std::abs(r);
+      g = 3.0 * r * a;
+      h = 6.0 * a;
+      return;
+    }
+    const double t = std::pow(s, 0.5 * p - 2.0);  // s^{p/2−2}
+    g = p * r * (s * t);
+    h = p * t * ((p - 1.0) * r * r + eta2);
   }
 };
 
-/// The operations of solve_lp on its basis M: dense (the expressions of the original dense
-/// solver, so its bits are unchanged) and sparse (M = A·T, never formed).
+/// The operations of solve_lp on its basis M: dense and sparse (M = A·T, never formed).
 using DenseRef = Eigen::Ref<const Eigen::MatrixXd>;
 Eigen::Index basis_rows(const DenseRef& m) { return m.rows(); }
 Eigen::Index basis_cols(const DenseRef& m) { return m.cols(); }
@@ -45,8 +76,22 @@ Eigen::VectorXd times_t(const DenseRef& m, const Eigen::VectorXd& u) { return m.
 Eigen::VectorXd minus_times(const DenseRef& m, const Eigen::VectorXd& u, const Eigen::VectorXd& y) {
   return u - m * y;
 }
+/// MᵀDM = WᵀW with W = D^{1/2}M (D >= 0: φ is convex) by linalg::gram (the lower triangle
+/// only, its AVX2 + FMA kernel where the processor has it), over fixed chunks of rows added in
+/// order (each chunk below gram's blocking threshold: one serial kernel call, no OpenMP region
+/// inside the caller's rows). A non-finite h falls back to the general product.
 Eigen::MatrixXd weighted_gram(const DenseRef& m, const Eigen::VectorXd& h) {
-  return m.transpose() * h.asDiagonal() * m;
+  if (!h.allFinite()) return m.transpose() * h.asDiagonal() * m;
+  constexpr Eigen::Index kChunk = 4096;
+  const Eigen::Index n = m.rows(), r = m.cols();
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(r, r);
+  Eigen::MatrixXd w;
+  for (Eigen::Index r0 = 0; r0 < n; r0 += kChunk) {
+    const Eigen::Index len = std::min(kChunk, n - r0);
+    w = h.segment(r0, len).cwiseSqrt().asDiagonal() * m.middleRows(r0, len);
+    out += linalg::gram(w);
+  }
+  return out;
 }
 Eigen::RowVectorXd basis_row(const DenseRef& m, Eigen::Index j) { return m.row(j); }
 
@@ -127,7 +172,7 @@ struct L1Vertex {
 };
 template <class Basis>
 L1Vertex l1_vertex(const Basis& m, const Eigen::VectorXd& b, const Eigen::VectorXd* c,
-                   const Eigen::VectorXd& res) {
+                   const Eigen::VectorXd& res, const Eigen::VectorXd& smooth_dual) {
   const Eigen::Index rows = basis_rows(m), r = basis_cols(m);
   const Eigen::Index k = r - (c != nullptr ? 1 : 0);
   L1Vertex out;
@@ -186,8 +231,16 @@ L1Vertex l1_vertex(const Basis& m, const Eigen::VectorXd& b, const Eigen::Vector
   if (b.size()) vres -= b;
   out.upper = vres.cwiseAbs().sum();
   // Dual: u = sign(res) off S; on S (and λ) from Mᵀu = λc, i.e. sysᵀ [u_S; −λ] = −M_offᵀ sign.
+  // A degenerate vertex also has zero residuals off S (at rounding level, whose sign is noise):
+  // there u takes the smoothed problem's dual φ'(r) (in [−1, 1]) instead.
   Eigen::VectorXd u(rows);
-  for (Eigen::Index j = 0; j < rows; ++j) u(j) = vres(j) > 0 ? 1.0 : (vres(j) < 0 ? -1.0 : 0.0);
+  const double zero = 1e-12 * vres.cwiseAbs().maxCoeff();
+  for (Eigen::Index j = 0; j < rows; ++j) {
+    if (std::abs(vres(j)) <= zero)
+      u(j) = std::clamp(smooth_dual(j), -1.0, 1.0);
+    else
+      u(j) = vres(j) > 0 ? 1.0 : -1.0;
+  }
   for (Eigen::Index q = 0; q < k; ++q) u(order[static_cast<std::size_t>(q)]) = 0.0;
   const Eigen::VectorXd z = lu.transpose().solve(Eigen::VectorXd(-times_t(m, u)));
   for (Eigen::Index q = 0; q < k; ++q) u(order[static_cast<std::size_t>(q)]) = z(q);
@@ -323,10 +376,7 @@ LpSolveOutcome solve_lp_impl(const Basis& m, const Eigen::Ref<const Eigen::Vecto
     while (!stage_done && out.iterations < s.max_iterations) {
       ++out.iterations;
       Eigen::VectorXd g1(rows), h(rows);
-      for (Eigen::Index j = 0; j < rows; ++j) {
-        g1(j) = phi.first(res(j));
-        h(j) = phi.second(res(j));
-      }
+      for (Eigen::Index j = 0; j < rows; ++j) phi.derivatives(res(j), g1(j), h(j));
       const Eigen::VectorXd g = times_t(m, g1);
       Eigen::MatrixXd hess = weighted_gram(m, h);
       const double ridge = 1e-14 * std::max(hess.diagonal().maxCoeff(), 1e-300);
@@ -374,7 +424,7 @@ LpSolveOutcome solve_lp_impl(const Basis& m, const Eigen::Ref<const Eigen::Vecto
     lower = std::max(lower, dual_bound(m, b, c_in != nullptr ? &c : nullptr, u, p));
     if (p == 1.0) {
       // An LP: try the vertex whose active set is the smallest residuals, and its exact dual.
-      const L1Vertex v = l1_vertex(m, b, c_in != nullptr ? &c : nullptr, res);
+      const L1Vertex v = l1_vertex(m, b, c_in != nullptr ? &c : nullptr, res, u);
       if (v.ok) {
         if (v.upper < upper) {
           upper = v.upper;
