@@ -371,6 +371,9 @@ LpSolveOutcome solve_lp_impl(const Basis& m, const Eigen::Ref<const Eigen::Vecto
   Eigen::VectorXd best_y = y;
   for (;;) {
     const Smoothed phi{p, eta * eta};
+    // Intermediate smoothing stages only need a point near their centre for the next stage to
+    // start from; the last one (and p >= 2) is solved to rounding.
+    const double stage_tolerance = smooth && eta > eta_min ? 1e-6 : 1e-13;
     double f = smoothed_sum(res, phi);
     bool stage_done = false;
     while (!stage_done && out.iterations < s.max_iterations) {
@@ -410,7 +413,7 @@ LpSolveOutcome solve_lp_impl(const Basis& m, const Eigen::Ref<const Eigen::Vecto
           break;
         }
       }
-      if (!accepted || -slope <= 1e-13 * f) stage_done = true;
+      if (!accepted || -slope <= stage_tolerance * f) stage_done = true;
     }
     // Certificate at this stage's iterate.
     Eigen::VectorXd u(rows);
