@@ -12,14 +12,17 @@
 /// of row i is min ‖Uy‖_p subject to u_iᵀy = 1, a convex problem in rank(A) unknowns, solved by
 /// damped Newton from the ℓ2 solution y = u_i/‖u_i‖² on the smoothed objective
 /// Σ_j ((Uy)_j² + η²)^{p/2}: η = 0 for p >= 2 (the objective is then C²), and for p < 2 a
-/// continuation η → η_min = smoothing_floor·RMS(start residual), dividing η by 10 per stage
-/// (p = 1 is an LP; the smoothing keeps Newton usable and its effect is measured by the
-/// certificate, never assumed). **Certificate**: for any u with Uᵀu = λu_i, Hölder gives
+/// continuation η → η_min = smoothing_floor·RMS(start residual), dividing η by 10 per stage;
+/// the intermediate stages stop Newton at a decrement of 1e-6 of the objective (they only give
+/// the next stage its start), the last at 1e-13 (p = 1 is an LP; the smoothing keeps Newton
+/// usable and its effect is measured by the certificate, never assumed). **Certificate**: for any u with Uᵀu = λu_i, Hölder gives
 /// ‖Uy‖_p >= λ/‖u‖_q (1/p + 1/q = 1) for every feasible y; u is the gradient at the iterate,
 /// projected. With L <= min ‖Ax‖_p <= U (U attained by a feasible x, L from u) each row gets
 /// certified bounds 1/U^p <= σ_i <= 1/L^p, and it has converged when U − L <= tolerance·U.
 /// For p = 1 (an LP) each stage also tries the vertex whose active set is the r − 1 smallest
-/// residuals, with its exact LP dual, which usually closes the gap to rounding. Rows are solved in parallel (sampo::parallel::parallel_for, one
+/// residuals (the smallest independent ones when those are dependent), with its exact LP dual
+/// (on a degenerate vertex's other zero residuals: the smoothed dual), which usually closes the
+/// gap to rounding. Rows are solved in parallel (sampo::parallel::parallel_for, one
 /// row per block); each row's computation is serial, so the result is bit-for-bit the same for
 /// any thread count. Cost: about (Newton iterations) · n·d² per row, so Θ(n²d²) in all: meant
 /// for n up to ~10⁴.
