@@ -3,8 +3,8 @@
 // or headerless numeric .csv files (--header: the CSV's first line names the columns), Matrix
 // Market .mtx files or SciPy sparse .npz files (CSR/CSC, as scipy.sparse.save_npz writes them;
 // inputs only), and written the same way, chosen by the file extension. A sparse input (.mtx,
-// .npz) stays sparse for `scores --kind leverage|lewis` (exact or --approx EPS) and
-// `--kind root-leverage`, and is densified otherwise. Every output of one run (--out, --indices, --json) is written inside one
+// .npz) stays sparse for `scores --kind leverage|lewis` (exact or --approx EPS),
+// `--kind root-leverage` and `--kind sensitivity`, and is densified otherwise. Every output of one run (--out, --indices, --json) is written inside one
 // io::OutputTransaction: all appear, or none.
 #include <boost/program_options.hpp>
 #include <cmath>
@@ -91,7 +91,7 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
       ("header", po::bool_switch(&header), "CSV inputs have a header line")
       ("p", po::value(&p)->default_value(p), "the lp norm, p >= 1")
       ("kind", po::value(&kind)->default_value(kind), "scores: leverage, root-leverage, lewis or sensitivity")
-      ("approx", po::value(&approx)->default_value(approx), "scores --kind leverage|lewis: approximate leverage (or Lewis weights on approximate leverage, p < 4) with relative error EPS in (0, 1) per leverage step (0: exact); a sparse --in (.mtx, .npz) stays sparse for leverage, root-leverage and lewis, exact or approximate")
+      ("approx", po::value(&approx)->default_value(approx), "scores --kind leverage|lewis: approximate leverage (or Lewis weights on approximate leverage, p < 4) with relative error EPS in (0, 1) per leverage step (0: exact); a sparse --in (.mtx, .npz) stays sparse for leverage, root-leverage, lewis (exact or approximate) and sensitivity")
       ("scores", po::value(&scores_name)->default_value(scores_name), "sample: sensitivity, lewis, root-leverage, leverage, uniform or leverage-sensitivity (p > 2: the two combined)")
       ("rows", po::value(&rows)->default_value(rows), "sample: expected number of rows (<= n)")
       ("eps", po::value(&eps)->default_value(eps), "sample: target distortion in (0, 1) (matrix Chernoff α, a guarantee only for p = 2; leverage-sensitivity: the combined bound's α, p > 2)")
@@ -121,9 +121,11 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
   if (!(p >= 1.0) || !std::isfinite(p)) sampo::throw_invalid_argument(cmd, "--p", sampo::format_value(p), "must be finite and >= 1");
 
   // A sparse file stays sparse where the library has a sparse route: leverage (exact or
-  // approximate), root leverage (from exact leverage) and Lewis weights (exact or approximate).
+  // approximate), root leverage (from exact leverage), Lewis weights (exact or approximate) and
+  // sensitivities.
   const bool keep_sparse = mode == "scores" && sparse_file(in) &&
-                           (kind == "leverage" || kind == "lewis" || (kind == "root-leverage" && approx == 0.0));
+                           (kind == "leverage" || kind == "lewis" ||
+                            ((kind == "root-leverage" || kind == "sensitivity") && approx == 0.0));
   Eigen::MatrixXd a;
   Eigen::SparseMatrix<double> a_sparse;
   if (keep_sparse)
@@ -166,17 +168,17 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
         const auto r = keep_sparse ? sk::lewis_weights(a_sparse, p) : sk::lewis_weights(a, p);
         s = r.weights;
         run = r.run;
+      } else if (kind == "sensitivity") {
+        sk::SensitivityOptions o;
+        o.threads = global.threads;
+        const auto r = keep_sparse ? sk::lp_sensitivities(a_sparse, p, o) : sk::lp_sensitivities(a, p, o);
+        s = r.sensitivities;
+        run = r.run;
+        j["max_relative_gap"] = r.max_relative_gap;
       } else if (keep_sparse) {  // leverage or root-leverage of a sparse input
         const auto r = sampo::linalg::leverage_scores(a_sparse);
         s = kind == "leverage" ? Eigen::VectorXd(r.scores) : sk::root_leverage_scores(r.scores.cwiseMin(1.0), p);
         run = r.run;
-      } else if (kind == "sensitivity") {
-        sk::SensitivityOptions o;
-        o.threads = global.threads;
-        const auto r = sk::lp_sensitivities(a, p, o);
-        s = r.sensitivities;
-        run = r.run;
-        j["max_relative_gap"] = r.max_relative_gap;
       } else {
         const sk::ScoreKind k = sampo::cli::parse_choice(kCmd, "--kind", kind, sk::score_kind_from_string);
         if (k != sk::ScoreKind::leverage && k != sk::ScoreKind::root_leverage)

@@ -8,7 +8,8 @@
 //    m = 4d or 20d, JL k = 32 or 128) on the dense 2·10^5 x 100 matrix, p = 1 and 3
 //    (counters: steps, measured max |log(w̃/w)|);
 //  - exact against approximate ℓp sensitivities (embedding of 10d expected rows), 1 and 2
-//    threads (SensitivityOptions::threads), and p = 1 by GLPK's simplex.
+//    threads (SensitivityOptions::threads), on 1000 x 10 and the 10^4 x 20 (and the
+//    2000 x 20 profiling case), and p = 1 by GLPK's simplex.
 // Run:  OMP_NUM_THREADS=1 build/bin/bench_sketch   (and OMP_NUM_THREADS=2 for the leverage rows)
 // Data: fixed seeds (sampo/testing/fixtures.hpp), generated once, outside the timed loops.
 // The large cases run one iteration each (Iterations(1)): the VM is small and shared; the
@@ -205,6 +206,35 @@ void BM_sensitivities(benchmark::State& state) {
 }
 BENCHMARK(BM_sensitivities)
     ->ArgsProduct({{1, 3}, {1, 2}, {0, 100}})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+/// The size: n = 10^4, d = 20 (args as BM_sensitivities; approximate: 200 = 10d
+/// expected embedding rows), and the 2000 x 20 case the exact solver was profiled on.
+/// Counters: total (𝔖), Newton iterations per row.
+void BM_sensitivities_n(benchmark::State& state, Eigen::Index n) {
+  const Eigen::MatrixXd a = sampo::testing::normal_matrix(n, 20, 2033, 0);
+  sk::SensitivityOptions o;
+  o.threads = static_cast<int>(state.range(1));
+  o.embedding_rows = state.range(2);
+  double total = 0, per_row = 0;
+  for (auto _ : state) {
+    const auto r = sk::lp_sensitivities(a, static_cast<double>(state.range(0)), o);
+    total = r.total;
+    per_row = static_cast<double>(r.run.iterations) / static_cast<double>(n);
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["total"] = total;
+  state.counters["newton_per_row"] = per_row;
+}
+BENCHMARK_CAPTURE(BM_sensitivities_n, n10000, 10'000)
+    ->ArgsProduct({{1, 3}, {1, 2}, {0, 200}})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_sensitivities_n, n2000, 2'000)
+    ->ArgsProduct({{1, 3}, {1}, {0}})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

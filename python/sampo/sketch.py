@@ -6,7 +6,7 @@
   ``approximate_leverage_scores(a, epsilon, delta, ...)`` (dense or ``scipy.sparse``);
 - ``lewis_weights(a, p)`` (dense or ``scipy.sparse``), ``approximate_lewis_weights(a, p, epsilon, delta, ...)`` (dense or
   ``scipy.sparse``, 1 <= p < 4, with a stated ``error_bound`` on max |log(w̃/w)|),
-  ``lp_sensitivities(a, p)`` (certified bounds);
+  ``lp_sensitivities(a, p)`` (dense or ``scipy.sparse``; certified bounds);
 - ``sampling_scores(a, p, kind)``, ``alpha_for_expected_rows(scores, m)``,
   ``alpha_for_epsilon(epsilon, delta, d)``, ``sample_rows(a, scores, p=..., expected_rows=...,
   seed=...)`` (reproducible by seed and stream, whatever the thread count);

@@ -1,9 +1,9 @@
 // sampo.sketch: leverage scores (exact, root, approximate), ℓp Lewis weights and sensitivities,
 // ℓp row sampling, ℓp regression and the distortion of a sample (sampo::sketch, with
 // sampo::linalg::leverage_scores). Matrices in as float64 arrays (a tall C-ordered matrix is
-// copied once: pass numpy.asfortranarray to avoid it; leverage_scores, lewis_weights and their
-// approximate versions also take a scipy.sparse matrix, kept sparse); every call releases the
-// GIL.
+// copied once: pass numpy.asfortranarray to avoid it; leverage_scores, lewis_weights, their
+// approximate versions and lp_sensitivities also take a scipy.sparse matrix, kept sparse);
+// every call releases the GIL.
 #include <pybind11/eigen.h>
 
 #include <cstdint>
@@ -328,6 +328,11 @@ void bind_sketch(py::module_& m) {
           o.seed = seed;
           o.threads = threads;
           o.use_glpk = use_glpk;
+          if (is_sparse(a)) {
+            const auto s = sparse_arg(a, fn);
+            py::gil_scoped_release release;
+            return sk::lp_sensitivities(s, p, o);
+          }
           const MatrixArg x(a, fn, "a");
           py::gil_scoped_release release;
           return sk::lp_sensitivities(x.ref(), p, o);
@@ -339,7 +344,7 @@ void bind_sketch(py::module_& m) {
         py::arg("threads") = d.threads, py::arg("use_glpk") = d.use_glpk,
         "ℓp sensitivities σ_i = sup |a_iᵀx|^p / ‖Ax‖_p^p with certified upper bounds (exact), "
         "or against a Lewis-weight sample of embedding_rows rows. The same bits for any "
-        "threads.");
+        "threads. A scipy.sparse matrix stays sparse (use_glpk needs a dense array).");
   }
 
   // ---- sampling ----

@@ -181,6 +181,30 @@ def test_lp_sensitivities_bounds():
                                   S.lp_sensitivities(a, 1.0, threads=2).sensitivities)
 
 
+
+def test_lp_sensitivities_of_a_sparse_matrix_stay_sparse():
+    rng = np.random.default_rng(12)
+    a = tall(n=60, d=4, seed=12) * (rng.uniform(size=(60, 4)) < 0.5)
+    a[np.arange(4), np.arange(4)] = 1.0  # full column rank
+    a[9, :] = 0.0
+    for p in (1.0, 1.5, 3.0):
+        dense = S.lp_sensitivities(a, p)
+        # Both certify each row to a relative gap of 1e-8 on its minimum norm, so their σ
+        # (both in [1/U^p, 1/L^p]) differ by at most about 2p·1e-8 relative.
+        tol = 2 * p * 1e-8 + 1e-10
+        for fmt in (scipy.sparse.csr_matrix, scipy.sparse.csc_matrix):
+            r = S.lp_sensitivities(fmt(a), p)
+            assert r.run.converged and "sparse" in r.run.message
+            assert r.sensitivities[9] == 0.0
+            np.testing.assert_allclose(r.sensitivities, dense.sensitivities, rtol=tol, atol=0)
+    sp = scipy.sparse.csr_matrix(a)
+    np.testing.assert_array_equal(S.lp_sensitivities(sp, 1.0, threads=1).sensitivities,
+                                  S.lp_sensitivities(sp, 1.0, threads=2).sensitivities)
+    with pytest.raises(ValueError, match="use_glpk"):
+        S.lp_sensitivities(sp, 1.0, use_glpk=True)
+    with pytest.raises(TypeError, match="float32"):
+        S.lp_sensitivities(scipy.sparse.csr_matrix(a.astype(np.float32)), 1.0)
+
 def test_sample_rows_by_seed_and_its_rescaling():
     a = tall(n=200, d=3, seed=4)
     scores = S.sampling_scores(a, 2.0, "leverage")

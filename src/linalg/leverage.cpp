@@ -17,6 +17,7 @@
 
 #include "gram_unchecked.hpp"
 #include "kernels.hpp"
+#include "sparse_qr.hpp"
 
 namespace sampo::linalg {
 namespace {
@@ -223,21 +224,7 @@ std::optional<LeverageResult> by_gram_sparse(const RowSparse& a, double max_erro
 /// QR route for a sparse A (see the header): R from row blocks densified one at a time.
 LeverageResult by_qr_sparse(const RowSparse& a, double rank_tolerance) {
   const Eigen::Index n = a.rows(), p = a.cols();
-  const Eigen::Index block_rows = std::max<Eigen::Index>(4 * p, 8192);
-  Eigen::MatrixXd stack;  // [R; A_block]
-  Eigen::MatrixXd r = Eigen::MatrixXd::Zero(0, p);
-  for (Eigen::Index r0 = 0; r0 < n; r0 += block_rows) {
-    const Eigen::Index len = std::min(block_rows, n - r0);
-    stack.setZero(r.rows() + len, p);
-    stack.topRows(r.rows()) = r;
-    for (Eigen::Index i = 0; i < len; ++i)
-      for (RowSparse::InnerIterator it(a, r0 + i); it; ++it)
-        stack(r.rows() + i, it.col()) = it.value();
-    Eigen::HouseholderQR<Eigen::MatrixXd> qr(stack);
-    const Eigen::Index rows = std::min(stack.rows(), p);
-    r = qr.matrixQR().topRows(rows).triangularView<Eigen::Upper>();
-  }
-  // n >= p and block_rows >= 4p: the first block already has >= p rows, so r is p x p.
+  const Eigen::MatrixXd r = detail::sparse_qr_r_unchecked(a);
   Eigen::JacobiSVD<Eigen::MatrixXd> svd(r, Eigen::ComputeFullV);
   const Eigen::VectorXd& sigma = svd.singularValues();
   const double tol = rank_threshold(sigma, n, p, rank_tolerance);

@@ -3,7 +3,11 @@
 // argument checks, an orthonormal basis of range(A), and the ℓp solver with its certificate.
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 #include <string_view>
+
+#include <Eigen/SparseCore>
 
 #include "sampo/core/eigen.hpp"
 
@@ -21,6 +25,13 @@ void check_irls_options(std::string_view function, double tolerance,
 void check_tall(std::string_view function, std::string_view name,
                 const Eigen::Ref<const Eigen::MatrixXd>& a);
 
+/// Shape and finiteness of a sparse A, as check_tall does for a dense one (a non-finite entry
+/// is named as a(i, j)).
+void check_sparse_tall(std::string_view function, const Eigen::SparseMatrix<double>& a);
+
+/// A sparse A with row access (a copy of its non-zeros).
+using RowSparse = Eigen::SparseMatrix<double, Eigen::RowMajor>;
+
 /// An orthonormal basis U (n x rank) of range(A) from thin QR of A and the SVD of R; singular
 /// values of R below max(n, d)·eps·σ_max count as zero (the rule of linalg::leverage_scores).
 struct RangeBasis {
@@ -29,6 +40,19 @@ struct RangeBasis {
   Eigen::Index rank = 0;
 };
 RangeBasis range_basis(const Eigen::Ref<const Eigen::MatrixXd>& a);
+
+/// range_basis of a sparse A without forming U (left empty): T and the rank from R of A
+/// (linalg::sparse_qr_r) and the SVD of R, by the same rank rule. U = A·T is orthonormal to
+/// about κ_r·eps (κ_r = σ_1/σ_r), not eps as the dense U = Q·U_R.
+RangeBasis range_transform(const Eigen::SparseMatrix<double>& a);
+
+/// M = A·T, the basis of range_transform, applied without forming it: M y = A(T y),
+/// Mᵀu = Tᵀ(Aᵀu), MᵀDM = Tᵀ(AᵀDA)T with AᵀDA accumulated from each row's non-zeros (rows in
+/// order, one fixed summation order), row j of M = Tᵀa_j.
+struct SparseBasis {
+  const RowSparse& a;      ///< n x d
+  const Eigen::MatrixXd& t;  ///< d x r
+};
 
 /// ‖v‖_p (p >= 1; p = inf is the max norm).
 double lp_norm(const Eigen::Ref<const Eigen::VectorXd>& v, double p);
@@ -59,5 +83,24 @@ struct LpSolveOutcome {
 LpSolveOutcome solve_lp(const Eigen::Ref<const Eigen::MatrixXd>& m,
                         const Eigen::Ref<const Eigen::VectorXd>& b, const Eigen::VectorXd* c,
                         const LpSolveSettings& settings);
+
+/// solve_lp with b = 0 against the sparse basis M = A·T (the same iterations, certificate and
+/// stopping rule; the orthonormality of M holds to κ_r·eps, which bounds the certificate's
+/// rounding alike).
+LpSolveOutcome solve_lp(const SparseBasis& m, const Eigen::VectorXd* c,
+                        const LpSolveSettings& settings);
+
+/// The rows sample_rows keeps: probabilities q_i, α, Σq, kept indices (increasing) and their
+/// weights q_i^{−1/p}, for scores already checked against n = scores.size().
+struct SampleSelection {
+  Eigen::VectorXd probabilities;
+  double alpha = 0.0;
+  double expected_rows = 0.0;
+  std::vector<Eigen::Index> indices;
+  Eigen::VectorXd weights;
+};
+SampleSelection select_rows(const Eigen::Ref<const Eigen::VectorXd>& scores, double p,
+                            double expected_rows, double alpha, std::uint64_t seed,
+                            std::uint64_t stream);
 
 }  // namespace sampo::sketch::detail

@@ -104,22 +104,6 @@ LewisResult lewis_iteration(const Matrix& ak, const std::vector<Eigen::Index>& k
   return out;
 }
 
-/// Shape and finiteness of a sparse A (as detail::check_tall does for a dense one).
-void check_sparse_tall(std::string_view fn, const Eigen::SparseMatrix<double>& a) {
-  if (a.rows() == 0 || a.cols() == 0) throw_invalid_argument(fn, "a", "empty", "is empty");
-  if (a.rows() < a.cols()) {
-    std::string shape = std::to_string(a.rows());
-    shape.append(" x ").append(std::to_string(a.cols()));
-    throw_invalid_argument(fn, "a", shape, "must have at least as many rows as columns (n >= d)");
-  }
-  for (Eigen::Index j = 0; j < a.outerSize(); ++j)
-    for (Eigen::SparseMatrix<double>::InnerIterator it(a, j); it; ++it)
-      if (!std::isfinite(it.value())) {
-        std::string where = "a(";
-        where.append(std::to_string(it.row())).append(", ").append(std::to_string(it.col())).append(")");
-        throw_invalid_argument(fn, where, format_value(it.value()), "must be finite");
-      }
-}
 }  // namespace
 
 LewisResult lewis_weights(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
@@ -145,7 +129,7 @@ LewisResult lewis_weights(const Eigen::SparseMatrix<double>& a, double p,
                           const LewisOptions& options) {
   constexpr std::string_view kFn = "sampo::sketch::lewis_weights";
   Stopwatch watch;
-  check_sparse_tall(kFn, a);
+  detail::check_sparse_tall(kFn, a);
   detail::check_p(kFn, "p", p);
   options.validate();
   const Eigen::Index n = a.rows();
@@ -313,7 +297,7 @@ ApproxLewisResult approximate_lewis_weights(const Eigen::Ref<const Eigen::Matrix
 
 ApproxLewisResult approximate_lewis_weights(const Eigen::SparseMatrix<double>& a, double p,
                                             const ApproxLewisOptions& options) {
-  check_sparse_tall(kApproxLewis, a);
+  detail::check_sparse_tall(kApproxLewis, a);
   check_approx_lewis_p(p);
   options.validate();
   return approximate_lewis(a, p, options);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
@@ -145,6 +146,30 @@ void SampleOptions::validate() const {
                            "exactly one of expected_rows and alpha must be positive");
 }
 
+namespace detail {
+SampleSelection select_rows(const Eigen::Ref<const Eigen::VectorXd>& scores, double p,
+                            double expected_rows, double alpha, std::uint64_t seed,
+                            std::uint64_t stream) {
+  const Eigen::Index n = scores.size();
+  SampleSelection out;
+  out.alpha = alpha > 0.0 ? alpha : alpha_for_expected_rows(scores, expected_rows);
+  out.probabilities.resize(n);
+  for (Eigen::Index i = 0; i < n; ++i) out.probabilities(i) = std::min(1.0, scores(i) / out.alpha);
+  out.expected_rows = out.probabilities.sum();
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double q = out.probabilities(i);
+    if (q <= 0.0) continue;
+    parallel::RandomStream rs(seed, stream, static_cast<std::uint64_t>(i));
+    if (q >= 1.0 || rs.uniform() < q) out.indices.push_back(i);
+  }
+  const auto m = static_cast<Eigen::Index>(out.indices.size());
+  out.weights.resize(m);
+  for (Eigen::Index k = 0; k < m; ++k)
+    out.weights(k) = std::pow(out.probabilities(out.indices[static_cast<std::size_t>(k)]), -1.0 / p);
+  return out;
+}
+}  // namespace detail
+
 SampleResult sample_rows(const Eigen::Ref<const Eigen::MatrixXd>& a,
                          const Eigen::Ref<const Eigen::VectorXd>& scores,
                          const SampleOptions& options) {
@@ -166,26 +191,18 @@ SampleResult sample_rows(const Eigen::Ref<const Eigen::MatrixXd>& a,
     throw_invalid_argument(kFn, "options.expected_rows", format_value(options.expected_rows),
                            what);
   }
+  detail::SampleSelection sel = detail::select_rows(scores, options.p, options.expected_rows,
+                                                    options.alpha, options.seed, options.stream);
   SampleResult out;
-  out.alpha = options.alpha > 0.0 ? options.alpha
-                                  : alpha_for_expected_rows(scores, options.expected_rows);
-  out.probabilities.resize(n);
-  for (Eigen::Index i = 0; i < n; ++i) out.probabilities(i) = std::min(1.0, scores(i) / out.alpha);
-  out.expected_rows = out.probabilities.sum();
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double q = out.probabilities(i);
-    if (q <= 0.0) continue;
-    parallel::RandomStream rs(options.seed, options.stream, static_cast<std::uint64_t>(i));
-    if (q >= 1.0 || rs.uniform() < q) out.indices.push_back(i);
-  }
+  out.alpha = sel.alpha;
+  out.expected_rows = sel.expected_rows;
+  out.probabilities = std::move(sel.probabilities);
+  out.indices = std::move(sel.indices);
+  out.weights = std::move(sel.weights);
   const auto m = static_cast<Eigen::Index>(out.indices.size());
   out.rows.resize(m, a.cols());
-  out.weights.resize(m);
-  for (Eigen::Index k = 0; k < m; ++k) {
-    const Eigen::Index i = out.indices[static_cast<std::size_t>(k)];
-    out.weights(k) = std::pow(out.probabilities(i), -1.0 / options.p);
-    out.rows.row(k) = out.weights(k) * a.row(i);
-  }
+  for (Eigen::Index k = 0; k < m; ++k)
+    out.rows.row(k) = out.weights(k) * a.row(out.indices[static_cast<std::size_t>(k)]);
   out.run.termination = Termination::converged;
   out.run.evaluations = static_cast<std::size_t>(n);
   out.run.message = "kept ";

@@ -93,24 +93,103 @@ void SensitivityOptions::validate() const {
   if (threads < 0) throw_invalid_argument(kFn, "threads", std::to_string(threads), "must be >= 0");
 }
 
-SensitivityResult lp_sensitivities(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
-                                   const SensitivityOptions& options) {
-  constexpr std::string_view kFn = "sampo::sketch::lp_sensitivities";
-  Stopwatch watch;
-  detail::check_tall(kFn, "a", a);
+namespace {
+constexpr std::string_view kFn = "sampo::sketch::lp_sensitivities";
+
+/// The checks shared by both overloads, after the matrix's own.
+void check_sensitivity_input(Eigen::Index n, double p, const SensitivityOptions& options) {
   detail::check_p(kFn, "p", p);
   options.validate();
-  const Eigen::Index n = a.rows();
   if (options.use_glpk && p != 1.0)
     throw_invalid_argument(kFn, "options.use_glpk", "true",
                            std::string("needs p = 1 (a linear program); p = ").append(format_value(p)));
-  if (options.embedding_rows > n)
-  {
+  if (options.embedding_rows > n) {
     std::string what = "must be at most the number of rows of a (";
     what.append(std::to_string(n)).append(")");
     throw_invalid_argument(kFn, "options.embedding_rows", std::to_string(options.embedding_rows),
                            what);
   }
+}
+
+/// The result of an embedding whose rank is below rank(A): NaN scores, numerical_failure.
+void embedding_rank_lost(Eigen::Index n, const Stopwatch& watch, SensitivityResult& out) {
+  out.sensitivities = Eigen::VectorXd::Constant(n, std::numeric_limits<double>::quiet_NaN());
+  out.upper_bounds = out.sensitivities;
+  out.total = std::numeric_limits<double>::quiet_NaN();
+  out.run.termination = Termination::numerical_failure;
+  out.run.message = "the embedding has a lower rank than a: enlarge embedding_rows";
+  out.run.seconds = watch.seconds();
+}
+
+/// The per-row problems of both overloads: row i's c_i = row_c(i) (zero: a zero row, σ_i = 0),
+/// solved by solve(c_i); rows in parallel, one per block, each serial (thread-independent bits).
+template <class RowC, class Solve>
+void solve_rows(Eigen::Index n, double p, const SensitivityOptions& options, bool serial,
+                RowC row_c, Solve solve, const Stopwatch& watch, SensitivityResult& out) {
+  out.sensitivities = Eigen::VectorXd::Zero(n);
+  out.upper_bounds = Eigen::VectorXd::Zero(n);
+  Eigen::VectorXd gap = Eigen::VectorXd::Zero(n);
+  std::vector<std::size_t> iterations(static_cast<std::size_t>(n), 0);
+  std::vector<char> converged(static_cast<std::size_t>(n), 1);
+  parallel::MapReduceOptions po;
+  po.block_size = 1;
+  po.threads = serial ? 1 : options.threads;
+  parallel::parallel_for(
+      static_cast<std::size_t>(n),
+      [&](std::size_t i) {
+        const auto row = static_cast<Eigen::Index>(i);
+        const Eigen::VectorXd c = row_c(row);
+        if (!(c.cwiseAbs().maxCoeff() > 0.0)) return;  // a zero row (or in no direction)
+        const detail::LpSolveOutcome s = solve(c);
+        out.sensitivities(row) = std::pow(s.upper, -p);
+        out.upper_bounds(row) =
+            s.lower > 0.0 ? std::pow(s.lower, -p) : std::numeric_limits<double>::infinity();
+        gap(row) = (s.upper - s.lower) / s.upper;
+        iterations[i] = s.iterations;
+        converged[i] = s.converged ? 1 : 0;
+      },
+      po);
+  out.total = out.sensitivities.sum();
+  out.max_relative_gap = gap.maxCoeff();
+  for (Eigen::Index i = 0; i < n; ++i) {
+    out.run.iterations += iterations[static_cast<std::size_t>(i)];
+    if (!converged[static_cast<std::size_t>(i)]) ++out.unconverged_rows;
+  }
+  out.run.evaluations = static_cast<std::size_t>(n);
+  out.run.termination =
+      out.unconverged_rows == 0 ? Termination::converged : Termination::max_iterations;
+  out.run.message = "max certified relative gap ";
+  out.run.message.append(format_value(out.max_relative_gap));
+  if (out.unconverged_rows > 0)
+    out.run.message.append(", ").append(std::to_string(out.unconverged_rows)).append(" rows above the tolerance");
+  out.run.seconds = watch.seconds();
+}
+
+detail::LpSolveSettings solve_settings(double p, const SensitivityOptions& options) {
+  detail::LpSolveSettings settings;
+  settings.p = p;
+  settings.tolerance = options.tolerance;
+  settings.max_iterations = options.max_iterations;
+  settings.smoothing_floor = options.smoothing_floor;
+  return settings;
+}
+
+/// Tᵀa_i from row i's non-zeros.
+Eigen::VectorXd sparse_row_times(const detail::RowSparse& a, Eigen::Index i,
+                                 const Eigen::MatrixXd& t) {
+  Eigen::VectorXd c = Eigen::VectorXd::Zero(t.cols());
+  for (detail::RowSparse::InnerIterator it(a, i); it; ++it)
+    c += it.value() * t.row(it.col()).transpose();
+  return c;
+}
+}  // namespace
+
+SensitivityResult lp_sensitivities(const Eigen::Ref<const Eigen::MatrixXd>& a, double p,
+                                   const SensitivityOptions& options) {
+  Stopwatch watch;
+  detail::check_tall(kFn, "a", a);
+  check_sensitivity_input(a.rows(), p, options);
+  const Eigen::Index n = a.rows();
 
   SensitivityResult out;
   const detail::RangeBasis basis = detail::range_basis(a);
@@ -141,60 +220,74 @@ SensitivityResult lp_sensitivities(const Eigen::Ref<const Eigen::MatrixXd>& a, d
     }
   }
   if (rank_lost) {
-    out.sensitivities = Eigen::VectorXd::Constant(n, std::numeric_limits<double>::quiet_NaN());
-    out.upper_bounds = out.sensitivities;
-    out.total = std::numeric_limits<double>::quiet_NaN();
-    out.run.termination = Termination::numerical_failure;
-    out.run.message = "the embedding has a lower rank than a: enlarge embedding_rows";
-    out.run.seconds = watch.seconds();
+    embedding_rank_lost(n, watch, out);
     return out;
   }
-
-  detail::LpSolveSettings settings;
-  settings.p = p;
-  settings.tolerance = options.tolerance;
-  settings.max_iterations = options.max_iterations;
-  settings.smoothing_floor = options.smoothing_floor;
-  out.sensitivities = Eigen::VectorXd::Zero(n);
-  out.upper_bounds = Eigen::VectorXd::Zero(n);
-  Eigen::VectorXd gap = Eigen::VectorXd::Zero(n);
-  std::vector<std::size_t> iterations(static_cast<std::size_t>(n), 0);
-  std::vector<char> converged(static_cast<std::size_t>(n), 1);
+  const detail::LpSolveSettings settings = solve_settings(p, options);
   const Eigen::VectorXd empty;
-  parallel::MapReduceOptions po;
-  po.block_size = 1;
-  po.threads = options.use_glpk && !glpk_thread_safe() ? 1 : options.threads;
-  parallel::parallel_for(
-      static_cast<std::size_t>(n),
-      [&](std::size_t i) {
-        const auto row = static_cast<Eigen::Index>(i);
-        const Eigen::VectorXd c = t.transpose() * a.row(row).transpose();
-        if (!(c.cwiseAbs().maxCoeff() > 0.0)) return;  // a zero row (or in no direction)
-        const detail::LpSolveOutcome s =
-            options.use_glpk ? solve_l1_glpk(m_basis, c, options.tolerance)
-                             : detail::solve_lp(m_basis, empty, &c, settings);
-        out.sensitivities(row) = std::pow(s.upper, -p);
-        out.upper_bounds(row) =
-            s.lower > 0.0 ? std::pow(s.lower, -p) : std::numeric_limits<double>::infinity();
-        gap(row) = (s.upper - s.lower) / s.upper;
-        iterations[i] = s.iterations;
-        converged[i] = s.converged ? 1 : 0;
+  solve_rows(
+      n, p, options, options.use_glpk && !glpk_thread_safe(),
+      [&](Eigen::Index i) { return Eigen::VectorXd(t.transpose() * a.row(i).transpose()); },
+      [&](const Eigen::VectorXd& c) {
+        return options.use_glpk ? solve_l1_glpk(m_basis, c, options.tolerance)
+                                : detail::solve_lp(m_basis, empty, &c, settings);
       },
-      po);
-  out.total = out.sensitivities.sum();
-  out.max_relative_gap = gap.maxCoeff();
-  for (Eigen::Index i = 0; i < n; ++i) {
-    out.run.iterations += iterations[static_cast<std::size_t>(i)];
-    if (!converged[static_cast<std::size_t>(i)]) ++out.unconverged_rows;
+      watch, out);
+  return out;
+}
+
+SensitivityResult lp_sensitivities(const Eigen::SparseMatrix<double>& a, double p,
+                                   const SensitivityOptions& options) {
+  Stopwatch watch;
+  detail::check_sparse_tall(kFn, a);
+  check_sensitivity_input(a.rows(), p, options);
+  if (options.use_glpk)
+    throw_invalid_argument(kFn, "options.use_glpk", "true",
+                           "is not available for a sparse a (GLPK's LP would hold the dense "
+                           "n x rank basis): use the default path, or the dense overload");
+  const Eigen::Index n = a.rows(), d = a.cols();
+
+  SensitivityResult out;
+  const detail::RowSparse rows = a;  // row access for the per-row work (a copy of the non-zeros)
+  const detail::RangeBasis basis = detail::range_transform(a);
+  out.rank = basis.rank;
+  if (basis.rank == 0) throw_invalid_argument(kFn, "a", "a zero matrix", "has rank 0");
+  const detail::LpSolveSettings settings = solve_settings(p, options);
+  if (options.embedding_rows == 0) {
+    const detail::SparseBasis m{rows, basis.t};
+    solve_rows(
+        n, p, options, false, [&](Eigen::Index i) { return sparse_row_times(rows, i, basis.t); },
+        [&](const Eigen::VectorXd& c) { return detail::solve_lp(m, &c, settings); }, watch, out);
+    out.run.message.append(" (sparse: ").append(std::to_string(a.nonZeros())).append(" non-zeros)");
+    return out;
   }
-  out.run.evaluations = static_cast<std::size_t>(n);
-  out.run.termination =
-      out.unconverged_rows == 0 ? Termination::converged : Termination::max_iterations;
-  out.run.message = "max certified relative gap ";
-  out.run.message.append(format_value(out.max_relative_gap));
-  if (out.unconverged_rows > 0)
-    out.run.message.append(", ").append(std::to_string(out.unconverged_rows)).append(" rows above the tolerance");
-  out.run.seconds = watch.seconds();
+  // Approximate: the sample SA (embedding_rows expected rows, dense: it is small) as in the
+  // dense overload, from the sparse Lewis weights.
+  out.approximate = true;
+  const detail::SampleSelection sel =
+      detail::select_rows(lewis_weights(a, p).weights, p,
+                          static_cast<double>(options.embedding_rows), 0.0, options.seed, 0);
+  const auto m = static_cast<Eigen::Index>(sel.indices.size());
+  out.embedding_rows = m;
+  if (m < d) {
+    embedding_rank_lost(n, watch, out);
+    return out;
+  }
+  Eigen::MatrixXd sa = Eigen::MatrixXd::Zero(m, d);
+  for (Eigen::Index k = 0; k < m; ++k)
+    for (detail::RowSparse::InnerIterator it(rows, sel.indices[static_cast<std::size_t>(k)]); it; ++it)
+      sa(k, it.col()) = sel.weights(k) * it.value();
+  const detail::RangeBasis sb = detail::range_basis(sa);
+  if (sb.rank < basis.rank) {
+    embedding_rank_lost(n, watch, out);
+    return out;
+  }
+  const Eigen::VectorXd empty;
+  solve_rows(
+      n, p, options, false, [&](Eigen::Index i) { return sparse_row_times(rows, i, sb.t); },
+      [&](const Eigen::VectorXd& c) { return detail::solve_lp(sb.u, empty, &c, settings); },
+      watch, out);
+  out.run.message.append(" (sparse: ").append(std::to_string(a.nonZeros())).append(" non-zeros)");
   return out;
 }
 

@@ -1,6 +1,7 @@
 # Runs EXE with ARGS ("|"-separated), then checks the exit status (EXIT) and that stdout+stderr
 # match the regular expression MATCH. Optional FILE: a path that must exist afterwards
 # (FILE_ABSENT: must not); both are removed before the run, so a stale file proves nothing.
+# Optional FILE_MATCH: a regular expression FILE's contents must match.
 string(REPLACE "|" ";" args "${ARGS}")
 foreach(f IN ITEMS "${FILE}" "${FILE_ABSENT}")
   if(f)
@@ -17,6 +18,12 @@ if(MATCH AND NOT all MATCHES "${MATCH}")
 endif()
 if(FILE AND NOT EXISTS "${FILE}")
   message(FATAL_ERROR "expected file ${FILE} was not written")
+endif()
+if(FILE AND FILE_MATCH)
+  file(READ "${FILE}" contents)
+  if(NOT contents MATCHES "${FILE_MATCH}")
+    message(FATAL_ERROR "${FILE} does not match '${FILE_MATCH}'\n--- contents:\n${contents}")
+  endif()
 endif()
 if(FILE_ABSENT AND EXISTS "${FILE_ABSENT}")
   message(FATAL_ERROR "file ${FILE_ABSENT} was written although the command failed")

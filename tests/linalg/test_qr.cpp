@@ -64,3 +64,33 @@ TEST_CASE("thin_qr rejects bad input", "[linalg][qr]") {
   a(0, 1) = -std::numeric_limits<double>::infinity();
   SAMPO_REQUIRE_THROWS_WITH(thin_qr(a), invalid_argument, "entry (0, 1) is -inf");
 }
+
+TEST_CASE("sparse_qr_r is thin_qr's R of the densified matrix, over several row blocks",
+          "[linalg][qr]") {
+  // 20000 rows: three row blocks of 8192. R is unique for full column rank with diag(R) >= 0;
+  // both are backward stable, so they agree to O(n·p·eps·‖A‖) (the same bound as above).
+  Eigen::MatrixXd a = sampo::test::gaussian_matrix(20000, 6, 35);
+  for (Eigen::Index i = 0; i < a.rows(); ++i)
+    for (Eigen::Index j = 0; j < a.cols(); ++j)
+      if ((i + 3 * j) % 4 != 0) a(i, j) = 0.0;  // 25 % non-zeros
+  a.row(5).setZero();
+  const Eigen::SparseMatrix<double> s = a.sparseView();
+  const Eigen::MatrixXd r = sparse_qr_r(s);
+  REQUIRE(r.rows() == 6);
+  REQUIRE(r.cols() == 6);
+  const double np = static_cast<double>(a.rows() * a.cols());
+  CHECK((r - thin_qr(a).r).norm() <= np * kEps * a.norm());
+  CHECK((r.transpose() * r - a.transpose() * a).norm() <= np * kEps * a.squaredNorm());
+  CHECK(r.triangularView<Eigen::StrictlyLower>().toDenseMatrix().cwiseAbs().maxCoeff() == 0);
+  CHECK(r.diagonal().minCoeff() >= 0);
+}
+
+TEST_CASE("sparse_qr_r rejects bad input", "[linalg][qr]") {
+  SAMPO_REQUIRE_THROWS_WITH(sparse_qr_r(Eigen::SparseMatrix<double>(2, 3)), invalid_argument,
+                            "sampo::linalg::sparse_qr_r", "2x3", "rows >= cols");
+  SAMPO_REQUIRE_THROWS_WITH(sparse_qr_r(Eigen::SparseMatrix<double>(0, 0)), invalid_argument,
+                            "is empty");
+  Eigen::SparseMatrix<double> a = Eigen::MatrixXd::Ones(3, 2).sparseView();
+  a.coeffRef(0, 1) = -std::numeric_limits<double>::infinity();
+  SAMPO_REQUIRE_THROWS_WITH(sparse_qr_r(a), invalid_argument, "entry (0, 1) is -inf");
+}

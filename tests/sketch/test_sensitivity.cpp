@@ -201,3 +201,107 @@ TEST_CASE("sensitivities: bad input names the argument", "[sketch][sensitivity]"
   SAMPO_REQUIRE_THROWS_WITH(lp_sensitivities(a, 1.5, g), sampo::invalid_argument, "use_glpk",
                             "p = 1.5");
 }
+
+// The sparse overload (never densified) against the dense one. Both certify each row: σ lies in
+// [1/U^p, 1/L^p] with U − L <= tolerance·U (+ a rounding allowance of 64·eps·n^{1/p} on the
+// unit problem), so the two attained σ both lie in an interval of relative width at most
+// about p·tolerance: 2p·tolerance + 1e-10 (for that rounding allowance and the sparse basis's
+// κ_r·eps orthonormality, κ_r < 1e3 here) bounds their difference.
+TEST_CASE("sensitivities of a sparse matrix: the dense ones, zero rows, rank, threads",
+          "[sketch][sensitivity]") {
+  Eigen::MatrixXd a = sampo::test::heavy_tailed(60, 4, sampo::testing::fixture_seed(34));
+  const Eigen::MatrixXd mask =
+      sampo::testing::uniform_matrix(60, 4, sampo::testing::fixture_seed(34), 7);
+  a = (mask.array() < 0.5).select(a, 0.0);  // ~50 % non-zeros, some rows entirely zero
+  for (Eigen::Index j = 0; j < 4; ++j) a(j, j) = 1.0;
+  a.row(9).setZero();
+  const Eigen::SparseMatrix<double> s = a.sparseView();
+  const SensitivityOptions o;
+  for (const double p : {1.0, 1.5, 3.0}) {
+    CAPTURE(p);
+    const double tol = 2.0 * p * o.tolerance + 1e-10;
+    const SensitivityResult dense = lp_sensitivities(a, p);
+    const SensitivityResult sparse = lp_sensitivities(s, p);
+    REQUIRE(dense.run.converged());
+    REQUIRE(sparse.run.converged());
+    CHECK(sparse.rank == 4);
+    CHECK(sparse.sensitivities(9) == 0.0);
+    CHECK(sparse.upper_bounds(9) == 0.0);
+    CHECK(sparse.run.message.find("sparse") != std::string::npos);
+    CHECK(sparse.max_relative_gap <= o.tolerance + 1e-10);
+    CHECK(sampo::test::max_rel_diff(sparse.sensitivities, dense.sensitivities) <= tol);
+    CHECK(sparse.total == Approx(dense.total).epsilon(tol));
+    // Each overload's value lies within the other's certified bracket.
+    CHECK((sparse.sensitivities.array() <= dense.upper_bounds.array() * (1 + tol)).all());
+    CHECK((dense.sensitivities.array() <= sparse.upper_bounds.array() * (1 + tol)).all());
+  }
+  // A dependent column (rank 3 of 4): scored on the range, as the dense overload. (For p = 1
+  // this zero pattern makes some rows' LPs degenerate, several optimal vertices: the vertex
+  // polish then takes independent rows and the smoothed dual on the zero residuals.)
+  Eigen::MatrixXd b = a;
+  b.col(3) = b.col(0) - 2.0 * b.col(2);
+  for (const double p : {1.0, 1.5, 3.0}) {
+    CAPTURE(p);
+    const double tol = 2.0 * p * o.tolerance + 1e-10;
+    const SensitivityResult dense = lp_sensitivities(b, p);
+    const SensitivityResult sparse = lp_sensitivities(Eigen::SparseMatrix<double>(b.sparseView()), p);
+    INFO(dense.run.message << " | " << sparse.run.message);
+    REQUIRE(dense.run.converged());
+    REQUIRE(sparse.run.converged());
+    CHECK(sparse.rank == 3);
+    CHECK(dense.rank == 3);
+    CHECK(sampo::test::max_rel_diff(sparse.sensitivities, dense.sensitivities) <= tol);
+    CHECK((sparse.sensitivities.array() <= dense.upper_bounds.array() * (1 + tol)).all());
+    CHECK((dense.sensitivities.array() <= sparse.upper_bounds.array() * (1 + tol)).all());
+  }
+  // The same bits with 1 and 2 threads (rows are independent and each is serial).
+  const auto one = sampo::test::with_threads(1, [&] { return lp_sensitivities(s, 1.0); });
+  const auto two = sampo::test::with_threads(2, [&] { return lp_sensitivities(s, 1.0); });
+  CHECK(sampo::test::same_entries(one.sensitivities, two.sensitivities));
+  CHECK(sampo::test::same_entries(one.upper_bounds, two.upper_bounds));
+}
+
+TEST_CASE("sensitivities of a sparse matrix against an embedding", "[sketch][sensitivity]") {
+  // The same Lewis sample as the dense overload (fixed seed; the sparse Lewis weights agree with
+  // the dense ones to 1e-8, test_lewis.cpp, far from any row's keep/drop threshold here), so the
+  // same embedding and σ̂ to the solver's tolerance as above.
+  Eigen::MatrixXd a = sampo::test::heavy_tailed(400, 3, sampo::testing::fixture_seed(11));
+  a.row(7).setZero();
+  SensitivityOptions o;
+  o.embedding_rows = 200;
+  o.seed = 3;
+  const double tol = 2.0 * 1.5 * o.tolerance + 1e-10;
+  const SensitivityResult dense = lp_sensitivities(a, 1.5, o);
+  const SensitivityResult sparse = lp_sensitivities(Eigen::SparseMatrix<double>(a.sparseView()), 1.5, o);
+  REQUIRE(sparse.run.converged());
+  CHECK(sparse.approximate);
+  CHECK(sparse.embedding_rows == dense.embedding_rows);
+  CHECK(sparse.sensitivities(7) == 0.0);
+  CHECK(sampo::test::max_rel_diff(sparse.sensitivities, dense.sensitivities) <= tol);
+  const auto one = sampo::test::with_threads(
+      1, [&] { return lp_sensitivities(Eigen::SparseMatrix<double>(a.sparseView()), 1.5, o); });
+  const auto two = sampo::test::with_threads(
+      2, [&] { return lp_sensitivities(Eigen::SparseMatrix<double>(a.sparseView()), 1.5, o); });
+  CHECK(sampo::test::same_entries(one.sensitivities, two.sensitivities));
+}
+
+TEST_CASE("sensitivities of a sparse matrix: bad input names the argument",
+          "[sketch][sensitivity]") {
+  const Eigen::SparseMatrix<double> s = Eigen::MatrixXd::Ones(6, 2).sparseView();
+  SAMPO_REQUIRE_THROWS_WITH(lp_sensitivities(s, 0.9), sampo::invalid_argument, "'p'", "0.9");
+  SAMPO_REQUIRE_THROWS_WITH(lp_sensitivities(Eigen::SparseMatrix<double>(2, 3), 1.0),
+                            sampo::invalid_argument, "'a'", "2 x 3");
+  SAMPO_REQUIRE_THROWS_WITH(lp_sensitivities(Eigen::SparseMatrix<double>(10, 2), 1.0),
+                            sampo::invalid_argument, "zero matrix");
+  Eigen::SparseMatrix<double> bad = s;
+  bad.coeffRef(3, 1) = std::numeric_limits<double>::quiet_NaN();
+  SAMPO_REQUIRE_THROWS_WITH(lp_sensitivities(bad, 1.0), sampo::invalid_argument, "a(3, 1)", "nan");
+  SensitivityOptions o;
+  o.embedding_rows = 7;
+  SAMPO_REQUIRE_THROWS_WITH(lp_sensitivities(s, 1.0, o), sampo::invalid_argument,
+                            "embedding_rows", "7");
+  SensitivityOptions g;
+  g.use_glpk = true;
+  SAMPO_REQUIRE_THROWS_WITH(lp_sensitivities(s, 1.0, g), sampo::invalid_argument, "use_glpk",
+                            "sparse");
+}

@@ -12,14 +12,17 @@
 /// of row i is min ‖Uy‖_p subject to u_iᵀy = 1, a convex problem in rank(A) unknowns, solved by
 /// damped Newton from the ℓ2 solution y = u_i/‖u_i‖² on the smoothed objective
 /// Σ_j ((Uy)_j² + η²)^{p/2}: η = 0 for p >= 2 (the objective is then C²), and for p < 2 a
-/// continuation η → η_min = smoothing_floor·RMS(start residual), dividing η by 10 per stage
-/// (p = 1 is an LP; the smoothing keeps Newton usable and its effect is measured by the
-/// certificate, never assumed). **Certificate**: for any u with Uᵀu = λu_i, Hölder gives
+/// continuation η → η_min = smoothing_floor·RMS(start residual), dividing η by 10 per stage;
+/// the intermediate stages stop Newton at a decrement of 1e-6 of the objective (they only give
+/// the next stage its start), the last at 1e-13 (p = 1 is an LP; the smoothing keeps Newton
+/// usable and its effect is measured by the certificate, never assumed). **Certificate**: for any u with Uᵀu = λu_i, Hölder gives
 /// ‖Uy‖_p >= λ/‖u‖_q (1/p + 1/q = 1) for every feasible y; u is the gradient at the iterate,
 /// projected. With L <= min ‖Ax‖_p <= U (U attained by a feasible x, L from u) each row gets
 /// certified bounds 1/U^p <= σ_i <= 1/L^p, and it has converged when U − L <= tolerance·U.
 /// For p = 1 (an LP) each stage also tries the vertex whose active set is the r − 1 smallest
-/// residuals, with its exact LP dual, which usually closes the gap to rounding. Rows are solved in parallel (sampo::parallel::parallel_for, one
+/// residuals (the smallest independent ones when those are dependent), with its exact LP dual
+/// (on a degenerate vertex's other zero residuals: the smoothed dual), which usually closes the
+/// gap to rounding. Rows are solved in parallel (sampo::parallel::parallel_for, one
 /// row per block); each row's computation is serial, so the result is bit-for-bit the same for
 /// any thread count. Cost: about (Newton iterations) · n·d² per row, so Θ(n²d²) in all: meant
 /// for n up to ~10⁴.
@@ -32,6 +35,8 @@
 
 #include <cstddef>
 #include <cstdint>
+
+#include <Eigen/SparseCore>
 
 #include "sampo/core/eigen.hpp"
 #include "sampo/core/termination.hpp"
@@ -81,5 +86,23 @@ struct SensitivityResult {
 /// @throw sampo::invalid_argument on bad input (naming the argument) or options.
 [[nodiscard]] SensitivityResult lp_sensitivities(const Eigen::Ref<const Eigen::MatrixXd>& a,
                                                  double p, const SensitivityOptions& options = {});
+
+/// ℓp sensitivities of a sparse A, never forming A (or its n x rank basis U) densely.
+/// Exact: T (d x rank, U = A·T) from R of A (linalg::sparse_qr_r: row blocks densified one at a
+/// time) and the SVD of R, by the dense overload's rank rule; each row's problem runs the dense
+/// overload's solver, certificate and stopping rule on the operator M = A·T: M y = A(T y),
+/// Mᵀu = Tᵀ(Aᵀu) and the Newton matrix MᵀDM = Tᵀ(AᵀDA)T with AᵀDA (d x d) accumulated from each
+/// row's non-zeros, so one Newton iteration costs about Σ_i nnz(a_i)² + d³ flops instead of
+/// n·rank². M is orthonormal to about κ_r·eps (κ_r = σ_1/σ_r), not eps as the dense U: the
+/// certificate's rounding grows alike. Approximate (embedding_rows > 0): Lewis weights of the
+/// sparse A (lewis_weights(SparseMatrix)), the same sample as sample_rows draws, held dense
+/// (embedding_rows x d: small), and c_i = Tᵀa_i from row i's non-zeros. Zero rows get σ_i = 0.
+/// Rows in parallel, each serial: the same bits for any thread count (they may differ in the
+/// last bits from the dense overload on the same matrix, within the certified bounds).
+/// @param a n x d sparse, n >= d, finite (explicit zeros allowed), not all zero.
+/// @throw sampo::invalid_argument as the dense overload, and for options.use_glpk (GLPK's LP
+///        would hold the dense n x rank basis: use the dense overload for that cross-check).
+[[nodiscard]] SensitivityResult lp_sensitivities(const Eigen::SparseMatrix<double>& a, double p,
+                                                 const SensitivityOptions& options = {});
 
 }  // namespace sampo::sketch
