@@ -326,27 +326,7 @@ LeverageResult leverage_scores(const Eigen::Ref<const Eigen::MatrixXd>& a,
 LeverageResult leverage_scores(const Eigen::SparseMatrix<double>& a,
                                const LeverageOptions& options) {
   options.validate();
-  check_nonempty(kFn, "a", static_cast<std::size_t>(a.rows() * a.cols()));
-  if (a.rows() < a.cols()) {
-    std::string what = "has shape ";
-    what.append(std::to_string(a.rows()))
-        .append("x")
-        .append(std::to_string(a.cols()))
-        .append("; leverage scores need rows >= cols");
-    throw_invalid_argument(kFn, "a", {}, what);
-  }
-  for (Eigen::Index j = 0; j < a.outerSize(); ++j)
-    for (Eigen::SparseMatrix<double>::InnerIterator it(a, j); it; ++it)
-      if (!std::isfinite(it.value())) {  // the dense overload's check_finite message
-        std::string what = "entry (";
-        what.append(std::to_string(it.row()))
-            .append(", ")
-            .append(std::to_string(it.col()))
-            .append(") is ")
-            .append(format_value(it.value()))
-            .append("; all entries must be finite");
-        throw_invalid_argument(kFn, "a", {}, what);
-      }
+  detail::check_sparse_tall(kFn, a, "leverage scores need");
 
   const Stopwatch clock;
   const RowSparse rows = a;  // row access for the per-row work (a copy of the non-zeros)

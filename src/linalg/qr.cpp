@@ -57,17 +57,17 @@ Eigen::MatrixXd sparse_qr_r_unchecked(const Eigen::SparseMatrix<double, Eigen::R
   return r;
 }
 
-}  // namespace detail
-
-Eigen::MatrixXd sparse_qr_r(const Eigen::SparseMatrix<double>& a) {
-  constexpr std::string_view fn = "sampo::linalg::sparse_qr_r";
+void check_sparse_tall(std::string_view fn, const Eigen::SparseMatrix<double>& a,
+                       std::string_view need) {
   check_nonempty(fn, "a", static_cast<std::size_t>(a.rows() * a.cols()));
   if (a.rows() < a.cols()) {
     std::string what = "has shape ";
     what.append(std::to_string(a.rows()))
         .append("x")
         .append(std::to_string(a.cols()))
-        .append("; thin QR needs rows >= cols");
+        .append("; ")
+        .append(need)
+        .append(" rows >= cols");
     throw_invalid_argument(fn, "a", {}, what);
   }
   for (Eigen::Index j = 0; j < a.outerSize(); ++j)
@@ -82,6 +82,13 @@ Eigen::MatrixXd sparse_qr_r(const Eigen::SparseMatrix<double>& a) {
             .append("; all entries must be finite");
         throw_invalid_argument(fn, "a", {}, what);
       }
+}
+
+}  // namespace detail
+
+Eigen::MatrixXd sparse_qr_r(const Eigen::SparseMatrix<double>& a) {
+  constexpr std::string_view fn = "sampo::linalg::sparse_qr_r";
+  detail::check_sparse_tall(fn, a, "thin QR needs");
   const Eigen::SparseMatrix<double, Eigen::RowMajor> rows = a;
   Eigen::MatrixXd r = detail::sparse_qr_r_unchecked(rows);
   for (Eigen::Index j = 0; j < r.rows(); ++j)
