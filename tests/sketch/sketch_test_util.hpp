@@ -20,6 +20,18 @@ inline Eigen::MatrixXd heavy_tailed(Eigen::Index n, Eigen::Index d, std::uint64_
   return a;
 }
 
+/// heavy_tailed() with about a fraction @p density of its entries kept (the others exactly 0),
+/// a_jj = 1 for j < d (full column rank) and row 9 zero: a sparse test matrix with zero rows.
+inline Eigen::MatrixXd sparse_heavy_tailed(Eigen::Index n, Eigen::Index d, std::uint64_t seed,
+                                           double density) {
+  Eigen::MatrixXd a = heavy_tailed(n, d, seed);
+  const Eigen::MatrixXd mask = sampo::testing::uniform_matrix(n, d, seed, 7);
+  a = (mask.array() < density).select(a, 0.0);
+  for (Eigen::Index j = 0; j < d; ++j) a(j, j) = 1.0;
+  a.row(9).setZero();
+  return a;
+}
+
 /// I_d stacked k times: every score (leverage, Lewis, sensitivity, any p) is 1/k.
 inline Eigen::MatrixXd stacked_identity(Eigen::Index d, Eigen::Index k) {
   Eigen::MatrixXd a(d * k, d);
