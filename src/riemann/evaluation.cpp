@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
-#include <optional>
 #include <string>
 
 #include "detail.hpp"
@@ -144,11 +142,12 @@ CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::Matrix
     }
   const std::size_t n_clf = svm ? grid.cs.size() * grid.kernels.size() : 1;
   // The points are handed to the threads largest ACM first (the work of a point grows as
-  // (order·C)³, so the small ones fill the gaps at the end); the scores are put back in grid
-  // order before the choice, which is therefore the same as in grid order.
-  std::vector<std::size_t> schedule(points.size());
-  for (std::size_t k = 0; k < schedule.size(); ++k) schedule[k] = k;
-  std::stable_sort(schedule.begin(), schedule.end(),
+  // (order·C)³, so the small ones fill the gaps at the end); learn::grid_search's scores,
+  // choice and error do not depend on that order.
+  learn::GridSearchOptions search = grid.search;
+  search.order.resize(points.size());
+  for (std::size_t k = 0; k < points.size(); ++k) search.order[k] = k;
+  std::stable_sort(search.order.begin(), search.order.end(),
                    [&](std::size_t a, std::size_t b) { return points[a].order > points[b].order; });
   for (std::size_t k = 0; k < trials.size(); ++k)
     if (trials[k].rows() != trials[0].rows())
@@ -183,45 +182,17 @@ CrossValidationResult grid_search_cross_validate(const std::vector<Eigen::Matrix
             });
       return inner_scores(covs, tr_labels, inner, classes, pipeline, grid, n_clf);
     };
-    std::vector<std::exception_ptr> errors(points.size());
     const learn::GridSearchResult g = learn::grid_search(
-        points.size(), n_clf,
-        [&](std::size_t k) -> std::vector<double> {
-          try {
-            return score_point(points[schedule[k]]);
-          } catch (const sampo::not_spd_error&) {
-            throw;  // a skip (learn::grid_search)
-          } catch (const parallel::cancelled_error&) {
-            throw;
-          } catch (...) {
-            // Kept for the point's grid index: the lowest one's is rethrown below, whatever
-            // the schedule.
-            errors[schedule[k]] = std::current_exception();
-            return {};
-          }
-        },
-        grid.search);
+        points.size(), n_clf, [&](std::size_t pi) { return score_point(points[pi]); }, search);
     scored += g.run.evaluations;
     if (g.run.termination == Termination::user_stopped)
       throw parallel::cancelled_error(g.run.message);
-    for (const std::exception_ptr& e : errors)
-      if (e) std::rethrow_exception(e);
-    // learn::grid_search's choice (the first best score in grid order) on the scores put
-    // back in grid order.
-    std::vector<double> scores(g.scores.size());
-    for (std::size_t k = 0; k < schedule.size(); ++k)
-      for (std::size_t q = 0; q < n_clf; ++q)
-        scores[schedule[k] * n_clf + q] = g.scores[k * n_clf + q];
-    std::optional<std::size_t> best_index;
-    for (std::size_t k = 0; k < scores.size(); ++k)
-      if (!std::isnan(scores[k]) && (!best_index || scores[k] > scores[*best_index]))
-        best_index = k;
-    if (!best_index)
+    if (!g.best)
       throw_invalid_argument(fn, "grid", {},
                              "no (order, lag) gives SPD augmented covariances on the training "
                              "trials of fold " +
                                  std::to_string(f) + "; use smaller orders / lags or shrinkage");
-    const std::size_t best = *best_index;
+    const std::size_t best = *g.best;
     PipelineOptions chosen = pipeline;
     chosen.order = points[best / n_clf].order;
     chosen.lag = points[best / n_clf].lag;

@@ -110,6 +110,33 @@ TEST_CASE("grid_search: first maximum, skips, lowest-index error, same with 1 an
     sampo::test::with_threads(threads, [&] {
       SAMPO_REQUIRE_THROWS_WITH(grid_search(16, 1, failing), invalid_argument, "point 3");
     });
+  // options.order (the order the points are handed out) changes neither the scores, nor the
+  // choice, nor the error: reversed, the lowest failing point's error is still raised.
+  GridSearchOptions reversed;
+  for (std::size_t p = 12; p-- > 0;) reversed.order.push_back(p);
+  for (int threads : {1, 2}) {
+    const GridSearchResult r =
+        sampo::test::with_threads(threads, [&] { return grid_search(12, 2, scorer, reversed); });
+    REQUIRE(r.best);
+    CHECK(*r.best == *one.best);
+    CHECK(r.run.evaluations == one.run.evaluations);
+    for (std::size_t k = 0; k < one.scores.size(); ++k)
+      CHECK((one.scores[k] == r.scores[k] || (std::isnan(one.scores[k]) && std::isnan(r.scores[k]))));
+  }
+  GridSearchOptions reversed16;
+  for (std::size_t p = 16; p-- > 0;) reversed16.order.push_back(p);
+  for (int threads : {1, 2})
+    sampo::test::with_threads(threads, [&] {
+      SAMPO_REQUIRE_THROWS_WITH(grid_search(16, 1, failing, reversed16), invalid_argument,
+                                "point 3");
+    });
+  GridSearchOptions not_permutation;
+  not_permutation.order = {0, 0};
+  SAMPO_REQUIRE_THROWS_WITH(grid_search(2, 1, scorer, not_permutation), invalid_argument,
+                            "'options.order'", "permutation");
+  not_permutation.order = {0};
+  SAMPO_REQUIRE_THROWS_WITH(grid_search(2, 1, scorer, not_permutation), invalid_argument,
+                            "'options.order'");
   SAMPO_REQUIRE_THROWS_WITH(grid_search(2, 2, [](std::size_t) { return std::vector<double>{1.0}; }),
                             invalid_argument, "returned 1 scores for point 0");
   SAMPO_REQUIRE_THROWS_WITH(grid_search(2, 0, scorer), invalid_argument, "'settings' = 0");

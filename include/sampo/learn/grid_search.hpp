@@ -26,6 +26,10 @@ struct GridSearchOptions {
   parallel::Progress* progress = nullptr;
   /// Polled before each point starts; a raised flag ends the search early (user_stopped).
   const parallel::CancellationFlag* cancel = nullptr;
+  /// The order in which the points are handed to the threads: a permutation of 0..points-1
+  /// (e.g. the costliest first, so that cheap points fill the gaps at the end); empty (default):
+  /// 0, 1, 2, ... Scores, the choice and the error raised do not depend on it.
+  std::vector<std::size_t> order;
   /// @throw sampo::invalid_argument naming the field (threads < 0).
   void validate() const;
 };
@@ -49,7 +53,8 @@ using PointScorer = std::function<std::vector<double>(std::size_t point)>;
 
 /// Scores grid points 0..points-1 with @p score (see the file comment).
 /// @param points number of grid points. @param settings scores per point (>= 1).
-/// @throw sampo::invalid_argument if settings == 0, options are bad, or a scorer returns
+/// @throw sampo::invalid_argument if settings == 0, options are bad (options.order not a
+///        permutation of 0..points-1), or a scorer returns
 ///        other than 0 or @p settings scores; the lowest failing point's exception otherwise
 ///        (sampo::not_spd_error excepted: it skips the point).
 [[nodiscard]] GridSearchResult grid_search(std::size_t points, std::size_t settings,
