@@ -30,7 +30,25 @@ std::string dims(Eigen::Index r, Eigen::Index c) {
 // ‖|Rᵀ||R|‖₂ <= n‖RᵀR‖₂), so λ_min(m) > δ − (n+1)·n·u·(b + δ). With δ = (n + 2(n+1)n)·eps·b
 // that exceeds n·eps·b >= n·eps·λ_max: the rule holds. When the factorization fails the
 // caller decides by the eigenvalues, so the answer never depends on this shortcut.
-bool spd_by_shifted_cholesky(const Eigen::Ref<const Eigen::MatrixXd>& m) {
+bool spd_by_shifted_cholesky(const Eigen::Ref<const Eigen::MatrixXd>& m, double b) {
+  if (!(b > 0.0) || !std::isfinite(b)) return false;
+  const Eigen::Index n = m.rows();
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  const double nd = static_cast<double>(n);
+  const double delta = (nd + 2.0 * (nd + 1.0) * nd) * eps * b;
+  // Factored in place in this thread's buffer: a check in a loop over many small matrices
+  // (the riemann module's) allocates nothing. LLT<Ref> runs the same blocked algorithm as
+  // LLT<MatrixXd>, so the verdict is the same bit for bit.
+  thread_local Eigen::MatrixXd buffer;
+  if (buffer.rows() != n) buffer.resize(n, n);
+  buffer.triangularView<Eigen::Lower>() = m;
+  buffer.diagonal().array() -= delta;
+  const Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>, Eigen::Lower> llt(buffer);
+  return llt.info() == Eigen::Success;
+}
+
+/// b = max_i Σ_j |m_ij| over the symmetric matrix whose lower triangle is that of m.
+double lower_row_sum_bound(const Eigen::Ref<const Eigen::MatrixXd>& m) {
   const Eigen::Index n = m.rows();
   double b = 0.0;
   for (Eigen::Index i = 0; i < n; ++i) {
@@ -38,14 +56,7 @@ bool spd_by_shifted_cholesky(const Eigen::Ref<const Eigen::MatrixXd>& m) {
     for (Eigen::Index j = 0; j < n; ++j) row += std::abs(j <= i ? m(i, j) : m(j, i));
     b = std::max(b, row);
   }
-  if (!(b > 0.0) || !std::isfinite(b)) return false;
-  constexpr double eps = std::numeric_limits<double>::epsilon();
-  const double nd = static_cast<double>(n);
-  const double delta = (nd + 2.0 * (nd + 1.0) * nd) * eps * b;
-  Eigen::MatrixXd shifted = m.triangularView<Eigen::Lower>();
-  shifted.diagonal().array() -= delta;
-  const Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(shifted);
-  return llt.info() == Eigen::Success;
+  return b;
 }
 
 }  // namespace
@@ -152,7 +163,7 @@ void check_spd_eigenvalues(std::string_view function, std::string_view name,
 void check_spd(std::string_view function, std::string_view name,
                const Eigen::Ref<const Eigen::MatrixXd>& m, double rel_tol) {
   check_symmetric(function, name, m, rel_tol);
-  if (spd_by_shifted_cholesky(m)) return;
+  if (spd_by_shifted_cholesky(m, lower_row_sum_bound(m))) return;
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m, Eigen::EigenvaluesOnly);
   if (es.info() != Eigen::Success)
     throw_numerical_error(function, "the eigenvalues of '" + std::string(name) +

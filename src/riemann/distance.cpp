@@ -104,60 +104,97 @@ double distance(const Eigen::Ref<const Eigen::MatrixXd>& a,
   return 0.0;
 }
 
-Eigen::VectorXd distances(const std::vector<Eigen::MatrixXd>& xs,
-                          const Eigen::Ref<const Eigen::MatrixXd>& b, Metric metric) {
-  constexpr const char* fn = "sampo::riemann::distances";
+namespace {
+
+/// d(i, k) = distance(xs[i], refs[k]) under @p metric: each matrix and each reference checked
+/// once; refs[k] is named ref_names[k] in errors.
+Eigen::MatrixXd distance_table(std::string_view fn, const std::vector<Eigen::MatrixXd>& xs,
+                               std::span<const Eigen::MatrixXd* const> refs,
+                               std::span<const std::string> ref_names, Metric metric) {
   check_nonempty(fn, "xs", xs.size());
-  Eigen::VectorXd d(static_cast<Eigen::Index>(xs.size()));
-  // d(i) = distance(xs[i]) for every matrix, after the shape and SPD checks, in parallel.
-  const auto each_spd = [&](auto&& distance) {
-    parallel::parallel_for(
-        xs.size(),
-        [&](std::size_t i) {
-          const std::string name = detail::item("matrix", i);
-          check_same_size(fn, b, xs[i], name);
-          check_spd(fn, name, xs[i]);
-          d(static_cast<Eigen::Index>(i)) = distance(name, xs[i]);
-        },
-        detail::one_per_block());
-  };
+  const auto kr = static_cast<Eigen::Index>(refs.size());
+  const Eigen::MatrixXd& b0 = *refs[0];
+  for (Eigen::Index k = 1; k < kr; ++k) check_same_size(fn, b0, *refs[k], ref_names[k]);
+  Eigen::MatrixXd d(static_cast<Eigen::Index>(xs.size()), kr);
   if (metric == Metric::riemann) {
-    // Fixed blocks of 8 matrices: their generalized eigenvalues from one batched call
-    // (several matrices per SIMD register); each distance is the same whatever the blocks.
+    // Fixed blocks of 8 matrices, each checked once: their generalized eigenvalues against
+    // every reference from one batched call per reference (several matrices per SIMD register);
+    // each distance is the same whatever the blocks and the other references.
     constexpr std::size_t kBlock = 8;
-    const Eigen::MatrixXd linv = inverse_factor(factor(fn, "b", b));
+    std::vector<Eigen::MatrixXd> linv;
+    for (Eigen::Index k = 0; k < kr; ++k)
+      linv.push_back(inverse_factor(factor(fn, ref_names[k], *refs[k])));
     parallel::parallel_for(
         (xs.size() + kBlock - 1) / kBlock,
         [&](std::size_t blk) {
           const std::size_t i0 = blk * kBlock, m = std::min(kBlock, xs.size() - i0);
-          for (std::size_t k = 0; k < m; ++k) {
-            const std::string name = detail::item("matrix", i0 + k);
-            check_same_size(fn, b, xs[i0 + k], name);
-            check_spd(fn, name, xs[i0 + k]);
+          for (std::size_t j = 0; j < m; ++j) {
+            const std::string name = detail::item("matrix", i0 + j);
+            check_same_size(fn, b0, xs[i0 + j], name);
+            check_spd(fn, name, xs[i0 + j]);
           }
-          const std::vector<Eigen::VectorXd> ev = linalg::detail::congruence_eigenvalues_batch_unchecked(
-              std::span<const Eigen::MatrixXd>(xs.data() + i0, m), linv);
-          for (std::size_t k = 0; k < m; ++k)
-            d(static_cast<Eigen::Index>(i0 + k)) =
-                riemann_from_eigenvalues(fn, detail::item("matrix", i0 + k), ev[k]);
+          for (Eigen::Index k = 0; k < kr; ++k) {
+            const std::vector<Eigen::VectorXd> ev =
+                linalg::detail::congruence_eigenvalues_batch_unchecked(
+                    std::span<const Eigen::MatrixXd>(xs.data() + i0, m), linv[k]);
+            for (std::size_t j = 0; j < m; ++j)
+              d(static_cast<Eigen::Index>(i0 + j), k) =
+                  riemann_from_eigenvalues(fn, detail::item("matrix", i0 + j), ev[j]);
+          }
         },
         detail::one_per_block());
   } else if (metric == Metric::log_euclid) {
-    check_spd(fn, "b", b);
-    const Eigen::MatrixXd log_b = linalg::spd_log(b);
-    each_spd([&](const std::string&, const Eigen::MatrixXd& x) {
-      return (linalg::spd_log(x) - log_b).norm();
-    });
+    std::vector<Eigen::MatrixXd> log_b;
+    for (Eigen::Index k = 0; k < kr; ++k) {
+      check_spd(fn, ref_names[k], *refs[k]);
+      log_b.push_back(linalg::spd_log(*refs[k]));
+    }
+    parallel::parallel_for(
+        xs.size(),
+        [&](std::size_t i) {
+          const std::string name = detail::item("matrix", i);
+          check_same_size(fn, b0, xs[i], name);
+          check_spd(fn, name, xs[i]);
+          const Eigen::MatrixXd log_x = linalg::spd_log(xs[i]);
+          for (Eigen::Index k = 0; k < kr; ++k)
+            d(static_cast<Eigen::Index>(i), k) = (log_x - log_b[static_cast<std::size_t>(k)]).norm();
+        },
+        detail::one_per_block());
   } else {
-    check_finite(fn, "b", b);
+    for (Eigen::Index k = 0; k < kr; ++k) check_finite(fn, ref_names[k], *refs[k]);
     for (std::size_t i = 0; i < xs.size(); ++i) {
       const std::string name = detail::item("matrix", i);
-      check_same_size(fn, b, xs[i], name);
+      check_same_size(fn, b0, xs[i], name);
       check_finite(fn, name, xs[i]);
-      d(static_cast<Eigen::Index>(i)) = (xs[i] - b).norm();
+      for (Eigen::Index k = 0; k < kr; ++k)
+        d(static_cast<Eigen::Index>(i), k) = (xs[i] - *refs[k]).norm();
     }
   }
   return d;
+}
+
+}  // namespace
+
+Eigen::VectorXd distances(const std::vector<Eigen::MatrixXd>& xs,
+                          const Eigen::Ref<const Eigen::MatrixXd>& b, Metric metric) {
+  const Eigen::MatrixXd b_copy = b;
+  const Eigen::MatrixXd* const refs[1] = {&b_copy};
+  const std::string names[1] = {"b"};
+  return distance_table("sampo::riemann::distances", xs, refs, names, metric).col(0);
+}
+
+Eigen::MatrixXd distances(const std::vector<Eigen::MatrixXd>& xs,
+                          const std::vector<Eigen::MatrixXd>& refs, Metric metric) {
+  constexpr const char* fn = "sampo::riemann::distances";
+  check_nonempty(fn, "refs", refs.size());
+  std::vector<const Eigen::MatrixXd*> ptrs;
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < refs.size(); ++k) {
+    ptrs.push_back(&refs[k]);
+    std::string name = "refs[";
+    names.push_back(name.append(std::to_string(k)).append("]"));
+  }
+  return distance_table(fn, xs, ptrs, names, metric);
 }
 
 }  // namespace sampo::riemann

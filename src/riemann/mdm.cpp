@@ -29,11 +29,7 @@ void Mdm::fit(const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& 
 Eigen::MatrixXd Mdm::transform(const std::vector<Eigen::MatrixXd>& covs) const {
   if (means_.empty())
     throw sampo::invalid_argument("sampo::riemann::Mdm::transform: the classifier is not fitted");
-  Eigen::MatrixXd d(static_cast<Eigen::Index>(covs.size()),
-                    static_cast<Eigen::Index>(means_.size()));
-  for (std::size_t k = 0; k < means_.size(); ++k)
-    d.col(static_cast<Eigen::Index>(k)) = distances(covs, means_[k], options_.metric);
-  return d;
+  return distances(covs, means_, options_.metric);
 }
 
 std::vector<int> Mdm::predict(const std::vector<Eigen::MatrixXd>& covs) const {

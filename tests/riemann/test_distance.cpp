@@ -156,3 +156,48 @@ TEST_CASE("batch distances: same bits and the same error with 1 and 2 threads",
         SAMPO_REQUIRE_THROWS_WITH(distances(bad, b), invalid_argument, "matrix 6");
       });
 }
+
+TEST_CASE("distances to several references: the single-reference columns, bit for bit",
+          "[riemann][distance]") {
+  // The table is the single-reference result column by column (same kernels, same blocks), for
+  // every metric, with 1 and 2 threads; each matrix is checked once, each reference once.
+  const auto xs = random_spd(19, 6, 120);
+  const std::vector<Eigen::MatrixXd> refs{spd_with_condition(6, 10, 121),
+                                          spd_with_condition(6, 1e4, 122),
+                                          Eigen::MatrixXd::Identity(6, 6)};
+  for (Metric m : {Metric::riemann, Metric::log_euclid, Metric::euclid}) {
+    for (int threads : {1, 2}) {
+      const Eigen::MatrixXd table = with_threads(threads, [&] { return distances(xs, refs, m); });
+      REQUIRE(table.rows() == 19);
+      REQUIRE(table.cols() == 3);
+      for (std::size_t k = 0; k < refs.size(); ++k)
+        CHECK(same_entries(Eigen::VectorXd(table.col(Eigen::Index(k))),
+                           distances(xs, refs[k], m)));
+    }
+  }
+  // Distance to itself is 0 (a reference among the matrices).
+  auto with_ref = xs;
+  with_ref[4] = refs[1];
+  CHECK(distances(with_ref, refs)(4, 1) == Approx(0.0).margin(1e-12));  // log of λ = 1 ± n eps κ
+
+  SAMPO_REQUIRE_THROWS_WITH(distances(xs, std::vector<Eigen::MatrixXd>{}), invalid_argument,
+                            "'refs'", "empty");
+  SAMPO_REQUIRE_THROWS_WITH(
+      distances(xs, std::vector<Eigen::MatrixXd>{refs[0], Eigen::MatrixXd::Identity(5, 5)}),
+      invalid_argument, "refs[1]", "shape");
+  Eigen::MatrixXd notpd = refs[0];
+  notpd(0, 0) = -1;
+  for (Metric m : {Metric::riemann, Metric::log_euclid})
+    SAMPO_REQUIRE_THROWS_WITH(distances(xs, std::vector<Eigen::MatrixXd>{refs[0], notpd}, m),
+                              invalid_argument, "refs[1]", "positive definite");
+  auto bad = xs;
+  bad[11](0, 0) = -1.0;
+  bad[5](0, 0) = -1.0;
+  for (int threads : {1, 2})
+    with_threads(threads, [&] {
+      SAMPO_REQUIRE_THROWS_WITH(distances(bad, refs), invalid_argument, "matrix 5");
+    });
+  auto nan = xs;
+  nan[2](1, 0) = std::numeric_limits<double>::quiet_NaN();
+  SAMPO_REQUIRE_THROWS_WITH(distances(nan, refs, Metric::euclid), invalid_argument, "matrix 2");
+}

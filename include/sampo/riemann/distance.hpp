@@ -44,4 +44,14 @@ namespace sampo::riemann {
                                         const Eigen::Ref<const Eigen::MatrixXd>& b,
                                         Metric metric = Metric::riemann);
 
+/// d(i, k) = distance(xs[i], refs[k]) under @p metric for every matrix and every reference
+/// (an MDM's distances to its class means): the same numbers as distances(xs, refs[k], metric)
+/// column by column, but each xs[i] is checked (and, for log_euclid, its logarithm taken) once
+/// however many references there are. In parallel as distances().
+/// @throw sampo::invalid_argument if @p refs is empty or its matrices differ in size, and as the
+///        chosen distance, naming "refs[k]" or the lowest-index bad matrix ("matrix 4").
+[[nodiscard]] Eigen::MatrixXd distances(const std::vector<Eigen::MatrixXd>& xs,
+                                        const std::vector<Eigen::MatrixXd>& refs,
+                                        Metric metric = Metric::riemann);
+
 }  // namespace sampo::riemann
