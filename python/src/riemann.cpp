@@ -258,15 +258,31 @@ void bind_riemann(py::module_& m) {
         },
         py::arg("a"), py::arg("b"), "||a - b||_F.");
   m.def("distances",
-        [metric_of](const py::object& xs, const py::object& b, const std::string& metric) {
+        [metric_of](const py::object& xs, const py::object& b,
+                    const std::string& metric) -> py::object {
           const auto ms = matrices_arg(xs, "sampo.riemann.distances", "xs");
-          const MatrixArg B(b, "sampo.riemann.distances", "b", kSym);
           const auto mt = metric_of(metric);
-          py::gil_scoped_release release;
-          return rm::distances(ms, B.ref(), mt);
+          if (py::isinstance<py::array>(b) && b.cast<py::array>().ndim() == 3) {
+            const auto refs = matrices_arg(b, "sampo.riemann.distances", "b");
+            Eigen::MatrixXd table;
+            {
+              py::gil_scoped_release release;
+              table = rm::distances(ms, refs, mt);
+            }
+            return py::cast(table);
+          }
+          const MatrixArg B(b, "sampo.riemann.distances", "b", kSym);
+          Eigen::VectorXd d;
+          {
+            py::gil_scoped_release release;
+            d = rm::distances(ms, B.ref(), mt);
+          }
+          return py::cast(d);
         },
         py::arg("xs"), py::arg("b"), py::arg("metric") = "riemann",
-        "distance(xs[i], b) for every matrix of the stack xs: a vector of length n.");
+        "distance(xs[i], b) for every matrix of the stack xs: a vector of length n; if b is a "
+        "stack of K matrices (a 3-D array), the n x K table d[i, k] = distance(xs[i], b[k]), "
+        "each xs[i] checked once.");
   m.def("geodesic",
         [metric_of](const py::object& a, const py::object& b, double t,
                     const std::string& metric) {

@@ -119,6 +119,19 @@ def test_distances_of_a_stack(spd):
                                [np.linalg.norm(s - spd[1]) for s in spd], **TOL)
 
 
+def test_distances_to_a_stack_of_references(spd):
+    # b a 3-D stack: the n x K table, column k equal (bit for bit) to distances(xs, b[k]).
+    for metric in ("riemann", "logeuclid", "euclid"):
+        table = R.distances(spd, spd[:3], metric)
+        assert table.shape == (12, 3)
+        for k in range(3):
+            np.testing.assert_array_equal(table[:, k], R.distances(spd, spd[k], metric))
+    bad = spd[:3].copy()
+    bad[2][0, 0] = -1.0
+    with pytest.raises(ValueError, match=r"refs\[2\]"):
+        R.distances(spd, bad)
+
+
 def test_geodesic_closed_forms(spd):
     a, b = spd[2], spd[3]
     half = sqrtm(a) @ sqrtm(invsqrtm(a) @ b @ invsqrtm(a)) @ sqrtm(a)
