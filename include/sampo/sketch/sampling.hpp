@@ -55,7 +55,8 @@ enum class ScoreKind { sensitivity, lewis, root_leverage, leverage, uniform, lev
 /// α_σ = 𝔖/((1 − λ)m), α_τ = r/(λm); the only free choice is the share λ of the rows given to
 /// leverage. The paper's own constants (which fix some λ) could not be read here, nor its
 /// statement of the combined theorem; λ = 1/2 (equal masses, s = σ/𝔖 + τ/r) is sampo's
-/// default, and docs/sketch.md measures m* against λ. λ = 0 is sensitivity sampling and λ = 1
+/// default. docs/sketch.md measures m* against λ (p = 3 and 6, d = 8–32): no λ needed fewer rows
+/// than λ = 0, and leverage-heavy shares needed up to two grid steps (2^{1/4} each) more. λ = 0 is sensitivity sampling and λ = 1
 /// leverage sampling, both scaled to Σ s = 2.
 /// @param sigma sensitivities (or upper bounds), n entries, finite, >= 0, not all zero.
 /// @param tau   leverage scores, n entries, finite, >= 0, not all zero (checked for any λ).
