@@ -82,7 +82,7 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
   namespace sk = sampo::sketch;
   const std::string cmd = kCmd;
   std::string mode, in, out, kind = "leverage", scores_name = "lewis", indices, b_path, sample_path;
-  double p = 2.0, approx = 0.0, eps = 0.0, rows = 0.0;
+  double p = 2.0, approx = 0.0, eps = 0.0, rows = 0.0, leverage_share = 0.5;
   bool header = false;
   po::options_description desc("sampo sketch options");
   desc.add_options()
@@ -93,6 +93,7 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
       ("kind", po::value(&kind)->default_value(kind), "scores: leverage, root-leverage, lewis or sensitivity")
       ("approx", po::value(&approx)->default_value(approx), "scores --kind leverage|lewis: approximate leverage (or Lewis weights on approximate leverage, p < 4) with relative error EPS in (0, 1) per leverage step (0: exact); a sparse --in (.mtx, .npz) stays sparse for leverage, root-leverage, lewis (exact or approximate) and sensitivity")
       ("scores", po::value(&scores_name)->default_value(scores_name), "sample: sensitivity, lewis, root-leverage, leverage, uniform or leverage-sensitivity (p > 2: the two combined)")
+      ("leverage-share", po::value(&leverage_share)->default_value(leverage_share), "sample --scores leverage-sensitivity: the share λ in [0, 1] of the expected rows drawn by leverage scores (s = 2[(1 - λ)σ/S + λτ/r]; 0: sensitivities alone, 1: leverage alone)")
       ("rows", po::value(&rows)->default_value(rows), "sample: expected number of rows (<= n)")
       ("eps", po::value(&eps)->default_value(eps), "sample: target distortion in (0, 1) (matrix Chernoff α, a guarantee only for p = 2; leverage-sensitivity: the combined bound's α, p > 2)")
       ("indices", po::value(&indices)->default_value(""), "sample: also write the kept row indices (.npy int64 or .csv)")
@@ -103,7 +104,7 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
   positional.add("mode", 1);
   const auto vm = sampo::cli::parse_command_line(
       "sketch",
-      "scores|sample|regress|distortion --in A.npy [--p P] [--kind K] [--scores S --rows M|--eps E] "
+      "scores|sample|regress|distortion --in A.npy [--p P] [--kind K] [--scores S --rows M|--eps E] [--leverage-share L] "
       "[--b b.npy] [--sample SA.npy] [--out F] [--indices F] [--json F]",
       desc, args, &positional);
   if (!vm) return 0;
@@ -111,7 +112,7 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
     sampo::throw_invalid_argument(cmd, "mode", mode, "must be scores, sample, regress or distortion");
   if (mode != "scores") sampo::cli::reject_options(cmd, *vm, {"kind", "approx"}, "applies only to the scores mode");
   if (mode != "sample")
-    sampo::cli::reject_options(cmd, *vm, {"scores", "rows", "eps", "indices"}, "applies only to the sample mode");
+    sampo::cli::reject_options(cmd, *vm, {"scores", "rows", "eps", "indices", "leverage-share"}, "applies only to the sample mode");
   if (mode != "regress") sampo::cli::reject_options(cmd, *vm, {"b"}, "applies only to the regress mode");
   if (mode != "distortion") sampo::cli::reject_options(cmd, *vm, {"sample"}, "applies only to the distortion mode");
   else sampo::cli::reject_options(cmd, *vm, {"out"}, "does not apply to the distortion mode (use --json)");
@@ -119,6 +120,8 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
   check_output_name("--indices", indices);
   sampo::cli::check_distinct_outputs(cmd, {{"--out", out}, {"--indices", indices}, {"--json", global.json}});
   if (!(p >= 1.0) || !std::isfinite(p)) sampo::throw_invalid_argument(cmd, "--p", sampo::format_value(p), "must be finite and >= 1");
+  if (!(leverage_share >= 0.0 && leverage_share <= 1.0))
+    sampo::throw_invalid_argument(cmd, "--leverage-share", sampo::format_value(leverage_share), "must be in [0, 1]");
 
   // A sparse file stays sparse where the library has a sparse route: leverage (exact or
   // approximate), root leverage (from exact leverage), Lewis weights (exact or approximate) and
@@ -193,6 +196,8 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
   } else if (mode == "sample") {
     if ((rows > 0.0) == (eps > 0.0)) sampo::throw_invalid_argument(cmd, "--rows", sampo::format_value(rows), "give exactly one of --rows and --eps");
     const sk::ScoreKind k = sampo::cli::parse_choice(kCmd, "--scores", scores_name, sk::score_kind_from_string);
+    if (k != sk::ScoreKind::leverage_sensitivity && !vm->at("leverage-share").defaulted())
+      sampo::throw_invalid_argument(cmd, "--leverage-share", sampo::format_value(leverage_share), "applies only to --scores leverage-sensitivity");
     if (k == sk::ScoreKind::leverage_sensitivity && eps > 0.0 && !(p > 2.0))
       sampo::throw_invalid_argument(cmd, "--p", sampo::format_value(p), "must be > 2 for --scores leverage-sensitivity with --eps (the combined bound is for p > 2)");
     Eigen::VectorXd s;
@@ -204,8 +209,9 @@ SAMPO_CLI_COMMAND(sketch, "lp scores (leverage, Lewis, sensitivities), lp row sa
       so.threads = global.threads;
       const auto sens = sk::lp_sensitivities(a, p, so);
       const auto lev = sampo::linalg::leverage_scores(a);
-      s = sk::leverage_sensitivity_scores(sens.sensitivities, lev.scores);
+      s = sk::leverage_sensitivity_scores(sens.sensitivities, lev.scores, leverage_share);
       total_sensitivity = sens.total;
+      j["leverage_share"] = leverage_share;
       rank = lev.rank;
       j["total_sensitivity"] = total_sensitivity;
     } else {

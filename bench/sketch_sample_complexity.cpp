@@ -26,7 +26,7 @@
 //
 // Run:  build/bin/sketch_sample_complexity [--n 600] [--eps 0.5] [--seeds 5] [--dims 2,4,8]
 //       [--ps 1,1.5,3] [--threads 0] [--embedding K] [--families coordinate,gaussian,heavy]
-//       [--coordinate-closed-form D] [--combined-m-star 1]
+//       [--coordinate-closed-form D] [--combined-m-star 1] [--leverage-shares 0.5]
 // --coordinate-closed-form D > 0: the coordinate family's sensitivities by their closed form
 // σ_i = |a_ij|^p / Σ_{k: a_kj ≠ 0} |a_kj|^p (rows with one non-zero each; 𝔖 = d), for the d
 // where even the approximate solves take too long. Before any study row the program checks that
@@ -40,6 +40,11 @@
 // scores on the same grid and print it beside sensitivity sampling's m*, with the ratio
 // m*_sens/m*_lev+sens and the announced (𝔖/d)^{2/p}. Off by default, so the existing tables come
 // out unchanged.
+// --leverage-shares L1,L2,... (with --combined-m-star 1): the share λ of the combined scores
+// (leverage_sensitivity_scores(σ, τ, λ)); one m* search per share. Default 0.5, whose output is
+// the same as without the option. With one share the columns are m*, m*_sens/m* and the
+// announced (𝔖/d)^{2/p} as above; with several, one m* column per share, then (𝔖/d)^{2/p}. The
+// lev+sens distortion column (at sensitivity sampling's m*) is always λ = 1/2.
 // --embedding K > 0: approximate sensitivities (SensitivityOptions::embedding_rows = K·d, a
 // Lewis-weight ℓp embedding) for the larger d where exact ones take too long; stderr then
 // also reports the embedding's distortion lower bound ε (σ̂ ∈ [σ/(1+ε), σ/(1−ε)] when ε is the
@@ -81,6 +86,8 @@ struct Config {
   Eigen::Index coordinate_closed_form_check_d = 0;
   /// p > 2: also search m* for the combined leverage + sensitivity scores.
   bool combined_m_star = false;
+  /// The leverage shares λ of the combined m* searches (one search each).
+  std::vector<double> leverage_shares{0.5};
 };
 
 /// The ℓp sensitivities of a matrix whose rows have exactly one non-zero each (the coordinate
@@ -308,6 +315,7 @@ int main(int argc, char** argv) {
     else if (k == "--families") cfg.families = parse_names(argv[i + 1]);
     else if (k == "--coordinate-closed-form") cfg.coordinate_closed_form_check_d = std::atol(argv[i + 1]);
     else if (k == "--combined-m-star") cfg.combined_m_star = std::atoi(argv[i + 1]) != 0;
+    else if (k == "--leverage-shares") cfg.leverage_shares = parse_ps(argv[i + 1]);
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
@@ -324,6 +332,38 @@ int main(int argc, char** argv) {
                    static_cast<long>(d), static_cast<long>(cfg.n / 2));
       return 2;
     }
+  if (cfg.leverage_shares.empty()) {
+    std::fprintf(stderr, "--leverage-shares: no share given\n");
+    return 2;
+  }
+  for (double l : cfg.leverage_shares)
+    if (!(l >= 0.0 && l <= 1.0)) {
+      std::fprintf(stderr, "--leverage-shares: %g must be in [0, 1]\n", l);
+      return 2;
+    }
+  const bool one_share = cfg.leverage_shares.size() == 1;
+  // The combined search's header columns: unchanged for the single default share.
+  std::string share_header, share_rule;
+  if (one_share) {
+    if (cfg.leverage_shares[0] == 0.5) {
+      share_header = " m* lev+sens | m*/m* lev+sens | (S/d)^(2/p) |";
+    } else {
+      char h[128];
+      std::snprintf(h, sizeof h, " m* lev+sens (share %g) | m*/m* lev+sens | (S/d)^(2/p) |",
+                    cfg.leverage_shares[0]);
+      share_header = h;
+    }
+    share_rule = "---|---|---|";
+  } else {
+    for (double l : cfg.leverage_shares) {
+      char h[64];
+      std::snprintf(h, sizeof h, " m* share %g |", l);
+      share_header.append(h);
+      share_rule.append("---|");
+    }
+    share_header.append(" (S/d)^(2/p) |");
+    share_rule.append("---|");
+  }
   const auto t0 = std::chrono::steady_clock::now();
   std::printf("# rows needed for median distortion (lower bound) <= %.3g over %zu seeds, n = %ld\n",
               cfg.eps, cfg.seeds, static_cast<long>(cfg.n));
@@ -349,9 +389,9 @@ int main(int argc, char** argv) {
     std::printf("\n## p = %g (theory: rows ~ S^%.3g polylog)\n", p, theory);
     std::printf("| family | d | S | S^%.3g | m* | m*/d | sens | lewis | root-lev | uniform |%s%s\n",
                 theory, combined ? " lev+sens |" : "",
-                combined_search ? " m* lev+sens | m*/m* lev+sens | (S/d)^(2/p) |" : "");
+                combined_search ? share_header.c_str() : "");
     std::printf("|---|---|---|---|---|---|---|---|---|---|%s%s\n", combined ? "---|" : "",
-                combined_search ? "---|---|---|" : "");
+                combined_search ? share_rule.c_str() : "");
     std::vector<double> log_s, log_d, log_m;
     for (const std::string& family_name : cfg.families) {
       const char* family = family_name.c_str();
@@ -407,29 +447,38 @@ int main(int argc, char** argv) {
           const Eigen::VectorXd sc = k == 0 ? s : sk::sampling_scores(a, p, kinds[k]);
           dist[k] = median_distortion(a, sc, p, m_cmp, cfg);
         }
-        char extra[160] = "";
+        std::string extra;
         if (combined) {
-          const Eigen::VectorXd ls =
-              sk::leverage_sensitivity_scores(s, sampo::linalg::leverage_scores(a).scores);
-          const int w =
-              std::snprintf(extra, sizeof extra, " %.2f |", median_distortion(a, ls, p, m_cmp, cfg));
+          const Eigen::VectorXd tau = sampo::linalg::leverage_scores(a).scores;
+          const Eigen::VectorXd ls = sk::leverage_sensitivity_scores(s, tau);
+          char cell[96];
+          std::snprintf(cell, sizeof cell, " %.2f |", median_distortion(a, ls, p, m_cmp, cfg));
+          extra.append(cell);
           if (combined_search) {
-            const double mc = search_m_star(a, ls, p, grid, cfg);
             const double announced = std::pow(sens.total / static_cast<double>(d), 2.0 / p);
-            if (mc > 0.0 && reached)
-              std::snprintf(extra + w, sizeof extra - static_cast<std::size_t>(w),
-                            " %.0f | %.2f | %.2f |", mc, m_star / mc, announced);
-            else
-              std::snprintf(extra + w, sizeof extra - static_cast<std::size_t>(w),
-                            " %s%.0f | | %.2f |", mc > 0.0 ? "" : ">",
-                            mc > 0.0 ? mc : grid.back(), announced);
+            for (double share : cfg.leverage_shares) {
+              const double mc = search_m_star(
+                  a, share == 0.5 ? ls : sk::leverage_sensitivity_scores(s, tau, share), p, grid,
+                  cfg);
+              if (one_share && mc > 0.0 && reached)
+                std::snprintf(cell, sizeof cell, " %.0f | %.2f |", mc, m_star / mc);
+              else if (one_share)
+                std::snprintf(cell, sizeof cell, " %s%.0f | |", mc > 0.0 ? "" : ">",
+                              mc > 0.0 ? mc : grid.back());
+              else
+                std::snprintf(cell, sizeof cell, " %s%.0f |", mc > 0.0 ? "" : ">",
+                              mc > 0.0 ? mc : grid.back());
+              extra.append(cell);
+            }
+            std::snprintf(cell, sizeof cell, " %.2f |", announced);
+            extra.append(cell);
           }
         }
         const double total = sens.total;
         std::printf("| %s | %ld | %.3g | %.3g | %s%.0f | %.3g | %.2f | %.2f | %.2f | %.2f |%s\n",
                     family, static_cast<long>(d), total, std::pow(total, theory),
                     reached ? "" : ">", m_cmp, m_cmp / static_cast<double>(d), dist[0],
-                    dist[1], dist[2], dist[3], extra);
+                    dist[1], dist[2], dist[3], extra.c_str());
         std::fflush(stdout);
         if (family_name == "coordinate" && reached) {
           // The exact distortion of the coordinate family beside the lower bound at m* and at

@@ -358,8 +358,20 @@ void bind_sketch(py::module_& m) {
         return sk::sampling_scores(x.ref(), p, k);
       },
       py::arg("a"), py::arg("p"), py::arg("kind"),
-      "The scores of kind 'sensitivity', 'lewis', 'root-leverage', 'leverage' or 'uniform' "
-      "for the ℓp problem on a (default options of each routine).");
+      "The scores of kind 'sensitivity', 'lewis', 'root-leverage', 'leverage', 'uniform' or "
+      "'leverage-sensitivity' (leverage share 1/2) for the ℓp problem on a (default options of "
+      "each routine).");
+  m.def(
+      "leverage_sensitivity_scores",
+      [](const py::object& sigma, const py::object& tau, double leverage_share) {
+        constexpr const char* fn = "sampo.sketch.leverage_sensitivity_scores";
+        return sk::leverage_sensitivity_scores(vector_arg(sigma, fn, "sigma"),
+                                               vector_arg(tau, fn, "tau"), leverage_share);
+      },
+      py::arg("sigma"), py::arg("tau"), py::kw_only(), py::arg("leverage_share") = 0.5,
+      "Leverage and sensitivity combined (p > 2): s = 2[(1 − λ)σ/𝔖 + λτ/r] with 𝔖 = Σσ, "
+      "r = Στ and λ = leverage_share in [0, 1] (0: sensitivities alone, 1: leverage alone), "
+      "so Σs = 2; the default 1/2 gives σ/𝔖 + τ/r.");
   m.def(
       "alpha_for_expected_rows",
       [](const py::object& scores, double rows) {

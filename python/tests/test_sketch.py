@@ -235,6 +235,40 @@ def test_sample_rows_by_seed_and_its_rescaling():
     assert eps == pytest.approx(0.25 / (3 * np.log(60.0)), rel=1e-15)
 
 
+def test_leverage_sensitivity_scores_and_the_leverage_share():
+    a = tall(n=80, d=3, seed=5)
+    sigma = S.sampling_scores(a, 3.0, "sensitivity")
+    tau = S.sampling_scores(a, 3.0, "leverage")
+    # NumPy's pairwise Σσ and Στ may differ from the C++ sums in the last bits, so against NumPy
+    # the entries agree to a few ulps (rtol 1e-14); the identities among sampo's own results
+    # below are exact.
+    sig_n, tau_n = sigma / sigma.sum(), tau / tau.sum()
+    half = S.leverage_sensitivity_scores(sigma, tau)
+    np.testing.assert_allclose(half, sig_n + tau_n, rtol=1e-14)
+    # the default is λ = 1/2, and what sampling_scores(..., "leverage-sensitivity") returns
+    np.testing.assert_array_equal(half, S.leverage_sensitivity_scores(sigma, tau,
+                                                                      leverage_share=0.5))
+    np.testing.assert_array_equal(S.sampling_scores(a, 3.0, "leverage-sensitivity"), half)
+    # λ = 0 and 1: sensitivity and leverage sampling scaled to Σs = 2; their sum is twice the
+    # λ = 1/2 scores bit for bit (2x + 2y = 2(x + y) in floating point)
+    s0 = S.leverage_sensitivity_scores(sigma, tau, leverage_share=0.0)
+    s1 = S.leverage_sensitivity_scores(sigma, tau, leverage_share=1.0)
+    np.testing.assert_allclose(s0, 2.0 * sig_n, rtol=1e-14)
+    np.testing.assert_allclose(s1, 2.0 * tau_n, rtol=1e-14)
+    np.testing.assert_array_equal(s0 + s1, 2.0 * half)
+    for share in (0.1, 0.37, 0.8):
+        s = S.leverage_sensitivity_scores(sigma, tau, leverage_share=share)
+        # the mixture of the two: (1 − λ)s0 + λs1, a few roundings of each entry
+        np.testing.assert_allclose(s, (1 - share) * s0 + share * s1, rtol=1e-14)
+        # Σs = 2 up to the rounding of sums of 80 terms
+        assert s.sum() == pytest.approx(2.0, rel=1e-13)
+    for bad in (-0.1, 1.5, float("nan")):
+        with pytest.raises(ValueError, match="leverage_share"):
+            S.leverage_sensitivity_scores(sigma, tau, leverage_share=bad)
+    with pytest.raises(TypeError):
+        S.leverage_sensitivity_scores(sigma, tau, 0.3)  # keyword only
+
+
 def test_lp_regression_and_distortion_against_numpy():
     a = tall(n=80, d=3, seed=5)
     rng = np.random.default_rng(5)

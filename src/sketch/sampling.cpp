@@ -76,8 +76,12 @@ Eigen::VectorXd sampling_scores(const Eigen::Ref<const Eigen::MatrixXd>& a, doub
 }
 
 Eigen::VectorXd leverage_sensitivity_scores(const Eigen::Ref<const Eigen::VectorXd>& sigma,
-                                            const Eigen::Ref<const Eigen::VectorXd>& tau) {
+                                            const Eigen::Ref<const Eigen::VectorXd>& tau,
+                                            double leverage_share) {
   constexpr std::string_view kFn = "sampo::sketch::leverage_sensitivity_scores";
+  if (!(leverage_share >= 0.0 && leverage_share <= 1.0))
+    throw_invalid_argument(kFn, "leverage_share", format_value(leverage_share),
+                           "must be in [0, 1]");
   check_scores(kFn, sigma, "sigma");
   check_scores(kFn, tau, "tau");
   if (sigma.size() != tau.size()) {
@@ -85,7 +89,11 @@ Eigen::VectorXd leverage_sensitivity_scores(const Eigen::Ref<const Eigen::Vector
     what.append(std::to_string(sigma.size())).append(")");
     throw_invalid_argument(kFn, "tau.size()", std::to_string(tau.size()), what);
   }
-  return sigma / sigma.sum() + tau / tau.sum();
+  // s = 2(1 − λ)·σ/𝔖 + 2λ·τ/r. The weights 2(1 − λ) and 2λ are exact, and at λ = 1/2 both
+  // are 1, so the default gives the bits of σ/𝔖 + τ/r; λ = 0 or 1 gives 0·(the other) = +0.
+  const double w_sigma = 2.0 * (1.0 - leverage_share);
+  const double w_tau = 2.0 * leverage_share;
+  return w_sigma * (sigma / sigma.sum()) + w_tau * (tau / tau.sum());
 }
 
 double alpha_for_epsilon_leverage_sensitivity(double epsilon, double p, Eigen::Index d,

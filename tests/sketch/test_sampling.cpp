@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "sampo/core/error.hpp"
+#include "sampo/parallel/random_stream.hpp"
 #include "sampo/sketch/lewis.hpp"
 #include "sampo_test.hpp"
 #include "sketch_test_util.hpp"
@@ -174,4 +175,60 @@ TEST_CASE("leverage + sensitivity: α from ε and bad input", "[sketch][sampling
                             "sigma(2)");
   SAMPO_REQUIRE_THROWS_WITH(leverage_sensitivity_scores(ones, Eigen::VectorXd::Zero(5)),
                             sampo::invalid_argument, "'tau'", "all zero");
+}
+
+TEST_CASE("leverage + sensitivity: the leverage share λ", "[sketch][sampling]") {
+  const double p = 3.0;
+  const Eigen::MatrixXd a = sampo::test::heavy_tailed(90, 3, sampo::testing::fixture_seed(15));
+  const Eigen::VectorXd sigma = sampling_scores(a, p, ScoreKind::sensitivity);
+  const Eigen::VectorXd tau = sampling_scores(a, p, ScoreKind::leverage);
+  const double total = sigma.sum(), rank = tau.sum();
+  const Eigen::VectorXd sig_n = sigma / total, tau_n = tau / rank;
+
+  // The default λ = 1/2 is the equal-mass form σ/𝔖 + τ/r, bit for bit (its weights 2(1 − λ)
+  // and 2λ are exactly 1), and so is an explicit 0.5.
+  const Eigen::VectorXd equal = sig_n + tau_n;
+  CHECK(sampo::test::same_entries(leverage_sensitivity_scores(sigma, tau), equal));
+  CHECK(sampo::test::same_entries(leverage_sensitivity_scores(sigma, tau, 0.5), equal));
+  CHECK(sampo::test::same_entries(sampling_scores(a, p, ScoreKind::leverage_sensitivity),
+                                  leverage_sensitivity_scores(sigma, tau)));
+  // λ = 0: sensitivity sampling scaled to Σ s = 2; λ = 1: leverage sampling. The other part
+  // enters as 0·x = +0, and 2·x is exact, so both are the same bits as the closed forms.
+  const Eigen::VectorXd sig2 = 2.0 * sig_n, tau2 = 2.0 * tau_n;
+  CHECK(sampo::test::same_entries(leverage_sensitivity_scores(sigma, tau, 0.0), sig2));
+  CHECK(sampo::test::same_entries(leverage_sensitivity_scores(sigma, tau, 1.0), tau2));
+
+  // A seeded sweep of λ in [0, 1]: Σ s = 2, and q = min{1, s/α} dominates each part's own
+  // sample, q_i >= min{1, 2(1 − λ)σ_i/(α𝔖)} and >= min{1, 2λτ_i/(αr)}.
+  sampo::parallel::RandomStream rs(sampo::testing::fixture_seed(16), 0, 0);
+  for (int k = 0; k < 20; ++k) {
+    const double share = k == 0 ? 0.0 : (k == 1 ? 1.0 : rs.uniform());
+    CAPTURE(share);
+    const Eigen::VectorXd s = leverage_sensitivity_scores(sigma, tau, share);
+    // Σ s = 2(1 − λ)Σσ/𝔖 + 2λΣτ/r: two sums of 90 terms and their roundings (256 ulps).
+    CHECK(s.sum() == Approx(2.0).epsilon(256 * kEps));
+    // The closed form per entry: two products and one sum, so a few ulps of s_i.
+    const Eigen::VectorXd closed = 2.0 * (1.0 - share) * sig_n + 2.0 * share * tau_n;
+    CHECK(sampo::test::max_rel_diff(s, closed) <= 4 * kEps);
+    const double alpha = alpha_for_expected_rows(s, 20.0);
+    const Eigen::ArrayXd q = (s.array() / alpha).min(1.0);
+    const Eigen::ArrayXd q_sens = (2.0 * (1.0 - share) * sig_n.array() / alpha).min(1.0);
+    const Eigen::ArrayXd q_lev = (2.0 * share * tau_n.array() / alpha).min(1.0);
+    // s_i is the rounded sum of two non-negative terms, so s_i >= each term up to that one
+    // rounding; the divisions by α round alike: 4 ulps relative covers them.
+    CHECK((q >= q_sens * (1.0 - 4 * kEps)).all());
+    CHECK((q >= q_lev * (1.0 - 4 * kEps)).all());
+  }
+
+  // Bad shares name the argument and the value.
+  SAMPO_REQUIRE_THROWS_WITH(leverage_sensitivity_scores(sigma, tau, -0.1),
+                            sampo::invalid_argument, "leverage_share", "-0.1", "[0, 1]");
+  SAMPO_REQUIRE_THROWS_WITH(leverage_sensitivity_scores(sigma, tau, 1.5),
+                            sampo::invalid_argument, "leverage_share", "1.5");
+  SAMPO_REQUIRE_THROWS_WITH(leverage_sensitivity_scores(sigma, tau, std::nan("")),
+                            sampo::invalid_argument, "leverage_share", "nan");
+  // τ is still checked when λ = 0 (and σ when λ = 1): both must be valid scores.
+  SAMPO_REQUIRE_THROWS_WITH(
+      leverage_sensitivity_scores(sigma, Eigen::VectorXd::Zero(sigma.size()), 0.0),
+      sampo::invalid_argument, "'tau'", "all zero");
 }

@@ -41,21 +41,30 @@ enum class ScoreKind { sensitivity, lewis, root_leverage, leverage, uniform, lev
 [[nodiscard]] Eigen::VectorXd sampling_scores(const Eigen::Ref<const Eigen::MatrixXd>& a,
                                               double p, ScoreKind kind);
 
-/// Leverage and sensitivity combined: s_i = σ_i/𝔖 + τ_i/r (𝔖 = Σσ, r = Στ, the rank), the
-/// sum of the two sampling distributions, so Σ s = 2 and q_i = min{1, s_i/α} >= min{1,
-/// σ_i/(α𝔖)} and >= min{1, τ_i/(αr)}: the sample is at least as fine as sensitivity sampling
-/// and as leverage sampling, each at half the expected size. This is the form of the p > 2
+/// Leverage and sensitivity combined: s_i = 2[(1 − λ)σ_i/𝔖 + λτ_i/r] (𝔖 = Σσ, r = Στ, the
+/// rank; λ = @p leverage_share), a mixture of the two sampling distributions with Σ s = 2, so
+/// q_i = min{1, s_i/α} >= min{1, 2(1 − λ)σ_i/(α𝔖)} and >= min{1, 2λτ_i/(αr)}: with
+/// m = 2/α expected rows (no q_i capped) the sample is at least as fine as sensitivity sampling
+/// with (1 − λ)m rows and as leverage sampling with λm rows. This is the form of the p > 2
 /// scheme that Woodruff & Yasuda (ICML 2023, arXiv:2306.00732) announce with
-/// ≈ d^{2/p} 𝔖^{2−4/p} rows (against 𝔖^{2−2/p} for sensitivities alone): leverage sampling
-/// keeps the sampled matrix's leverage scores bounded, which the chaining bound for p > 2
-/// needs. **The paper's exact mixing weights could not be read here** (only its abstract);
-/// equal masses are sampo's choice, and any weights (c₁σ/𝔖 + c₂τ/r, c₁, c₂ > 0) change the
-/// sample size by at most the factor max(c)/min(c).
+/// ≈ d^{2/p} 𝔖^{2−4/p} rows (against 𝔖^{2−2/p} for sensitivities alone). Why both parts: the
+/// chaining bound for p > 2 (Lemma 7.4.2 of Yasuda's thesis) takes a bound τ on the sampled
+/// matrix's leverage scores and a bound σ on its sensitivities separately; sensitivity sampling
+/// alone bounds τ only through τ <= σ, leverage sampling bounds it directly. A theorem asking
+/// q_i >= min{1, σ_i/α_σ} and q_i >= min{1, τ_i/α_τ} is met by this sum form with
+/// α_σ = 𝔖/((1 − λ)m), α_τ = r/(λm); the only free choice is the share λ of the rows given to
+/// leverage. The paper's own constants (which fix some λ) could not be read here, nor its
+/// statement of the combined theorem; λ = 1/2 (equal masses, s = σ/𝔖 + τ/r) is sampo's
+/// default. docs/sketch.md measures m* against λ (p = 3 and 6, d = 8–32): no λ needed fewer rows
+/// than λ = 0, and leverage-heavy shares needed up to two grid steps (2^{1/4} each) more. λ = 0 is sensitivity sampling and λ = 1
+/// leverage sampling, both scaled to Σ s = 2.
 /// @param sigma sensitivities (or upper bounds), n entries, finite, >= 0, not all zero.
-/// @param tau   leverage scores, n entries, finite, >= 0, not all zero.
+/// @param tau   leverage scores, n entries, finite, >= 0, not all zero (checked for any λ).
+/// @param leverage_share λ in [0, 1]: the share of the expected rows drawn by leverage.
 /// @throw sampo::invalid_argument naming the argument otherwise.
 [[nodiscard]] Eigen::VectorXd leverage_sensitivity_scores(
-    const Eigen::Ref<const Eigen::VectorXd>& sigma, const Eigen::Ref<const Eigen::VectorXd>& tau);
+    const Eigen::Ref<const Eigen::VectorXd>& sigma, const Eigen::Ref<const Eigen::VectorXd>& tau,
+    double leverage_share = 0.5);
 
 /// α for leverage_sensitivity_scores (Σ s = 2) from a target ε: the rows
 /// m = ε⁻² d^{2/p} 𝔖^{2−4/p} of the bound Woodruff & Yasuda (2023) state for the combined scheme
