@@ -40,10 +40,12 @@ rm::CovarianceOptions covariance_options(const std::string& estimator, double re
 }
 
 rm::MeanOptions mean_options(double tolerance, std::size_t max_iterations,
-                             const py::object& init, const std::string& step_rule) {
+                             const py::object& init, const std::string& step_rule,
+                             std::size_t stall_passes = 0) {
   rm::MeanOptions o;
   o.tolerance = tolerance;
   o.max_iterations = max_iterations;
+  o.stall_passes = stall_passes;
   o.step_rule = rm::mean_step_rule_from_string(step_rule);
   if (!init.is_none()) o.init = MatrixArg(init, "sampo.riemann.mean", "init", kSym).ref();
   return o;
@@ -309,33 +311,40 @@ void bind_riemann(py::module_& m) {
   m.def("mean",
         [metric_of](const py::object& xs, const std::string& metric, const py::object& weights,
                     double tolerance, std::size_t max_iterations, const py::object& init,
-                    const std::string& step_rule) {
+                    const std::string& step_rule, std::size_t stall_passes) {
           const auto ms = matrices_arg(xs, "sampo.riemann.mean", "xs");
           const VectorXd w = vector_arg(weights, "sampo.riemann.mean", "weights", true);
           return run_mean(ms, metric_of(metric),
-                          mean_options(tolerance, max_iterations, init, step_rule), w);
+                          mean_options(tolerance, max_iterations, init, step_rule, stall_passes),
+                          w);
         },
         py::arg("xs"), py::arg("metric") = "riemann", py::kw_only(),
         py::arg("weights") = py::none(), py::arg("tolerance") = kMean.tolerance,
         py::arg("max_iterations") = kMean.max_iterations, py::arg("init") = py::none(),
         py::arg("step_rule") = step_rule_default(),
+        py::arg("stall_passes") = kMean.stall_passes,
         "The mean of a stack of SPD matrices: a MeanResult (mean, run, gradient_norm). "
         "metric 'riemann' iterates from init (default the weighted Euclidean mean) until "
         "||J||_F <= tolerance; step_rule 'secant' (Barzilai-Borwein, fewer passes) or "
-        "'pyriemann' (pyRiemann v0.7's mean_riemann step for step); 'logeuclid' and "
+        "'pyriemann' (pyRiemann v0.7's mean_riemann step for step); stall_passes > 0 stops "
+        "(numerical_failure) once ||J||_F has not halved for that many passes, the rounding "
+        "floor of ill-conditioned matrices (0: never); 'logeuclid' and "
         "'euclid' are closed forms. Ctrl-C stops the iteration and raises KeyboardInterrupt. "
         "Bit-identical for any thread count.");
   m.def("mean_riemann",
         [](const py::object& xs, const py::object& weights, double tolerance,
-           std::size_t max_iterations, const py::object& init, const std::string& step_rule) {
+           std::size_t max_iterations, const py::object& init, const std::string& step_rule,
+           std::size_t stall_passes) {
           const auto ms = matrices_arg(xs, "sampo.riemann.mean_riemann", "xs");
           const VectorXd w = vector_arg(weights, "sampo.riemann.mean_riemann", "weights", true);
           return run_mean(ms, rm::Metric::riemann,
-                          mean_options(tolerance, max_iterations, init, step_rule), w);
+                          mean_options(tolerance, max_iterations, init, step_rule, stall_passes),
+                          w);
         },
         py::arg("xs"), py::kw_only(), py::arg("weights") = py::none(),
         py::arg("tolerance") = kMean.tolerance, py::arg("max_iterations") = kMean.max_iterations,
         py::arg("init") = py::none(), py::arg("step_rule") = step_rule_default(),
+        py::arg("stall_passes") = kMean.stall_passes,
         "mean(xs, 'riemann', ...): a MeanResult.");
   m.def("mean_logeuclid",
         [](const py::object& xs, const py::object& weights) {

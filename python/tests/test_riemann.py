@@ -215,6 +215,22 @@ def test_mean_options_and_bad_input(spd):
         R.mean(bad)
 
 
+def test_mean_stall_passes(spd):
+    # Off by default; with a tolerance below ||J||'s rounding floor the run spends every pass
+    # unless stall_passes stops it a few passes after the floor (numerical_failure, "stalled").
+    assert R.mean(spd).run.iterations == R.mean(spd, stall_passes=5).run.iterations
+    full = R.mean_riemann(spd, tolerance=1e-30)
+    assert full.run.termination == "max_iterations"
+    stopped = R.mean_riemann(spd, tolerance=1e-30, stall_passes=4)
+    assert stopped.run.termination == "numerical_failure"
+    assert "stalled" in stopped.run.message
+    assert 5 <= stopped.run.iterations < full.run.iterations
+    # Both inside the floor: the same mean to rounding (n eps cond, 1e4 n eps allowed).
+    assert R.distance_riemann(stopped.mean, full.mean) <= 1e4 * spd.shape[1] * np.finfo(float).eps
+    with pytest.raises(TypeError):
+        R.mean(spd, stall_passes=-1)
+
+
 def test_mean_is_the_same_for_one_and_two_threads(spd):
     import os
     import subprocess
@@ -308,16 +324,19 @@ def test_ctrl_c_stops_mdm_fit_and_keeps_the_previous_fit():
     import threading
     import time
 
-    xs = spd_stack(300, 12, seed=6)
-    labels = np.repeat([0, 1], 150)
+    # tolerance 1e-300: a class mean iterates until its secant step falls to the tolerance
+    # at the rounding floor, about 1000 passes; 16 matrices of 128 x 128 (one-matrix steps,
+    # at most two blocks of 8 to share among threads) make that ~30 s here, so the Ctrl-C
+    # at 0.5 s lands inside the fit on any machine (300 matrices of 12 x 12 took 0.3 s).
+    xs = spd_stack(32, 128, seed=6)
+    labels = np.repeat([0, 1], 16)
     m = sampo.riemann.Mdm(tolerance=1e-300, max_iterations=10**9)
     small = sampo.riemann.Mdm()
-    small.fit(xs[:4], [0, 0, 1, 1])
+    small.fit(xs[:4, :12, :12], [0, 0, 1, 1])
     timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
     start = time.perf_counter()
     timer.start()
     with pytest.raises(KeyboardInterrupt):
-        # tolerance 1e-300: each class mean iterates until stopped (~13000 passes).
         m.fit(xs, labels)
     timer.join()
     assert time.perf_counter() - start < 10.0  # stopped at the next pass of the mean
@@ -334,7 +353,7 @@ def test_ctrl_c_stops_mdm_fit_and_keeps_the_previous_fit():
     assert not hasattr(est, "classes_")
     # An ordinary fit is unchanged: the same means as before the Ctrl-C support.
     again = sampo.riemann.Mdm()
-    again.fit(xs[:4], [0, 0, 1, 1])
+    again.fit(xs[:4, :12, :12], [0, 0, 1, 1])
     np.testing.assert_array_equal(again.means, small.means)
 
 
@@ -343,20 +362,28 @@ def test_ctrl_c_stops_fgda_and_fgmdm_fit(cls):
     import os
     import signal
     import threading
+    import time
 
-    xs = spd_stack(300, 12, seed=7)
-    labels = np.repeat([0, 1], 150)
-    # tolerance 1e-300: the Riemannian mean iterates until stopped.
+    # tolerance 1e-300 on 32 matrices of 128 x 128: the Riemannian mean iterates for ~30 s
+    # (see the Mdm test above), so the Ctrl-C at 0.5 s lands inside the fit.
+    xs = spd_stack(32, 128, seed=7)
+    labels = np.repeat([0, 1], 16)
     model = getattr(sampo.riemann, cls)(tolerance=1e-300, max_iterations=10**9)
     timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
     timer.start()
     with pytest.raises(KeyboardInterrupt):
         model.fit(xs, labels)
     timer.join()
+    # Returned at the mean's next pass, without the tangent space and the LDA of 8256
+    # features that would follow a finished mean (tens of seconds here).
+    assert time.perf_counter() - start < 10.0
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     # A fit after the interrupted one works and gives the same numbers as a fresh object.
+    small = spd_stack(20, 12, seed=8)
+    small_labels = np.repeat([0, 1], 10)
     ok = getattr(sampo.riemann, cls)()
-    ok.fit(xs[:20], labels[140:160])
+    ok.fit(small, small_labels)
     fresh = getattr(sampo.riemann, cls)()
-    fresh.fit(xs[:20], labels[140:160])
-    np.testing.assert_array_equal(ok.transform(xs[:3]), fresh.transform(xs[:3]))
+    fresh.fit(small, small_labels)
+    np.testing.assert_array_equal(ok.transform(small[:3]), fresh.transform(small[:3]))

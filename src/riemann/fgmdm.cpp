@@ -18,7 +18,11 @@ Fgda::Fgda(MeanOptions mean) : mean_(std::move(mean)) { mean_.validate(); }
 
 void Fgda::fit(const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& labels) {
   (void)learn::class_list("sampo::riemann::Fgda::fit", covs.size(), labels, "matrices");
-  Eigen::MatrixXd reference = mean_riemann(covs, mean_).mean;
+  MeanResult r = mean_riemann(covs, mean_);
+  // Cancelled (mean_.cancel): return at once, before the tangent space and the LDA (whose cost
+  // grows as n⁶), keeping the last fit.
+  if (r.run.termination == Termination::user_stopped) return;
+  Eigen::MatrixXd reference = std::move(r.mean);
   const Eigen::MatrixXd ts = tangent_space(covs, reference);
   const Eigen::MatrixXd w = learn::lda_coefficients(ts, labels);  // K' x d
   const Eigen::MatrixXd gram_pinv =
@@ -42,8 +46,17 @@ FgMdm::FgMdm(MeanOptions mean)
       }()) {}
 
 void FgMdm::fit(const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& labels) {
-  fgda_.fit(covs, labels);
-  mdm_.fit(fgda_.transform(covs), labels);
+  // Fitted on copies and kept only when neither was cancelled (mean_options().cancel): a
+  // cancelled fit returns at once and leaves the last fit as it was.
+  const CancellationFlag* cancel = mean_options().cancel;
+  Fgda fgda = fgda_;
+  fgda.fit(covs, labels);
+  if (cancel_requested(cancel)) return;
+  Mdm mdm = mdm_;
+  mdm.fit(fgda.transform(covs), labels);
+  if (cancel_requested(cancel)) return;
+  fgda_ = std::move(fgda);
+  mdm_ = std::move(mdm);
 }
 
 std::vector<int> FgMdm::predict(const std::vector<Eigen::MatrixXd>& covs) const {

@@ -13,17 +13,22 @@ namespace sampo::riemann {
 Mdm::Mdm(MdmOptions options) : options_(std::move(options)) { options_.validate(); }
 
 void Mdm::fit(const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& labels) {
-  classes_ = learn::class_list("sampo::riemann::Mdm::fit", covs.size(), labels, "matrices");
-  means_.clear();
-  runs_.clear();
-  for (int c : classes_) {
+  std::vector<int> classes =
+      learn::class_list("sampo::riemann::Mdm::fit", covs.size(), labels, "matrices");
+  std::vector<Eigen::MatrixXd> means;
+  std::vector<Run> runs;
+  for (int c : classes) {
     std::vector<Eigen::MatrixXd> members;
     for (std::size_t i = 0; i < covs.size(); ++i)
       if (labels[i] == c) members.push_back(covs[i]);
     MeanResult r = mean(members, options_.metric, options_.mean);
-    means_.push_back(std::move(r.mean));
-    runs_.push_back(std::move(r.run));
+    if (r.run.termination == Termination::user_stopped) return;  // cancelled: keep the last fit
+    means.push_back(std::move(r.mean));
+    runs.push_back(std::move(r.run));
   }
+  classes_ = std::move(classes);
+  means_ = std::move(means);
+  runs_ = std::move(runs);
 }
 
 Eigen::MatrixXd Mdm::transform(const std::vector<Eigen::MatrixXd>& covs) const {

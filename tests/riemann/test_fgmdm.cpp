@@ -80,3 +80,38 @@ TEST_CASE("FGDA / FgMDM: bad input", "[fgmdm]") {
   bad[3](0, 0) = -5.0;
   SAMPO_REQUIRE_THROWS_WITH(m.fit(bad, {0, 0, 0, 1, 1, 1}), sampo::invalid_argument, "matrix 3");
 }
+
+TEST_CASE("FGDA / FgMDM: a cancelled fit returns at once and keeps the previous fit", "[fgmdm]") {
+  std::vector<Eigen::MatrixXd> covs;
+  std::vector<int> y;
+  for (int c = 0; c < 2; ++c)
+    for (Eigen::MatrixXd m : sampo::test::random_spd(12, 4, 60 + static_cast<unsigned>(c))) {
+      m(c, c) += 1.5;
+      covs.push_back(m);
+      y.push_back(c);
+    }
+  sampo::CancellationFlag stop;
+  MeanOptions o;
+  o.cancel = &stop;
+  stop.cancel();
+  Fgda f(o);
+  f.fit(covs, y);  // the mean stops at its first pass: no tangent space, no LDA
+  CHECK(f.reference().size() == 0);
+  SAMPO_REQUIRE_THROWS_WITH(f.transform(covs), sampo::invalid_argument, "not fitted");
+  FgMdm g(o);
+  g.fit(covs, y);
+  SAMPO_REQUIRE_THROWS_WITH(g.predict(covs), sampo::invalid_argument, "not fitted");
+  // Fitted once, then a cancelled refit on other labels: the first fit stays, bit for bit.
+  stop.reset();
+  f.fit(covs, y);
+  g.fit(covs, y);
+  const Eigen::MatrixXd reference = f.reference(), projection = f.projection();
+  const Eigen::MatrixXd distances = g.transform(covs);
+  std::vector<int> other(y.rbegin(), y.rend());
+  stop.cancel();
+  f.fit(covs, other);
+  g.fit(covs, other);
+  CHECK(f.reference() == reference);
+  CHECK(f.projection() == projection);
+  CHECK(g.transform(covs) == distances);
+}

@@ -57,16 +57,29 @@ TEST_CASE("MDM: class means, nearest mean, softmax of -d^2", "[riemann][mdm]") {
   CHECK(mle.means()[0] == mean_logeuclid(c2));
   CHECK(mle.options().metric == Metric::log_euclid);  // the settings, as given
 
-  // A raised cancellation flag stops each class mean at its first pass: user_stopped runs
-  // (the Python binding turns this into KeyboardInterrupt).
+  // A raised cancellation flag stops the first class mean at its first pass, and the fit
+  // returns at once, leaving the classifier as it was: unfitted here (the Python binding turns
+  // the cancellation into KeyboardInterrupt).
   sampo::CancellationFlag stop;
   stop.cancel();
   MdmOptions stopped;
   stopped.mean.cancel = &stop;
   Mdm mstop(stopped);
   mstop.fit(covs, y);
-  for (const sampo::Run& run : mstop.mean_runs())
-    CHECK(run.termination == sampo::Termination::user_stopped);
+  CHECK(mstop.means().empty());
+  CHECK(mstop.mean_runs().empty());
+  SAMPO_REQUIRE_THROWS_WITH(mstop.predict(covs), invalid_argument, "not fitted");
+  // ... and with its previous fit when it had one: the same means, bit for bit.
+  stop.reset();
+  mstop.fit(covs, y);
+  REQUIRE(mstop.means().size() == 2);
+  const std::vector<Eigen::MatrixXd> before = mstop.means();
+  std::vector<int> swapped = y;
+  for (int& label : swapped) label = label == 5 ? 2 : 5;
+  stop.cancel();
+  mstop.fit(covs, swapped);
+  CHECK(mstop.means() == before);
+  CHECK(mstop.predict(covs) == mdm.predict(covs));
 
   Mdm unfitted;
   SAMPO_REQUIRE_THROWS_WITH(unfitted.predict(covs), invalid_argument, "not fitted");

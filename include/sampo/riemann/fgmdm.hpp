@@ -22,7 +22,9 @@ namespace sampo::riemann {
 class Fgda {
  public:
   explicit Fgda(MeanOptions mean = {});
-  /// Fits the reference (Riemannian mean of @p covs) and the projection.
+  /// Fits the reference (Riemannian mean of @p covs) and the projection. If the mean's
+  /// cancellation flag (MeanOptions::cancel) is raised during the mean, it returns at once and
+  /// the filter keeps its previous fit (or stays unfitted).
   /// @throw sampo::invalid_argument for bad matrices or labels (see lda_coefficients).
   void fit(const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& labels);
   /// The filtered matrices exp_C(unupper(P t_i)), with t_i the tangent vector of covs[i] at C.
@@ -46,6 +48,8 @@ class Fgda {
 class FgMdm {
  public:
   explicit FgMdm(MeanOptions mean = {});
+  /// Fgda::fit then Mdm::fit on the filtered matrices; cancelled (MeanOptions::cancel), it
+  /// returns at once and keeps its previous fit.
   /// @throw sampo::invalid_argument as Fgda::fit and Mdm::fit.
   void fit(const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& labels);
   /// Labels of the nearest class mean after filtering.

@@ -27,7 +27,9 @@ class Mdm {
  public:
   explicit Mdm(MdmOptions options = {});
 
-  /// Computes the class means of @p covs (SPD matrices) grouped by @p labels.
+  /// Computes the class means of @p covs (SPD matrices) grouped by @p labels. If
+  /// options.mean.cancel is raised during the fit, it returns as soon as the running mean
+  /// stops, and the classifier keeps its previous fit (or stays unfitted).
   /// @throw sampo::invalid_argument if sizes differ, there is a single class, or a matrix is
   ///        not SPD ("matrix 4").
   void fit(const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& labels);
