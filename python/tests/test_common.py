@@ -108,9 +108,11 @@ def test_run_repr_and_attributes():
 
 
 def _long_mean_args():
-    # tolerance 1e-300: the step rule stops only when nu <= 1e-300, ~13000 passes of 300
-    # matrix logarithms (tens of seconds): long enough to be interrupted.
-    return spd_stack(300, 12, seed=6), dict(tolerance=1e-300, max_iterations=10**9)
+    # tolerance 1e-300: the mean iterates until its secant step falls to 1e-300 at the rounding
+    # floor, about 1000 passes; 16 matrices of 128 x 128 (one-matrix steps, at most two blocks
+    # of 8 to share among threads) make that ~30 s here, so the SIGINT at 0.5 s lands inside
+    # the call on any machine. (300 matrices of 12 x 12 took 0.3 s: the signal missed the call.)
+    return spd_stack(16, 128, seed=6), dict(tolerance=1e-300, max_iterations=10**9)
 
 
 def test_ctrl_c_cancels_a_long_call_and_raises_keyboard_interrupt():

@@ -104,15 +104,17 @@ def test_ctrl_c_stops_a_pipeline_fit_and_keeps_the_previous_fit():
     import signal
     import threading
     import time
-    x, y = data()
+    from conftest import spd_stack
     p = R.Pipeline("mdm", tolerance=1e-300, max_iterations=10**9, covariances=True)
-    # 4000 matrices: a pass of the mean takes about 1 ms, so the fit outlasts the timer. (It
-    # does end by itself: at the rounding floor the secant rule halves its step each pass until
-    # the step underflows, about 1000 passes.)
-    covs = np.concatenate([R.covariances(x)] * 100)
-    labels = np.concatenate([y] * 100)
+    # The mean ends by itself (at the rounding floor the secant rule halves its step each pass
+    # until it falls to the tolerance, about 1000 passes); 16 matrices of 128 x 128 a class
+    # (one-matrix steps, at most two blocks of 8 to share among threads) make that ~30 s here,
+    # so the Ctrl-C at 0.5 s lands inside the fit on any machine.
+    covs = spd_stack(32, 128, seed=5)
+    labels = np.repeat([0, 1], 16)
     model = p._model()
-    model.fit(covs[:4], labels[:4] * 0 + np.array([0, 0, 1, 1]), covariances=True)
+    # The earlier fit, on small matrices (at this tolerance it, too, runs its ~1000 passes).
+    model.fit(spd_stack(4, 6, seed=6), np.array([0, 0, 1, 1]), covariances=True)
     timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
     start = time.perf_counter()
     timer.start()
