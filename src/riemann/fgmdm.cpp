@@ -46,13 +46,13 @@ FgMdm::FgMdm(MeanOptions mean)
       }()) {}
 
 void FgMdm::fit(const std::vector<Eigen::MatrixXd>& covs, const std::vector<int>& labels) {
-  // Fitted on copies and kept only when neither was cancelled (mean_options().cancel): a
-  // cancelled fit returns at once and leaves the last fit as it was.
+  // Fitted on fresh objects with the same options, kept only when neither was cancelled
+  // (mean_options().cancel): a cancelled fit returns at once and leaves the last fit as it was.
   const CancellationFlag* cancel = mean_options().cancel;
-  Fgda fgda = fgda_;
+  Fgda fgda(fgda_.mean_options());
   fgda.fit(covs, labels);
   if (cancel_requested(cancel)) return;
-  Mdm mdm = mdm_;
+  Mdm mdm(mdm_.options());
   mdm.fit(fgda.transform(covs), labels);
   if (cancel_requested(cancel)) return;
   fgda_ = std::move(fgda);
