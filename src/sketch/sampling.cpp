@@ -89,8 +89,8 @@ Eigen::VectorXd leverage_sensitivity_scores(const Eigen::Ref<const Eigen::Vector
     what.append(std::to_string(sigma.size())).append(")");
     throw_invalid_argument(kFn, "tau.size()", std::to_string(tau.size()), what);
   }
-  // s = 2(1 − λ)·σ/𝔖 + 2λ·τ/r. The weights 2(1 − λ) and 2λ are exact, and at λ = 1/2 both
-  // are 1, so the default gives the bits of σ/𝔖 + τ/r; λ = 0 or 1 gives 0·(the other) = +0.
+  // s = 2(1 − λ)·σ/𝔖 + 2λ·τ/r. At λ = 1/2 both weights are exactly 1, so the default gives
+  // the bits of σ/𝔖 + τ/r; λ = 0 or 1 gives 0·(the other) = +0.
   const double w_sigma = 2.0 * (1.0 - leverage_share);
   const double w_tau = 2.0 * leverage_share;
   return w_sigma * (sigma / sigma.sum()) + w_tau * (tau / tau.sum());
