@@ -16,7 +16,8 @@ independent G per class: pencils across classes of spread ~1e11, where agreement
 
 Part 2 (timing) times mean_riemann of 500 matrices of 22 x 22 and 64 x 64 and MDM fit +
 predict (200 matrices 22 x 22, two classes, predict the same 200) in both:
-  - pyRiemann: time.perf_counter around the call, best of --repeat runs;
+  - pyRiemann: time.perf_counter around the call, best of --repeat runs (at least; with
+    --min-seconds S, in-process cases on both sides repeat until their runs add up to S);
   - sampo in process, on the same arrays: its Python package (build/python on PYTHONPATH),
     time.perf_counter around sampo.riemann.mean (default secant step rule, and pyRiemann's
     rule) and around sampo.riemann.MDM().fit(x, y).predict(x), best of --repeat runs;
@@ -34,7 +35,7 @@ threadpoolctl when it is installed.
 Usage:
   PYTHONPATH=/path/to/pyRiemann-0.7 python3 bench/riemann_vs_pyriemann.py \
       --sampo build/bin/sampo [--threads 1] [--bench build-bench/bin/bench_riemann] \
-      [--part agreement|timing|all] [--repeat 5] [--work DIR]
+      [--part agreement|timing|all] [--repeat 5] [--min-seconds 0] [--work DIR]
 Needs NumPy, SciPy, scikit-learn and pyRiemann 0.7; Debian's NumPy should run on OpenBLAS
 (`apt-get install libopenblas0-pthread`), not on the reference BLAS. The tests never need this.
 """
@@ -56,7 +57,9 @@ def parse_args():
     p.add_argument("--bench", default="", help="bench_riemann program (optional)")
     p.add_argument("--threads", type=int, default=1, help="threads for both (BLAS and OpenMP)")
     p.add_argument("--part", choices=["agreement", "timing", "all"], default="all")
-    p.add_argument("--repeat", type=int, default=5, help="timed runs per case")
+    p.add_argument("--repeat", type=int, default=5, help="timed runs per case (at least)")
+    p.add_argument("--min-seconds", type=float, default=0.0,
+                   help="in-process timings: repeat each case until its runs add up to this")
     p.add_argument("--work", default="", help="folder for the .npy files (default: temporary)")
     return p.parse_args()
 
@@ -291,8 +294,11 @@ def best_and_median(times):
 
 
 def time_py(fn, repeat):
+    """Best and median of at least `repeat` runs, and of as many more as fit in --min-seconds
+    (the same rule for both libraries: a fast call gets as many chances as a slow one to miss
+    this shared VM's slow moments)."""
     times = []
-    for _ in range(repeat):
+    while len(times) < repeat or sum(times) < ARGS.min_seconds:
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
